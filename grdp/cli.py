@@ -1,0 +1,128 @@
+"""Command line: ``grdp run``, ``grdp validate``, ``grdp accounts``, ``grdp vintages``.
+
+Heavy libraries are imported inside the commands, so ``grdp --help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from grdp import __version__
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from grdp import pipeline, vintage
+
+    if args.skip_existing and (vintage.paths.vintage_dir(args.vintage)).exists():
+        print(f"vintage {args.vintage} already exists at {vintage.paths.vintage_dir(args.vintage)}; "
+              "left as it is (published vintages are never overwritten)")
+        return 0
+    try:
+        folder = pipeline.run(args.vintage, as_of=args.as_of, region=args.region, boundary=args.boundary,
+                              progress=not args.quiet)
+    except (vintage.VintageError, pipeline.PipelineError, ValueError) as exc:
+        print(f"grdp run: {exc}", file=sys.stderr)
+        return 1
+    print(f"vintage {args.vintage} written to {folder}")
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from grdp import sources
+
+    problems = sources.validate(Path(args.path) if args.path else None)
+    for problem in problems:
+        print(problem)
+    where = args.path or "sources/"
+    if problems:
+        print(f"{len(problems)} problem(s) found in {where}", file=sys.stderr)
+        return 1
+    print(f"{where}: all source files are valid")
+    return 0
+
+
+def _cmd_accounts(args: argparse.Namespace) -> int:
+    from grdp import accounts, classification
+    from grdp.sources import SourceValidationError
+
+    try:
+        result = accounts.assemble(args.region, args.boundary, as_of=args.as_of)
+    except (accounts.AccountsError, SourceValidationError) as exc:
+        print(f"grdp accounts: {exc}", file=sys.stderr)
+        return 1
+    years = sorted(result.table["year"].unique())
+    year = args.year if args.year is not None else years[-1]
+    table = result.year(year)
+    if table.empty:
+        print(f"grdp accounts: no account for {args.region}/{args.boundary} in {year}; years available: "
+              f"{', '.join(map(str, years))}", file=sys.stderr)
+        return 1
+    print(f"Sector accounts, {args.region} ({args.boundary} boundary), {year}, current prices, bn VND"
+          + (f", as of {args.as_of}" if args.as_of else ""))
+    print(f"{'code':<6}{'industry':<44}{'value':>14}{'share %':>9}  {'quality':<10}method")
+    order = list(classification.SECTIONS) + ["TAX", "BTF", "BTE", "GTT", "KEY9", "TOTAL"]
+    for row in table.set_index("industry").reindex([c for c in order if c in set(table["industry"])]).itertuples():
+        label = classification.name(row.Index, "en")[:42]
+        print(f"{row.Index:<6}{label:<44}{row.value:>14,.0f}{100 * row.share:>9.2f}  {row.quality:<10}{row.method}")
+    counts = table[table["industry"].isin(list(classification.SECTIONS) + ["TAX"])]["quality"].value_counts()
+    print("cells (sections and TAX): " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    return 0
+
+
+def _cmd_vintages(args: argparse.Namespace) -> int:
+    from grdp import vintage
+
+    names = vintage.list_vintages()
+    for name in names:
+        broken = vintage.verify(name)
+        print(f"{name}  {'intact' if not broken else 'CHANGED: ' + ', '.join(broken)}")
+    if not names:
+        print("no vintages yet")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the ``grdp`` command."""
+    parser = argparse.ArgumentParser(prog="grdp", description="Digital-economy share of HCMC's GRDP: "
+                                     "sources -> sector accounts -> estimates -> vintages -> reports.")
+    parser.add_argument("--version", action="version", version=f"grdp {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="execute the pipeline notebooks and write forecasts/<vintage>")
+    run.add_argument("--vintage", required=True, help="quarter label, e.g. 2025Q4")
+    run.add_argument("--as-of", help="use releases published on or before this date (default: end of the quarter)")
+    run.add_argument("--region", default="hcmc", choices=["hcmc", "binh_duong", "ba_ria_vung_tau"])
+    run.add_argument("--boundary", default="old", choices=["old", "merged"])
+    run.add_argument("--skip-existing", action="store_true",
+                     help="if the vintage exists, say so and exit 0 instead of refusing with an error")
+    run.add_argument("--quiet", action="store_true", help="no progress output")
+    run.set_defaults(func=_cmd_run)
+
+    validate = sub.add_parser("validate", help="check source folders and print every problem found")
+    validate.add_argument("path", nargs="?", help="a sources folder or one dataset folder (default: sources/)")
+    validate.set_defaults(func=_cmd_validate)
+
+    acc = sub.add_parser("accounts", help="print the sector account of a region and year, with quality flags")
+    acc.add_argument("--region", default="hcmc", choices=["hcmc", "binh_duong", "ba_ria_vung_tau", "vn"])
+    acc.add_argument("--boundary", default=None, choices=["old", "merged", "national"])
+    acc.add_argument("--year", type=int, help="default: the latest year")
+    acc.add_argument("--as-of", help="use releases published on or before this date")
+    acc.set_defaults(func=_cmd_accounts)
+
+    vint = sub.add_parser("vintages", help="list published vintages and check them against their manifests")
+    vint.set_defaults(func=_cmd_vintages)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``grdp`` console script."""
+    args = build_parser().parse_args(argv)
+    if getattr(args, "boundary", "") is None:
+        args.boundary = "national" if args.region == "vn" else "old"
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
