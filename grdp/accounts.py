@@ -180,6 +180,13 @@ def _totals(selected: pd.DataFrame, region: str, boundary: str) -> dict[int, pd.
     return {int(p): _unique(rows, f"{region} GRDP {p}") for p, rows in levels.groupby("period")}
 
 
+def _total_method(row: pd.Series) -> str:
+    """Method label of a published GRDP, warning when the only release is red-rated (approximate)."""
+    if row.rating == "red":
+        return f"{M_PUBLISHED} (red-rated release: approximate or unclear basis; see the source note)"
+    return M_PUBLISHED
+
+
 def _national(selected: pd.DataFrame) -> pd.DataFrame:
     levels = _annual(selected, "vn", "national", "grdp")
     records = []
@@ -231,7 +238,7 @@ def _year_distance(period: str, frequency: str, year: int) -> float:
     months = {"Q": 3, "H": 6, "M": 1}.get(frequency)
     if frequency == "YTD":
         months = int(period.split("-")[1].rstrip("M"))
-    middle = start + pd.DateOffset(months=months) / 2 if months else start
+    middle = start + (start + pd.DateOffset(months=months) - start) / 2 if months else start
     return abs((middle - pd.Timestamp(year=year, month=7, day=1)).days) / 365.25
 
 
@@ -275,9 +282,11 @@ def _location_quotients(selected: pd.DataFrame, region: str, boundary: str, year
 def _national_structure(selected: pd.DataFrame, year: int) -> tuple[pd.Series, int]:
     """National shares of sections and TAX in ``year`` (or the nearest year available)."""
     levels = _annual(selected, "vn", "national", "grdp")
-    years = sorted(int(p) for p in levels["period"].unique())
+    needed = set(classification.SECTIONS[:-1]) | {"TAX", "TOTAL"}  # GSO does not compile section U
+    years = sorted(int(p) for p, rows in levels.groupby("period") if needed <= set(rows["industry"]))
     if not years:
-        raise AccountsError("national accounts are needed as the seed structure, but none are loaded")
+        raise AccountsError("no complete national accounts (sections A-T, TAX, TOTAL) were published by the "
+                            "as-of date; they are needed as the seed structure of provincial accounts")
     used = min(years, key=lambda y: (abs(y - year), -y))
     rows = levels[levels["period"] == str(used)].set_index("industry")["value"]
     cells = [c for c in classification.SECTIONS + ("TAX",) if c in rows.index]
@@ -373,8 +382,12 @@ def _regional(selected: pd.DataFrame, region: str, boundary: str) -> tuple[pd.Da
         structure, seed_year = _national_structure(selected, year)
         lqs = _location_quotients(selected, region, boundary, year)
         seed = {c: float(structure[c]) * lqs.get(c, (1.0, ""))[0] * total for c in structure.index}
+        def present(cells: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(c for c in cells if c in seed)
+
+        extra = [(label, present(cells), m) for label, cells, m in extra]
         constraints = [Constraint("TOTAL", tuple(seed), total)]
-        constraints += [Constraint(code, classification.aggregate_members(code), m.share / 100 * total)
+        constraints += [Constraint(code, present(classification.aggregate_members(code)), m.share / 100 * total)
                         for code, m in broad.items()]
         constraints += [Constraint(label, cells, m.share / 100 * total) for label, cells, m in extra]
         try:
@@ -394,16 +407,16 @@ def _regional(selected: pd.DataFrame, region: str, boundary: str) -> tuple[pd.Da
             else:
                 quality, method, sources = "imputed", seed_method, (total_row.source_id,)
             records.append(_record(region, boundary, year, cell, value, total, quality, method, sources))
-        records.append(_record(region, boundary, year, "TOTAL", total, total, "published", M_PUBLISHED,
+        records.append(_record(region, boundary, year, "TOTAL", total, total, "published", _total_method(total_row),
                                (total_row.source_id,)))
-        for label, cells, m in [(c, classification.aggregate_members(c), m) for c, m in broad.items()] + extra:
+        for label, cells, m in [(c, present(classification.aggregate_members(c)), m) for c, m in broad.items()] + extra:
             code = label.split("->")[0]
             fixed[(year, code)] = m
             if m.quality != "imputed":
                 achieved = 100 * sum(raked[c] for c in cells) / total
                 margin_rows.append({"year": year, "industry": code, "published_share": m.share,
                                     "account_share": achieved, "difference_pp": achieved - m.share,
-                                    "quality": m.quality, "sources": ";".join(m.sources)})
+                                    "quality": m.quality, "sources": ";".join(sorted(set(m.sources)))})
     table = pd.DataFrame(records)
     if table.empty:
         return table, pd.DataFrame(margin_rows)
@@ -425,7 +438,7 @@ def _merged(selected: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         rows = pd.concat([t[(t["year"] == year) & t["industry"].isin(cells)] for t in parts.values()])
         total = rows.loc[rows["industry"] == "TOTAL", "value"].sum()
         for code, group in rows.groupby("industry"):
-            quality = max(group["quality"], key=order.get)
+            quality = max(list(group["quality"]) + ["derived"], key=order.get)  # a sum is at best derived
             sources = tuple(s for cell in group["sources"] for s in cell.split(";"))
             records.append(_record("hcmc", "merged", year, code, group["value"].sum(), total, quality,
                                    M_MERGED, sources))
@@ -447,7 +460,7 @@ def _merged(selected: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         base = summed[summed["year"] == nearest]
         scale = row.value / base.loc[base["industry"] == "TOTAL", "value"].iloc[0]
         for r in base.itertuples():
-            quality, method = ("published", M_PUBLISHED) if r.industry == "TOTAL" else (
+            quality, method = ("published", _total_method(row)) if r.industry == "TOTAL" else (
                 "imputed", f"structure of the three-locality sum of {nearest} scaled to the published merged GRDP")
             records.append(_record("hcmc", "merged", year, r.industry, r.value * scale, row.value, quality, method,
                                    (row.source_id,) + tuple(r.sources.split(";"))))

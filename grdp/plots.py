@@ -41,7 +41,7 @@ def accounts_structure(accounts: SectorAccounts) -> Figure:
     left.set_xticks(range(len(years)), [str(y) for y in years])
     left.set_ylabel("% of GRDP, current prices")
     left.set_title("Broad sectors (hatched: imputed)")
-    left.legend(fontsize=8, loc="lower left")
+    left.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2)
     for colour, code in zip(OKABE_ITO[4:], DETAIL_SECTIONS):
         rows = table[table["industry"] == code].set_index("year").reindex(years)
         shares = 100 * rows["share"]
@@ -51,6 +51,6 @@ def accounts_structure(accounts: SectorAccounts) -> Figure:
     right.set_xticks(range(len(years)), [str(y) for y in years])
     right.set_ylabel("% of GRDP")
     right.set_title("Sections C, G, J (hollow: imputed)")
-    right.legend(fontsize=8)
+    right.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=3)
     fig.suptitle(f"{accounts.region} ({accounts.boundary} boundary): structure of GRDP")
     return fig

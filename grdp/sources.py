@@ -146,7 +146,7 @@ def _number_problem(text: str) -> str:
     return f"'{text}' is not a number; expected a plain decimal such as 1479227 or 14.41"
 
 
-def _check_row(row: dict[str, str], known_variables: pd.DataFrame) -> list[tuple[str, str]]:
+def check_row(row: dict[str, str], known_variables: pd.DataFrame) -> list[tuple[str, str]]:
     """Return (column, message) pairs for everything wrong with one data row."""
     out: list[tuple[str, str]] = []
     allowed = schemas.ALLOWED
@@ -255,7 +255,7 @@ def check_provenance(folder: Path) -> list[Problem]:
     return problems
 
 
-def _check_shares_add_up(rows: list[tuple[int, dict[str, str]]], path: Path) -> list[Problem]:
+def check_shares_add_up(rows: list[tuple[int, dict[str, str]]], path: Path) -> list[Problem]:
     """Broad-sector shares published together in one release must add up to 100."""
     groups: dict[tuple, dict[str, tuple[int, float]]] = {}
     for line, row in rows:
@@ -275,7 +275,7 @@ def _check_shares_add_up(rows: list[tuple[int, dict[str, str]]], path: Path) -> 
     return problems
 
 
-def _check_conflicts(rows: list[tuple[int, dict[str, str]]], path: Path) -> list[Problem]:
+def check_conflicts(rows: list[tuple[int, dict[str, str]]], path: Path) -> list[Problem]:
     """The same figure must not have two different values in one release."""
     seen: dict[tuple, tuple[int, str]] = {}
     problems = []
@@ -318,14 +318,14 @@ def check_data(path: Path) -> tuple[list[dict[str, str]], list[Problem]]:
             problems.append(Problem(path, f"{len(fields)} fields; expected {len(expected)}", line=line))
             continue
         row = dict(zip(expected, fields))
-        row_problems = _check_row(row, known_variables)
+        row_problems = check_row(row, known_variables)
         problems.extend(Problem(path, msg, line=line, column=col) for col, msg in row_problems)
         if not row_problems:
             good.append((line, row))
     if not good and not problems:
         problems.append(Problem(path, "no data rows"))
-    problems.extend(_check_conflicts(good, path))
-    problems.extend(_check_shares_add_up(good, path))
+    problems.extend(check_conflicts(good, path))
+    problems.extend(check_shares_add_up(good, path))
     return [row for _, row in good], problems
 
 
@@ -398,6 +398,10 @@ def load_observations(root: Path | None = None) -> pd.DataFrame:
 def as_of(observations: pd.DataFrame, when: str | date | None) -> pd.DataFrame:
     """Keep, for every figure, the latest release published on or before ``when``.
 
+    The rule works within the best rating available for the figure by that date: a red-rated
+    release (rounded, approximate, or of unclear scope) never displaces a green or amber one, but
+    is used when it is all there is.
+
     Parameters
     ----------
     observations
@@ -408,9 +412,8 @@ def as_of(observations: pd.DataFrame, when: str | date | None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        The selected rows. Where two releases share the latest date, the better-rated one is kept;
-        if they are equally rated and differ in value, *both* are kept and :func:`pick` refuses to
-        choose between them.
+        The selected rows. If two equally rated releases share the latest date and differ in value,
+        *both* are kept, and the accounts refuse to choose between them.
     """
     obs = observations
     if when is not None:
@@ -418,32 +421,9 @@ def as_of(observations: pd.DataFrame, when: str | date | None) -> pd.DataFrame:
     if obs.empty:
         return obs.copy()
     ranked = obs.assign(_rank=obs["rating"].map(_RATING_ORDER))
-    latest = ranked.groupby(KEY, dropna=False)["release_date"].transform("max")
-    ranked = ranked[ranked["release_date"] == latest]
-    best = ranked.groupby(KEY, dropna=False)["_rank"].transform("min")
+    best = ranked.groupby(list(KEY), dropna=False)["_rank"].transform("min")
     ranked = ranked[ranked["_rank"] == best]
+    latest = ranked.groupby(list(KEY), dropna=False)["release_date"].transform("max")
+    ranked = ranked[ranked["release_date"] == latest]
     ranked = ranked.drop_duplicates(subset=list(KEY) + ["value"])
     return ranked.drop(columns="_rank").reset_index(drop=True)
-
-
-def pick(selected: pd.DataFrame, **key: str) -> pd.Series | None:
-    """Return the single selected row matching ``key`` (column=value pairs), or ``None``.
-
-    Raises
-    ------
-    ValueError
-        If several releases of the same figure tie (same date and rating, different values): the
-        toolkit never chooses silently between conflicting releases.
-    """
-    mask = pd.Series(True, index=selected.index)
-    for column, value in key.items():
-        mask &= selected[column] == value
-    rows = selected[mask]
-    if rows.empty:
-        return None
-    if len(rows) > 1:
-        described = "; ".join(f"{r.value:g} ({r.source_id}, {r.publication_date}, {r.url})"
-                              for r in rows.itertuples())
-        raise ValueError(f"conflicting releases of the same figure {key}: {described}; "
-                         "add an as-of date or fix the ratings to decide")
-    return rows.iloc[0]

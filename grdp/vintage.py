@@ -97,7 +97,12 @@ def sha256(path: Path) -> str:
 
 
 def _hashes(files: Iterable[Path], relative_to: Path) -> dict[str, str]:
-    return {str(f.relative_to(relative_to)): sha256(f) for f in sorted(files) if f.is_file()}
+    """SHA-256 by path; files outside ``relative_to`` (the package's data) are named from the package's parent."""
+    def label(f: Path) -> str:
+        base = relative_to if f.is_relative_to(relative_to) else paths.PACKAGE_DIR.parent
+        return str(f.relative_to(base))
+
+    return {label(f): sha256(f) for f in sorted(files) if f.is_file()}
 
 
 def _git_revision() -> str:

@@ -1,0 +1,99 @@
+"""The papermill backbone: vintages are complete, immutable, reproducible; failures leave nothing behind.
+
+Each test runs the real notebooks with the ``grdp`` kernel against a copy of the repository's
+``sources/`` and ``notebooks/`` (``GRDP_ROOT`` points the package at the copy).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import nbformat
+import pytest
+
+from grdp import paths, pipeline, vintage
+from grdp.cli import main
+from grdp.sources import SourceValidationError
+
+REPO = paths.repo_root()
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    for folder in ("sources", "notebooks"):
+        shutil.copytree(REPO / folder, tmp_path / folder)
+    monkeypatch.setenv("GRDP_ROOT", str(tmp_path))
+    return tmp_path
+
+
+def tables(folder):
+    return {p.name: p.read_bytes() for p in sorted((folder / "tables").glob("*.csv"))}
+
+
+def test_run_writes_a_complete_vintage_with_manifest(project):
+    folder = pipeline.run("2025Q4", as_of="2025-12-31", progress=False)
+    assert folder == project / "forecasts" / "2025Q4"
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["parameters"] == {"vintage": "2025Q4", "as_of": "2025-12-31", "region": "hcmc",
+                                      "boundary": "old"}
+    assert "tables/accounts_hcmc_old.csv" in manifest["outputs"]
+    assert "01_sector_accounts.ipynb" in manifest["outputs"]
+    assert any(name.startswith("sources/") for name in manifest["inputs"])
+    assert {"pandas", "papermill", "python"} <= set(manifest["versions"])
+    assert vintage.verify("2025Q4") == []
+    executed = nbformat.read(folder / "01_sector_accounts.ipynb", as_version=4)
+    assert executed.metadata["papermill"]["parameters"]["as_of"] == "2025-12-31"
+    assert not list((project / "forecasts").glob(".staging-*"))
+
+
+def test_existing_vintage_is_never_overwritten(project, capsys):
+    pipeline.run("2025Q4", as_of="2025-12-31", progress=False)
+    before = (project / "forecasts" / "2025Q4" / "manifest.json").read_bytes()
+    with pytest.raises(vintage.VintageError, match="never overwritten"):
+        pipeline.run("2025Q4", as_of="2025-12-31", progress=False)
+    assert main(["run", "--vintage", "2025Q4", "--quiet"]) == 1
+    assert "already exists" in capsys.readouterr().err
+    assert main(["run", "--vintage", "2025Q4", "--skip-existing", "--quiet"]) == 0
+    assert (project / "forecasts" / "2025Q4" / "manifest.json").read_bytes() == before
+
+
+def test_same_inputs_give_byte_identical_tables(project):
+    first = pipeline.run("2025Q4", as_of="2025-12-31", progress=False)
+    second = pipeline.run("2026Q1", as_of="2025-12-31", progress=False)
+    assert tables(first) and tables(first) == tables(second)
+
+
+def test_failing_notebook_names_cell_and_leaves_no_vintage(project):
+    book = nbformat.v4.new_notebook()
+    book.cells = [nbformat.v4.new_code_cell("vintage = ''\noutput_dir = ''", metadata={"tags": ["parameters"]}),
+                  nbformat.v4.new_code_cell("raise RuntimeError('deliberate failure')")]
+    book.metadata["kernelspec"] = {"name": "grdp", "display_name": "Python (grdp)", "language": "python"}
+    nbformat.write(book, project / "notebooks" / "99_fails.ipynb")
+    with pytest.raises(pipeline.PipelineError) as err:
+        pipeline.run("2025Q4", as_of="2025-12-31", progress=False)
+    message = str(err.value)
+    assert "99_fails.ipynb" in message and "RuntimeError: deliberate failure" in message and "cell" in message
+    assert not (project / "forecasts" / "2025Q4").exists()
+    assert not list((project / "forecasts").glob(".staging-*"))
+    kept = list((project / ".grdp-failed-runs").rglob("99_fails.ipynb"))
+    assert len(kept) == 1
+
+
+def test_invalid_source_stops_the_run_before_any_notebook(project):
+    data = project / "sources" / "gso_nsdp_gdp_by_section" / "data.csv"
+    lines = data.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace(",grdp,", ",grdp_total,", 1)
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(SourceValidationError, match="line 2, column 'variable'"):
+        pipeline.run("2025Q4", as_of="2025-12-31", progress=False)
+    assert not (project / "forecasts").exists() or not any((project / "forecasts").iterdir())
+
+
+def test_parameters_are_checked_with_clear_messages():
+    with pytest.raises(ValueError, match="not a date"):
+        pipeline.check_parameters("2025Q4", "31/12/2025", "hcmc", "old")
+    with pytest.raises(vintage.VintageError, match="not a quarter label"):
+        pipeline.check_parameters("2025-Q4", "2025-12-31", "hcmc", "old")
+    with pytest.raises(ValueError, match="does not fit region"):
+        pipeline.check_parameters("2025Q4", "2025-12-31", "binh_duong", "merged")
