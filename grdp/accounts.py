@@ -242,8 +242,8 @@ def _year_distance(period: str, frequency: str, year: int) -> float:
     return abs((middle - pd.Timestamp(year=year, month=7, day=1)).days) / 365.25
 
 
-def _national_period_structure(selected: pd.DataFrame, period: str, frequency: str) -> pd.Series | None:
-    """National shares by industry for a sub-annual period, from single-quarter accounts."""
+def _period_structure(quarterly: pd.DataFrame, period: str, frequency: str) -> pd.Series | None:
+    """National shares by industry for a sub-annual period, from single-quarter accounts (period x industry)."""
     year = int(period[:4])
     if frequency == "Q":
         quarters = [int(period[-1])]
@@ -254,28 +254,35 @@ def _national_period_structure(selected: pd.DataFrame, period: str, frequency: s
     else:
         return None
     wanted = [f"{year}Q{q}" for q in quarters]
-    mask = ((selected["region"] == "vn") & (selected["variable"] == "grdp") & (selected["frequency"] == "Q")
-            & (selected["price_basis"] == "current") & selected["period"].isin(wanted))
-    rows = selected[mask]
-    if rows["period"].nunique() != len(wanted):
+    if not set(wanted) <= set(quarterly.index) or "TOTAL" not in quarterly.columns:
         return None
-    sums = rows.groupby("industry")["value"].sum()
-    return sums / sums["TOTAL"] if "TOTAL" in sums else None
+    sums = quarterly.loc[wanted].sum()
+    return sums / sums["TOTAL"]
 
 
-def _location_quotients(selected: pd.DataFrame, region: str, boundary: str, year: int) -> dict[str, tuple[float, str]]:
-    """LQ of each section with a sub-annual published share, from the period nearest ``year``."""
+def _lq_candidates(selected: pd.DataFrame, region: str, boundary: str) -> list[tuple[str, str, str, float, str]]:
+    """Every sub-annual published section share with its location quotient: (code, period, frequency, LQ, label)."""
+    mask = ((selected["region"] == "vn") & (selected["variable"] == "grdp") & (selected["frequency"] == "Q")
+            & (selected["price_basis"] == "current"))
+    quarterly = selected[mask].pivot_table(index="period", columns="industry", values="value", aggfunc="first")
     mask = ((selected["region"] == region) & (selected["boundary"] == boundary)
             & (selected["variable"] == "grdp_share") & selected["frequency"].isin(["Q", "H", "YTD"])
             & selected["industry"].isin(classification.SECTIONS))
+    out = []
+    for r in selected[mask].itertuples():
+        national = _period_structure(quarterly, r.period, r.frequency)
+        if national is not None and national.get(r.industry, 0) > 0:
+            out.append((r.industry, r.period, r.frequency, r.value / 100 / national[r.industry],
+                        f"{r.period} ({r.source_id})"))
+    return out
+
+
+def _location_quotients(candidates: list[tuple[str, str, str, float, str]], year: int) -> dict[str, tuple[float, str]]:
+    """LQ of each section from its published sub-annual share nearest to ``year`` (ties: the later period)."""
     out: dict[str, tuple[float, str]] = {}
-    for code, rows in selected[mask].groupby("industry"):
-        rows = rows.assign(distance=[_year_distance(r.period, r.frequency, year) for r in rows.itertuples()])
-        for r in rows.sort_values(["distance", "period"], ascending=[True, False]).itertuples():
-            national = _national_period_structure(selected, r.period, r.frequency)
-            if national is not None and national.get(code, 0) > 0:
-                out[code] = (r.value / 100 / national[code], f"{r.period} ({r.source_id})")
-                break
+    ranked = sorted(candidates, key=lambda c: (_year_distance(c[1], c[2], year), [-ord(ch) for ch in c[1]]))
+    for code, _period, _frequency, lq, label in ranked:
+        out.setdefault(code, (lq, label))
     return out
 
 
@@ -374,13 +381,14 @@ def _extra_constraints(by_code: dict[str, _Margin], total: float) -> list[tuple[
 def _regional(selected: pd.DataFrame, region: str, boundary: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     totals = _totals(selected, region, boundary)
     shares = _published_shares(selected, region, boundary, totals)
+    candidates = _lq_candidates(selected, region, boundary)
     records, margin_rows, fixed = [], [], {}
     for year, total_row in sorted(totals.items()):
         total = total_row.value
         broad = _broad_margins(year, shares)
         extra = _extra_constraints(shares.get(year, {}), total)
         structure, seed_year = _national_structure(selected, year)
-        lqs = _location_quotients(selected, region, boundary, year)
+        lqs = _location_quotients(candidates, year)
         seed = {c: float(structure[c]) * lqs.get(c, (1.0, ""))[0] * total for c in structure.index}
         def present(cells: tuple[str, ...]) -> tuple[str, ...]:
             return tuple(c for c in cells if c in seed)
@@ -394,10 +402,10 @@ def _regional(selected: pd.DataFrame, region: str, boundary: str) -> tuple[pd.Da
             raked = rake(seed, constraints)
         except ValueError as exc:
             raise AccountsError(f"{region} {year}: {exc}") from exc
-        lq_note = ", ".join(f"{c} {lq:.2f} from {where}" for c, (lq, where) in sorted(lqs.items()))
-        seed_method = (f"{M_RAKED}: national structure of {seed_year}"
-                       + (f" x location quotients ({lq_note})" if lq_note else "")
-                       + ", raked to the published margins")
+        def seed_method(cell: str) -> str:
+            lq = f" x location quotient {lqs[cell][0]:.2f} from {lqs[cell][1]}" if cell in lqs else ""
+            return f"{M_RAKED}: national share of {seed_year}{lq}, raked to the published margins"
+
         constrained = {code: m for code, m in broad.items()}
         constrained.update({cells[0]: m for label, cells, m in extra if len(cells) == 1})
         for cell, value in raked.items():
@@ -405,7 +413,7 @@ def _regional(selected: pd.DataFrame, region: str, boundary: str) -> tuple[pd.Da
                 m = constrained[cell]
                 quality, method, sources = m.quality, m.method, m.sources
             else:
-                quality, method, sources = "imputed", seed_method, (total_row.source_id,)
+                quality, method, sources = "imputed", seed_method(cell), (total_row.source_id,)
             records.append(_record(region, boundary, year, cell, value, total, quality, method, sources))
         records.append(_record(region, boundary, year, "TOTAL", total, total, "published", _total_method(total_row),
                                (total_row.source_id,)))

@@ -166,7 +166,7 @@ def test_location_quotient_shifts_the_seed_inside_a_broad_sector():
     g_plain = plain[(plain.industry == "G")]["share"].iloc[0]
     g_lq = with_lq.table[(with_lq.table.industry == "G")]["share"].iloc[0]
     assert g_lq > g_plain
-    assert "location quotients (G 2.00" in with_lq.table[with_lq.table.industry == "G"]["method"].iloc[0]
+    assert "location quotient 2.00 from 2021Q1" in with_lq.table[with_lq.table.industry == "G"]["method"].iloc[0]
     gtt = with_lq.table[with_lq.table.industry == "GTT"]["share"].iloc[0]
     assert gtt == pytest.approx(0.64)  # the published margin still holds
 
