@@ -238,7 +238,8 @@ def _year_distance(period: str, frequency: str, year: int) -> float:
     months = {"Q": 3, "H": 6, "M": 1}.get(frequency)
     if frequency == "YTD":
         months = int(period.split("-")[1].rstrip("M"))
-    middle = start + (start + pd.DateOffset(months=months) - start) / 2 if months else start
+    end = start + pd.DateOffset(months=months) if months else start
+    middle = start + (end - start) / 2
     return abs((middle - pd.Timestamp(year=year, month=7, day=1)).days) / 365.25
 
 
@@ -280,7 +281,8 @@ def _lq_candidates(selected: pd.DataFrame, region: str, boundary: str) -> list[t
 def _location_quotients(candidates: list[tuple[str, str, str, float, str]], year: int) -> dict[str, tuple[float, str]]:
     """LQ of each section from its published sub-annual share nearest to ``year`` (ties: the later period)."""
     out: dict[str, tuple[float, str]] = {}
-    ranked = sorted(candidates, key=lambda c: (_year_distance(c[1], c[2], year), [-ord(ch) for ch in c[1]]))
+    later_first = sorted(candidates, key=lambda c: c[1], reverse=True)
+    ranked = sorted(later_first, key=lambda c: _year_distance(c[1], c[2], year))  # stable: ties stay later-first
     for code, _period, _frequency, lq, label in ranked:
         out.setdefault(code, (lq, label))
     return out
@@ -390,14 +392,10 @@ def _regional(selected: pd.DataFrame, region: str, boundary: str) -> tuple[pd.Da
         structure, seed_year = _national_structure(selected, year)
         lqs = _location_quotients(candidates, year)
         seed = {c: float(structure[c]) * lqs.get(c, (1.0, ""))[0] * total for c in structure.index}
-        def present(cells: tuple[str, ...]) -> tuple[str, ...]:
-            return tuple(c for c in cells if c in seed)
-
-        extra = [(label, present(cells), m) for label, cells, m in extra]
+        margins = [(code, classification.aggregate_members(code), m) for code, m in broad.items()] + extra
+        margins = [(label, tuple(c for c in cells if c in seed), m) for label, cells, m in margins]
         constraints = [Constraint("TOTAL", tuple(seed), total)]
-        constraints += [Constraint(code, present(classification.aggregate_members(code)), m.share / 100 * total)
-                        for code, m in broad.items()]
-        constraints += [Constraint(label, cells, m.share / 100 * total) for label, cells, m in extra]
+        constraints += [Constraint(label, cells, m.share / 100 * total) for label, cells, m in margins]
         try:
             raked = rake(seed, constraints)
         except ValueError as exc:
@@ -417,7 +415,7 @@ def _regional(selected: pd.DataFrame, region: str, boundary: str) -> tuple[pd.Da
             records.append(_record(region, boundary, year, cell, value, total, quality, method, sources))
         records.append(_record(region, boundary, year, "TOTAL", total, total, "published", _total_method(total_row),
                                (total_row.source_id,)))
-        for label, cells, m in [(c, present(classification.aggregate_members(c)), m) for c, m in broad.items()] + extra:
+        for label, cells, m in margins:
             code = label.split("->")[0]
             fixed[(year, code)] = m
             if m.quality != "imputed":

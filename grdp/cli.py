@@ -13,10 +13,10 @@ from grdp import __version__
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from grdp import pipeline, vintage
+    from grdp import paths, pipeline, vintage
 
-    if args.skip_existing and (vintage.paths.vintage_dir(args.vintage)).exists():
-        print(f"vintage {args.vintage} already exists at {vintage.paths.vintage_dir(args.vintage)}; "
+    if args.skip_existing and paths.vintage_dir(args.vintage).exists():
+        print(f"vintage {args.vintage} already exists at {paths.vintage_dir(args.vintage)}; "
               "left as it is (published vintages are never overwritten)")
         return 0
     try:

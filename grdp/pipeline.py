@@ -85,9 +85,11 @@ def run(vintage: str, as_of: str | None = None, region: str = "hcmc", boundary: 
     vintages.ensure_new(vintage)
     as_of = as_of or vintages.default_as_of(vintage).isoformat()
     check_parameters(vintage, as_of, region, boundary)
-    from grdp.sources import load_observations
+    from grdp import sources
 
-    load_observations()  # fail fast, before any notebook runs, if a source is invalid
+    problems = sources.validate()  # fail fast, before any notebook runs, if a source is invalid
+    if problems:
+        raise sources.SourceValidationError(problems)
     started = datetime.now(timezone.utc)
     staging = vintages.staging_dir(vintage)
     parameters = {"vintage": vintage, "as_of": as_of, "region": region, "boundary": boundary}

@@ -74,8 +74,6 @@ OBSERVATIONS = pa.DataFrameSchema(
 )
 """One row per published value; conflicting releases are separate rows."""
 
-ACCOUNT_QUALITIES = frozenset({"published", "derived", "imputed"})
-
 ACCOUNTS = pa.DataFrameSchema(
     {
         "region": pa.Column(str, _isin(REGIONS)),
@@ -84,7 +82,7 @@ ACCOUNTS = pa.DataFrameSchema(
         "industry": pa.Column(str),
         "value": pa.Column(float),
         "share": pa.Column(float),
-        "quality": pa.Column(str, _isin(ACCOUNT_QUALITIES)),
+        "quality": pa.Column(str, _isin(QUALITIES)),
         "method": pa.Column(str),
         "sources": pa.Column(str),
     },
