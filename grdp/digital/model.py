@@ -23,6 +23,8 @@ from grdp.digital.methods import method as get_method
 from grdp.digital.spine import Blocks, Config, Params, evaluate
 from grdp.digital.targets import Target, published_targets
 
+REGIONAL_STAGE = {"gso": "regional GSO", "mic": "regional MIC", "hids": "regional HIDS", "none": None}
+"""The calibration stage that sets a configuration's regional parameters."""
 CORE_DETAIL = {"gso": {"C": "26", "G": "4651, 4652", "J": "5820, 61, 62, 631", "S": "951"},
                "oecd": {"C": "261-264, 268", "G": "4651, 4652", "J": "5820, 61, 62, 631", "S": "951"},
                "hids": {"C": "digital part of C", "G": "digital part of G", "J": "all of J"},
@@ -117,14 +119,20 @@ class DigitalModel:
                     records.append({"component": label, "industry": section, "detail": detail, "value": value,
                                     "share": 100 * value / self.accounts.grdp[row]})
         numerator = float(blocks.numerator()[0, row])
+        assumptions = spec.assumptions
+        regional = "hids" if spec.config.core.startswith("hids") else spec.config.regional
+        stage = self.calibration.stages.get(REGIONAL_STAGE[regional] or "")
+        if stage is not None and not stage.targets:
+            assumptions += (f"no published figure to calibrate {', '.join(stage.names)} on for {self.region} "
+                            f"({self.boundary} boundary): the centre of its stated range is used",)
         return DigitalEstimate(
             method=method, title=spec.title, region=self.region, boundary=self.boundary, year=year,
-            share=100 * numerator / self.accounts.grdp[row], numerator=numerator,
+            share=float(100 * numerator / self.accounts.grdp[row]), numerator=numerator,
             denominator=float(self.accounts.grdp[row]), denominator_source=self.accounts.grdp_source[row],
             publisher_denominator=float(self.publisher_grdp[method][row]),
             components=pd.DataFrame(records, columns=["component", "industry", "detail", "value", "share"]),
             published=self.published(method, year) if spec.published else pd.DataFrame(),
-            assumptions=spec.assumptions, parameters=dict(self.calibration.params))
+            assumptions=assumptions, parameters=dict(self.calibration.params))
 
 
 def _publisher_grdp(selected: pd.DataFrame, inputs: AccountInputs) -> dict[str, np.ndarray]:
