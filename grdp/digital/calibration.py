@@ -9,7 +9,8 @@ priors truncated to the stated ranges)::
 with ``r_k = (model_k(theta) - published_k) / tol_k`` for every fitted target k (for a lower bound,
 only a model value below the bound counts), ``c_p`` the centre and ``h_p`` the half-width of the
 range of parameter p (``grdp/data/digital_coefficients.csv``), and ``tol_k`` the tolerance of the
-target (``grdp/data/calibration_targets.csv``; 0.005 pp for figures published to two decimals).
+target (``grdp/data/calibration_targets.csv``; 0.05 pp for shares published to two decimals: the
+miss a model of section-level accounts can be expected to reach, not the rounding).
 The prior term is weak: it matters only where the published figures do not identify a parameter.
 
 Stages:

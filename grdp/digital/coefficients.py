@@ -17,12 +17,19 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
 from grdp import paths
 from grdp.sources import Problem, SourceValidationError
 
 COEFFICIENTS_FILE = "digital_coefficients.csv"
 TARGETS_FILE = "calibration_targets.csv"
 BASES = ("derived", "assumption", "published")
+COEFFICIENT_COLUMNS = ("parameter", "stage", "low", "centre", "high", "basis", "reference", "url", "note")
+QUANTITIES = ("gso.total", "gso.core", "gso.digitalisation", "gso.broad", "gso.composition",
+              "mic.total", "mic.ict", "mic.platform", "mic.sectoral", "mic.ict_composition",
+              "hids.total", "hids.numerator")
+"""Model quantities a published figure can be matched with (see :func:`grdp.digital.targets.model_value`)."""
 STAGES = ("national", "regional", "accounts")
 
 
@@ -59,7 +66,10 @@ class TargetRule:
     reason: str
 
 
-def _number(text: str, path: Path, line: int, column: str, problems: list[Problem]) -> float:
+def _number(text: str | None, path: Path, line: int, column: str, problems: list[Problem]) -> float:
+    if text is None or not text.strip():
+        problems.append(Problem(path, "missing value", line, column))
+        return float("nan")
     try:
         return float(text)
     except ValueError:
@@ -83,17 +93,22 @@ def read_coefficients(path: Path | None = None) -> dict[str, Coefficient]:
     Raises
     ------
     grdp.sources.SourceValidationError
-        Listing every problem with its line and column: a non-number, ``low <= centre <= high``
-        violated, an unknown basis or stage, a derived or published range without a reference URL,
-        a duplicated parameter.
+        Listing every problem with its line and column: a short row, a missing value or non-number,
+        ``low <= centre <= high`` violated, an unknown basis or stage, a published range without the
+        URL where it is published, a coefficient without a reference, a duplicated parameter.
     """
     path = path or paths.data_file(COEFFICIENTS_FILE)
     problems: list[Problem] = []
     out: dict[str, Coefficient] = {}
     with open(path, newline="", encoding="utf-8") as handle:
         for line, row in enumerate(csv.DictReader(handle), start=2):
+            if any(row.get(c) is None for c in COEFFICIENT_COLUMNS):
+                missing = [c for c in COEFFICIENT_COLUMNS if row.get(c) is None]
+                problems.append(Problem(path, f"the row has {len(COEFFICIENT_COLUMNS) - len(missing)} of "
+                                        f"{len(COEFFICIENT_COLUMNS)} fields", line, missing[0]))
+                continue
             low, centre, high = (_number(row[c], path, line, c, problems) for c in ("low", "centre", "high"))
-            if not low <= centre <= high:
+            if not np.isnan([low, centre, high]).any() and not low <= centre <= high:
                 problems.append(Problem(path, f"range must satisfy low <= centre <= high, got {low}, {centre}, "
                                         f"{high}", line, "centre"))
             if row["basis"] not in BASES:
@@ -119,7 +134,9 @@ def read_target_rules(path: Path | None = None) -> dict[tuple[str, str], TargetR
     Raises
     ------
     grdp.sources.SourceValidationError
-        If a fitted rule has no quantity or no positive tolerance, or ``fit`` is not yes/no.
+        If a fitted rule has no quantity or no positive tolerance, a quantity is not one of
+        :data:`QUANTITIES`, ``fit`` or ``fit_red`` is not yes/no, or a (variable, industry) pair
+        has two rules.
     """
     path = path or paths.data_file(TARGETS_FILE)
     problems: list[Problem] = []
@@ -135,6 +152,12 @@ def read_target_rules(path: Path | None = None) -> dict[tuple[str, str], TargetR
                 problems.append(Problem(path, "a fitted target needs a model quantity", line, "quantity"))
             if fit and not tolerance > 0:
                 problems.append(Problem(path, "a fitted target needs a positive tolerance", line, "tolerance"))
+            if row["quantity"] and row["quantity"] not in QUANTITIES:
+                problems.append(Problem(path, f"unknown model quantity {row['quantity']!r}; known: "
+                                        f"{', '.join(QUANTITIES)}", line, "quantity"))
+            if (row["variable"], row["industry"]) in out:
+                problems.append(Problem(path, f"a second rule for {row['variable']} / {row['industry']}", line,
+                                        "variable"))
             out[(row["variable"], row["industry"])] = TargetRule(row["variable"], row["industry"], row["quantity"],
                                                                  tolerance, fit, row["fit_red"] == "yes", row["reason"])
     if problems:

@@ -16,7 +16,7 @@ import pandas as pd
 
 from grdp import sources as src
 from grdp.accounts import SectorAccounts, assemble
-from grdp.digital.calibration import Calibration, calibrate
+from grdp.digital.calibration import STAGES, Calibration, calibrate
 from grdp.digital.inputs import AccountInputs, from_accounts
 from grdp.digital.methods import METHODS
 from grdp.digital.methods import method as get_method
@@ -25,6 +25,7 @@ from grdp.digital.targets import Target, published_targets
 
 REGIONAL_STAGE = {"gso": "regional GSO", "mic": "regional MIC", "hids": "regional HIDS", "none": None}
 """The calibration stage that sets a configuration's regional parameters."""
+STAGE_PARAMETERS = {name: names for name, _, names, _, _ in STAGES}
 CORE_DETAIL = {"gso": {"C": "26", "G": "4651, 4652", "J": "5820, 61, 62, 631", "S": "951"},
                "oecd": {"C": "261-264, 268", "G": "4651, 4652", "J": "5820, 61, 62, 631", "S": "951"},
                "hids": {"C": "digital part of C", "G": "digital part of G", "J": "all of J"},
@@ -121,10 +122,13 @@ class DigitalModel:
         numerator = float(blocks.numerator()[0, row])
         assumptions = spec.assumptions
         regional = "hids" if spec.config.core.startswith("hids") else spec.config.regional
-        stage = self.calibration.stages.get(REGIONAL_STAGE[regional] or "")
-        if stage is not None and not stage.targets:
-            assumptions += (f"no published figure to calibrate {', '.join(stage.names)} on for {self.region} "
-                            f"({self.boundary} boundary): the centre of its stated range is used",)
+        stage_name = REGIONAL_STAGE[regional]
+        if stage_name and (regional == "hids" or self.region != "vn"):
+            stage = self.calibration.stages.get(stage_name)
+            if stage is None or not stage.targets:
+                names = STAGE_PARAMETERS[stage_name]
+                assumptions += (f"no published figure to calibrate {', '.join(names)} on for {self.region} "
+                                f"({self.boundary} boundary): the centre of its stated range is used",)
         return DigitalEstimate(
             method=method, title=spec.title, region=self.region, boundary=self.boundary, year=year,
             share=float(100 * numerator / self.accounts.grdp[row]), numerator=numerator,

@@ -8,8 +8,8 @@ whether it is fitted. A figure is shown but not fitted when
 * it is red-rated and the rule does not allow red figures;
 * a year it covers has no sector account;
 * it is a total, core or digitalised share from a release older than the selected total of a year
-  it covers, and its own release gave that year a different total (a component of a superseded
-  vintage would fight the revised total).
+  it covers, and its own release did not give that year the same total (a figure of an older
+  vintage would fight the selected total).
 
 A figure whose source note begins ``LOWER BOUND`` (published as "more than x") is a lower bound:
 only a model value below it counts as a miss. Averages over several years (``AVG``) are matched by
@@ -121,8 +121,8 @@ def _drop_superseded(targets: list[Target], available: pd.DataFrame) -> list[Tar
                      and totals[(t.region, y)].release > t.release
                      and own.get((t.region, y, t.release)) != totals[(t.region, y)].published]
             if stale:
-                t = replace(t, fit=False, reason=f"superseded: the {stale[0].years[0]} total was revised to "
-                            f"{stale[0].published} in a later release ({stale[0].release})")
+                t = replace(t, fit=False, reason=f"superseded: the selected {stale[0].years[0]} total "
+                            f"({stale[0].published}) comes from a later release ({stale[0].release})")
         out.append(t)
     return out
 

@@ -10,7 +10,8 @@ Each draw takes
 * the region's account cells of the year: an imputed cell is multiplied by ``exp(s z - s^2 / 2)``,
   ``z`` standard normal, ``s`` = ``accounts.imputed_cell_sd`` (``accounts.derived_cell_sd`` for a cell
   derived from a published share; published cells are fixed), and the imputed cells of each broad
-  sector (A, B-F, G-U) are then rescaled so the sector's total, a published margin, is unchanged.
+  sector (A, B-F, G-U) are then rescaled so their sum is unchanged (published margins then hold up
+  to the small noise of the derived cells).
 
 Every method is evaluated on the same draws, so differences between methods are consistent. Intervals
 are percentiles of the draws. The generator is ``numpy.random.default_rng(seed)``, so a seed gives the
