@@ -1,4 +1,7 @@
-"""Command line: ``grdp run``, ``grdp validate``, ``grdp accounts``, ``grdp vintages``.
+"""Command line: ``grdp run``, ``grdp validate``, ``grdp accounts``, ``grdp estimate``, ``grdp vintages``.
+
+``grdp estimate --method all --region hcmc --year 2023`` prints each digital-economy method's share
+with its Monte Carlo interval, its components, numerator and denominator, and the published figures.
 
 Heavy libraries are imported inside the commands, so ``grdp --help`` answers at once.
 """
@@ -6,6 +9,7 @@ Heavy libraries are imported inside the commands, so ``grdp --help`` answers at 
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 
@@ -71,6 +75,88 @@ def _cmd_accounts(args: argparse.Namespace) -> int:
     return 0
 
 
+METHOD_CHOICES = ("all", "gso", "mic", "hids", "oecd-core", "oecd-narrow", "oecd-broad")
+"""``grdp estimate --method`` choices (kept here so that ``grdp --help`` imports nothing heavy)."""
+
+
+def _interval(point: float, lower: float, upper: float) -> str:
+    return f"{point:6.2f}%  [{lower:5.2f}, {upper:5.2f}]"
+
+
+def _published(table) -> str:
+    if table is None or table.empty:
+        return "not published"
+    return "; ".join(f"published {r.value:.2f}% ({r.release}, {r.rating})" for r in table.itertuples())
+
+
+def _cmd_estimate(args: argparse.Namespace) -> int:
+    from grdp.accounts import AccountsError
+    from grdp.digital import METHODS, build
+    from grdp.digital.calibration import CalibrationError
+    from grdp.digital.uncertainty import simulate
+    from grdp.sources import SourceValidationError
+
+    methods = list(METHODS) if args.method == "all" else [args.method]
+    if args.region == "vn" and args.boundary != "national":
+        print(f"grdp estimate: boundary {args.boundary!r} does not fit region 'vn'; expected national",
+              file=sys.stderr)
+        return 1
+    try:
+        model = build(args.region, args.boundary, args.as_of)
+        year = args.year if args.year is not None else model.accounts.years[-1]
+        model.accounts.index(year)  # KeyError naming the years available
+        simulation = simulate(model, year, draws=args.draws, seed=args.seed, methods=methods)
+    except KeyError as exc:
+        print(f"grdp estimate: {exc.args[0] if exc.args else exc}", file=sys.stderr)
+        return 1
+    except (AccountsError, SourceValidationError, CalibrationError, ValueError) as exc:
+        print(f"grdp estimate: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 1
+    intervals = simulation.intervals(args.level).set_index(["method", "component"])
+    print(f"Digital-economy share of GRDP, {args.region} ({args.boundary} boundary), {year}"
+          + (f", as of {args.as_of}" if args.as_of else "")
+          + f"; {100 * args.level:g}% intervals from {args.draws:,} draws (seed {args.seed})")
+    for name in methods:
+        result = model.estimate(name, year)
+        total = intervals.loc[(name, "total")]
+        print()
+        print(f"{name}: {result.title}")
+        print(f"  {'share':<40}{_interval(total['point'], total['lower'], total['upper'])}   "
+              f"{_published(result.published)}")
+        for component in (c for c in simulation.point[name] if c != "total"):
+            row = intervals.loc[(name, component)]
+            print(f"    {component:<38}{_interval(row['point'], row['lower'], row['upper'])}")
+        line = (f"  numerator {result.numerator:,.0f} bn VND / denominator {result.denominator:,.0f} bn VND "
+                f"({result.denominator_source})")
+        if not math.isnan(result.publisher_denominator):
+            line += f"; the publisher divided by {result.publisher_denominator:,.0f} bn VND"
+        print(line)
+    return 0
+
+
+def _fraction(text: str) -> float:
+    value = float(text)
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a level strictly between 0 and 1, e.g. 0.9")
+    return value
+
+
+def _date(text: str) -> str:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date such as 2025-12-31") from None
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive number of draws")
+    return value
+
+
 def _cmd_vintages(args: argparse.Namespace) -> int:
     from grdp import vintage
 
@@ -110,6 +196,18 @@ def build_parser() -> argparse.ArgumentParser:
     acc.add_argument("--year", type=int, help="default: the latest year")
     acc.add_argument("--as-of", help="use releases published on or before this date")
     acc.set_defaults(func=_cmd_accounts)
+
+    est = sub.add_parser("estimate", help="print digital-economy shares by method, with intervals and the "
+                         "published figures")
+    est.add_argument("--method", default="all", choices=METHOD_CHOICES)
+    est.add_argument("--region", default="hcmc", choices=["hcmc", "binh_duong", "ba_ria_vung_tau", "vn"])
+    est.add_argument("--boundary", default=None, choices=["old", "merged", "national"])
+    est.add_argument("--year", type=int, help="default: the latest year of the accounts")
+    est.add_argument("--as-of", type=_date, help="use releases published on or before this date (YYYY-MM-DD)")
+    est.add_argument("--draws", type=_positive, default=20_000, help="Monte Carlo draws (default 20000)")
+    est.add_argument("--seed", type=int, default=0, help="seed of the random generator (default 0)")
+    est.add_argument("--level", type=_fraction, default=0.9, help="interval level (default 0.9)")
+    est.set_defaults(func=_cmd_estimate)
 
     vint = sub.add_parser("vintages", help="list published vintages and check them against their manifests")
     vint.set_defaults(func=_cmd_vintages)

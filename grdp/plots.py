@@ -1,18 +1,30 @@
 """Charts used by the notebooks and reports, one function per exhibit.
 
 Colours come from the Okabe-Ito palette (readable with colour-vision deficiencies and in print);
-imputed values are always drawn differently from published ones (hatched bars, hollow markers).
+imputed values are always drawn differently from published ones (hatched bars, hollow markers),
+and every chart stays readable in greyscale (hatching, marker shapes and value labels carry the
+distinctions that colour also shows).
+
+Exhibits: :func:`accounts_structure` (sector accounts), :func:`bridge_waterfall` (the bridge
+between two digital-economy methods) and :func:`method_shares` (every method's share by year).
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import matplotlib
 
 matplotlib.use("Agg")  # file output only; notebooks display the returned figure themselves
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from grdp.accounts import SectorAccounts  # noqa: E402
+
+if TYPE_CHECKING:
+    from grdp.digital.bridge import Bridge
 
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
 BROAD_LABELS = {"A": "Agriculture (A)", "BTF": "Industry & construction (B-F)", "GTT": "Services (G-U)",
@@ -53,4 +65,178 @@ def accounts_structure(accounts: SectorAccounts) -> Figure:
     right.set_title("Sections C, G, J (hollow: imputed)")
     right.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=3)
     fig.suptitle(f"{accounts.region} ({accounts.boundary} boundary): structure of GRDP")
+    return fig
+
+
+METHOD_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+"""Marker shape of each method in :func:`method_shares`, in the order the methods appear."""
+RESIDUAL_COLOUR = "#BBBBBB"
+"""Grey of the bridge's residual: what the switches do not explain is not a method's doing."""
+
+
+SWITCH_WORDS = {"False": "off", "True": "on"}
+"""How switch positions are written on the waterfall's axis."""
+
+
+def _signed(value: float) -> str:
+    return "n/a" if np.isnan(value) else f"{value:+.2f} pp"
+
+
+def _wrap(text: str, width: int = 16) -> str:
+    """Break ``text`` into lines of at most about ``width`` characters (tick labels)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
+def bridge_waterfall(bridge: Bridge) -> Figure:
+    """Waterfall from method a's share to method b's through the switches and the residual.
+
+    The first bar is method a's published share (its model share where nothing is published), each
+    following bar floats from the running total by one switch's Shapley contribution (upward bars
+    are solid, downward bars are hatched), the grey cross-hatched bar is the residual the switches
+    do not explain, and the last bar is method b's published share. Every bar is labelled with
+    its value (percent of GRDP for the ends, signed percentage points for the steps).
+
+    Parameters
+    ----------
+    bridge
+        A bridge from :func:`grdp.digital.bridge.bridge`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One Axes; the bars are its first patches, in the order start, switches, residual, end,
+        each of height equal to the value it shows (negative for a downward step).
+
+    Notes
+    -----
+    When either method has no published figure for the year, the residual is not defined: its bar
+    has height zero, is labelled "n/a", and the end bars show model values (said in their labels).
+    """
+    a_published = not np.isnan(bridge.published_a)
+    b_published = not np.isnan(bridge.published_b)
+    start = bridge.published_a if a_published else bridge.model_a
+    end = bridge.published_b if b_published else bridge.model_b
+    residual = bridge.residual
+    steps = bridge.steps.to_dict("records")
+    labels = [f"{bridge.method_a.upper()}\n({'published' if a_published else 'model'})"]
+    labels += [_wrap(f"{step['label']}: {SWITCH_WORDS.get(step['from'], step['from'])} \u2192 "
+                     f"{SWITCH_WORDS.get(step['to'], step['to'])}") for step in steps]
+    labels += ["residual\n(not explained)", f"{bridge.method_b.upper()}\n({'published' if b_published else 'model'})"]
+
+    fig, ax = plt.subplots(figsize=(max(7.0, 1.35 * len(labels) + 1.5), 5.0), constrained_layout=True)
+    end_style = {"edgecolor": "black", "linewidth": 0.8}
+    ax.bar(0, start, color=OKABE_ITO[4], **end_style)
+    level = start
+    for x, step in enumerate(steps, start=1):
+        up = step["contribution"] >= 0
+        ax.bar(x, step["contribution"], bottom=level, color=OKABE_ITO[2] if up else OKABE_ITO[5],
+               hatch="" if up else "\\\\", **end_style)
+        level += step["contribution"]
+    x_residual = len(steps) + 1
+    ax.bar(x_residual, 0.0 if np.isnan(residual) else residual, bottom=level, color=RESIDUAL_COLOUR,
+           hatch="xx", **end_style)
+    ax.bar(x_residual + 1, end, color=OKABE_ITO[0], **end_style)
+
+    heights = [start] + [s["contribution"] for s in steps] + [residual, end]
+    bottoms = [0.0]
+    running = start
+    for value in heights[1:-1]:
+        bottoms.append(running)
+        running += 0.0 if np.isnan(value) else value
+    bottoms.append(0.0)
+    tops = [b + (0.0 if np.isnan(h) else h) for b, h in zip(bottoms, heights)]
+    span, floor = max(*tops, *bottoms), min(0.0, *tops, *bottoms)
+    for x, (value, bottom) in enumerate(zip(heights, bottoms)):
+        is_end = x in (0, len(heights) - 1)
+        top = bottom + (0.0 if np.isnan(value) else max(value, 0.0))
+        text = f"{value:.2f}%" if is_end else _signed(value)
+        ax.annotate(text, (x, top), xytext=(0, 3), textcoords="offset points", ha="center", va="bottom",
+                    fontsize=9, fontweight="bold" if is_end else "normal")
+        if 0 < x < len(heights) - 1:  # connector from the previous bar's top to this bar's base
+            ax.plot([x - 1.4, x - 0.6], [bottom, bottom], color="black", linewidth=0.6, linestyle=":")
+    ax.plot([len(heights) - 2.4, len(heights) - 1.6], [running, running], color="black", linewidth=0.6,
+            linestyle=":")
+    ax.set_xticks(range(len(labels)), labels, fontsize=8)
+    ax.set_ylim(floor * 1.12, span * 1.12)
+    ax.set_ylabel("% of GRDP (steps in percentage points)")
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.grid(axis="y", linewidth=0.4, alpha=0.5)
+    ax.set_axisbelow(True)
+    note = (f"published gap {bridge.gap:+.2f} pp = switches (Shapley) {bridge.model_b - bridge.model_a:+.2f} pp"
+            f" + residual {residual:+.2f} pp" if not np.isnan(residual) else
+            "a method has no published figure this year: model values at the ends, residual not defined")
+    ax.set_title(f"Bridge from {bridge.method_a.upper()} to {bridge.method_b.upper()}, {bridge.region}, "
+                 f"{bridge.year}\n{note}", fontsize=10)
+    return fig
+
+
+def method_shares(table: pd.DataFrame) -> Figure:
+    """Every method's digital-economy share by year, with its interval and the published figures.
+
+    Parameters
+    ----------
+    table
+        Tidy table, one row per method and year, with columns ``method``, ``year``, ``point``,
+        ``lower``, ``upper`` (percent of GRDP) and ``published`` (the published share, ``NaN``
+        where none). An optional column ``rating`` draws red-rated published figures hollow.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One Axes: for each method (own colour and marker shape) the point estimate with the interval
+        as error bars, and each published figure as a black star beside it.
+
+    Raises
+    ------
+    ValueError
+        If a column is missing.
+    """
+    missing = {"method", "year", "point", "lower", "upper", "published"} - set(table.columns)
+    if missing:
+        raise ValueError(f"method_shares needs columns {', '.join(sorted(missing))}")
+    methods = list(dict.fromkeys(table["method"]))
+    years = sorted(table["year"].unique())
+    position = {year: i for i, year in enumerate(years)}
+    width = 0.8 / max(1, len(methods))
+    fig, ax = plt.subplots(figsize=(max(7.0, 1.6 * len(years) + 2.5), 4.8), constrained_layout=True)
+    for k, method in enumerate(methods):
+        rows = table[table["method"] == method].sort_values("year")
+        x = np.array([position[y] for y in rows["year"]]) + (k - (len(methods) - 1) / 2) * width
+        colour, marker = OKABE_ITO[k % len(OKABE_ITO)], METHOD_MARKERS[k % len(METHOD_MARKERS)]
+        errors = np.vstack([rows["point"] - rows["lower"], rows["upper"] - rows["point"]])
+        ax.errorbar(x + 0.15 * width, rows["point"], yerr=errors, fmt=marker, color=colour, markeredgecolor="black",
+                    markeredgewidth=0.5, ecolor=colour, elinewidth=1.2, capsize=3, label=method)
+        published = rows["published"].notna().to_numpy()
+        red = (rows["rating"] == "red").to_numpy() if "rating" in rows else np.zeros(len(rows), bool)
+        for hollow in (False, True):
+            chosen = published & (red == hollow)
+            if chosen.any():  # beside the estimate, so neither hides the other
+                ax.plot(x[chosen] - 0.3 * width, rows["published"].to_numpy()[chosen], "*", markersize=10,
+                        markeredgecolor="black", markerfacecolor="white" if hollow else "black", linestyle="none")
+    if table["published"].notna().any():
+        ax.plot([], [], "*", markersize=10, color="black", linestyle="none", label="published")
+    if "rating" in table and ((table["rating"] == "red") & table["published"].notna()).any():
+        ax.plot([], [], "*", markersize=10, markeredgecolor="black", markerfacecolor="white",
+                linestyle="none", label="published, red-rated")
+    for i in range(1, len(years)):
+        ax.axvline(i - 0.5, color="grey", linewidth=0.4, alpha=0.6)
+    ax.set_xticks(range(len(years)), [str(y) for y in years])
+    ax.set_xlim(-0.5, len(years) - 0.5)
+    ax.set_ylabel("digital economy, % of GRDP")
+    ax.grid(axis="y", linewidth=0.4, alpha=0.5)
+    ax.set_axisbelow(True)
+    levels = table["level"].unique() if "level" in table else []
+    interval = f"{100 * levels[0]:.0f}% intervals" if len(levels) == 1 else "intervals"
+    ax.set_title(f"Digital-economy share by method (points: estimates, bars: {interval}; stars: published)",
+                 fontsize=10)
+    handles, names = ax.get_legend_handles_labels()
+    order = sorted(range(len(names)), key=lambda i: names[i].startswith("published"))  # methods first
+    ax.legend([handles[i] for i in order], [names[i] for i in order], fontsize=8, loc="upper left",
+              bbox_to_anchor=(1.01, 1.0))
     return fig

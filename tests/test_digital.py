@@ -100,8 +100,8 @@ IN_SAMPLE = [
 def test_headline_share_reproduced_in_sample(table, method, region, year, tolerance):
     row = headline(table, method, region, year)
     assert row.fitted and row.headline and row.unit == "percent"
-    assert row["diff"] == pytest.approx(row.grdp - row.published, abs=1e-12)
-    assert abs(row["diff"]) <= tolerance, f"{method} {region} {year}: model {row.grdp:.3f} vs {row.published}"
+    assert row["diff"] == pytest.approx(row.model - row.published, abs=1e-12)
+    assert abs(row["diff"]) <= tolerance, f"{method} {region} {year}: model {row.model:.3f} vs {row.published}"
 
 
 def test_hids_value_added_is_reproduced_exactly_and_labelled_so(table):
@@ -128,7 +128,7 @@ def test_held_out_values_differ_from_in_sample(table):
     assert len(rows) >= 16  # 5 national GSO + 4 HCMC GSO + 4 national MIC + 2 HCMC MIC + HIDS
     # leaving a year out must change the prediction of that year (a calibration that ignored
     # exclude_year would give exactly the in-sample value); 1e-4 pp is far above float noise
-    assert ((rows.held_out - rows.grdp).abs() > 1e-4).all(), rows[["method", "region", "period", "grdp", "held_out"]]
+    assert ((rows.held_out - rows.model).abs() > 1e-4).all(), rows[["method", "region", "period", "model", "held_out"]]
 
 
 def test_held_out_errors_are_larger_than_in_sample_errors(table):
@@ -155,10 +155,10 @@ def test_national_figures_do_not_depend_on_the_region_modelled(table, national):
     # the national stages see the same national figures whichever region is built: same values
     # to optimiser precision (1e-9 pp)
     for year in range(2020, 2025):
-        assert national.estimate("gso", year).share == pytest.approx(headline(table, "gso", "vn", year).grdp,
+        assert national.estimate("gso", year).share == pytest.approx(headline(table, "gso", "vn", year).model,
                                                                       abs=1e-9)
     for year in range(2021, 2025):
-        assert national.estimate("mic", year).share == pytest.approx(headline(table, "mic", "vn", year).grdp,
+        assert national.estimate("mic", year).share == pytest.approx(headline(table, "mic", "vn", year).model,
                                                                       abs=1e-9)
 
 
@@ -296,7 +296,7 @@ def test_national_gso_stage_meets_the_division_26_lower_bound(model, table):
         row = table[(table.variable == "de_composition_gso") & (table.industry == "26")
                     & (table.period == f"{first}-{last}")].iloc[0]
         assert row.bound == "lower" and row.fitted
-        assert row.grdp == pytest.approx(composition, rel=1e-12)
+        assert row.model == pytest.approx(composition, rel=1e-12)
         assert row["diff"] == 0.0  # a lower bound that is met is no miss
 
 
@@ -712,7 +712,7 @@ def test_superseded_component_is_shown_not_fitted(model, table):
     assert "12.87" in core.reason and "2025-01-06" in core.reason
     assert not target(model, "vn", "de_digitalisation_share_gso", "2023").fit
     row = table[(table.variable == "de_core_share_gso") & (table.period == "2023")].iloc[0]
-    assert not row.fitted and row.note == core.reason and not math.isnan(row.grdp)
+    assert not row.fitted and row.note == core.reason and not math.isnan(row.model)
 
 
 def test_component_of_the_release_that_gave_the_selected_total_is_fitted(model):

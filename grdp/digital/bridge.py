@@ -57,15 +57,17 @@ class Bridge:
 
     def table(self) -> pd.DataFrame:
         """Return the bridge as rows ``step, label, value`` from published a, through the switches and
-        the residual, to published b (model values where a figure is not published)."""
+        the residual, to published b (model values where a figure is not published; the residual is
+        then ``nan``, not zero)."""
         start = self.published_a if not np.isnan(self.published_a) else self.model_a
         end = self.published_b if not np.isnan(self.published_b) else self.model_b
         rows = [{"step": "start", "label": f"{self.method_a} ({'published' if start == self.published_a else 'model'})",
                  "value": start}]
         rows += [{"step": r.switch, "label": f"{r.label}: {r._3} -> {r.to}", "value": r.contribution}
                  for r in self.steps.itertuples()]
-        residual = self.residual if not np.isnan(self.residual) else 0.0
-        rows.append({"step": "residual", "label": "residual (not explained by the switches)", "value": residual})
+        rows.append({"step": "residual", "label": "residual (not explained by the switches)" if not np.isnan(
+            self.residual) else "residual: not defined, a method published no figure for this year",
+            "value": self.residual})
         rows.append({"step": "end", "label": f"{self.method_b} ({'published' if end == self.published_b else 'model'})",
                      "value": end})
         return pd.DataFrame(rows)

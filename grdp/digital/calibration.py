@@ -131,8 +131,9 @@ class Calibration:
         sd: dict[str, float] = {}
         stage_of: dict[str, str] = {}
         for fit in self.stages.values():
-            for name, value in zip(fit.names, fit.sd()):
-                sd[name], stage_of[name] = float(value), fit.stage
+            if fit.targets:
+                for name, value in zip(fit.names, fit.sd()):
+                    sd[name], stage_of[name] = float(value), fit.stage
         rows = []
         for name, value in self.params.items():
             c = coefs[name]

@@ -175,7 +175,16 @@ def build(region: str = "hcmc", boundary: str = "old", as_of: str | date | None 
     Returns
     -------
     DigitalModel
+
+    Raises
+    ------
+    ValueError
+        If the boundary does not fit the region.
+    grdp.accounts.AccountsError
+        If the accounts cannot be assembled as of that date.
     """
+    if (region == "vn") != (boundary == "national"):
+        raise ValueError(f"boundary {boundary!r} does not fit region {region!r} (the nation's boundary is 'national')")
     obs = observations if observations is not None else src.load_observations()
     inputs = {"vn": from_accounts(assemble("vn", "national", as_of, obs))}
     if region != "vn":

@@ -51,7 +51,7 @@ def reproduction(model: DigitalModel, held_out: bool = True) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``method, region, period, variable, industry, unit, published, bound, release,
-        rating, fitted, headline, grdp, diff, held_out, held_out_diff, note``; ``diff`` and
+        rating, fitted, headline, model, diff, held_out, held_out_diff, note``; ``diff`` and
         ``held_out_diff`` are model minus published in percentage points (bn VND for value added);
         a lower bound that is met has a difference of zero. Held-out values are given for headline
         figures (a method's total share or value added); component splits are published for one year
@@ -81,7 +81,7 @@ def reproduction(model: DigitalModel, held_out: bool = True) -> pd.DataFrame:
         rows.append({"method": t.family, "region": t.region, "period": t.period, "variable": t.variable,
                      "industry": t.industry, "unit": "bn VND" if t.quantity.endswith("numerator") else "percent",
                      "published": t.published, "bound": "lower" if t.lower_bound else "",
-                     "release": t.release, "rating": t.rating, "fitted": t.fit, "headline": _headline(t), "grdp": value, "diff": miss,
+                     "release": t.release, "rating": t.rating, "fitted": t.fit, "headline": _headline(t), "model": value, "diff": miss,
                      "held_out": held_value, "held_out_diff": held_miss, "note": note})
     return pd.DataFrame(rows).sort_values(["method", "region", "variable", "industry", "period"],
                                           ignore_index=True)

@@ -1,0 +1,68 @@
+"""``grdp estimate`` and the digital-economy charts, checked by what a user sees."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.patches import Rectangle
+
+from grdp import plots
+from grdp.cli import main
+from grdp.digital import METHODS, build
+from grdp.digital.bridge import bridge
+
+AS_OF = "2025-12-31"
+
+
+@pytest.fixture(scope="module")
+def model():
+    return build("hcmc", "old", AS_OF)
+
+
+def test_estimate_prints_the_published_figure_beside_the_share(capsys):
+    code = main(["estimate", "--method", "gso", "--region", "hcmc", "--year", "2023", "--draws", "2000",
+                 "--as-of", AS_OF])
+    out = capsys.readouterr().out
+    assert code == 0
+    share_line = next(line for line in out.splitlines() if line.strip().startswith("share"))
+    assert "published 14.65%" in share_line and "2025-02-18" in share_line and "amber" in share_line
+    assert "core digital economy" in out and "digitalisation of other industries" in out
+    assert "bn VND" in out and "hcmc_grdp_levels" in out  # numerator, denominator and its source
+
+
+def test_unknown_year_fails_with_the_years_available(capsys):
+    assert main(["estimate", "--method", "gso", "--year", "1999", "--draws", "100", "--as-of", AS_OF]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert len(captured.err.strip().splitlines()) == 1
+    assert "1999" in captured.err and "years available" in captured.err and "2023" in captured.err
+
+
+def test_all_methods_are_printed_and_unpublished_ones_say_so(capsys):
+    assert main(["estimate", "--method", "all", "--year", "2023", "--draws", "500", "--as-of", AS_OF]) == 0
+    out = capsys.readouterr().out
+    headers = [line.split(":")[0] for line in out.splitlines() if line and not line.startswith(" ")]
+    assert set(METHODS) <= set(headers)
+    assert "not published" in out and "published 21.50%" in out  # OECD tiers; MIC 2023
+
+
+def test_bridge_waterfall_draws_each_contribution_and_the_residual(model):
+    result = bridge("gso", "mic", year=2022, model=model)
+    fig = plots.bridge_waterfall(result)
+    heights = [p.get_height() for p in fig.axes[0].patches if isinstance(p, Rectangle)]
+    expected = [result.published_a, *result.steps["contribution"], result.residual, result.published_b]
+    assert len(heights) == len(expected)
+    assert np.allclose(heights, expected)
+    labels = [t.get_text() for t in fig.axes[0].texts]
+    assert f"{result.residual:+.2f} pp" in labels and "13.51%" in labels and "18.66%" in labels
+    assert "GSO" in fig.axes[0].get_title() and "MIC" in fig.axes[0].get_title() and "2022" in fig.axes[0].get_title()
+
+
+def test_method_shares_needs_a_tidy_table():
+    table = pd.DataFrame({"method": ["gso", "mic"], "year": [2023, 2023], "point": [14.5, 21.4],
+                          "lower": [13.7, 19.5], "upper": [15.4, 23.9], "published": [14.65, np.nan]})
+    fig = plots.method_shares(table)
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["gso", "mic", "published"]
+    with pytest.raises(ValueError, match="published"):
+        plots.method_shares(table.drop(columns="published"))
