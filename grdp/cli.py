@@ -97,14 +97,9 @@ def _cmd_estimate(args: argparse.Namespace) -> int:
     from grdp.sources import SourceValidationError
 
     methods = list(METHODS) if args.method == "all" else [args.method]
-    if args.region == "vn" and args.boundary != "national":
-        print(f"grdp estimate: boundary {args.boundary!r} does not fit region 'vn'; expected national",
-              file=sys.stderr)
-        return 1
     try:
-        model = build(args.region, args.boundary, args.as_of)
+        model = build(args.region, args.boundary, args.as_of)  # ValueError if the boundary does not fit
         year = args.year if args.year is not None else model.accounts.years[-1]
-        model.accounts.index(year)  # KeyError naming the years available
         simulation = simulate(model, year, draws=args.draws, seed=args.seed, methods=methods)
     except KeyError as exc:
         print(f"grdp estimate: {exc.args[0] if exc.args else exc}", file=sys.stderr)

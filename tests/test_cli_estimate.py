@@ -8,7 +8,7 @@ import pytest
 from matplotlib.patches import Rectangle
 
 from grdp import plots
-from grdp.cli import main
+from grdp.cli import METHOD_CHOICES, main
 from grdp.digital import METHODS, build
 from grdp.digital.bridge import bridge
 
@@ -66,3 +66,14 @@ def test_method_shares_needs_a_tidy_table():
     assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["gso", "mic", "published"]
     with pytest.raises(ValueError, match="published"):
         plots.method_shares(table.drop(columns="published"))
+
+
+def test_the_cli_method_choices_are_the_registry():
+    assert METHOD_CHOICES == ("all", *METHODS)
+
+
+def test_a_boundary_that_does_not_fit_the_nation_fails_in_one_line(capsys):
+    assert main(["estimate", "--region", "vn", "--boundary", "old", "--draws", "100", "--as-of", AS_OF]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and len(captured.err.strip().splitlines()) == 1
+    assert "boundary 'old' does not fit region 'vn'" in captured.err

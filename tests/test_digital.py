@@ -631,18 +631,6 @@ COEFFICIENT_CASES = [
 ]
 
 
-@pytest.mark.parametrize("case,edit,line,column,message", COEFFICIENT_CASES, ids=[c[0] for c in COEFFICIENT_CASES])
-def test_malformed_coefficients_are_reported_precisely(tmp_path, case, edit, line, column, message):
-    path = rewrite(paths.data_file(coefficients.COEFFICIENTS_FILE), tmp_path / "digital_coefficients.csv", edit)
-    with pytest.raises(sources.SourceValidationError) as err:
-        coefficients.read_coefficients(path)
-    located = [p for p in err.value.problems if p.line == line and p.column == column]
-    assert located, [str(p) for p in err.value.problems]
-    assert located[0].message == message
-    assert str(located[0]) == f"{path}, line {line}, column '{column}': {message}"
-    assert str(located[0]) in str(err.value)
-
-
 def test_every_coefficient_problem_is_reported(tmp_path):
     def edit(rows):
         for step in (set_cell("gso.core_share.C", "low", "0.30"), set_cell("gso.core_share.G", "basis", "guess"),
@@ -683,15 +671,21 @@ TARGET_CASES = [
 ]
 
 
-@pytest.mark.parametrize("case,edit,line,column,message", TARGET_CASES, ids=[c[0] for c in TARGET_CASES])
-def test_malformed_target_rules_are_reported_precisely(tmp_path, case, edit, line, column, message):
-    path = rewrite(paths.data_file(coefficients.TARGETS_FILE), tmp_path / "calibration_targets.csv", edit)
+MALFORMED_CASES = ([(coefficients.COEFFICIENTS_FILE, coefficients.read_coefficients, *c) for c in COEFFICIENT_CASES]
+                   + [(coefficients.TARGETS_FILE, coefficients.read_target_rules, *c) for c in TARGET_CASES])
+
+
+@pytest.mark.parametrize("name,read,case,edit,line,column,message", MALFORMED_CASES,
+                         ids=[f"{c[0].removesuffix('.csv')}-{c[2]}" for c in MALFORMED_CASES])
+def test_malformed_data_files_are_reported_precisely(tmp_path, name, read, case, edit, line, column, message):
+    path = rewrite(paths.data_file(name), tmp_path / name, edit)
     with pytest.raises(sources.SourceValidationError) as err:
-        coefficients.read_target_rules(path)
+        read(path)
     located = [p for p in err.value.problems if p.line == line and p.column == column]
     assert located, [str(p) for p in err.value.problems]
     assert located[0].message == message
     assert str(located[0]) == f"{path}, line {line}, column '{column}': {message}"
+    assert str(located[0]) in str(err.value)
 
 
 def test_a_rule_that_is_not_fitted_needs_no_tolerance(tmp_path):
