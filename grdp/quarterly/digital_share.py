@@ -1,0 +1,188 @@
+"""Quarterly digital-economy value added and its share of quarterly GRDP, for each method.
+
+The digital-economy estimates are annual (:mod:`grdp.digital`). Each method's annual value added
+``D[m, y]`` is distributed over the quarters with an indicator built from what the method counts:
+
+    c[m, s] = D[m, s, T] / V[s, T]            (the method's digital content of section s in the
+                                              last benchmark year T),
+    I[m, q] = sum_s c[m, s] Q[s, q],
+
+where ``D[m, s, y]`` is the method's value added in VSIC section ``s`` (its components summed),
+``V[s, y]`` the region's annual value added and ``Q[s, q]`` the section indicators of
+:class:`grdp.quarterly.regional.QuarterlyGRDP` (national quarterly value added of the section scaled to
+the region's quarterly total). Core ICT therefore follows section J and electronics manufacturing
+(C), digitalised trade follows G, and so on. The weights are fixed: year-specific coefficients would
+put each year's rise in digital content into a step at the first quarter (the step problem of the
+IMF QNA Manual 2017, ch. 6); with fixed weights the benchmarking spreads that rise smoothly through
+the benchmark-to-indicator ratio. ``D[m, y]`` is benchmarked to the indicator with
+:func:`grdp.quarterly.td` (proportional Denton-Cholette by default: with five annual values a
+regression's rho is not identified, see ``docs/methods.md``). After the last annual estimate the
+benchmark-to-indicator ratio ``BI[y] = D[m, y] / sum_{q in y} I[m, q]`` is either held
+(``extrapolation="hold"``, plain Denton: no further change in digital content) or carried forward
+with its average annual growth (``extrapolation="trend"``, the enhanced proportional Denton of the
+IMF QNA Manual 2017, ch. 6, and Marini and Di Fonzo 2012):
+
+    D[m, q] = D_hold[m, q] (BI[T] / BI[T0])^(h / (4 (T - T0))),
+
+``h`` the quarters after ``T``, ``T0`` the first benchmark year (held when there is only one). The
+pseudo-real-time backtest (:mod:`grdp.quarterly.nowcast`) measures both. The quarterly share is
+
+    share[m, q] = 100 D[m, q] / GRDP[q].
+
+Both numerator and denominator add up to the annual figures, so ``sum_q D / sum_q GRDP`` over a year
+equals the annual share exactly; quarters after the last annual estimate are flagged ``nowcast``.
+
+The seasonally adjusted share is indirect: numerator and denominator are adjusted separately
+(:func:`grdp.quarterly.seasonal.adjust`) and divided, as the research notes and the ESS Guidelines on
+Seasonal Adjustment (2015) recommend for a ratio of aggregates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from grdp.digital.model import DigitalModel
+from grdp.quarterly.disaggregation import ESTIMATORS, TdResult, td
+from grdp.quarterly.regional import QuarterlyGRDP
+
+DEFAULT_TD_METHOD = "denton-cholette"
+EXTRAPOLATIONS = ("trend", "hold")
+
+
+@dataclass(frozen=True)
+class QuarterlyShare:
+    """Quarterly digital-economy value added and share of GRDP for several methods.
+
+    Attributes
+    ----------
+    grdp
+        The quarterly GRDP the shares divide by.
+    td_method, extrapolation
+        The temporal-disaggregation method used for the numerators and how nowcast quarters extrapolate.
+    table
+        One row per quarter and method: ``period``, ``method``, ``digital_va`` (bn VND), ``grdp`` (bn VND),
+        ``share`` (percent), ``status`` (``benchmarked`` or ``nowcast``).
+    annual
+        The annual estimates distributed: ``method``, ``year``, ``digital_va``, ``grdp``, ``share``.
+    indicators
+        The quarterly indicator ``I[m, q]`` of each method (quarters x methods).
+    fits
+        Method -> temporal-disaggregation result.
+    """
+
+    grdp: QuarterlyGRDP
+    td_method: str
+    extrapolation: str
+    table: pd.DataFrame
+    annual: pd.DataFrame
+    indicators: pd.DataFrame
+    fits: dict[str, TdResult]
+
+    def wide(self, column: str = "share") -> pd.DataFrame:
+        """Return ``column`` as quarters x methods."""
+        return self.table.pivot(index="period", columns="method", values=column)
+
+    def annual_check(self) -> pd.DataFrame:
+        """Return the annual share implied by the quarters beside the annual estimate (should agree exactly).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``method``, ``year``, ``annual_share``, ``from_quarters``, ``difference`` (pp).
+        """
+        benchmarked = self.table[self.table["status"] == "benchmarked"]
+        sums = benchmarked.assign(year=[p.year for p in benchmarked["period"]]) \
+            .groupby(["method", "year"])[["digital_va", "grdp"]].sum()
+        merged = self.annual.set_index(["method", "year"]).join(sums.add_suffix("_q"), how="inner")
+        check = pd.DataFrame({"annual_share": merged["share"],
+                              "from_quarters": 100 * merged["digital_va_q"] / merged["grdp_q"]})
+        return check.assign(difference=check["from_quarters"] - check["annual_share"]).reset_index()
+
+
+def quarterly_share(model: DigitalModel, grdp: QuarterlyGRDP, methods: list[str] | None = None,
+                    td_method: str = DEFAULT_TD_METHOD, extrapolation: str = "trend") -> QuarterlyShare:
+    """Distribute each method's annual digital-economy value added over quarters and divide by GRDP.
+
+    Parameters
+    ----------
+    model
+        The calibrated digital-economy model of the region (:func:`grdp.digital.build`).
+    grdp
+        The region's quarterly GRDP (:func:`grdp.quarterly.regional.quarterly_grdp`) for the same region and
+        boundary; its benchmark years are the years distributed.
+    methods
+        Methods to distribute (default: every method of the registry).
+    td_method
+        A :func:`grdp.quarterly.td` method (default ``denton-cholette``); regression methods use the
+        indicator with an intercept.
+    extrapolation
+        ``"trend"`` (default) or ``"hold"``: how the benchmark-to-indicator ratio moves after the last annual
+        estimate (see the module docstring).
+
+    Returns
+    -------
+    QuarterlyShare
+
+    Raises
+    ------
+    ValueError
+        Region or boundary of ``model`` and ``grdp`` differ, an unknown method, or a benchmark year without
+        sector accounts in the model.
+    """
+    from grdp.digital.methods import METHODS
+
+    if (model.region, model.boundary) != (grdp.region, grdp.boundary):
+        raise ValueError(f"the model is for {model.region}/{model.boundary} but the quarterly GRDP for "
+                         f"{grdp.region}/{grdp.boundary}")
+    if td_method not in ESTIMATORS:
+        raise ValueError(f"unknown temporal-disaggregation method {td_method!r}; choose from {', '.join(ESTIMATORS)}")
+    if extrapolation not in EXTRAPOLATIONS:
+        raise ValueError(f"unknown extrapolation {extrapolation!r}; choose from {', '.join(EXTRAPOLATIONS)}")
+    methods = list(methods or METHODS)
+    unknown = [m for m in methods if m not in METHODS]
+    if unknown:
+        raise ValueError(f"unknown method(s) {', '.join(unknown)}; choose from {', '.join(METHODS)}")
+    years = [int(y) for y in grdp.benchmark.index]
+    missing = [y for y in years if y not in model.accounts.years]
+    if missing:
+        raise ValueError(f"the model has no sector accounts for {', '.join(map(str, missing))}")
+
+    periods = grdp.sections.index
+    rows, annual_rows, indicators, fits = [], [], {}, {}
+    for name in methods:
+        by_section, numerators = {}, {}
+        for year in years:
+            estimate = model.estimate(name, year)
+            by_section[year] = estimate.components.groupby("industry")["value"].sum()
+            numerators[year] = estimate.numerator
+            annual_rows.append({"method": name, "year": year, "digital_va": estimate.numerator,
+                                "grdp": estimate.denominator, "share": estimate.share})
+        digital = pd.DataFrame(by_section).T.reindex(columns=grdp.sections.columns, fill_value=0.0).fillna(0.0)
+        content = (digital.loc[years[-1]] / grdp.annual.loc[years[-1]].replace(0.0, np.nan)).fillna(0.0)
+        indicator = grdp.sections.to_numpy() @ content.to_numpy()
+        indicators[name] = indicator
+        fit = td(pd.Series(numerators), pd.Series(indicator, index=periods, name=name), method=td_method)
+        fits[name] = fit
+        values = fit.values.to_numpy() * _trend(pd.Series(numerators), indicators[name], periods, extrapolation)
+        rows.append(pd.DataFrame({"period": periods, "method": name, "digital_va": values,
+                                  "grdp": grdp.table["grdp"].to_numpy(),
+                                  "share": 100 * values / grdp.table["grdp"].to_numpy(),
+                                  "status": grdp.table["status"].to_numpy()}))
+    return QuarterlyShare(grdp=grdp, td_method=td_method, extrapolation=extrapolation, table=pd.concat(rows, ignore_index=True),
+                          annual=pd.DataFrame(annual_rows), indicators=pd.DataFrame(indicators, index=periods),
+                          fits=fits)
+
+
+def _trend(annual: pd.Series, indicator: np.ndarray, periods: pd.PeriodIndex, extrapolation: str) -> np.ndarray:
+    """Factor applied to each quarter: 1 in benchmark years, the BI ratio's trend after them."""
+    last, first = int(annual.index[-1]), int(annual.index[0])
+    factor = np.ones(len(periods))
+    if extrapolation == "hold" or last == first:
+        return factor
+    ratio = {y: annual[y] / indicator[np.asarray(periods.year) == y].sum() for y in (first, last)}
+    quarterly_growth = (ratio[last] / ratio[first]) ** (1 / (4 * (last - first)))
+    ahead = np.array([(p - pd.Period(f"{last}Q4", freq="Q")).n for p in periods])
+    return np.where(ahead > 0, quarterly_growth ** np.maximum(ahead, 0), 1.0)

@@ -1,0 +1,245 @@
+"""Quarterly GRDP, quarterly digital-economy shares and the nowcast (grdp.quarterly.regional,
+digital_share, nowcast): accounting identities, hand computations, flags and error messages."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from grdp import accounts, digital, sources
+from grdp.accounts import SectorAccounts
+from grdp.digital.uncertainty import simulate
+from grdp.quarterly.digital_share import quarterly_share
+from grdp.quarterly.nowcast import MIN_ERRORS, backtest, nowcast
+from grdp.quarterly.regional import NATIONAL_STRUCTURE, PUBLISHED_GROWTH, quarterly_grdp
+
+AS_OF = "2025-12-31"
+ITEMS = list("ABCDEFGHIJKLMNOPQRST") + ["TAX"]
+
+
+@pytest.fixture(scope="module")
+def observations():
+    return sources.load_observations()
+
+
+@pytest.fixture(scope="module")
+def hcmc(observations):
+    return accounts.assemble("hcmc", "old", AS_OF, observations)
+
+
+@pytest.fixture(scope="module")
+def model(observations):
+    return digital.build("hcmc", "old", AS_OF, observations)
+
+
+@pytest.fixture(scope="module")
+def quarterly(hcmc, observations):
+    return quarterly_grdp(hcmc, observations)
+
+
+@pytest.fixture(scope="module")
+def share(model, quarterly):
+    return quarterly_share(model, quarterly)
+
+
+def national(observations, basis):
+    rows = sources.as_of(observations, AS_OF)
+    rows = rows[(rows["region"] == "vn") & (rows["frequency"] == "Q") & (rows["variable"] == "grdp")
+                & (rows["price_basis"] == basis) & rows["industry"].isin(ITEMS)]
+    table = rows.pivot(index="period", columns="industry", values="value")
+    table.index = pd.PeriodIndex(table.index, freq="Q")
+    return table[ITEMS]
+
+
+# --------------------------------------------------------------------------- quarterly GRDP
+
+
+def test_quarters_add_up_to_annual_grdp(quarterly, hcmc):
+    table = quarterly.table
+    annual = hcmc.wide("value")["TOTAL"]
+    benchmarked = table[table["status"] == "benchmarked"]
+    sums = benchmarked.groupby(benchmarked.index.year)["grdp"].sum()
+    assert list(sums.index) == list(range(2020, 2025))
+    np.testing.assert_allclose(sums.to_numpy(), annual.loc[sums.index].to_numpy(), rtol=1e-9)
+    assert quarterly.fit.aggregation_check < 1e-6
+    assert list(table.index[table["status"] == "nowcast"]) == [pd.Period("2025Q1", freq="Q")]
+
+
+def test_published_growth_drives_the_volume_chain(quarterly, observations):
+    rows = sources.as_of(observations, AS_OF)
+    rows = rows[(rows["region"] == "hcmc") & (rows["boundary"] == "old") & (rows["frequency"] == "Q")
+                & (rows["variable"] == "grdp_real_growth") & (rows["industry"] == "TOTAL")]
+    published = pd.Series(rows["value"].to_numpy(), index=pd.PeriodIndex(rows["period"], freq="Q"))
+    table = quarterly.table
+    used = table.index[table["growth_source"] == PUBLISHED_GROWTH]
+    assert set(used) == {p for p in published.index if p in table.index}
+    assert pd.Period("2021Q3", freq="Q") in used  # the lockdown quarter, -24.97%
+    for period in used:
+        if period - 4 in table.index:
+            growth = table.at[period, "volume"] / table.at[period - 4, "volume"] - 1
+            assert growth == pytest.approx(published[period] / 100, rel=1e-12)
+
+
+def test_national_structure_growth_by_hand(quarterly, hcmc, observations):
+    period = pd.Period("2022Q3", freq="Q")
+    assert quarterly.table.at[period, "growth_source"] == NATIONAL_STRUCTURE
+    nominal, volume = national(observations, "current"), national(observations, "constant_2010")
+    annual = hcmc.wide("value").loc[2022, ITEMS]
+    ratio = annual / nominal[nominal.index.year == 2022].sum()
+    expected = (ratio * volume.loc[period]).sum() / (ratio * volume.loc[period - 4]).sum()
+    table = quarterly.table
+    assert table.at[period, "volume"] / table.at[period - 4, "volume"] == pytest.approx(expected, rel=1e-12)
+    price = (ratio * nominal.loc[period]).sum() / (ratio * volume.loc[period]).sum()
+    assert table.at[period, "price"] == pytest.approx(price, rel=1e-12)
+
+
+def test_national_indicator_set_ignores_published_growth(hcmc, observations):
+    result = quarterly_grdp(hcmc, observations, "national")
+    assert set(result.table["growth_source"]) == {NATIONAL_STRUCTURE}
+    assert not result.table["grdp"].equals(quarterly_grdp(hcmc, observations, "hcmc").table["grdp"])
+
+
+def test_sections_add_up_to_quarterly_grdp(quarterly):
+    np.testing.assert_allclose(quarterly.sections.sum(axis=1), quarterly.table["grdp"], rtol=1e-12)
+
+
+def test_region_proportional_to_the_nation_is_recovered_exactly(observations):
+    """A region that is 20% of the nation in every section has 20% of every national quarter."""
+    nominal = national(observations, "current")
+    years = range(2018, 2025)
+    annual = 0.2 * nominal[nominal.index.year.isin(years)].groupby(nominal.index.year[
+        nominal.index.year.isin(years)]).sum()
+    rows = [{"region": "x", "boundary": "old", "year": y, "industry": s, "value": annual.at[y, s], "share": 0.0,
+             "quality": "published", "method": "synthetic", "sources": ""} for y in years for s in ITEMS]
+    rows += [{"region": "x", "boundary": "old", "year": y, "industry": "TOTAL", "value": annual.loc[y].sum(),
+              "share": 1.0, "quality": "published", "method": "synthetic", "sources": ""} for y in years]
+    synthetic = SectorAccounts("x", "old", AS_OF, pd.DataFrame(rows))
+    result = quarterly_grdp(synthetic, observations, "national")
+    expected = 0.2 * nominal.loc[result.table.index].sum(axis=1)
+    np.testing.assert_allclose(result.table["grdp"], expected, rtol=1e-9)
+
+
+def test_truncated_information_extrapolates_later_quarters(hcmc, observations):
+    result = quarterly_grdp(hcmc, observations, last_year=2022, last_quarter="2023Q4")
+    assert list(result.benchmark.index) == [2020, 2021, 2022]
+    late = result.table[result.table.index.year == 2023]
+    assert set(late["status"]) == {"nowcast"} and set(late["ratio_year"]) == {2022}
+    ratio = result.table["grdp"] / result.table["indicator"]
+    assert ratio["2023Q1":].to_numpy() == pytest.approx(ratio["2022Q4"], rel=1e-9)  # Denton holds the BI ratio
+
+
+def test_checks_compare_published_figures_side_by_side(quarterly):
+    checks = quarterly.checks
+    row = checks[(checks["period"] == pd.Period("2025Q1", freq="Q")) & (checks["variable"] == "grdp")].iloc[0]
+    assert row["published"] == 457617.0 and row["status"] == "nowcast"
+    assert row["difference"] == pytest.approx(100 * (row["estimate"] / row["published"] - 1))
+    growth = checks[checks["variable"] == "grdp_real_growth"]
+    assert (growth["difference"] == growth["estimate"] - growth["published"]).all()
+
+
+def test_quarterly_grdp_errors(hcmc, observations):
+    with pytest.raises(ValueError, match="unknown indicator set 'retail'"):
+        quarterly_grdp(hcmc, observations, "retail")
+    with pytest.raises(ValueError, match=r"gso_nsdp_gdp_by_section\) is missing for 2025Q2, 2025Q3"):
+        quarterly_grdp(hcmc, observations, last_quarter="2025Q3")
+    with pytest.raises(ValueError, match="no annual accounts up to 2000 after the first year of national quarterly data"):
+        quarterly_grdp(hcmc, observations, last_year=2000)
+
+
+# --------------------------------------------------------------------------- quarterly digital share
+
+
+def test_quarterly_shares_reproduce_the_annual_shares(share, model):
+    check = share.annual_check()
+    assert len(check) == 6 * 5
+    assert check["difference"].abs().max() < 1e-9
+    gso_2023 = check[(check["method"] == "gso") & (check["year"] == 2023)]["annual_share"].iloc[0]
+    assert gso_2023 == pytest.approx(model.estimate("gso", 2023).share)
+
+
+def test_indicator_weights_are_the_last_years_digital_content(share, model, quarterly):
+    estimate = model.estimate("gso", 2024)
+    content = estimate.components.groupby("industry")["value"].sum() / quarterly.annual.loc[2024]
+    expected = (quarterly.sections * content.reindex(quarterly.sections.columns).fillna(0.0)).sum(axis=1)
+    np.testing.assert_allclose(share.indicators["gso"], expected, rtol=1e-12)
+
+
+def test_nowcast_extrapolation_hold_and_trend(model, quarterly):
+    hold = quarterly_share(model, quarterly, ["gso"], extrapolation="hold")
+    trend = quarterly_share(model, quarterly, ["gso"], extrapolation="trend")
+    values = hold.table.set_index("period")["digital_va"]
+    bi = values / hold.indicators["gso"]
+    assert bi["2025Q1"] == pytest.approx(bi["2024Q4"], rel=1e-9)
+    annual = hold.annual.set_index("year")["digital_va"]
+    indicator = hold.indicators["gso"]
+    ratio = {y: annual[y] / indicator[indicator.index.year == y].sum() for y in (2020, 2024)}
+    growth = (ratio[2024] / ratio[2020]) ** (1 / 16)
+    trended = trend.table.set_index("period")["digital_va"]
+    assert trended["2025Q1"] == pytest.approx(values["2025Q1"] * growth, rel=1e-12)
+    assert trended["2020Q1":"2024Q4"].to_numpy() == pytest.approx(values["2020Q1":"2024Q4"].to_numpy(), rel=1e-12)
+    assert set(trend.table.loc[trend.table["period"] == pd.Period("2025Q1", freq="Q"), "status"]) == {"nowcast"}
+
+
+def test_quarterly_share_errors(model, quarterly, observations):
+    with pytest.raises(ValueError, match="unknown method"):
+        quarterly_share(model, quarterly, ["nso"])
+    with pytest.raises(ValueError, match="unknown extrapolation 'linear'"):
+        quarterly_share(model, quarterly, extrapolation="linear")
+    with pytest.raises(ValueError, match="unknown temporal-disaggregation method"):
+        quarterly_share(model, quarterly, td_method="spline")
+    vn = accounts.assemble("vn", "national", AS_OF, observations)
+    with pytest.raises(ValueError, match="model is for hcmc/old but the quarterly GRDP for vn/national"):
+        quarterly_share(model, quarterly_grdp(vn, observations, "national"))
+
+
+# --------------------------------------------------------------------------- nowcast
+
+
+@pytest.fixture(scope="module")
+def errors(model, hcmc, observations, share):
+    return backtest(model, hcmc, observations, share)
+
+
+def test_backtest_compares_truncated_runs_with_the_final_run(errors, share):
+    assert sorted(errors["origin"].unique()) == [2020, 2021, 2022, 2023]
+    assert sorted(errors["horizon"].unique()) == [1, 2, 3, 4]
+    final = share.table.set_index(["period", "method"])["share"]
+    for _, row in errors.sample(10, random_state=1).iterrows():
+        assert row["final"] == final[(row["period"], row["method"])]
+        assert row["error"] == pytest.approx(np.log(row["nowcast"] / row["final"]))
+        assert row["period"].year == row["origin"] + 1 and row["period"].quarter == row["horizon"]
+
+
+def test_trend_extrapolation_beats_holding_the_ratio_in_the_backtest(model, hcmc, observations, quarterly, errors):
+    hold = backtest(model, hcmc, observations, quarterly_share(model, quarterly, extrapolation="hold"))
+    rmse = lambda e: e[e["method"] == "gso"]["error"].pow(2).mean() ** 0.5  # noqa: E731
+    assert rmse(errors) < rmse(hold)
+
+
+def test_nowcast_interval_by_hand(model, share, errors):
+    intervals = simulate(model, 2024, draws=2000, seed=3).intervals(0.8)
+    result = nowcast(share, errors, intervals, level=0.8).table
+    row = result[result["method"] == "mic"].iloc[0]
+    assert row["period"] == pd.Period("2025Q1", freq="Q") and row["horizon"] == 1 and row["n_errors"] == 4
+    e = errors[(errors["method"] == "mic") & (errors["horizon"] == 1)]["error"]
+    annual = intervals[(intervals["method"] == "mic") & (intervals["component"] == "total")].iloc[0]
+    sd_a = (np.log(annual["upper"]) - np.log(annual["lower"])) / (2 * stats.norm.ppf(0.9))
+    spread = stats.t.ppf(0.9, df=4) * np.hypot(np.sqrt((e ** 2).mean()), sd_a)
+    assert row["lower"] == pytest.approx(row["share"] * np.exp(-spread))
+    assert row["upper"] == pytest.approx(row["share"] * np.exp(spread))
+    assert (result["lower"] < result["share"]).all() and (result["share"] < result["upper"]).all()
+
+
+def test_nowcast_without_enough_backtest_errors_gives_no_interval(model, share, errors):
+    intervals = simulate(model, 2024, draws=500, seed=3).intervals(0.9)
+    few = errors[errors["origin"] == 2023]  # one error per method and horizon
+    assert MIN_ERRORS > 1
+    result = nowcast(share, few, intervals, 0.9).table
+    assert result["lower"].isna().all() and result["upper"].isna().all()
+    assert result["note"].str.contains("1 backtest error").all()
+    with pytest.raises(ValueError, match="annual_intervals are at level 0.9, not 0.8"):
+        nowcast(share, errors, intervals, 0.8)
+    with pytest.raises(ValueError, match="level must lie strictly between 0 and 1"):
+        nowcast(share, errors, intervals, 1.5)
