@@ -6,7 +6,8 @@ and every chart stays readable in greyscale (hatching, marker shapes and value l
 distinctions that colour also shows).
 
 Exhibits: :func:`accounts_structure` (sector accounts), :func:`bridge_waterfall` (the bridge
-between two digital-economy methods) and :func:`method_shares` (every method's share by year).
+between two digital-economy methods), :func:`method_shares` (every method's share by year) and
+:func:`quarterly_shares` (quarterly shares, adjusted and not, with annual benchmarks and the nowcast).
 """
 
 from __future__ import annotations
@@ -239,4 +240,70 @@ def method_shares(table: pd.DataFrame) -> Figure:
     order = sorted(range(len(names)), key=lambda i: names[i].startswith("published"))  # methods first
     ax.legend([handles[i] for i in order], [names[i] for i in order], fontsize=8, loc="upper left",
               bbox_to_anchor=(1.01, 1.0))
+    return fig
+
+
+def quarterly_shares(table: pd.DataFrame, annual: pd.DataFrame, nowcast: pd.DataFrame) -> Figure:
+    """Quarterly digital-economy share of every method, with its annual benchmark and the nowcast.
+
+    Parameters
+    ----------
+    table
+        One row per quarter and method: ``period`` (quarterly Period), ``method``, ``share`` (not
+        seasonally adjusted) and optionally ``share_sa`` (seasonally adjusted), percent of GRDP.
+    annual
+        One row per method and year: ``method``, ``year``, ``share``.
+    nowcast
+        One row per nowcast quarter and method: ``period``, ``method``, ``share``, ``lower``, ``upper``
+        (``NaN`` where no interval could be given) and ``level``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One Axes: per method (own colour and marker) the non-adjusted quarters as a thin line with markers,
+        the adjusted quarters as a thick line, each annual share as a horizontal segment across its year,
+        and the nowcast as a hollow marker with its interval.
+
+    Raises
+    ------
+    ValueError
+        If a column is missing.
+    """
+    for name, frame, needed in (("table", table, {"period", "method", "share"}),
+                                ("annual", annual, {"method", "year", "share"}),
+                                ("nowcast", nowcast, {"period", "method", "share", "lower", "upper"})):
+        missing = needed - set(frame.columns)
+        if missing:
+            raise ValueError(f"quarterly_shares needs columns {', '.join(sorted(missing))} in {name}")
+    methods = list(dict.fromkeys(table["method"]))
+    fig, ax = plt.subplots(figsize=(10, 5.2), constrained_layout=True)
+    x_of = lambda periods: np.array([p.year + (p.quarter - 0.5) / 4 for p in periods])  # noqa: E731
+    for k, method in enumerate(methods):
+        colour, marker = OKABE_ITO[k % len(OKABE_ITO)], METHOD_MARKERS[k % len(METHOD_MARKERS)]
+        rows = table[table["method"] == method].sort_values("period")
+        ax.plot(x_of(rows["period"]), rows["share"], marker=marker, markersize=4, linewidth=0.8, color=colour,
+                label=f"{method}")
+        if "share_sa" in rows:
+            ax.plot(x_of(rows["period"]), rows["share_sa"], linewidth=2.2, color=colour, alpha=0.8)
+        for _, year in annual[annual["method"] == method].iterrows():
+            ax.hlines(year["share"], year["year"], year["year"] + 1, colors=colour, linestyles="dashed",
+                      linewidth=1.0)
+        now = nowcast[nowcast["method"] == method]
+        if len(now):
+            errors = np.vstack([now["share"] - now["lower"], now["upper"] - now["share"]])
+            shift = 0.04 * (k - (len(methods) - 1) / 2)  # side by side, so the intervals do not hide each other
+            ax.errorbar(x_of(now["period"]) + shift, now["share"], yerr=np.nan_to_num(errors), fmt=marker, color=colour,
+                        markerfacecolor="white", markersize=8, capsize=4, elinewidth=1.2)
+    ax.plot([], [], color="grey", linewidth=0.8, marker="o", markersize=4, label="quarterly, not adjusted")
+    if "share_sa" in table:
+        ax.plot([], [], color="grey", linewidth=2.2, label="seasonally adjusted")
+    ax.plot([], [], color="grey", linestyle="dashed", label="annual estimate")
+    levels = nowcast["level"].unique() if "level" in nowcast else []
+    label = f"nowcast ({100 * levels[0]:.0f}% interval)" if len(levels) == 1 else "nowcast"
+    ax.plot([], [], "o", color="grey", markerfacecolor="white", label=label)
+    ax.set_ylabel("digital economy, % of GRDP")
+    ax.grid(linewidth=0.4, alpha=0.5)
+    ax.set_axisbelow(True)
+    ax.set_title("Quarterly digital-economy share by method", fontsize=10)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return fig

@@ -8,12 +8,12 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from grdp import accounts, digital, sources
+from grdp import accounts, digital, plots, sources
 from grdp.accounts import SectorAccounts
 from grdp.digital.uncertainty import simulate
-from grdp.quarterly.digital_share import quarterly_share
+from grdp.quarterly.digital_share import quarterly_share, seasonally_adjusted
 from grdp.quarterly.nowcast import MIN_ERRORS, backtest, nowcast
-from grdp.quarterly.regional import NATIONAL_STRUCTURE, PUBLISHED_GROWTH, quarterly_grdp
+from grdp.quarterly.regional import NATIONAL_STRUCTURE, PUBLISHED_GROWTH, national_quarterly, quarterly_grdp
 
 AS_OF = "2025-12-31"
 ITEMS = list("ABCDEFGHIJKLMNOPQRST") + ["TAX"]
@@ -54,6 +54,13 @@ def national(observations, basis):
 
 
 # --------------------------------------------------------------------------- quarterly GRDP
+
+
+@pytest.mark.parametrize("basis", ["current", "constant_2010"])
+def test_national_quarters_add_up_to_gdp(observations, basis):
+    table = national_quarterly(observations, AS_OF, basis)
+    assert table.index[0] == pd.Period("2015Q1", freq="Q") and table.index.is_monotonic_increasing
+    np.testing.assert_allclose(table[ITEMS].sum(axis=1), table["TOTAL"], rtol=1e-6)  # GSO rounds to 0.1 bn
 
 
 def test_quarters_add_up_to_annual_grdp(quarterly, hcmc):
@@ -192,6 +199,21 @@ def test_quarterly_share_errors(model, quarterly, observations):
     vn = accounts.assemble("vn", "national", AS_OF, observations)
     with pytest.raises(ValueError, match="model is for hcmc/old but the quarterly GRDP for vn/national"):
         quarterly_share(model, quarterly_grdp(vn, observations, "national"))
+
+
+def test_seasonally_adjusted_share_is_the_ratio_of_adjusted_aggregates(share):
+    table, diagnostics = seasonally_adjusted(share, method="stl")
+    assert list(diagnostics["series"]) == ["grdp"] + [f"digital_va:{m}" for m in share.wide().columns]
+    assert set(diagnostics["method"]) == {"stl"}
+    np.testing.assert_allclose(table["share_sa"], 100 * table["digital_va_sa"] / table["grdp_sa"], rtol=1e-12)
+    per_period = table.groupby("period")["grdp_sa"].nunique()
+    assert (per_period == 1).all()  # one adjusted GRDP shared by every method
+    assert len(table) == len(share.table) and table["share_sa"].notna().all()
+
+
+def test_quarterly_chart_needs_its_columns(share):
+    with pytest.raises(ValueError, match="needs columns lower, upper in nowcast"):
+        plots.quarterly_shares(share.table, share.annual, share.table[["period", "method", "share"]])
 
 
 # --------------------------------------------------------------------------- nowcast

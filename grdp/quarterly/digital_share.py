@@ -47,6 +47,7 @@ import pandas as pd
 from grdp.digital.model import DigitalModel
 from grdp.quarterly.disaggregation import ESTIMATORS, TdResult, td
 from grdp.quarterly.regional import QuarterlyGRDP
+from grdp.quarterly.seasonal import adjust
 
 DEFAULT_TD_METHOD = "denton-cholette"
 EXTRAPOLATIONS = ("trend", "hold")
@@ -186,3 +187,35 @@ def _trend(annual: pd.Series, indicator: np.ndarray, periods: pd.PeriodIndex, ex
     quarterly_growth = (ratio[last] / ratio[first]) ** (1 / (4 * (last - first)))
     ahead = np.array([(p - pd.Period(f"{last}Q4", freq="Q")).n for p in periods])
     return np.where(ahead > 0, quarterly_growth ** np.maximum(ahead, 0), 1.0)
+
+
+def seasonally_adjusted(share: QuarterlyShare, **options) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Adjust GRDP and every method's digital value added, and divide: the indirect adjusted share.
+
+    Parameters
+    ----------
+    share
+        Quarterly shares.
+    **options
+        Passed to :func:`grdp.quarterly.seasonal.adjust` (e.g. ``method="stl"``, ``before=30``).
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        ``share.table`` with ``digital_va_sa``, ``grdp_sa`` and ``share_sa`` (percent) added.
+    diagnostics : pandas.DataFrame
+        One row per adjusted series (``series`` is ``grdp`` or ``digital_va:<method>``) with
+        :meth:`grdp.quarterly.seasonal.SeasonalAdjustment.row`.
+    """
+    grdp = adjust(share.grdp.table["grdp"], **options)
+    rows = [{"series": "grdp", **grdp.row()}]
+    frames = []
+    for method, values in share.wide("digital_va").items():
+        result = adjust(values, **options)
+        rows.append({"series": f"digital_va:{method}", **result.row()})
+        frames.append(pd.DataFrame({"period": values.index, "method": method,
+                                    "digital_va_sa": result.adjusted.to_numpy(),
+                                    "grdp_sa": grdp.adjusted.loc[values.index].to_numpy()}))
+    table = share.table.merge(pd.concat(frames, ignore_index=True), on=["period", "method"], how="left")
+    table["share_sa"] = 100 * table["digital_va_sa"] / table["grdp_sa"]
+    return table, pd.DataFrame(rows)

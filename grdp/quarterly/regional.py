@@ -212,10 +212,32 @@ def _benchmark_years(annual: pd.DataFrame, last_year: int | None) -> list[int]:
     return run
 
 
-def _national(selected: pd.DataFrame, basis: str) -> pd.DataFrame:
-    """National quarterly value added by section at one price basis (quarters x items)."""
+def national_quarterly(observations: pd.DataFrame, as_of: str | None, basis: str = "current") -> pd.DataFrame:
+    """National quarterly GDP and value added by section (GSO), quarters x industries, bn VND.
+
+    Parameters
+    ----------
+    observations
+        All observations (:func:`grdp.sources.load_observations`).
+    as_of
+        Release date to select (:func:`grdp.sources.as_of`); None for the latest.
+    basis
+        ``"current"`` or ``"constant_2010"`` prices.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Quarterly ``PeriodIndex``; one column per industry code (sections, ``TAX``, aggregates and ``TOTAL``).
+    """
+    return _national(src.as_of(observations, as_of), basis, None)
+
+
+def _national(selected: pd.DataFrame, basis: str, items: tuple[str, ...] | None = _ITEMS) -> pd.DataFrame:
+    """National quarterly value added at one price basis (quarters x industries; ``items`` only if given)."""
     rows = selected[(selected["region"] == "vn") & (selected["frequency"] == "Q") & (selected["variable"] == "grdp")
-                    & (selected["price_basis"] == basis) & selected["industry"].isin(_ITEMS)]
+                    & (selected["price_basis"] == basis)]
+    if items is not None:
+        rows = rows[rows["industry"].isin(items)]
     if rows.empty:
         raise ValueError(f"no national quarterly value added at {basis} prices in the sources")
     table = rows.pivot(index="period", columns="industry", values="value")
