@@ -39,6 +39,8 @@ def test_run_writes_a_complete_vintage_with_manifest(project):
                                       "boundary": "old"}
     assert "tables/accounts_hcmc_old.csv" in manifest["outputs"]
     assert "01_sector_accounts.ipynb" in manifest["outputs"]
+    assert {"03_quarterly.ipynb", "tables/quarterly_digital.csv", "tables/quarterly_nowcast.csv",
+            "figures/quarterly_shares.png"} <= set(manifest["outputs"])
     assert any(name.startswith("sources/") for name in manifest["inputs"])
     assert {"pandas", "papermill", "python"} <= set(manifest["versions"])
     assert vintage.verify("2025Q4") == []
