@@ -44,6 +44,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from grdp.digital.methods import METHODS
 from grdp.digital.model import DigitalModel
 from grdp.quarterly.disaggregation import ESTIMATORS, TdResult, td
 from grdp.quarterly.regional import QuarterlyGRDP
@@ -133,8 +134,6 @@ def quarterly_share(model: DigitalModel, grdp: QuarterlyGRDP, methods: list[str]
         Region or boundary of ``model`` and ``grdp`` differ, an unknown method, or a benchmark year without
         sector accounts in the model.
     """
-    from grdp.digital.methods import METHODS
-
     if (model.region, model.boundary) != (grdp.region, grdp.boundary):
         raise ValueError(f"the model is for {model.region}/{model.boundary} but the quarterly GRDP for "
                          f"{grdp.region}/{grdp.boundary}")

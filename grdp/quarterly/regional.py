@@ -12,8 +12,8 @@ product taxes less subsidies, ``TAX``) in quarter ``q`` at current and constant 
 
     r[s, y] = V[s, y] / sum_{q in y} VN[s, q],
 
-taken from the nearest year with accounts (flagged) when ``y`` has none, and from the last
-benchmark year for quarters after it.
+taken from the nearest account year with all four national quarters (flagged in ``ratio_year``)
+when ``y`` has none, and from the last benchmark year for quarters after it.
 
 1. National-structure volume growth, with the weights of the quarter's year on both sides:
    ``gN[q] = sum_s r[s, y(q)] VNr[s, q] / sum_s r[s, y(q)] VNr[s, q-4] - 1``.
@@ -156,8 +156,8 @@ def quarterly_grdp(accounts: SectorAccounts, observations: pd.DataFrame, indicat
         raise ValueError(f"national quarterly value added (gso_nsdp_gdp_by_section) is missing for "
                          f"{', '.join(map(str, missing))}, needed from {start} to {end}")
     nominal, volume = nominal.loc[periods, items], volume.loc[periods, items]
-    ratio_year = np.array([_nearest(annual.index, min(p.year, years[-1])) for p in periods])
     ratios = _ratios(annual, nominal)
+    ratio_year = np.array([_nearest(ratios.index, min(p.year, years[-1])) for p in periods])
     weights = ratios.loc[ratio_year].to_numpy()
 
     weighted_nominal = (weights * nominal.to_numpy()).sum(axis=1)
@@ -263,17 +263,13 @@ def _nearest(years: pd.Index, year: int) -> int:
 
 
 def _ratios(annual: pd.DataFrame, nominal: pd.DataFrame) -> pd.DataFrame:
-    """Regional ratios r[s, y] = V[s, y] / sum of the national quarters of y (zero where the nation has none)."""
+    """Regional ratios r[s, y] = V[s, y] / sum of the national quarters of y (zero where the nation has none),
+    for the account years with all four national quarters in ``nominal``."""
     national = nominal.groupby(nominal.index.year).sum()
     years = [y for y in annual.index if y in national.index and (nominal.index.year == y).sum() == 4]
     if not years:
         raise ValueError("no account year has all four national quarters; the regional ratios cannot be formed")
-    ratios = annual.loc[years] / national.loc[years].replace(0.0, np.nan)
-    ratios = ratios.fillna(0.0)
-    full = pd.DataFrame(index=annual.index, columns=annual.columns, dtype=float)
-    for year in annual.index:
-        full.loc[year] = ratios.loc[_nearest(pd.Index(years), int(year))]
-    return full
+    return (annual.loc[years] / national.loc[years].replace(0.0, np.nan)).fillna(0.0)
 
 
 def _published_growth(selected: pd.DataFrame, accounts: SectorAccounts) -> pd.Series:
