@@ -7,11 +7,13 @@ distinctions that colour also shows).
 
 Exhibits: :func:`accounts_structure` (sector accounts), :func:`bridge_waterfall` (the bridge
 between two digital-economy methods), :func:`method_shares` (every method's share by year) and
-:func:`quarterly_shares` (quarterly shares, adjusted and not, with annual benchmarks and the nowcast).
+:func:`quarterly_shares` (quarterly shares, adjusted and not, with annual benchmarks and the nowcast),
+:func:`fan_chart` (estimates, forecast fan, targets and published figures) and :func:`fan_charts` (a grid of them).
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import matplotlib
@@ -20,9 +22,15 @@ matplotlib.use("Agg")  # file output only; notebooks display the returned figure
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.artist import Artist  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.colors import to_rgb  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator, StrMethodFormatter  # noqa: E402
+from matplotlib.transforms import offset_copy  # noqa: E402
 
 from grdp.accounts import SectorAccounts  # noqa: E402
+from grdp.digital import METHODS  # noqa: E402
 
 if TYPE_CHECKING:
     from grdp.digital.bridge import Bridge
@@ -306,4 +314,222 @@ def quarterly_shares(table: pd.DataFrame, annual: pd.DataFrame, nowcast: pd.Data
     ax.set_axisbelow(True)
     ax.set_title("Quarterly digital-economy share by method", fontsize=10)
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return fig
+
+
+FORECAST_COLOUR = OKABE_ITO[4]
+"""Colour of the estimates, the forecast median and (in white-mixed tints) the forecast bands of :func:`fan_chart`."""
+TARGET_MARKER = "h"
+"""Marker shape of a target in :func:`fan_chart`: a hollow hexagon, a shape no method uses."""
+BAND_COLUMN = re.compile(r"(lower|upper)_(\d+(?:\.\d+)?)")
+"""A forecast band's bound in :func:`fan_chart`: side and interval level in percent, as in ``lower_80``."""
+
+
+def _require(name: str, frame: pd.DataFrame, needed: set[str]) -> None:
+    """Raise ``ValueError`` naming argument ``name`` of :func:`fan_chart` and the ``needed`` columns it lacks."""
+    missing = needed - set(frame.columns)
+    if missing:
+        raise ValueError(f"fan_chart needs columns {', '.join(sorted(missing))} in {name}")
+
+
+def _tint(colour: str, strength: float) -> tuple[float, float, float]:
+    """Mix ``colour`` with white: ``strength`` 1 is the colour itself, 0 is white."""
+    red, green, blue = (1.0 - strength * (1.0 - c) for c in to_rgb(colour))
+    return red, green, blue
+
+
+def _institution_styles(institutions: list[str]) -> dict[str, tuple[str, str]]:
+    """Marker shape and colour of each institution, those of the method of the same name where there is one.
+
+    Methods keep the position they have in :data:`grdp.digital.METHODS` (``gso`` a circle, ``mic`` a square,
+    ``hids`` a triangle, ...); other institutions take the following positions in order of appearance.
+    """
+    position = {name: k for k, name in enumerate(METHODS)}
+    styles: dict[str, tuple[str, str]] = {}
+    others = 0
+    for institution in institutions:
+        k = position.get(institution.lower())
+        if k is None:
+            k, others = len(METHODS) + others, others + 1
+        styles[institution] = (METHOD_MARKERS[k % len(METHOD_MARKERS)], OKABE_ITO[k % len(OKABE_ITO)])
+    return styles
+
+
+def _fan_entries(ax: Axes) -> tuple[list[Artist], list[str]]:
+    """Legend handles and labels of a :func:`fan_chart` Axes, the estimate first and the rest in drawing order."""
+    handles, names = ax.get_legend_handles_labels()
+    order = sorted(range(len(names)), key=lambda i: not names[i].startswith("estimate"))
+    return [handles[i] for i in order], [names[i] for i in order]
+
+
+def fan_chart(history: pd.DataFrame, bands: pd.DataFrame, targets: pd.DataFrame,
+              published: pd.DataFrame | None = None, *, title: str = "", ylabel: str = "percent of GRDP",
+              ax: Axes | None = None) -> Figure:
+    """Estimated shares, the forecast as a fan of nested intervals, the targets and the published figures.
+
+    Parameters
+    ----------
+    history
+        One row per year: ``year`` and ``share`` (percent), optionally ``lower`` and ``upper`` (the
+        estimate's Monte Carlo interval, ``NaN`` where there is none).
+    bands
+        One row per forecast year: ``year``, ``median`` and, for each interval level ``L`` (percent),
+        ``lower_L`` and ``upper_L`` (e.g. ``lower_80``, ``upper_80``, ``lower_95``, ``upper_95``).
+    targets
+        One row per target: ``year``, ``value`` (percent) and ``label`` (e.g. "HCMC target 25% (2025)").
+    published
+        One row per published figure: ``year``, ``value`` (percent) and ``institution`` (e.g. "GSO").
+    title
+        Title of the Axes.
+    ylabel
+        Label of the y axis.
+    ax
+        Axes to draw on (e.g. one panel of a grid); a new 7 x 4.5 inch figure when ``None``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure drawn on (that of ``ax`` when given). Its Axes holds the estimates as a solid line
+        with markers (error bars for their interval), one shaded band per interval level (filled
+        collections in order widest to narrowest, the wider the lighter) opening from the last
+        estimate, the median as a dashed line (y-data equal to ``bands["median"]``) joined to the last
+        estimate, one dotted horizontal line per distinct target value with a hollow hexagon and the
+        label at each target, each institution's published figures as markers of its own shape and
+        colour (legend "published: <institution>"), and the legend below the Axes. The y axis starts at 0.
+
+    Raises
+    ------
+    ValueError
+        If a column is missing (the message names the argument and the columns), including a band
+        bound without its partner, or if ``bands`` has no rows.
+    """
+    interval = bool({"lower", "upper"} & set(history.columns))
+    levels = sorted({match.group(2) for column in bands.columns if (match := BAND_COLUMN.fullmatch(str(column)))},
+                    key=float, reverse=True)  # widest first, so narrower bands are drawn over wider ones
+    _require("history", history, {"year", "share"} | ({"lower", "upper"} if interval else set()))
+    bounds = {f"{side}_{level}" for side in ("lower", "upper") for level in levels}  # each bound needs its partner
+    _require("bands", bands, {"year", "median"} | bounds)
+    _require("targets", targets, {"year", "value", "label"})
+    if published is not None:
+        _require("published", published, {"year", "value", "institution"})
+    if bands.empty:
+        raise ValueError("fan_chart needs at least one row in bands")
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(7.0, 4.5), constrained_layout=True)
+    else:
+        fig = ax.figure.figure  # the root figure, also when ax is in a subfigure
+    history = history.sort_values("year")
+    bands = bands.sort_values("year")
+    tops = [bands["median"].max(), history["share"].max(), targets["value"].max()]
+
+    errors = None
+    if interval:
+        errors = np.nan_to_num(np.vstack([history["share"] - history["lower"], history["upper"] - history["share"]]))
+        tops.append(history["upper"].max())
+    ax.errorbar(history["year"], history["share"], yerr=errors, fmt="-o", color=FORECAST_COLOUR, linewidth=1.8,
+                markersize=4, elinewidth=1.0, capsize=2, zorder=3,
+                label="estimate (bars: interval)" if interval else "estimate")
+
+    years, medians = bands["year"].to_numpy(float), bands["median"].to_numpy(float)
+    opens = len(history) > 0 and history["year"].iloc[-1] < years[0]  # the fan opens from the last estimate
+    start = [history["year"].iloc[-1]] if opens else []
+    origin = [history["share"].iloc[-1]] if opens else []
+    for k, level in enumerate(levels):
+        lower, upper = bands[f"lower_{level}"].to_numpy(float), bands[f"upper_{level}"].to_numpy(float)
+        ax.fill_between([*start, *years], [*origin, *lower], [*origin, *upper], linewidth=0, zorder=1,
+                        color=_tint(FORECAST_COLOUR, 0.15 + 0.35 * (k + 1) / len(levels)),
+                        label=f"forecast {level}% interval")
+        tops.append(upper.max())
+    if opens:
+        ax.plot([start[0], years[0]], [origin[0], medians[0]], "--", color=FORECAST_COLOUR, linewidth=1.8, zorder=3)
+    ax.plot(years, medians, "--", color=FORECAST_COLOUR, linewidth=1.8, zorder=3, label="forecast median")
+
+    for value in targets["value"].drop_duplicates():
+        ax.axhline(value, color="black", linestyle=":", linewidth=1.1, zorder=2)
+    for _, target in targets.iterrows():
+        ax.plot(target["year"], target["value"], TARGET_MARKER, markersize=9, markeredgecolor="black",
+                markeredgewidth=1.5, markerfacecolor="white", zorder=4)
+        ax.annotate(target["label"], (target["year"], target["value"]), xytext=(-7, 4), textcoords="offset points",
+                    ha="right", va="bottom", fontsize=8, zorder=4,
+                    bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
+    if len(targets):
+        ax.plot([], [], TARGET_MARKER, linestyle=":", color="black", markerfacecolor="white", label="target")
+
+    if published is not None and len(published):
+        styles = _institution_styles(list(dict.fromkeys(published["institution"])))
+        for institution, (marker, colour) in styles.items():
+            rows = published[published["institution"] == institution]
+            ax.scatter(rows["year"], rows["value"], s=55, marker=marker, color=colour, edgecolors="black",
+                       linewidths=0.8, zorder=5, label=f"published: {institution}")
+        tops.append(published["value"].max())
+
+    ax.set_ylim(0, 1.12 * max((top for top in tops if pd.notna(top)), default=1.0))  # room for the target labels
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_formatter(StrMethodFormatter("{x:.0f}"))
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=10)
+    ax.grid(axis="y", linewidth=0.4, alpha=0.5)
+    ax.set_axisbelow(True)
+    below = offset_copy(ax.transAxes, fig=fig, y=-22, units="points")  # under the year tick labels
+    ax.legend(*_fan_entries(ax), loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=below, ncol=3,
+              fontsize=8, frameon=False)
+    return fig
+
+
+def fan_charts(panels: list[dict], ncols: int = 2, title: str = "") -> Figure:
+    """A grid of :func:`fan_chart` panels (e.g. one per method) sharing the y range, with one legend below.
+
+    Parameters
+    ----------
+    panels
+        One dict per panel, in reading order, of the keyword arguments of :func:`fan_chart` other than
+        ``ax``: ``history``, ``bands``, ``targets`` and optionally ``published``, ``title``, ``ylabel``.
+    ncols
+        Number of columns of the grid.
+    title
+        Title of the figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One Axes per panel (the grid's unused cells are removed), all with the same y range starting at 0,
+        the y label only in the first column, and one legend below the grid with every entry of the panels.
+
+    Raises
+    ------
+    ValueError
+        If there is no panel, ``ncols`` is less than 1, or a panel fails :func:`fan_chart`'s checks.
+    """
+    if not panels:
+        raise ValueError("fan_charts needs at least one panel")
+    if ncols < 1:
+        raise ValueError(f"fan_charts needs ncols >= 1, got {ncols}")
+    ncols = min(ncols, len(panels))
+    nrows = -(-len(panels) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(max(7.0, 3.5 * ncols), 2.9 * nrows + 1.0), sharey=True,
+                             squeeze=False, constrained_layout=True)
+    cells = list(axes.flat)
+    tops: list[float] = []  # each panel's own top, read before the next panel resets the shared range
+    try:
+        for ax, panel in zip(cells, panels):
+            fan_chart(**panel, ax=ax)
+            tops.append(ax.get_ylim()[1])
+    except ValueError:
+        plt.close(fig)  # a panel's bad input leaves no half-drawn figure open
+        raise
+    for extra in cells[len(panels):]:
+        extra.remove()
+    cells = cells[:len(panels)]
+    entries: dict[str, Artist] = {}
+    for k, ax in enumerate(cells):
+        for handle, label in zip(*_fan_entries(ax)):
+            entries.setdefault(label, handle)
+        ax.get_legend().remove()
+        if k % ncols:
+            ax.set_ylabel("")
+    cells[0].set_ylim(0, max(tops))  # shared by every panel
+    fig.legend(list(entries.values()), list(entries), loc="outside lower center", ncol=min(3, len(entries)),
+               fontsize=8, frameon=False)
+    if title:
+        fig.suptitle(title)
     return fig

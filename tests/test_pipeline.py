@@ -10,6 +10,7 @@ import json
 import shutil
 
 import nbformat
+import pandas as pd
 import pytest
 
 from grdp import paths, pipeline, vintage
@@ -41,6 +42,16 @@ def test_run_writes_a_complete_vintage_with_manifest(project):
     assert "01_sector_accounts.ipynb" in manifest["outputs"]
     assert {"03_quarterly.ipynb", "tables/quarterly_digital.csv", "tables/quarterly_nowcast.csv",
             "figures/quarterly_shares.png"} <= set(manifest["outputs"])
+    assert {"04_targets_forecast.ipynb", "tables/targets_assessment.csv", "tables/targets_headline.csv",
+            "tables/forecast_backtest_summary.csv", "tables/targets_crossing.csv",
+            "figures/fan_old_baseline.png", "figures/fan_merged_merged-baseline.png"} <= set(manifest["outputs"])
+    headline = pd.read_csv(folder / "tables" / "targets_headline.csv")
+    assert set(headline["method"]) == {"gso", "mic", "hids", "oecd-core", "oecd-narrow", "oecd-broad"}
+    assert headline["probability"].between(0, 1).all()
+    assert (headline["lower"] <= headline["median"]).all() and (headline["median"] <= headline["upper"]).all()
+    years = headline["target_year"] - headline["last_year"]
+    hand = 100 * ((headline["target"] / headline["last_share"]) ** (1 / years) - 1)
+    assert (headline["required_excess_growth"] - hand).abs().max() < 1e-9
     assert any(name.startswith("sources/") for name in manifest["inputs"])
     assert {"pandas", "papermill", "python"} <= set(manifest["versions"])
     assert vintage.verify("2025Q4") == []

@@ -1,0 +1,245 @@
+"""The forecast fan chart (grdp.plots.fan_chart, fan_charts), checked on the artists a reader sees."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.collections import LineCollection, PathCollection, PolyCollection  # noqa: E402
+from matplotlib.colors import to_rgb  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.markers import MarkerStyle  # noqa: E402
+
+from grdp import plots  # noqa: E402
+from grdp.digital import METHODS  # noqa: E402
+
+YEARS = list(range(2025, 2031))
+MEDIAN = [22.0 + 1.5 * k for k in range(len(YEARS))]
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def history(interval: bool = True) -> pd.DataFrame:
+    """Estimated shares 2019-2024, with their interval unless ``interval`` is false."""
+    frame = pd.DataFrame({"year": range(2019, 2025), "share": [16.0, 17.1, 18.0, 19.2, 20.1, 21.0]})
+    return frame.assign(lower=frame["share"] - 1.0, upper=frame["share"] + 1.5) if interval else frame
+
+
+def bands(levels: tuple[int, ...] = (80, 95)) -> pd.DataFrame:
+    """Forecast 2025-2030 whose interval at level L has half-width L / 100 per year ahead."""
+    frame = pd.DataFrame({"year": YEARS, "median": MEDIAN})
+    for level in levels:
+        half = np.array([level / 100 * (k + 1) for k in range(len(YEARS))])
+        frame[f"lower_{level}"] = frame["median"] - half
+        frame[f"upper_{level}"] = frame["median"] + half
+    return frame
+
+
+def targets() -> pd.DataFrame:
+    """Two targets at 25% (the city's and a national one, same value) and one at 40%."""
+    return pd.DataFrame({"year": [2025, 2025, 2030], "value": [25.0, 25.0, 40.0],
+                         "label": ["HCMC target 25% (2025)", "national 25% (2025)", "HCMC target 40% (2030)"]})
+
+
+def published() -> pd.DataFrame:
+    return pd.DataFrame({"year": [2022, 2023, 2023, 2024], "value": [18.5, 19.0, 22.0, 21.5],
+                         "institution": ["GSO", "GSO", "HIDS", "World Bank"]})
+
+
+def bands_of(ax: Axes) -> list[PolyCollection]:
+    return [c for c in ax.collections if isinstance(c, PolyCollection)]
+
+
+def target_lines(ax: Axes) -> list[Line2D]:
+    """Dotted lines spanning the Axes (x from 0 to 1 in Axes coordinates)."""
+    return [line for line in ax.get_lines() if line.get_linestyle() == ":" and list(line.get_xdata()) == [0, 1]]
+
+
+def legend_labels(ax: Axes) -> list[str]:
+    return [text.get_text() for text in ax.get_legend().get_texts()]
+
+
+@pytest.mark.parametrize("levels", [(80,), (80, 95), (50, 80, 95)])
+def test_one_band_per_level_wider_lighter_and_spanning_its_interval(levels):
+    frame = bands(levels)
+    ax = plots.fan_chart(history(), frame, targets()).axes[0]
+    drawn = bands_of(ax)
+    assert len(drawn) == len(levels)
+    lightness = [sum(to_rgb(band.get_facecolor()[0])) for band in drawn]
+    assert lightness == sorted(lightness, reverse=True) and len(set(lightness)) == len(levels)  # widest first
+    for band, level in zip(drawn, sorted(levels, reverse=True)):
+        y = band.get_paths()[0].vertices[:, 1]
+        assert y.max() == pytest.approx(frame[f"upper_{level}"].max())
+        assert y.min() == pytest.approx(min(frame[f"lower_{level}"].min(), history()["share"].iloc[-1]))
+    assert [label for label in legend_labels(ax) if "interval" in label and "forecast" in label] == [
+        f"forecast {level}% interval" for level in sorted(levels, reverse=True)]
+
+
+def test_levels_are_the_numbered_bounds_decimals_included():
+    frame = bands(()).assign(**{"lower_66.5": [m - 1 for m in MEDIAN], "upper_66.5": [m + 1 for m in MEDIAN],
+                                "lower_note": "not a level: its suffix is not a number"})
+    ax = plots.fan_chart(history(), frame, targets()).axes[0]
+    assert len(bands_of(ax)) == 1 and "forecast 66.5% interval" in legend_labels(ax)
+
+
+def test_median_is_a_dashed_line_joined_to_the_last_estimate():
+    ax = plots.fan_chart(history(), bands(), targets()).axes[0]
+    medians = [line for line in ax.get_lines() if np.array_equal(line.get_ydata(), MEDIAN)]
+    assert len(medians) == 1 and medians[0].get_linestyle() == "--"
+    assert list(medians[0].get_xdata()) == YEARS
+    joins = [line for line in ax.get_lines() if line.get_linestyle() == "--" and line is not medians[0]]
+    assert len(joins) == 1
+    assert list(joins[0].get_xdata()) == [2024, 2025] and list(joins[0].get_ydata()) == [21.0, MEDIAN[0]]
+
+
+def test_estimates_are_a_solid_line_with_error_bars_only_when_an_interval_is_given():
+    with_interval = plots.fan_chart(history(), bands(), targets()).axes[0]
+    without = plots.fan_chart(history(interval=False), bands(), targets()).axes[0]
+    for ax in (with_interval, without):
+        solid = [line for line in ax.get_lines() if np.array_equal(line.get_ydata(), history()["share"])]
+        assert len(solid) == 1 and solid[0].get_linestyle() == "-" and solid[0].get_marker() == "o"
+    bars = [c for c in with_interval.collections if isinstance(c, LineCollection)]
+    assert len(bars) == 1 and len(bars[0].get_segments()) == len(history())
+    assert not [c for c in without.collections if isinstance(c, LineCollection)]
+
+
+def test_one_dotted_line_per_distinct_target_value_with_a_marker_and_label_at_each_target():
+    ax = plots.fan_chart(history(), bands(), targets()).axes[0]
+    lines = target_lines(ax)
+    assert sorted(line.get_ydata()[0] for line in lines) == [25.0, 40.0]
+    assert all(line.get_ydata()[0] == line.get_ydata()[1] for line in lines)
+    markers = [line for line in ax.get_lines() if line.get_marker() == plots.TARGET_MARKER and len(line.get_xdata())]
+    assert sorted((line.get_xdata()[0], line.get_ydata()[0]) for line in markers) == [(2025, 25.0), (2025, 25.0),
+                                                                                        (2030, 40.0)]
+    assert {text.get_text() for text in ax.texts} == set(targets()["label"])
+    assert "target" in legend_labels(ax)
+    assert ax.get_ylim()[1] > 40.0  # room above the highest target for its label
+
+
+def test_published_figures_have_one_marker_shape_per_institution_and_a_legend_entry():
+    ax = plots.fan_chart(history(), bands(), targets(), published()).axes[0]
+    labels = legend_labels(ax)
+    for institution in ("GSO", "HIDS", "World Bank"):
+        assert f"published: {institution}" in labels
+    points = {c.get_label(): c for c in ax.collections if isinstance(c, PathCollection)}
+    assert len(points) == 3
+    assert points["published: GSO"].get_offsets().tolist() == [[2022, 18.5], [2023, 19.0]]
+
+    def shape(marker: str) -> np.ndarray:
+        style = MarkerStyle(marker)
+        return style.get_path().transformed(style.get_transform()).vertices
+
+    names = list(METHODS)
+    for institution, key in (("GSO", "gso"), ("HIDS", "hids")):  # the method's marker, matched ignoring case
+        marker = plots.METHOD_MARKERS[names.index(key)]
+        assert np.allclose(points[f"published: {institution}"].get_paths()[0].vertices, shape(marker))
+    other = points["published: World Bank"].get_paths()[0].vertices
+    assert not any(np.array_equal(other, shape(plots.METHOD_MARKERS[names.index(key)])) for key in ("gso", "hids"))
+
+
+def test_no_published_entries_without_published_figures():
+    ax = plots.fan_chart(history(), bands(), targets()).axes[0]
+    assert not [label for label in legend_labels(ax) if label.startswith("published")]
+    assert not [c for c in ax.collections if isinstance(c, PathCollection)]
+
+
+def test_y_axis_starts_at_zero_years_are_integers_and_legend_is_below_the_axes():
+    high = history().assign(share=lambda f: f["share"] + 50, lower=lambda f: f["lower"] + 50,
+                            upper=lambda f: f["upper"] + 50)
+    fig = plots.fan_chart(high, bands(), targets(), published(), title="far from zero")
+    ax = fig.axes[0]
+    assert ax.get_ylim()[0] == 0
+    assert tuple(fig.get_size_inches()) == pytest.approx((7.0, 4.5))
+    fig.canvas.draw()
+    ticks = [label.get_text() for label in ax.get_xticklabels() if label.get_text()]
+    assert ticks and all(text.isdigit() and len(text) == 4 for text in ticks)
+    legend = ax.get_legend().get_window_extent()
+    lowest_tick = min(label.get_window_extent().y0 for label in ax.get_xticklabels() if label.get_text())
+    assert legend.y1 <= lowest_tick  # below the axes and their year labels: it hides no data
+    assert ax.get_title() == "far from zero"
+
+
+def test_draws_on_the_axes_given_and_returns_its_figure():
+    fig, (left, right) = plt.subplots(1, 2)
+    assert plots.fan_chart(history(), bands(), targets(), ax=right, ylabel="share") is fig
+    assert len(bands_of(right)) == 2 and right.get_ylabel() == "share"
+    assert not left.get_lines() and not left.collections and len(fig.axes) == 2
+
+
+def test_grid_has_one_axes_per_panel_sharing_the_y_range_and_one_legend():
+    doubled = bands().assign(**{column: bands()[column] * 2 for column in bands().columns if column != "year"})
+    panels = [{"history": history(), "bands": bands(), "targets": targets(), "published": published(), "title": "gso"},
+              {"history": history(), "bands": doubled, "targets": targets(), "title": "mic"},
+              {"history": history(interval=False), "bands": bands((80,)), "targets": targets(), "title": "hids"}]
+    fig = plots.fan_charts(panels, ncols=2, title="by method")
+    assert len(fig.axes) == 3  # the fourth cell of the 2 x 2 grid is removed
+    assert [ax.get_title() for ax in fig.axes] == ["gso", "mic", "hids"]
+    assert [len(bands_of(ax)) for ax in fig.axes] == [2, 2, 1]
+    limits = {ax.get_ylim() for ax in fig.axes}
+    assert len(limits) == 1 and limits.pop()[0] == 0
+    assert fig.axes[0].get_ylim()[1] > doubled["upper_95"].max()  # the highest panel sets the shared range
+    assert all(ax.get_legend() is None for ax in fig.axes) and len(fig.legends) == 1
+    labels = [text.get_text() for text in fig.legends[0].get_texts()]
+    assert len(labels) == len(set(labels)) and "published: GSO" in labels and "forecast 95% interval" in labels
+    assert fig.axes[0].get_ylabel() and not fig.axes[1].get_ylabel() and fig.axes[2].get_ylabel()
+    assert fig.get_suptitle() == "by method"
+
+
+def test_grid_of_one_panel_has_one_axes():
+    fig = plots.fan_charts([{"history": history(), "bands": bands(), "targets": targets()}])
+    assert len(fig.axes) == 1
+
+
+@pytest.mark.parametrize("panels, ncols, words", [([], 2, ["panel"]),
+                                                  ([{"history": history(), "bands": bands(), "targets": targets()}], 0,
+                                                   ["ncols"])])
+def test_grid_rejects_no_panels_and_no_columns(panels, ncols, words):
+    with pytest.raises(ValueError) as error:
+        plots.fan_charts(panels, ncols=ncols)
+    assert all(word in str(error.value) for word in words)
+
+
+@pytest.mark.parametrize("argument, change, missing", [
+    ("history", lambda f: f.drop(columns="share"), ["share"]),
+    ("history", lambda f: f.drop(columns="upper"), ["upper"]),  # an interval needs both bounds
+    ("bands", lambda f: f.drop(columns=["year", "median"]), ["median", "year"]),
+    ("bands", lambda f: f.drop(columns="upper_95"), ["upper_95"]),  # a bound needs its partner
+    ("targets", lambda f: f.drop(columns="label"), ["label"]),
+    ("published", lambda f: f.drop(columns="institution"), ["institution"]),
+])
+def test_a_missing_column_is_named_with_its_argument(argument, change, missing):
+    frames = {"history": history(), "bands": bands(), "targets": targets(), "published": published()}
+    frames[argument] = change(frames[argument])
+    with pytest.raises(ValueError) as error:
+        plots.fan_chart(frames["history"], frames["bands"], frames["targets"], frames["published"])
+    message = str(error.value)
+    assert f"in {argument}" in message and all(column in message for column in missing)
+    assert not plt.get_fignums()  # nothing drawn before the check
+
+
+def test_empty_bands_are_rejected():
+    with pytest.raises(ValueError, match="bands"):
+        plots.fan_chart(history(), bands().iloc[0:0], targets())
+
+
+def test_grid_panel_errors_name_the_argument_and_leave_no_figure_open():
+    with pytest.raises(ValueError, match="label in targets"):
+        plots.fan_charts([{"history": history(), "bands": bands(), "targets": targets()},
+                          {"history": history(), "bands": bands(), "targets": targets().drop(columns="label")}])
+    assert not plt.get_fignums()
+
+
+def test_saved_png_is_not_empty(tmp_path):
+    path = tmp_path / "fan.png"
+    plots.fan_chart(history(), bands(), targets(), published(), title="GSO").savefig(path, dpi=80)
+    data = path.read_bytes()
+    assert data.startswith(b"\x89PNG") and len(data) > 5_000
