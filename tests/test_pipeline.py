@@ -51,7 +51,7 @@ def test_run_writes_a_complete_vintage_with_manifest(project):
     assert (headline["lower"] <= headline["median"]).all() and (headline["median"] <= headline["upper"]).all()
     years = headline["target_year"] - headline["last_year"]
     hand = 100 * ((headline["target"] / headline["last_share"]) ** (1 / years) - 1)
-    assert (headline["required_excess_growth"] - hand).abs().max() < 1e-9
+    assert (headline["required_excess_growth"] - hand).abs().max() < 1e-6  # the CSV keeps 10 significant digits
     assert any(name.startswith("sources/") for name in manifest["inputs"])
     assert {"pandas", "papermill", "python"} <= set(manifest["versions"])
     assert vintage.verify("2025Q4") == []
