@@ -31,7 +31,7 @@ import pandas as pd
 
 from grdp import sources as src
 from grdp.digital.model import DigitalModel
-from grdp.digital.uncertainty import simulate
+from grdp.digital.uncertainty import Simulation
 from grdp.forecast.projection import Projection
 
 VARIABLE = "de_share_target"
@@ -174,9 +174,21 @@ def crossing(projections: list[Projection], thresholds: list[float], level: floa
     return pd.DataFrame(rows)
 
 
-def measured(model: DigitalModel, methods: list[str], targets: pd.DataFrame, level: float = 0.8,
-             draws: int = 20_000, seed: int = 0) -> pd.DataFrame:
+def measured(model: DigitalModel, targets: pd.DataFrame, simulations: dict[int, Simulation],
+             level: float = 0.8) -> pd.DataFrame:
     """Compare targets of years with an estimate (not a forecast) with that estimate.
+
+    Parameters
+    ----------
+    model
+        The model of the region and boundary.
+    targets
+        Rows of :func:`policy_targets`.
+    simulations
+        Monte Carlo simulation of the estimate (:func:`grdp.digital.uncertainty.simulate`) of every target
+        year that has an account; its methods are the methods compared.
+    level
+        Central interval level.
 
     Returns
     -------
@@ -190,9 +202,9 @@ def measured(model: DigitalModel, methods: list[str], targets: pd.DataFrame, lev
         year = int(target.year)
         if year not in model.accounts.years:
             continue
-        simulation = simulate(model, year, draws=draws, seed=seed, methods=methods)
+        simulation = simulations[year]
         grdp = float(model.accounts.grdp[model.accounts.index(year)])
-        for method in methods:
+        for method in simulation.samples:
             samples = simulation.samples[method]["total"]
             estimate = simulation.point[method]["total"]
             lower, upper = np.percentile(samples, [tail, 100 - tail])

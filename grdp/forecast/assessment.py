@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from grdp import targets as tg
-from grdp.digital.model import DigitalModel, build
-from grdp.digital.uncertainty import simulate
+from grdp.digital.model import build
+from grdp.digital.uncertainty import Simulation, simulate
 from grdp.forecast import history as hist
-from grdp.forecast.projection import Projection, bands, project_method
+from grdp.forecast.projection import bands, project_method
 from grdp.forecast.scenarios import Scenario
 
 THRESHOLDS = (25.0, 40.0)
@@ -62,7 +62,6 @@ class Assessment:
     measured: pd.DataFrame
     scenarios: list[Scenario]
     rules: dict[tuple[str, str], str] = field(default_factory=dict)
-    projections: list[Projection] = field(default_factory=list, repr=False)
 
     def headline(self, model: str = "ensemble", level: float = 0.8) -> pd.DataFrame:
         """Return the trend-scenario assessment of one model, one row per boundary, method and target year."""
@@ -126,26 +125,31 @@ def assess_region(observations: pd.DataFrame, as_of: str, region: str, methods: 
         if horizon <= last_year:
             raise ValueError(f"horizon {horizon} is not after the last year of the {boundary} history ({last_year})")
         chosen = [s for s in scenarios if s.boundary == boundary]
+        # one simulation per year serves the history intervals, the targets already estimated and the
+        # starting point of every method (each method's draws do not depend on the others simulated with it)
+        years = set(history["year"]) | {y for y in targets["year"] if y in model.accounts.years}
+        simulations = {int(y): simulate(model, int(y), draws=mc_draws, seed=seed, methods=methods)
+                       for y in sorted(years)}
         for method, rows in history.groupby("method", sort=False):
-            made, fit, rule = project_method(model, rows, chosen, skill, horizon - last_year, draws, seed, mc_draws)
+            made, fit, rule = project_method(model, rows, chosen, skill, horizon - last_year, simulations[last_year],
+                                             draws, seed)
             projections += made
             fits.append(fit)
             rules[(boundary, str(method))] = rule
-        histories.append(_with_intervals(model, history, level, seed, mc_draws))
+        histories.append(_with_intervals(history, simulations, level))
         published.append(hist.published_history(model, methods))
-        measured.append(tg.measured(model, methods, targets, level, mc_draws, seed))
+        measured.append(tg.measured(model, targets, simulations, level))
     return Assessment(pd.concat(histories, ignore_index=True), pd.concat(published, ignore_index=True), targets,
                       pd.concat(fits, ignore_index=True), bands(projections), tg.assess(projections, targets, level),
                       tg.crossing(projections, list(THRESHOLDS), level), pd.concat(measured, ignore_index=True),
-                      list(scenarios), rules, projections)
+                      list(scenarios), rules)
 
 
-def _with_intervals(model: DigitalModel, history: pd.DataFrame, level: float, seed: int, draws: int) -> pd.DataFrame:
+def _with_intervals(history: pd.DataFrame, simulations: dict[int, Simulation], level: float) -> pd.DataFrame:
     """Add the Monte Carlo interval of every history year's estimate (``lower``, ``upper``)."""
-    methods = list(dict.fromkeys(history["method"]))
     frames = []
     for year in sorted(history["year"].unique()):
-        intervals = simulate(model, int(year), draws=draws, seed=seed, methods=methods).intervals(level)
+        intervals = simulations[int(year)].intervals(level)
         totals = intervals[intervals["component"] == "total"][["method", "lower", "upper"]].assign(year=year)
         frames.append(totals)
     return history.merge(pd.concat(frames), on=["method", "year"], how="left")

@@ -208,7 +208,8 @@ def run_backtests(series: dict[str, pd.Series | pd.DataFrame], *, horizon: int =
     Parameters
     ----------
     series
-        Series by name, each with ``attrs["scale"]`` (see :func:`grdp.forecast.series.backtest_series`).
+        Series by name, each with ``attrs["scale"]`` and ``attrs["period"]`` (see
+        :func:`grdp.forecast.series.backtest_series`).
     horizon, draws, seed
         As for :func:`rolling_origin`.
 
@@ -220,9 +221,8 @@ def run_backtests(series: dict[str, pd.Series | pd.DataFrame], *, horizon: int =
     frames = []
     for name, data in series.items():
         scale = data.attrs["scale"]
-        _, period = time_steps(data.dropna().index)
         frames.append(rolling_origin(data, name, scale, horizon=horizon, draws=draws, seed=seed)
-                      .assign(scale=scale, period=period))
+                      .assign(scale=scale, period=data.attrs["period"]))
     return pd.concat(frames, ignore_index=True)
 
 

@@ -68,9 +68,6 @@ MODELS = {
 }
 """The models that apply to each scale, in display order."""
 
-BENCHMARKS = ("naive", "drift")
-"""Benchmark models every other model is compared with."""
-
 MIN_OBS = {"naive": 3, "drift": 4, "saturation": 5, "uc": 4, "uc-lltrend": 15, "ets": 10}
 """Fewest observations (annual) for each engine; quarterly series need ``SEASONAL_EXTRA`` more."""
 

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from grdp.digital.model import DigitalModel
-from grdp.digital.uncertainty import simulate
+from grdp.digital.uncertainty import Simulation
 from grdp.forecast import ensemble
 from grdp.forecast.backtest import skill_weights
 from grdp.forecast.history import component_shares
@@ -76,8 +76,8 @@ def _with_start(result: Forecast, factors: np.ndarray) -> Forecast:
 
 
 def project_method(model: DigitalModel, history: pd.DataFrame, scenarios: list[Scenario], skill: pd.DataFrame,
-                   horizon: int, draws: int = 4000, seed: int = 0,
-                   mc_draws: int = 20_000) -> tuple[list[Projection], pd.DataFrame, str]:
+                   horizon: int, start: Simulation, draws: int = 4000,
+                   seed: int = 0) -> tuple[list[Projection], pd.DataFrame, str]:
     """Project one method's share under each scenario of the model's boundary.
 
     Parameters
@@ -92,8 +92,11 @@ def project_method(model: DigitalModel, history: pd.DataFrame, scenarios: list[S
         Pooled backtest summary by model (``model, mase, judged``) for the ensemble weights.
     horizon
         Years ahead of the last history year.
-    draws, seed, mc_draws
-        Paths per model, seed, and Monte Carlo draws of the starting point.
+    start
+        Monte Carlo simulation of the last history year (:func:`grdp.digital.uncertainty.simulate`), including
+        the method: the uncertainty of the starting point.
+    draws, seed
+        Paths per model and seed.
 
     Returns
     -------
@@ -108,8 +111,9 @@ def project_method(model: DigitalModel, history: pd.DataFrame, scenarios: list[S
     weights, rule = skill_weights(skill, usable)
     results[ensemble.NAME] = ensemble.combine(results, weights, rule, seed=seed)
     fits = pd.DataFrame([r.report.row() | {"weight": float(weights.get(m, 0.0))} for m, r in results.items()])
-    simulation = simulate(model, last_year, draws=mc_draws, seed=seed, methods=[method])
-    relative = simulation.samples[method]["total"] / simulation.point[method]["total"]
+    if start.year != last_year:
+        raise ValueError(f"the starting-point simulation is of {start.year}, not of the last history year {last_year}")
+    relative = start.samples[method]["total"] / start.point[method]["total"]
     factors = np.random.default_rng([seed, last_year]).choice(relative, size=draws, replace=True)
     grdp_history = history.set_index("year")["denominator"]
     projections = []
