@@ -11,28 +11,16 @@ Prints the median seconds of each step over the repeats, with the peak memory of
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 import tracemalloc
-from collections.abc import Callable
 
 from grdp import sources
 from grdp.digital.model import build
 from grdp.forecast import assessment, backtest, history, series
 from grdp.forecast.models import MODELS, forecast
 from grdp.forecast.scenarios import load_scenarios
+from timing import median_s
 
 AS_OF = "2025-12-31"
-
-
-def median_s(call: Callable[[], object], repeats: int) -> float:
-    """Median wall-clock seconds of ``repeats`` calls."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:

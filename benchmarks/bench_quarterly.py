@@ -12,26 +12,14 @@ and the latest nowcast, so the figures quoted in the closing note can be regener
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
-from collections.abc import Callable
 
 from grdp import accounts, digital, sources
 from grdp.digital.uncertainty import simulate
 from grdp.quarterly import backtest, nowcast, quarterly_grdp, quarterly_share
 from grdp.quarterly.digital_share import seasonally_adjusted
+from timing import median_s
 
 AS_OF = "2025-12-31"
-
-
-def median_s(call: Callable[[], object], repeats: int) -> float:
-    """Median wall-clock seconds of ``repeats`` calls."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:
