@@ -2,7 +2,9 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-VINTAGE ?= 2025Q4
+# Real-time vintages built by `make run`, oldest first: each uses only the releases published by the end of
+# its quarter. The last one is published; the earlier one gives its reports a revision table.
+VINTAGES ?= 2025Q3 2025Q4
 STAMP := $(VENV)/.installed
 
 .PHONY: run test lab clean-venv
@@ -14,10 +16,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name grdp --display-name "Python (grdp)"
 	touch $(STAMP)
 
-## run: sources -> sector accounts -> vintage forecasts/$(VINTAGE) (left untouched if it exists)
+## run: sources -> vintages forecasts/<each of $(VINTAGES)> -> reports of the last (existing ones left untouched)
 run: $(STAMP)
 	$(BIN)/grdp validate
-	$(BIN)/grdp run --vintage $(VINTAGE) --skip-existing
+	for v in $(VINTAGES); do $(BIN)/grdp run --vintage $$v --skip-existing || exit 1; done
+	$(BIN)/grdp publish --vintage $(lastword $(VINTAGES)) --skip-existing
 
 ## test: the test suite
 test: $(STAMP)

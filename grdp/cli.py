@@ -1,4 +1,5 @@
-"""Command line: ``grdp run``, ``grdp validate``, ``grdp accounts``, ``grdp estimate``, ``grdp vintages``.
+"""Command line: ``grdp run``, ``grdp validate``, ``grdp accounts``, ``grdp estimate``, ``grdp publish``,
+``grdp vintages``, ``grdp revisions``.
 
 ``grdp estimate --method all --region hcmc --year 2023`` prints each digital-economy method's share
 with its Monte Carlo interval, its components, numerator and denominator, and the published figures.
@@ -153,14 +154,87 @@ def _positive(text: str) -> int:
 
 
 def _cmd_vintages(args: argparse.Namespace) -> int:
-    from grdp import vintage
+    import json
+
+    from grdp import paths, vintage
 
     names = vintage.list_vintages()
     for name in names:
         broken = vintage.verify(name)
-        print(f"{name}  {'intact' if not broken else 'CHANGED: ' + ', '.join(broken)}")
+        reports = paths.vintage_dir(name) / "reports"
+        state = "no reports yet"
+        if (reports / vintage.MANIFEST).exists():
+            state = "reports: " + json.loads((reports / vintage.MANIFEST).read_text(encoding="utf-8"))["renderer"]
+        print(f"{name}  {'intact' if not broken else 'CHANGED: ' + ', '.join(broken)}  {state}")
     if not names:
         print("no vintages yet")
+    return 0
+
+
+QUANTITY_CHOICES = ("grdp", "share", "forecast", "probability")
+"""``grdp revisions --quantity`` choices (the keys of ``grdp.revisions.QUANTITIES``, kept here for ``--help``)."""
+
+_VALUE_FORMATS = {"grdp": "{:,.0f}", "share": "{:.2f}", "forecast": "{:.2f}", "probability": "{:.3f}"}
+
+
+def _cmd_revisions(args: argparse.Namespace) -> int:
+    from grdp import revisions, vintage
+
+    try:
+        labels = revisions.compared_vintages(args.upto)
+        table = revisions.revision_table(labels[-1], vintages=labels)
+    except (vintage.VintageError, revisions.RevisionError) as exc:
+        print(f"grdp revisions: {exc}", file=sys.stderr)
+        return 1
+    if args.quantity:
+        table = table[table["quantity"] == args.quantity].reset_index(drop=True)
+    if args.output:
+        try:
+            table.to_csv(args.output, index=False, lineterminator="\n", float_format="%.10g")
+        except OSError as exc:
+            print(f"grdp revisions: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+            return 1
+    if len(labels) == 1:
+        print(f"only one vintage ({labels[0]}): nothing to compare yet")
+    else:
+        upto = labels[-1]
+        print(f"Revisions across {len(labels)} vintages ({labels[0]} to {upto}): first and latest release of each "
+              "value; revision = latest - first")
+        shown = table[["quantity", "boundary", "method", "scenario", "year", "first_vintage"]].copy()
+        fmt = table["quantity"].map(_VALUE_FORMATS)
+        shown["first_value"] = [f.format(v) for f, v in zip(fmt, table["first_value"])]
+        shown["latest_vintage"] = table["latest_vintage"]
+        shown["latest_value"] = [f.format(v) for f, v in zip(fmt, table["latest_value"])]
+        shown["revision"] = [f.replace("{:", "{:+").format(v) + " " + unit
+                             for f, v, unit in zip(fmt, table["revision"], table["revision_unit"])]
+        if not shown.empty:
+            print(shown.to_string(index=False))
+        compared = table["releases"] >= 2
+        print(f"{len(table)} values; {int(compared.sum())} released more than once, "
+              f"{int((compared & (table['revision'] != 0)).sum())} of them revised; "
+              f"{int((table['latest_vintage'] != upto).sum())} no longer released in {upto}")
+    if args.output:
+        print(f"revision table written to {args.output}")
+    return 0
+
+
+def _cmd_publish(args: argparse.Namespace) -> int:
+    from grdp import paths, publish, vintage
+
+    if args.skip_existing and (paths.vintage_dir(args.vintage) / publish.REPORTS).exists():
+        print(f"the reports of vintage {args.vintage} already exist at "
+              f"{paths.vintage_dir(args.vintage) / publish.REPORTS}; left as they are (never overwritten)")
+        return 0
+    if (publish.quarto() is None and args.renderer == "auto") or args.renderer == "preview":
+        print(publish.PREVIEW_WARNING, file=sys.stderr)
+    try:
+        result = publish.publish(args.vintage, renderer=args.renderer, progress=not args.quiet)
+    except (vintage.VintageError, publish.PublishError, FileNotFoundError, ValueError) as exc:
+        print(f"grdp publish: {exc}", file=sys.stderr)
+        return 1
+    print(f"reports of vintage {args.vintage} written to {result.folder} ({result.renderer})")
+    for name in result.files:
+        print(f"  {name}")
     return 0
 
 
@@ -204,8 +278,25 @@ def build_parser() -> argparse.ArgumentParser:
     est.add_argument("--level", type=_fraction, default=0.9, help="interval level (default 0.9)")
     est.set_defaults(func=_cmd_estimate)
 
+    pub = sub.add_parser("publish", help="render the reports and the XLSX workbook of a vintage into "
+                         "forecasts/<vintage>/reports (Quarto if on PATH, else an HTML preview)")
+    pub.add_argument("--vintage", required=True, help="a published vintage, e.g. 2025Q4")
+    pub.add_argument("--renderer", default="auto", choices=["auto", "quarto", "preview"],
+                     help="auto: quarto when on PATH, else the papermill + nbconvert preview (default)")
+    pub.add_argument("--skip-existing", action="store_true",
+                     help="if the reports exist, say so and exit 0 instead of refusing with an error")
+    pub.add_argument("--quiet", action="store_true", help="no progress output")
+    pub.set_defaults(func=_cmd_publish)
+
     vint = sub.add_parser("vintages", help="list published vintages and check them against their manifests")
     vint.set_defaults(func=_cmd_vintages)
+
+    rev = sub.add_parser("revisions", help="compare the values successive vintages released (GRDP, shares, "
+                         "forecasts, probabilities)")
+    rev.add_argument("--upto", help="last vintage compared, e.g. 2025Q4 (default: the latest)")
+    rev.add_argument("--quantity", choices=QUANTITY_CHOICES, help="only this quantity (default: all)")
+    rev.add_argument("--output", help="also write the full revision table to this CSV file")
+    rev.set_defaults(func=_cmd_revisions)
     return parser
 
 

@@ -54,3 +54,8 @@ def reports_dir() -> Path:
 def data_file(name: str) -> Path:
     """Return a reference data file shipped with the package (``grdp/data/<name>``)."""
     return DATA_DIR / name
+
+
+def methods_document() -> Path:
+    """Return the methods document shown as the technical report's methods appendix."""
+    return repo_root() / "docs" / "methods.md"

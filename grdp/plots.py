@@ -14,6 +14,7 @@ between two digital-economy methods), :func:`method_shares` (every method's shar
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import TYPE_CHECKING
 
 import matplotlib
@@ -31,6 +32,7 @@ from matplotlib.transforms import offset_copy  # noqa: E402
 
 from grdp.accounts import SectorAccounts  # noqa: E402
 from grdp.digital import METHODS  # noqa: E402
+from grdp.labels import label  # noqa: E402
 
 if TYPE_CHECKING:
     from grdp.digital.bridge import Bridge
@@ -363,8 +365,8 @@ def _fan_entries(ax: Axes) -> tuple[list[Artist], list[str]]:
 
 
 def fan_chart(history: pd.DataFrame, bands: pd.DataFrame, targets: pd.DataFrame,
-              published: pd.DataFrame | None = None, *, title: str = "", ylabel: str = "percent of GRDP",
-              ax: Axes | None = None) -> Figure:
+              published: pd.DataFrame | None = None, *, title: str = "", ylabel: str | None = None,
+              ax: Axes | None = None, lang: str = "en") -> Figure:
     """Estimated shares, the forecast as a fan of nested intervals, the targets and the published figures.
 
     Parameters
@@ -382,9 +384,11 @@ def fan_chart(history: pd.DataFrame, bands: pd.DataFrame, targets: pd.DataFrame,
     title
         Title of the Axes.
     ylabel
-        Label of the y axis.
+        Label of the y axis (default: "percent of GRDP" in ``lang``).
     ax
         Axes to draw on (e.g. one panel of a grid); a new 7 x 4.5 inch figure when ``None``.
+    lang
+        Language of the legend and axis words (``"en"`` or ``"vi"``, from ``grdp/data/labels.yaml``).
 
     Returns
     -------
@@ -414,6 +418,7 @@ def fan_chart(history: pd.DataFrame, bands: pd.DataFrame, targets: pd.DataFrame,
         _require("published", published, {"year", "value", "institution"})
     if bands.empty:
         raise ValueError("fan_chart needs at least one row in bands")
+    words = partial(label, "chart", lang=lang)
     if ax is None:
         fig, ax = plt.subplots(figsize=(7.0, 4.5), constrained_layout=True)
     else:
@@ -428,7 +433,7 @@ def fan_chart(history: pd.DataFrame, bands: pd.DataFrame, targets: pd.DataFrame,
         tops.append(history["upper"].max())
     ax.errorbar(history["year"], history["share"], yerr=errors, fmt="-o", color=FORECAST_COLOUR, linewidth=1.8,
                 markersize=4, elinewidth=1.0, capsize=2, zorder=3,
-                label="estimate (bars: interval)" if interval else "estimate")
+                label=words("estimate_interval" if interval else "estimate"))
 
     years, medians = bands["year"].to_numpy(float), bands["median"].to_numpy(float)
     opens = len(history) > 0 and history["year"].iloc[-1] < years[0]  # the fan opens from the last estimate
@@ -438,11 +443,11 @@ def fan_chart(history: pd.DataFrame, bands: pd.DataFrame, targets: pd.DataFrame,
         lower, upper = bands[f"lower_{level}"].to_numpy(float), bands[f"upper_{level}"].to_numpy(float)
         ax.fill_between([*start, *years], [*origin, *lower], [*origin, *upper], linewidth=0, zorder=1,
                         color=_tint(FORECAST_COLOUR, 0.15 + 0.35 * (k + 1) / len(levels)),
-                        label=f"forecast {level}% interval")
+                        label=words("forecast_interval").format(level=level))
         tops.append(upper.max())
     if opens:
         ax.plot([start[0], years[0]], [origin[0], medians[0]], "--", color=FORECAST_COLOUR, linewidth=1.8, zorder=3)
-    ax.plot(years, medians, "--", color=FORECAST_COLOUR, linewidth=1.8, zorder=3, label="forecast median")
+    ax.plot(years, medians, "--", color=FORECAST_COLOUR, linewidth=1.8, zorder=3, label=words("forecast_median"))
 
     for value in targets["value"].drop_duplicates():
         ax.axhline(value, color="black", linestyle=":", linewidth=1.1, zorder=2)
@@ -453,20 +458,20 @@ def fan_chart(history: pd.DataFrame, bands: pd.DataFrame, targets: pd.DataFrame,
                     ha="right", va="bottom", fontsize=8, zorder=4,
                     bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
     if len(targets):
-        ax.plot([], [], TARGET_MARKER, linestyle=":", color="black", markerfacecolor="white", label="target")
+        ax.plot([], [], TARGET_MARKER, linestyle=":", color="black", markerfacecolor="white", label=words("target"))
 
     if published is not None and len(published):
         styles = _institution_styles(list(dict.fromkeys(published["institution"])))
         for institution, (marker, colour) in styles.items():
             rows = published[published["institution"] == institution]
             ax.scatter(rows["year"], rows["value"], s=55, marker=marker, color=colour, edgecolors="black",
-                       linewidths=0.8, zorder=5, label=f"published: {institution}")
+                       linewidths=0.8, zorder=5, label=words("published").format(institution=institution))
         tops.append(published["value"].max())
 
     ax.set_ylim(0, 1.12 * max((top for top in tops if pd.notna(top)), default=1.0))  # room for the target labels
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.xaxis.set_major_formatter(StrMethodFormatter("{x:.0f}"))
-    ax.set_ylabel(ylabel)
+    ax.set_ylabel(words("share_axis") if ylabel is None else ylabel)
     ax.set_title(title, fontsize=10)
     ax.grid(axis="y", linewidth=0.4, alpha=0.5)
     ax.set_axisbelow(True)

@@ -28,6 +28,7 @@ VINTAGE_PATTERN = re.compile(r"^(?P<year>\d{4})Q(?P<quarter>[1-4])$")
 MANIFEST = "manifest.json"
 TABLES = "tables"
 FIGURES = "figures"
+REPORTS = "reports"
 PACKAGES = ("grdp", "pandas", "numpy", "scipy", "statsmodels", "pandera", "papermill", "matplotlib", "nbformat")
 
 
@@ -166,8 +167,18 @@ def publish(staging: Path, vintage: str, parameters: dict, inputs: Iterable[Path
 
 
 def verify(vintage: str) -> list[str]:
-    """Return the outputs of a vintage whose SHA-256 no longer matches its manifest (empty if intact)."""
+    """Return the outputs of a vintage whose SHA-256 no longer matches its manifest (empty if intact).
+
+    The published reports (``reports/``, written later by :func:`grdp.publish.publish` with their own
+    manifest) are checked the same way.
+    """
     folder = paths.vintage_dir(vintage)
-    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    return [name for name, digest in manifest["outputs"].items()
-            if not (folder / name).exists() or sha256(folder / name) != digest]
+    changed = []
+    for manifest_path, prefix in ((folder / MANIFEST, ""), (folder / REPORTS / MANIFEST, f"{REPORTS}/")):
+        if not manifest_path.exists() and prefix:
+            continue
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        base = manifest_path.parent
+        changed += [prefix + name for name, digest in manifest["outputs"].items()
+                    if not (base / name).exists() or sha256(base / name) != digest]
+    return changed

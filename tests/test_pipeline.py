@@ -32,9 +32,8 @@ def tables(folder):
     return {p.name: p.read_bytes() for p in sorted((folder / "tables").glob("*.csv"))}
 
 
-def test_run_writes_a_complete_vintage_with_manifest(project):
-    folder = pipeline.run("2025Q4", as_of="2025-12-31", progress=False)
-    assert folder == project / "forecasts" / "2025Q4"
+def test_run_writes_a_complete_vintage_with_manifest(built):
+    folder = built / "forecasts" / "2025Q4"  # written by pipeline.run("2025Q4") in the session fixture
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["parameters"] == {"vintage": "2025Q4", "as_of": "2025-12-31", "region": "hcmc",
                                       "boundary": "old"}
@@ -57,22 +56,21 @@ def test_run_writes_a_complete_vintage_with_manifest(project):
     assert vintage.verify("2025Q4") == []
     executed = nbformat.read(folder / "01_sector_accounts.ipynb", as_version=4)
     assert executed.metadata["papermill"]["parameters"]["as_of"] == "2025-12-31"
-    assert not list((project / "forecasts").glob(".staging-*"))
+    assert not list((built / "forecasts").glob(".staging-*"))
 
 
-def test_existing_vintage_is_never_overwritten(project, capsys):
-    pipeline.run("2025Q4", as_of="2025-12-31", progress=False)
-    before = (project / "forecasts" / "2025Q4" / "manifest.json").read_bytes()
+def test_existing_vintage_is_never_overwritten(built, capsys):
+    before = (built / "forecasts" / "2025Q4" / "manifest.json").read_bytes()
     with pytest.raises(vintage.VintageError, match="never overwritten"):
         pipeline.run("2025Q4", as_of="2025-12-31", progress=False)
     assert main(["run", "--vintage", "2025Q4", "--quiet"]) == 1
     assert "already exists" in capsys.readouterr().err
     assert main(["run", "--vintage", "2025Q4", "--skip-existing", "--quiet"]) == 0
-    assert (project / "forecasts" / "2025Q4" / "manifest.json").read_bytes() == before
+    assert (built / "forecasts" / "2025Q4" / "manifest.json").read_bytes() == before
 
 
-def test_same_inputs_give_byte_identical_tables(project):
-    first = pipeline.run("2025Q4", as_of="2025-12-31", progress=False)
+def test_same_inputs_give_byte_identical_tables(built_root, project):
+    first = built_root / "forecasts" / "2025Q4"  # the session's run, in another copy of the repository
     second = pipeline.run("2026Q1", as_of="2025-12-31", progress=False)
     assert tables(first) and tables(first) == tables(second)
 

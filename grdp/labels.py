@@ -1,0 +1,52 @@
+"""Bilingual labels (Vietnamese and English) for methods, boundaries, quantities and units.
+
+The labels live in ``grdp/data/labels.yaml`` so that the reports and the XLSX workbook name things
+the same way. They are words only; every figure comes from a vintage's tables.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import yaml
+
+from grdp import paths
+
+LANGUAGES = ("vi", "en")
+"""Languages of the published outputs, Vietnamese first."""
+
+
+@cache
+def _labels() -> dict:
+    with paths.data_file("labels.yaml").open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def label(kind: str, key: str, lang: str, short: bool = False) -> str:
+    """Return the label of ``key`` (e.g. ``"gso"``) of a ``kind`` (``"method"``, ``"boundary"``, ...).
+
+    Parameters
+    ----------
+    kind
+        One of the top-level keys of ``labels.yaml``: method, boundary, quantity, unit.
+    key
+        The identifier used in the vintage tables.
+    lang
+        ``"vi"`` or ``"en"``.
+    short
+        Return the short form (``short_vi``/``short_en``) where one exists.
+
+    Raises
+    ------
+    KeyError
+        If the language, kind or key is unknown; the message names what is missing.
+    """
+    if lang not in LANGUAGES:
+        raise KeyError(f"language {lang!r} is not one of {LANGUAGES}")
+    table = _labels()
+    if kind not in table:
+        raise KeyError(f"no labels of kind {kind!r} in {paths.data_file('labels.yaml')}; kinds: {sorted(table)}")
+    if key not in table[kind]:
+        raise KeyError(f"no {kind} label for {key!r} in {paths.data_file('labels.yaml')}; known: {sorted(table[kind])}")
+    entry = table[kind][key]
+    return entry.get(f"short_{lang}", entry[lang]) if short else entry[lang]

@@ -1,0 +1,81 @@
+"""Read-only access to one published vintage: its manifest, tables and figures."""
+
+from __future__ import annotations
+
+import json
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from grdp import paths
+from grdp.vintage import FIGURES, MANIFEST, TABLES, VintageError, check_name
+
+
+class VintageTables:
+    """The tables of ``forecasts/<vintage>/`` as the reports see them.
+
+    Parameters
+    ----------
+    vintage
+        Quarter label such as ``"2025Q4"``; the vintage must have been published.
+
+    Raises
+    ------
+    grdp.vintage.VintageError
+        If the label is malformed or the vintage does not exist (the message lists those that do).
+    """
+
+    def __init__(self, vintage: str) -> None:
+        check_name(vintage)
+        self.vintage = vintage
+        self.folder = paths.vintage_dir(vintage)
+        if not (self.folder / MANIFEST).exists():
+            from grdp.vintage import list_vintages
+
+            known = ", ".join(list_vintages()) or "none"
+            raise VintageError(f"vintage {vintage} has not been published ({self.folder / MANIFEST} not found); "
+                               f"published vintages: {known}. Run `grdp run --vintage {vintage}` first")
+        self._tables: dict[str, pd.DataFrame] = {}
+
+    @cached_property
+    def manifest(self) -> dict:
+        """The vintage's ``manifest.json``."""
+        return json.loads((self.folder / MANIFEST).read_text(encoding="utf-8"))
+
+    @property
+    def parameters(self) -> dict:
+        """Parameters the pipeline ran with (vintage, as_of, region, boundary)."""
+        return self.manifest["parameters"]
+
+    @property
+    def as_of(self) -> str:
+        """Release-date cut-off of the vintage (ISO date)."""
+        return self.parameters["as_of"]
+
+    def table(self, name: str) -> pd.DataFrame:
+        """Return ``tables/<name>.csv`` (read once, then a copy from the cache).
+
+        Raises
+        ------
+        FileNotFoundError
+            If the vintage has no such table, naming the file and the vintage.
+        """
+        if name not in self._tables:
+            path = self.folder / TABLES / f"{name}.csv"
+            if not path.exists():
+                raise FileNotFoundError(f"vintage {self.vintage} has no table {name!r} ({path}); it may predate the "
+                                        "notebook that writes it; publish a new vintage with `grdp run`")
+            self._tables[name] = pd.read_csv(path, keep_default_na=True)
+        return self._tables[name].copy()
+
+    def figure(self, name: str) -> Path:
+        """Return the path of ``figures/<name>`` (raising ``FileNotFoundError`` naming it if absent)."""
+        path = self.folder / FIGURES / name
+        if not path.exists():
+            raise FileNotFoundError(f"vintage {self.vintage} has no figure {name!r} ({path})")
+        return path
+
+    def figures(self, pattern: str = "*.png") -> list[Path]:
+        """Return the vintage's figures whose names match ``pattern``, sorted by name."""
+        return sorted((self.folder / FIGURES).glob(pattern))

@@ -1,0 +1,258 @@
+"""The XLSX workbook of a vintage's key tables, Vietnamese first and English, for readers who work in Excel.
+
+The sheets, their columns, headers and units are data in ``grdp/data/workbook.yaml``; the figures are copied from
+``forecasts/<vintage>/tables/*.csv`` and nothing else. Every table sheet has the same layout: row 1 the title
+(Vietnamese / English), row 2 the source table, rows 3-5 the Vietnamese headers, the English headers and the units
+(``vi | en``), data from row 6, panes frozen below the headers. A column coded as a method, boundary or industry is
+followed by a column with its Vietnamese name (:mod:`grdp.labels`, :mod:`grdp.classification`). The ``revisions``
+sheet writes the table of :func:`grdp.revisions.revision_table` when one is given.
+
+The workbook is written into a temporary file next to its destination and linked into place only when complete,
+so no half-written workbook is left behind and an existing file is never overwritten.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import yaml
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from grdp import classification, labels, paths, vintage as vintages
+
+SPEC_FILE = "workbook.yaml"
+TITLE_ROW, NOTE_ROW, HEADER_VI_ROW, HEADER_EN_ROW, UNIT_ROW, FIRST_DATA_ROW = 1, 2, 3, 4, 5, 6
+"""Rows of every table sheet."""
+
+_BOLD = Font(bold=True)
+_TITLE = Font(bold=True, size=13)
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_MIN_WIDTH = 8
+
+
+class WorkbookError(ValueError):
+    """Raised when a vintage table lacks a column the workbook needs; the message names the file and column."""
+
+
+@cache
+def _spec() -> dict:
+    with paths.data_file(SPEC_FILE).open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+SHEETS: tuple[str, ...] = tuple(sheet["name"] for sheet in _spec()["sheets"])
+"""Names of the workbook's sheets, in order (stable: reports and tests refer to them)."""
+
+
+def _bilingual(vi: str, en: str, separator: str = " / ") -> str:
+    return vi if vi == en else f"{vi}{separator}{en}"
+
+
+def _unit(key: str) -> tuple[str, str, str]:
+    """Vietnamese and English words and the Excel number format of a unit of ``workbook.yaml``."""
+    entry = _spec()["units"][key]
+    if "vi" in entry:
+        return entry["vi"], entry["en"], entry["format"]
+    return labels.label("unit", key, "vi"), labels.label("unit", key, "en"), entry["format"]
+
+
+def _code_name(kind: str, code: str) -> str:
+    if kind == "industry":
+        return classification.name(code, "vi")
+    return labels.label(kind, code, "vi")
+
+
+def _columns(frame: pd.DataFrame, specs: list[dict]) -> list[dict]:
+    """One entry per output column (vi, en, unit, values), with a name column after each labelled code column."""
+    out = []
+    for spec in specs:
+        values = frame[spec["name"]].astype(object)
+        values = values.where(frame[spec["name"]].notna(), None).tolist()
+        out.append({"vi": spec["vi"], "en": spec["en"], "unit": spec.get("unit"), "values": values})
+        if "label" in spec:
+            header = _spec()["label_columns"][spec["label"]]
+            names = [None if v in (None, "") else _code_name(spec["label"], str(v)) for v in values]
+            out.append({"vi": header["vi"], "en": header["en"], "unit": "text", "values": names})
+    return out
+
+
+def _read_table(folder: Path, sheet: dict, parameters: dict) -> tuple[str, pd.DataFrame]:
+    """Read a sheet's vintage table; raise :class:`WorkbookError` naming the file and every missing column."""
+    name = sheet["table"].format(**parameters)
+    file = folder / vintages.TABLES / name
+    text = {c["name"]: str for c in sheet["columns"] if _unit(c["unit"])[2] == "@"}
+    frame = pd.read_csv(file, dtype=text)
+    wanted = [c["name"] for c in sheet["columns"]]
+    missing = [c for c in wanted if c not in frame.columns]
+    if missing:
+        raise WorkbookError(f"{file}: no column {', '.join(map(repr, missing))}, needed by sheet {sheet['name']!r} "
+                            f"(see {paths.data_file(SPEC_FILE)})")
+    frame = frame[wanted]
+    if "distinct_sorted_by" in sheet:
+        frame = frame.drop_duplicates().sort_values(sheet["distinct_sorted_by"], kind="stable")
+    return name, frame
+
+
+def _title(ws: Worksheet, sheet: dict, note_vi: str, note_en: str) -> None:
+    ws.cell(TITLE_ROW, 1, _bilingual(sheet["vi"], sheet["en"])).font = _TITLE
+    ws.cell(NOTE_ROW, 1, _bilingual(note_vi, note_en)).font = Font(italic=True)
+
+
+def _write_table(ws: Worksheet, columns: list[dict]) -> None:
+    """Headers (vi, en, unit), data with number formats, column widths and frozen panes."""
+    max_width = _spec()["max_width"]
+    for j, column in enumerate(columns, start=1):
+        unit_vi, unit_en, number_format = _unit(column["unit"]) if column["unit"] else ("", "", "General")
+        head = [(HEADER_VI_ROW, column["vi"]), (HEADER_EN_ROW, column["en"]),
+                (UNIT_ROW, _bilingual(unit_vi, unit_en, " | "))]
+        for row, text in head:
+            cell = ws.cell(row, j, text)
+            cell.font = Font(italic=True) if row == UNIT_ROW else _BOLD
+            cell.fill = _HEADER_FILL
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for i, value in enumerate(column["values"], start=FIRST_DATA_ROW):
+            ws.cell(i, j, value).number_format = number_format
+        longest = max((len(str(v)) for v in column["values"] if v is not None), default=0)
+        longest = max(longest, *(len(word) for _, text in head for word in text.split()))
+        ws.column_dimensions[get_column_letter(j)].width = min(max(longest + 2, _MIN_WIDTH), max_width)
+    ws.freeze_panes = ws.cell(FIRST_DATA_ROW, 1)
+
+
+def _write_revisions(ws: Worksheet, sheet: dict, revisions: pd.DataFrame | None, vintage: str) -> None:
+    """The revisions table as given (known columns named by ``workbook.yaml``), or the one-vintage message."""
+    _title(ws, sheet, sheet["note"]["vi"], sheet["note"]["en"])
+    if revisions is None or revisions.empty:
+        ws.cell(HEADER_VI_ROW, 1, sheet["empty"]["vi"].format(vintage=vintage))
+        ws.cell(HEADER_EN_ROW, 1, sheet["empty"]["en"].format(vintage=vintage))
+        return
+    known = {c["name"]: c for c in sheet["columns"]}
+    specs = [known.get(str(name), {"name": name, "vi": str(name), "en": str(name)}) for name in revisions.columns]
+    _write_table(ws, _columns(revisions, specs))
+
+
+def _write_readme(ws: Worksheet, manifest: dict, tables: dict[str, str]) -> None:
+    """Title, the vintage's identity, the list of sheets, units and the published-versus-derived note."""
+    spec, readme = _spec(), _spec()["readme"]
+    vintage, parameters = manifest["vintage"], manifest["parameters"]
+    ws.cell(1, 1, spec["title"]["vi"]).font = _TITLE
+    ws.cell(2, 1, spec["title"]["en"]).font = _TITLE
+    row = 4
+    identity = {"vintage": vintage, "as_of": parameters["as_of"], "region": parameters["region"],
+              "boundary": parameters["boundary"], "git_revision": manifest["git_revision"],
+              "finished": manifest["finished"]}
+    generated = readme["generated_from"]
+    identity["generated_from"] = _bilingual(generated["vi"].format(vintage=vintage),
+                                            generated["en"].format(vintage=vintage))
+    for key, field in readme["fields"].items():
+        ws.cell(row, 1, _bilingual(field["vi"], field["en"])).font = _BOLD
+        ws.cell(row, 2, identity[key])
+        row += 1
+
+    def block(heading: dict, header: list[dict], rows: list[tuple]) -> None:
+        nonlocal row
+        row += 1
+        ws.cell(row, 1, _bilingual(heading["vi"], heading["en"])).font = _TITLE
+        row += 1
+        for lang in ("vi", "en"):
+            for j, column in enumerate(header, start=1):
+                ws.cell(row, j, column[lang]).font = _BOLD
+            row += 1
+        for line in rows:
+            for j, value in enumerate(line, start=1):
+                ws.cell(row, j, value)
+            row += 1
+
+    block(readme["sheets_heading"], readme["sheets_columns"],
+          [(s["name"], s["vi"], s["en"], tables.get(s["name"], "")) for s in spec["sheets"]])
+    block(readme["units_heading"], readme["units_columns"], [_unit(key) for key in spec["units"]])
+    for heading, text in ((None, readme["conventions"]),
+                          (readme["published_vs_derived_heading"], readme["published_vs_derived"])):
+        row += 1
+        if heading:
+            ws.cell(row, 1, _bilingual(heading["vi"], heading["en"])).font = _TITLE
+            row += 1
+        for lang in ("vi", "en"):
+            ws.cell(row, 1, text[lang]).alignment = Alignment(wrap_text=True, vertical="top")
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
+            ws.row_dimensions[row].height = 75
+            row += 1
+    for letter, width in zip("ABCD", (38, 60, 60, 36)):
+        ws.column_dimensions[letter].width = width
+
+
+def _save(book: Workbook, path: Path) -> None:
+    """Save into a temporary sibling and link it to ``path``, which must not exist; never leave the temporary file."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(handle)
+    try:
+        book.save(temporary)
+        os.link(temporary, path)
+    except FileExistsError:
+        raise FileExistsError(f"{path} already exists; the workbook is never overwritten") from None
+    finally:
+        os.unlink(temporary)
+
+
+def write_workbook(vintage: str, path: Path, revisions: pd.DataFrame | None = None) -> Path:
+    """Write the XLSX workbook of a vintage's key tables (sheets :data:`SHEETS`).
+
+    Parameters
+    ----------
+    vintage
+        A published vintage, e.g. ``"2025Q4"`` (read from ``forecasts/<vintage>/``).
+    path
+        The workbook to create; it must not exist.
+    revisions
+        Revisions between vintages, written as given on the ``revisions`` sheet (headers and units of the columns
+        ``workbook.yaml`` knows, the column name otherwise). ``None`` or empty: the sheet says that there is only
+        one vintage so far.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Raises
+    ------
+    FileExistsError
+        If ``path`` already exists.
+    FileNotFoundError
+        If the vintage's manifest or one of its tables is missing.
+    WorkbookError
+        If a table lacks a column of ``workbook.yaml``; the message names the file and the columns.
+    KeyError
+        If a method, boundary or industry code has no label.
+    """
+    vintages.check_name(vintage)
+    path = Path(path)
+    if path.exists():
+        raise FileExistsError(f"{path} already exists; the workbook is never overwritten")
+    folder = paths.vintage_dir(vintage)
+    manifest = json.loads((folder / vintages.MANIFEST).read_text(encoding="utf-8"))
+    book = Workbook()
+    book.remove(book.active)
+    sources = {}
+    sheets = {sheet["name"]: book.create_sheet(sheet["name"]) for sheet in _spec()["sheets"]}
+    for sheet in _spec()["sheets"]:
+        ws, kind = sheets[sheet["name"]], sheet.get("kind", "table")
+        if kind == "revisions":
+            _write_revisions(ws, sheet, revisions, vintage)
+        elif kind == "table":
+            name, frame = _read_table(folder, sheet, manifest["parameters"])
+            sources[sheet["name"]] = name
+            note = _spec()["source_note"]
+            _title(ws, sheet, note["vi"].format(vintage=vintage, table=name),
+                   note["en"].format(vintage=vintage, table=name))
+            _write_table(ws, _columns(frame, sheet["columns"]))
+    sources["readme"] = vintages.MANIFEST
+    _write_readme(sheets["readme"], manifest, sources)
+    _save(book, path)
+    return path
