@@ -340,17 +340,19 @@ def _tint(colour: str, strength: float) -> tuple[float, float, float]:
     return red, green, blue
 
 
-def _institution_styles(institutions: list[str]) -> dict[str, tuple[str, str]]:
-    """Marker shape and colour of each institution, those of the method of the same name where there is one.
+def _institution_styles(institutions: list[str], methods: dict[str, str] | None = None) -> dict[str, tuple[str, str]]:
+    """Marker shape and colour of each institution, those of its method (``methods[institution]``, else the
+    method of the same name) where there is one.
 
     Methods keep the position they have in :data:`grdp.digital.METHODS` (``gso`` a circle, ``mic`` a square,
     ``hids`` a triangle, ...); other institutions take the following positions in order of appearance.
     """
     position = {name: k for k, name in enumerate(METHODS)}
+    methods = methods or {}
     styles: dict[str, tuple[str, str]] = {}
     others = 0
     for institution in institutions:
-        k = position.get(institution.lower())
+        k = position.get(str(methods.get(institution, institution)).lower())
         if k is None:
             k, others = len(METHODS) + others, others + 1
         styles[institution] = (METHOD_MARKERS[k % len(METHOD_MARKERS)], OKABE_ITO[k % len(OKABE_ITO)])
@@ -380,7 +382,8 @@ def fan_chart(history: pd.DataFrame, bands: pd.DataFrame, targets: pd.DataFrame,
     targets
         One row per target: ``year``, ``value`` (percent) and ``label`` (e.g. "HCMC target 25% (2025)").
     published
-        One row per published figure: ``year``, ``value`` (percent) and ``institution`` (e.g. "GSO").
+        One row per published figure: ``year``, ``value`` (percent) and ``institution`` (e.g. "GSO"), optionally
+        ``method`` (e.g. ``gso``), whose marker and colour the institution then takes whatever its label.
     title
         Title of the Axes.
     ylabel
@@ -461,7 +464,8 @@ def fan_chart(history: pd.DataFrame, bands: pd.DataFrame, targets: pd.DataFrame,
         ax.plot([], [], TARGET_MARKER, linestyle=":", color="black", markerfacecolor="white", label=words("target"))
 
     if published is not None and len(published):
-        styles = _institution_styles(list(dict.fromkeys(published["institution"])))
+        methods = dict(zip(published["institution"], published["method"])) if "method" in published else None
+        styles = _institution_styles(list(dict.fromkeys(published["institution"])), methods)
         for institution, (marker, colour) in styles.items():
             rows = published[published["institution"] == institution]
             ax.scatter(rows["year"], rows["value"], s=55, marker=marker, color=colour, edgecolors="black",

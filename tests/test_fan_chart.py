@@ -146,6 +146,17 @@ def test_published_figures_have_one_marker_shape_per_institution_and_a_legend_en
     assert not any(np.array_equal(other, shape(plots.METHOD_MARKERS[names.index(key)])) for key in ("gso", "hids"))
 
 
+def test_a_method_column_gives_translated_institutions_their_method_marker_and_words_follow_lang():
+    translated = published().assign(institution=["TCTK", "TCTK", "HIDS", "World Bank"],
+                                    method=["gso", "gso", "hids", "other"])
+    ax = plots.fan_chart(history(), bands(), targets(), translated, lang="vi").axes[0]
+    points = {c.get_label(): c for c in ax.collections if isinstance(c, PathCollection)}
+    style = MarkerStyle(plots.METHOD_MARKERS[list(METHODS).index("gso")])
+    assert np.allclose(points["công bố: TCTK"].get_paths()[0].vertices,
+                       style.get_path().transformed(style.get_transform()).vertices)
+    assert "dự báo, trung vị" in legend_labels(ax) and ax.get_ylabel() == "% GRDP"
+
+
 def test_no_published_entries_without_published_figures():
     ax = plots.fan_chart(history(), bands(), targets()).axes[0]
     assert not [label for label in legend_labels(ax) if label.startswith("published")]

@@ -229,7 +229,7 @@ def fan_figure(tables: VintageTables, lang: str, boundary: str = BOUNDARY, scena
         pub = published[(published["boundary"] == boundary) & (published["method"] == method)]
         panels.append({"history": past[["year", "share", "lower", "upper"]], "bands": band,
                        "targets": targets[["year", "value", "label"]],
-                       "published": pub[["year", "value", "institution"]].assign(
+                       "published": pub[["year", "value", "institution", "method"]].assign(
                            institution=[_method(m, lang) for m in pub["method"]]),
                        "title": _method(method, lang), "lang": lang})
     return plots.fan_charts(panels, ncols=len(panels) if len(panels) <= 3 else 2)
