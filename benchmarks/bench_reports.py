@@ -1,0 +1,60 @@
+"""Time publishing a vintage's reports: the preview rendering, the revision table and the XLSX workbook.
+
+Copies the repository's vintages (tables, figures, manifests; not their reports) into a scratch root, then
+prints the median seconds of ``revision_table``, ``write_workbook`` and a whole ``publish`` (preview:
+papermill + nbconvert for the three reports), with the peak memory of this process. Targets: the
+revision table and the workbook well under a second; a whole preview publication under a minute.
+
+    .venv/bin/python benchmarks/bench_reports.py [--vintage 2025Q4] [--repeats 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import tempfile
+from pathlib import Path
+
+from timing import median_s
+
+from grdp import paths
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--vintage", default="2025Q4")
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    repo = paths.repo_root()
+    if not (repo / "forecasts" / args.vintage / "manifest.json").exists():
+        raise SystemExit(f"vintage {args.vintage} not found under {repo / 'forecasts'}; run `make run` first")
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        for folder in ("reports", "docs", "sources"):  # scenario texts are checked against sources/
+            shutil.copytree(repo / folder, root / folder, ignore=shutil.ignore_patterns(".quarto", "*_files"))
+        shutil.copytree(repo / "forecasts", root / "forecasts", ignore=shutil.ignore_patterns("reports", ".*"))
+        os.environ["GRDP_ROOT"] = str(root)
+        from grdp import publish, revisions, workbook
+
+        table = revisions.revision_table(upto=args.vintage)
+        print(f"revision_table ({len(table)} rows): {median_s(lambda: revisions.revision_table(upto=args.vintage), args.repeats):.3f} s")
+
+        def write() -> None:
+            target = root / "book.xlsx"
+            target.unlink(missing_ok=True)
+            workbook.write_workbook(args.vintage, target, revisions=table)
+
+        print(f"write_workbook: {median_s(write, args.repeats):.3f} s")
+
+        def render() -> None:
+            shutil.rmtree(root / "forecasts" / args.vintage / "reports", ignore_errors=True)
+            publish.publish(args.vintage, renderer="preview")
+
+        print(f"publish (preview, {len(publish.report_notebooks())} reports): {median_s(render, args.repeats):.1f} s")
+        print(f"peak memory of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
