@@ -246,6 +246,7 @@ def test_runs_the_pipeline_then_publishes(workflow):
         "rerunning an existing vintage would fail (vintages are immutable)"
     assert "grdp validate" in run_script or "make run" in run_script, "sources are not validated first"
     assert re.search(r"grdp publish --vintage \"?\$VINTAGE", runs[publish])
+    assert "--renderer quarto" in runs[publish], "without it a missing Quarto would publish the preview silently"
 
 
 def test_commit_adds_only_the_vintage_under_forecasts(workflow):
