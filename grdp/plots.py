@@ -32,7 +32,7 @@ from matplotlib.transforms import offset_copy  # noqa: E402
 
 from grdp.accounts import SectorAccounts  # noqa: E402
 from grdp.digital import METHODS  # noqa: E402
-from grdp.labels import label  # noqa: E402
+from grdp.labels import label as words_of  # noqa: E402
 
 if TYPE_CHECKING:
     from grdp.digital.bridge import Bridge
@@ -421,7 +421,7 @@ def fan_chart(history: pd.DataFrame, bands: pd.DataFrame, targets: pd.DataFrame,
         _require("published", published, {"year", "value", "institution"})
     if bands.empty:
         raise ValueError("fan_chart needs at least one row in bands")
-    words = partial(label, "chart", lang=lang)
+    words = partial(words_of, "chart", lang=lang)
     if ax is None:
         fig, ax = plt.subplots(figsize=(7.0, 4.5), constrained_layout=True)
     else:
