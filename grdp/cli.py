@@ -161,10 +161,10 @@ def _cmd_vintages(args: argparse.Namespace) -> int:
     names = vintage.list_vintages()
     for name in names:
         broken = vintage.verify(name)
-        reports = paths.vintage_dir(name) / "reports"
+        reports = paths.vintage_dir(name) / vintage.REPORTS / vintage.MANIFEST
         state = "no reports yet"
-        if (reports / vintage.MANIFEST).exists():
-            state = "reports: " + json.loads((reports / vintage.MANIFEST).read_text(encoding="utf-8"))["renderer"]
+        if reports.exists():
+            state = "reports: " + json.loads(reports.read_text(encoding="utf-8"))["renderer"]
         print(f"{name}  {'intact' if not broken else 'CHANGED: ' + ', '.join(broken)}  {state}")
     if not names:
         print("no vintages yet")
@@ -190,7 +190,7 @@ def _cmd_revisions(args: argparse.Namespace) -> int:
         table = table[table["quantity"] == args.quantity].reset_index(drop=True)
     if args.output:
         try:
-            table.to_csv(args.output, index=False, lineterminator="\n", float_format="%.10g")
+            vintage.write_csv(table, args.output)
         except OSError as exc:
             print(f"grdp revisions: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
             return 1

@@ -18,7 +18,6 @@ complete; published reports are never overwritten.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -151,8 +150,7 @@ def publish(vintage: str, renderer: str = "auto", progress: bool = False) -> Pub
                     "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                     "reports": [p.stem for p in report_notebooks()],
                     "outputs": {f: vintages.sha256(staging / f) for f in files}}
-        (staging / vintages.MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
-                                                 encoding="utf-8")
+        vintages.write_manifest(staging, manifest)
         os.rename(staging, target)
     finally:
         if staging.exists():
@@ -171,7 +169,6 @@ def _render_quarto(executable: str, vintage: str, staging: Path) -> str:
 
 
 def _render_preview(vintage: str, staging: Path, progress: bool) -> None:
-    import nbformat
     import papermill as pm
 
     from grdp.pipeline import KERNEL
@@ -184,12 +181,11 @@ def _render_preview(vintage: str, staging: Path, progress: bool) -> None:
             print(f"report {book.name} (preview)", file=sys.stderr, flush=True)
         executed = staging / book.name
         try:
-            pm.execute_notebook(str(book), str(executed), parameters={"vintage": vintage}, kernel_name=KERNEL,
-                                progress_bar=False, cwd=str(paths.reports_dir()))
+            notebook = pm.execute_notebook(str(book), str(executed), parameters={"vintage": vintage},
+                                           kernel_name=KERNEL, progress_bar=False, cwd=str(paths.reports_dir()))
         except pm.PapermillExecutionError as exc:
             raise PublishError(f"report {book.name} failed in cell {exc.cell_index}: {exc.ename}: {exc.evalue}; "
                                "no reports were published") from None
-        notebook = nbformat.read(executed, as_version=4)
         (staging / f"{book.stem}.html").write_text(preview_html(notebook), encoding="utf-8")
 
 

@@ -60,14 +60,9 @@ class RevisionError(ValueError):
 
 def _manifest_parameters(label: str) -> dict:
     """Return the ``parameters`` of a vintage's manifest; :class:`VintageError` if there is no such vintage."""
-    vintage.check_name(label)
     path = paths.vintage_dir(label) / vintage.MANIFEST
-    if not path.exists():
-        published = vintage.list_vintages()
-        raise vintage.VintageError(f"no vintage {label} (no {path}); published vintages: "
-                                   f"{', '.join(published) if published else 'none'}")
     try:
-        parameters = json.loads(path.read_text(encoding="utf-8"))["parameters"]
+        parameters = vintage.read_manifest(label)["parameters"]
     except (json.JSONDecodeError, KeyError, TypeError) as exc:
         raise RevisionError(f"{path}: not a vintage manifest with a 'parameters' object ({exc})") from None
     missing = [key for key in ("as_of", "region") if key not in parameters]

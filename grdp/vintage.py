@@ -57,6 +57,30 @@ def list_vintages() -> list[str]:
                   and (p / MANIFEST).exists())
 
 
+def read_manifest(vintage: str) -> dict:
+    """Return the ``manifest.json`` of a published vintage.
+
+    Raises
+    ------
+    VintageError
+        If the label is malformed or the vintage has not been published (the message lists those that have).
+    """
+    check_name(vintage)
+    path = paths.vintage_dir(vintage) / MANIFEST
+    if not path.exists():
+        known = ", ".join(list_vintages()) or "none"
+        raise VintageError(f"vintage {vintage} has not been published ({path} not found); published vintages: "
+                           f"{known}. Run `grdp run --vintage {vintage}` first")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def write_manifest(folder: Path, manifest: dict) -> Path:
+    """Write ``<folder>/manifest.json`` (indented UTF-8 JSON, one trailing newline) and return its path."""
+    path = folder / MANIFEST
+    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
 def ensure_new(vintage: str) -> Path:
     """Return the target folder of a new vintage; refuse if it already exists."""
     check_name(vintage)
@@ -79,13 +103,17 @@ def staging_dir(vintage: str) -> Path:
     return staging
 
 
+def write_csv(table: pd.DataFrame, path: str | Path) -> Path:
+    """Write a table to ``path`` in the deterministic vintage format (no index, ``\\n``, 10 significant digits)."""
+    table.to_csv(path, index=False, lineterminator="\n", float_format="%.10g")
+    return Path(path)
+
+
 def write_table(table: pd.DataFrame, output_dir: str | Path, name: str) -> Path:
     """Write a table as ``<output_dir>/tables/<name>.csv`` in the deterministic vintage format."""
     folder = Path(output_dir) / TABLES
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.csv"
-    table.to_csv(path, index=False, lineterminator="\n", float_format="%.10g")
-    return path
+    return write_csv(table, folder / f"{name}.csv")
 
 
 def sha256(path: Path) -> str:
@@ -161,7 +189,7 @@ def publish(staging: Path, vintage: str, parameters: dict, inputs: Iterable[Path
         "inputs": _hashes(inputs, root),
         "outputs": _hashes((p for p in staging.rglob("*") if p.name != MANIFEST), staging),
     }
-    (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_manifest(staging, manifest)
     os.rename(staging, target)
     return target
 

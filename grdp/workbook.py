@@ -13,7 +13,6 @@ so no half-written workbook is left behind and an existing file is never overwri
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from functools import cache
@@ -224,8 +223,10 @@ def write_workbook(vintage: str, path: Path, revisions: pd.DataFrame | None = No
     ------
     FileExistsError
         If ``path`` already exists.
+    grdp.vintage.VintageError
+        If the vintage has not been published (no manifest).
     FileNotFoundError
-        If the vintage's manifest or one of its tables is missing.
+        If one of its tables is missing.
     WorkbookError
         If a table lacks a column of ``workbook.yaml``; the message names the file and the columns.
     KeyError
@@ -236,7 +237,7 @@ def write_workbook(vintage: str, path: Path, revisions: pd.DataFrame | None = No
     if path.exists():
         raise FileExistsError(f"{path} already exists; the workbook is never overwritten")
     folder = paths.vintage_dir(vintage)
-    manifest = json.loads((folder / vintages.MANIFEST).read_text(encoding="utf-8"))
+    manifest = vintages.read_manifest(vintage)
     book = Workbook()
     book.remove(book.active)
     sources = {}

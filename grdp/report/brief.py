@@ -243,14 +243,13 @@ def changes(tables: VintageTables, lang: str) -> tuple[str, str]:
     percentage points (probability points for probabilities). The table is empty (``""``) for the first
     vintage or when nothing changed.
     """
-    from grdp.revisions import changes_since_previous
+    from grdp.revisions import changes_since_previous, compared_vintages
 
     words, column = _words(lang), partial(label, "column", lang=lang)
     table = changes_since_previous(tables.vintage)
     if table.empty:
         return words("first_vintage"), ""
-    previous = table["first_vintage"][table["first_vintage"] != tables.vintage].iloc[0] \
-        if (table["first_vintage"] != tables.vintage).any() else tables.vintage
+    previous = compared_vintages(tables.vintage)[-2]
     both = table[table["releases"] > 1]
     revised = both[both["revision"].abs() > 1e-9]
     new = table[table["releases"] == 1]

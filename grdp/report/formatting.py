@@ -9,7 +9,6 @@ shown in a report passes through these functions, so a test can read a number ba
 
 from __future__ import annotations
 
-import math
 from datetime import date
 
 import pandas as pd
@@ -39,7 +38,7 @@ def number(value: float | None, decimals: int, lang: str) -> str:
     ('1.479.227', '15,04', '15.04')
     """
     thousands, decimal = _separators(lang)
-    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
+    if pd.isna(value):  # None and NaN alike
         return MISSING
     text = f"{float(value):,.{decimals}f}"
     if text.lstrip("-").strip("0.,") == "":  # -0.0 rounds to "0"
@@ -88,8 +87,7 @@ def markdown_table(frame: pd.DataFrame) -> str:
     Columns whose every cell looks numeric are right-aligned. A ``|`` inside a cell is escaped.
     """
     def cell(value: object) -> str:
-        return MISSING if value is None or (not isinstance(value, str) and pd.isna(value)) else \
-            str(value).replace("|", "\\|").replace("\n", " ")
+        return MISSING if pd.isna(value) else str(value).replace("|", "\\|").replace("\n", " ")
 
     def numeric(column: pd.Series) -> bool:
         return all(any(ch.isdigit() for ch in cell(v)) and not any(ch.isalpha() for ch in cell(v)) or cell(v) == MISSING

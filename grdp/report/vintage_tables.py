@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
-from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
 from grdp import paths
-from grdp.vintage import FIGURES, MANIFEST, TABLES, VintageError, check_name
+from grdp.vintage import FIGURES, TABLES, read_manifest
 
 
 class VintageTables:
@@ -20,6 +18,11 @@ class VintageTables:
     vintage
         Quarter label such as ``"2025Q4"``; the vintage must have been published.
 
+    Attributes
+    ----------
+    vintage, folder, manifest
+        The label, ``forecasts/<vintage>`` and the vintage's ``manifest.json``.
+
     Raises
     ------
     grdp.vintage.VintageError
@@ -27,21 +30,10 @@ class VintageTables:
     """
 
     def __init__(self, vintage: str) -> None:
-        check_name(vintage)
+        self.manifest = read_manifest(vintage)
         self.vintage = vintage
         self.folder = paths.vintage_dir(vintage)
-        if not (self.folder / MANIFEST).exists():
-            from grdp.vintage import list_vintages
-
-            known = ", ".join(list_vintages()) or "none"
-            raise VintageError(f"vintage {vintage} has not been published ({self.folder / MANIFEST} not found); "
-                               f"published vintages: {known}. Run `grdp run --vintage {vintage}` first")
         self._tables: dict[str, pd.DataFrame] = {}
-
-    @cached_property
-    def manifest(self) -> dict:
-        """The vintage's ``manifest.json``."""
-        return json.loads((self.folder / MANIFEST).read_text(encoding="utf-8"))
 
     @property
     def parameters(self) -> dict:
