@@ -226,7 +226,7 @@ def _aggregate_rows(table: pd.DataFrame, published: dict | None = None) -> pd.Da
             if margin is not None:
                 quality, method, sources = margin.quality, margin.method, margin.sources
             else:
-                quality = max(by_code.loc[members, "quality"], key=order.get)
+                quality = max(by_code.loc[members, "quality"], key=order.__getitem__)
                 method = f"{M_SUM} ({' '.join(members)})"
                 sources = tuple(s for cell in by_code.loc[members, "sources"] for s in cell.split(";"))
             records.append(_record(region, boundary, year, code, value, total, quality, method, sources))
@@ -375,9 +375,16 @@ def _extra_constraints(by_code: dict[str, _Margin], total: float) -> list[tuple[
             continue
         section = classification.section_of(code)
         if section not in sections_published:
-            note = f"{margin.method}; share of {code} applied to section {section} (rest of {section} assumed negligible)"
+            note = (f"{margin.method}; share of {code} applied to section {section} "
+                    f"(rest of {section} assumed negligible)")
             out.append((f"{code}->{section}", (section,), _Margin(margin.share, margin.quality, note, margin.sources)))
     return out
+
+
+def _seed_method(cell: str, lqs: dict[str, tuple[float, str]], seed_year: int) -> str:
+    """Method label of an imputed cell: the national share it starts from and its location quotient."""
+    lq = f" x location quotient {lqs[cell][0]:.2f} from {lqs[cell][1]}" if cell in lqs else ""
+    return f"{M_RAKED}: national share of {seed_year}{lq}, raked to the published margins"
 
 
 def _regional(selected: pd.DataFrame, region: str, boundary: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -400,10 +407,6 @@ def _regional(selected: pd.DataFrame, region: str, boundary: str) -> tuple[pd.Da
             raked = rake(seed, constraints)
         except ValueError as exc:
             raise AccountsError(f"{region} {year}: {exc}") from exc
-        def seed_method(cell: str) -> str:
-            lq = f" x location quotient {lqs[cell][0]:.2f} from {lqs[cell][1]}" if cell in lqs else ""
-            return f"{M_RAKED}: national share of {seed_year}{lq}, raked to the published margins"
-
         constrained = {code: m for code, m in broad.items()}
         constrained.update({cells[0]: m for label, cells, m in extra if len(cells) == 1})
         for cell, value in raked.items():
@@ -411,7 +414,7 @@ def _regional(selected: pd.DataFrame, region: str, boundary: str) -> tuple[pd.Da
                 m = constrained[cell]
                 quality, method, sources = m.quality, m.method, m.sources
             else:
-                quality, method, sources = "imputed", seed_method(cell), (total_row.source_id,)
+                quality, method, sources = "imputed", _seed_method(cell, lqs, seed_year), (total_row.source_id,)
             records.append(_record(region, boundary, year, cell, value, total, quality, method, sources))
         records.append(_record(region, boundary, year, "TOTAL", total, total, "published", _total_method(total_row),
                                (total_row.source_id,)))
@@ -444,7 +447,7 @@ def _merged(selected: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         rows = pd.concat([t[(t["year"] == year) & t["industry"].isin(cells)] for t in parts.values()])
         total = rows.loc[rows["industry"] == "TOTAL", "value"].sum()
         for code, group in rows.groupby("industry"):
-            quality = max(list(group["quality"]) + ["derived"], key=order.get)  # a sum is at best derived
+            quality = max(list(group["quality"]) + ["derived"], key=order.__getitem__)  # a sum is at best derived
             sources = tuple(s for cell in group["sources"] for s in cell.split(";"))
             records.append(_record("hcmc", "merged", year, code, group["value"].sum(), total, quality,
                                    M_MERGED, sources))

@@ -15,7 +15,8 @@ import time
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from grdp import paths, vintage as vintages
+from grdp import paths
+from grdp import vintage as vintages
 
 KERNEL = "grdp"
 """Name of the Jupyter kernel registered inside the project's environment."""

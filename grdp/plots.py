@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 
@@ -141,7 +141,7 @@ def bridge_waterfall(bridge: Bridge) -> Figure:
     labels += ["residual\n(not explained)", f"{bridge.method_b.upper()}\n({'published' if b_published else 'model'})"]
 
     fig, ax = plt.subplots(figsize=(max(7.0, 1.35 * len(labels) + 1.5), 5.0), constrained_layout=True)
-    end_style = {"edgecolor": "black", "linewidth": 0.8}
+    end_style: dict[str, Any] = {"edgecolor": "black", "linewidth": 0.8}
     ax.bar(0, start, color=OKABE_ITO[4], **end_style)
     level = start
     for x, step in enumerate(steps, start=1):

@@ -29,7 +29,8 @@ from pathlib import Path
 
 import yaml
 
-from grdp import paths, vintage as vintages
+from grdp import paths
+from grdp import vintage as vintages
 
 REPORTS = vintages.REPORTS
 """Name of the reports folder inside a vintage."""
@@ -137,7 +138,7 @@ def publish(vintage: str, renderer: str = "auto", progress: bool = False) -> Pub
         shutil.rmtree(staging)
     staging.mkdir()
     try:
-        if use_quarto:
+        if use_quarto and executable is not None:
             name = _render_quarto(executable, vintage, staging)
         else:
             name = "preview (papermill + nbconvert)"

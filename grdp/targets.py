@@ -73,7 +73,10 @@ def policy_targets(observations: pd.DataFrame, region: str | None = None, as_of:
 
 
 def required_excess_growth(start: float, target: float, years: int) -> float:
-    """Annual growth of digital value added in excess of GRDP growth, percent: ``100 ((target/start)^(1/years) - 1)``."""
+    """Annual growth of digital value added in excess of GRDP growth, percent.
+
+    ``100 ((target/start)^(1/years) - 1)``.
+    """
     if years < 1:
         raise ValueError(f"years must be at least 1, not {years}")
     if start <= 0 or target <= 0:
@@ -137,7 +140,7 @@ def assess(projections: list[Projection], targets: pd.DataFrame, level: float = 
             h = int(target.year) - p.last_year
             if h < 1 or h > len(years):
                 continue
-            paths = p.forecast.draws[:, h - 1]
+            paths = p.forecast.paths[:, h - 1]
             tail = 100 * (1 - level) / 2
             lower, upper, lower95, upper95 = np.percentile(paths, [tail, 100 - tail, 2.5, 97.5])
             median = float(np.median(paths))
@@ -168,7 +171,7 @@ def crossing(projections: list[Projection], thresholds: list[float], level: floa
     for p in projections:
         years = np.asarray(p.forecast.index, dtype=int)
         for threshold in thresholds:
-            first = crossing_years(p.forecast.draws, years, threshold, p.last_year, p.last_share)
+            first = crossing_years(p.forecast.paths, years, threshold, p.last_year, p.last_share)
             rows.append({"boundary": p.boundary, "method": p.method, "scenario": p.scenario, "model": p.model,
                          "threshold": threshold} | _crossing_summary(first, level, int(years[-1])) | {"level": level})
     return pd.DataFrame(rows)

@@ -25,7 +25,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from grdp import classification, labels, paths, vintage as vintages
+from grdp import classification, labels, paths
+from grdp import vintage as vintages
 
 SPEC_FILE = "workbook.yaml"
 TITLE_ROW, NOTE_ROW, HEADER_VI_ROW, HEADER_EN_ROW, UNIT_ROW, FIRST_DATA_ROW = 1, 2, 3, 4, 5, 6

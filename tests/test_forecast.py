@@ -288,3 +288,16 @@ def test_assessment_gap_probability_and_required_growth_follow_from_the_paths():
     assert table.loc[2026, "required_excess_growth"] == pytest.approx(100 * ((40 / 15) ** 0.5 - 1))
     assert table.loc[2026, "grdp_growth"] == pytest.approx(100 * ((2200 / 1800) ** 0.5 - 1))
     assert table.loc[2025, "lower"] == pytest.approx(np.percentile(paths[:, 0], 10))
+
+
+@pytest.mark.parametrize("units", [1e-3, 1.0, 1e3])
+def test_uc_fit_does_not_depend_on_the_units_of_the_data(units):
+    """The random walk with drift converges on the same 5 points in any units, with variances that scale by units²."""
+    years = pd.Index(np.arange(2020, 2025), dtype=int)
+    rates = np.array([6.1, 6.9, 7.3, 7.9, 8.4])
+    result = forecast(pd.Series(units * rates, index=years), "uc", 3, seed=0, scale="rate")
+    assert result.report.status == "fallback" and result.report.converged
+    increments = np.diff(rates)
+    closed_form = ((increments - increments.mean()) ** 2).sum() / (len(rates) - 2)  # ML estimate of sigma2.level
+    assert result.report.params["sigma2.level"] == pytest.approx(units ** 2 * closed_form, rel=1e-3)
+    assert result.point[0] == pytest.approx(units * (rates[-1] + increments.mean()), rel=1e-6)

@@ -112,11 +112,14 @@ def read_coefficients(path: Path | None = None) -> dict[str, Coefficient]:
                 problems.append(Problem(path, f"range must satisfy low <= centre <= high, got {low}, {centre}, "
                                         f"{high}", line, "centre"))
             if row["basis"] not in BASES:
-                problems.append(Problem(path, f"basis {row['basis']!r} is not one of {', '.join(BASES)}", line, "basis"))
+                problems.append(Problem(path, f"basis {row['basis']!r} is not one of {', '.join(BASES)}",
+                                        line, "basis"))
             if row["stage"] not in STAGES:
-                problems.append(Problem(path, f"stage {row['stage']!r} is not one of {', '.join(STAGES)}", line, "stage"))
+                problems.append(Problem(path, f"stage {row['stage']!r} is not one of {', '.join(STAGES)}",
+                                        line, "stage"))
             if row["basis"] == "published" and not row["url"].startswith("http"):
-                problems.append(Problem(path, "a published coefficient needs the URL where it is published", line, "url"))
+                problems.append(Problem(path, "a published coefficient needs the URL where it is published",
+                                        line, "url"))
             if not row["reference"].strip():
                 problems.append(Problem(path, "every coefficient needs a reference", line, "reference"))
             if row["parameter"] in out:
@@ -147,7 +150,8 @@ def read_target_rules(path: Path | None = None) -> dict[tuple[str, str], TargetR
                 if row[column] not in ("yes", "no"):
                     problems.append(Problem(path, f"{column} must be yes or no, got {row[column]!r}", line, column))
             fit = row["fit"] == "yes"
-            tolerance = _number(row["tolerance"], path, line, "tolerance", problems) if row["tolerance"] else float("nan")
+            tolerance = (_number(row["tolerance"], path, line, "tolerance", problems) if row["tolerance"]
+                         else float("nan"))
             if fit and not row["quantity"]:
                 problems.append(Problem(path, "a fitted target needs a model quantity", line, "quantity"))
             if fit and not tolerance > 0:

@@ -19,7 +19,8 @@ METHOD = Method(
     assumptions=(
         "all of section J is counted (HIDS group iii: information and communication)",
         "one share h of sections C and G is digital, calibrated to HIDS's 2021 value added of 191,768 bn VND",
-        "h is held at its 2021 value in other years (HIDS published one year); elsewhere than HCMC it is not calibrated",
+        "h is held at its 2021 value in other years (HIDS published one year); "
+        "elsewhere than HCMC it is not calibrated",
     ),
     reference="HIDS, report on HCMC's digital economy, March 2022; "
               "https://vneconomy.vn/quy-mo-kinh-te-so-tp-hcm-nam-2021-dat-gan-8-3-ty-usd.htm",

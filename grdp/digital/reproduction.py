@@ -81,7 +81,8 @@ def reproduction(model: DigitalModel, held_out: bool = True) -> pd.DataFrame:
         rows.append({"method": t.family, "region": t.region, "period": t.period, "variable": t.variable,
                      "industry": t.industry, "unit": "bn VND" if t.quantity.endswith("numerator") else "percent",
                      "published": t.published, "bound": "lower" if t.lower_bound else "",
-                     "release": t.release, "rating": t.rating, "fitted": t.fit, "headline": _headline(t), "model": value, "diff": miss,
+                     "release": t.release, "rating": t.rating, "fitted": t.fit, "headline": _headline(t),
+                     "model": value, "diff": miss,
                      "held_out": held_value, "held_out_diff": held_miss, "note": note})
     return pd.DataFrame(rows).sort_values(["method", "region", "variable", "industry", "period"],
                                           ignore_index=True)

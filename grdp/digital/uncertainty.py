@@ -3,8 +3,9 @@
 Each draw takes
 
 * every calibrated parameter from the Laplace approximation of its stage's calibration
-  (multivariate normal truncated to the parameters' ranges, see :mod:`grdp.digital.calibration`); stages are drawn independently (the dependence of regional on national parameters is ignored, which widens rather
-  than narrows the intervals);
+  (multivariate normal truncated to the parameters' ranges, see :mod:`grdp.digital.calibration`);
+  stages are drawn independently (the dependence of regional on national parameters is ignored,
+  which widens rather than narrows the intervals);
 * every parameter that no published figure calibrates from a triangular distribution over its range
   (low, centre, high), e.g. the OECD-ICT share of division 26;
 * the region's account cells of the year: an imputed cell is multiplied by ``exp(s z - s^2 / 2)``,

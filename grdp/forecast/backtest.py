@@ -106,7 +106,7 @@ def rolling_origin(data: pd.Series | pd.DataFrame, name: str, scale: str, *, hor
                 row = {"series": name, "model": model, "origin": train_index[-1], "horizon": h, "target": target,
                        "actual": y[origin + k], "status": result.report.status}
                 if result.usable:
-                    paths = result.draws[:, h - 1]
+                    paths = result.paths[:, h - 1]
                     median = float(np.median(paths))
                     row |= {"forecast": median, "error": y[origin + k] - median,
                             "scaled_error": abs(y[origin + k] - median) / scale_o}

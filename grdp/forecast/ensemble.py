@@ -52,10 +52,10 @@ def combine(forecasts: dict[str, Forecast], weights: pd.Series, rule: str, seed:
     if missing:
         raise ValueError(f"weighted models without a forecast: {', '.join(missing)}")
     first = forecasts[members[0]]
-    total = first.draws.shape[0]
+    total = first.paths.shape[0]
     counts = allocate(weights[members], total)
     rng = np.random.default_rng(seed)
-    parts = [forecasts[m].draws[rng.choice(total, size=counts[m], replace=False)] for m in members]
+    parts = [forecasts[m].paths[rng.choice(total, size=counts[m], replace=False)] for m in members]
     point = sum(weights[m] / weights[members].sum() * forecasts[m].point for m in members)
     report = FitReport(NAME, first.report.n_obs, "ok", "", None, rule,
                        {f"weight.{m}": float(weights[m] / weights[members].sum()) for m in members})

@@ -32,7 +32,10 @@ model's scale):
     ``beta[t+1] = beta[t] + zeta`` when there are at least 15 annual (24 quarterly) observations,
     otherwise the random walk with drift (``eta`` only, ``beta`` fixed), recorded as a fallback;
     deterministic quarterly seasonal dummies when ``m = 4``. Missing years are handled by the Kalman
-    filter. Paths are drawn from the exact joint normal distribution of the forecasts, including the
+    filter. The likelihood is maximised by L-BFGS on the series divided by the standard deviation of
+    its increments (variances of order one whatever the units; the results are scaled back), so
+    whether a fit converges does not depend on the units of the data. Paths are drawn from the exact
+    joint normal distribution of the forecasts, including the
     uncertainty of the final state (and so of the drift): ``y[T+h] = Z T^(h-1) a + ...`` with
     ``a ~ N(a[T+1|T], P[T+1|T])``.
 ``ets``
@@ -55,10 +58,11 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
+from scipy import optimize
 
 SCALES = ("share", "level", "rate")
 MODELS = {
@@ -147,28 +151,30 @@ class Forecast:
         """Whether the model produced a forecast."""
         return self.draws is not None
 
+    @property
+    def paths(self) -> np.ndarray:
+        """The simulated paths, shape ``(R, H)``; raises ``ValueError`` when the model was refused."""
+        if self.draws is None:
+            raise ValueError(f"model {self.model!r} gave no forecast: {self.report.reason}")
+        return self.draws
+
     def quantiles(self, levels: tuple[float, ...] = (0.8, 0.95)) -> pd.DataFrame:
         """Return the median and central intervals of the draws for each period.
 
         Columns ``period, median, lower_<L>, upper_<L>`` with ``L`` the level in percent.
         """
-        self._require()
-        out = {"period": list(self.index), "median": np.median(self.draws, axis=0)}
+        draws = self.paths
+        out = {"period": list(self.index), "median": np.median(draws, axis=0)}
         for level in levels:
             tail = 100 * (1 - level) / 2
-            lower, upper = np.percentile(self.draws, [tail, 100 - tail], axis=0)
+            lower, upper = np.percentile(draws, [tail, 100 - tail], axis=0)
             out[f"lower_{round(100 * level)}"] = lower
             out[f"upper_{round(100 * level)}"] = upper
         return pd.DataFrame(out)
 
     def probability_at_least(self, value: float) -> pd.Series:
         """Return the share of paths at or above ``value`` in each period."""
-        self._require()
-        return pd.Series((self.draws >= value).mean(axis=0), index=self.index, name="probability")
-
-    def _require(self) -> None:
-        if self.draws is None:
-            raise ValueError(f"model {self.model!r} gave no forecast: {self.report.reason}")
+        return pd.Series((self.paths >= value).mean(axis=0), index=self.index, name="probability")
 
 
 # --------------------------------------------------------------------------------------------
@@ -280,11 +286,13 @@ def _fit_random_walk(t: np.ndarray, z: np.ndarray, period: int, drift: bool, nam
     return _RandomWalk(t, z, period, mu, s2, dof, float(k.sum()), drift, report)
 
 
-def _logistic(t: np.ndarray, ceiling: float, rate: float, midpoint: float) -> np.ndarray:
+def _logistic(t: np.ndarray, ceiling: float | np.ndarray, rate: float | np.ndarray,
+              midpoint: float | np.ndarray) -> np.ndarray:
     return ceiling / (1 + np.exp(-rate * (t - midpoint)))
 
 
-def _gompertz(t: np.ndarray, ceiling: float, rate: float, midpoint: float) -> np.ndarray:
+def _gompertz(t: np.ndarray, ceiling: float | np.ndarray, rate: float | np.ndarray,
+              midpoint: float | np.ndarray) -> np.ndarray:
     return ceiling * np.exp(-np.exp(-rate * (t - midpoint)))
 
 
@@ -405,32 +413,39 @@ def _fit_uc(t: np.ndarray, z: np.ndarray, period: int, horizon: int, name: str) 
         raise ModelRefused(f"{len(z)} observations; the unobserved-components model needs at least {need}")
     full = np.full(t[-1] - t[0] + 1, np.nan)
     full[t - t[0]] = z
+    # Fit on a series scaled by the spread of its increments, so that the variances the optimiser searches are
+    # of order one whatever the units (a log share moves by about 1e-2 a year, whose variance of 1e-4 stalls the
+    # quasi-Newton line search); the forecast mean, its covariance and the variances are scaled back below.
+    increments = np.diff(full)
+    scale = float(np.nanstd(increments)) if np.isfinite(increments).sum() > 1 else 0.0
+    scale = scale if np.isfinite(scale) and scale > 0 else 1.0
     lltrend_need = MIN_OBS["uc-lltrend"] + (SEASONAL_EXTRA["uc-lltrend"] if extra else 0)
     specs = (["lltrend"] if len(z) >= lltrend_need else []) + ["rwdrift"]
     reasons = [] if specs[0] == "lltrend" else [
         f"{len(z)} observations, fewer than the {lltrend_need} a local linear trend needs: random walk with drift"]
     for spec in specs:
         kwargs = {"seasonal": period, "stochastic_seasonal": False} if extra else {}
-        model = UnobservedComponents(full, spec, **kwargs)
+        model = UnobservedComponents(full / scale, spec, **kwargs)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            result = model.fit(disp=False, maxiter=500)
+            result = model.fit(method="lbfgs", disp=False, maxiter=500)
         converged = bool(result.mle_retvals.get("converged", False))
         if converged:
             mean, cov = _joint_forecast(result, horizon)
             status = "ok" if not reasons else "fallback"
             label = {"lltrend": "local linear trend", "rwdrift": "random walk with drift"}[spec]
+            params = {k: float(v) * (scale ** 2 if k.startswith("sigma2") else 1.0)
+                      for k, v in zip(model.param_names, result.params)}
             report = FitReport(name, len(z), status, "; ".join(reasons), True,
-                               f"UC {label}{' + fixed seasonal' if extra else ''}",
-                               {k: float(v) for k, v in zip(model.param_names, result.params)})
-            return _StateSpace(mean, cov, report)
+                               f"UC {label}{' + fixed seasonal' if extra else ''}", params)
+            return _StateSpace(scale * mean, scale ** 2 * cov, report)
         reasons.append(f"UC {spec} did not converge")
     raise ModelRefused("; ".join(reasons))
 
 
 @dataclass
 class _ETS(_Fitted):
-    result: object
+    result: Any  # statsmodels ETSResults
     sigma: float
     report: FitReport
 

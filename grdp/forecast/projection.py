@@ -57,7 +57,7 @@ def grdp_trend(history: pd.Series, horizon: int, seed: int = 0) -> pd.Series:
     result = forecast(history, "drift", horizon, scale="level", draws=4000, seed=seed)
     if not result.usable:
         raise ValueError(f"GRDP cannot be projected: {result.report.reason}")
-    return pd.Series(np.median(result.draws, axis=0), index=result.index, name="grdp")
+    return pd.Series(np.median(result.paths, axis=0), index=result.index, name="grdp")
 
 
 def model_forecasts(history: pd.DataFrame, horizon: int, draws: int, seed: int) -> dict[str, Forecast]:
@@ -67,12 +67,12 @@ def model_forecasts(history: pd.DataFrame, horizon: int, draws: int, seed: int) 
 
 
 def _recentre(result: Forecast, centre: np.ndarray) -> Forecast:
-    draws = result.draws * (centre / np.median(result.draws, axis=0))[None, :]
+    draws = result.paths * (centre / np.median(result.paths, axis=0))[None, :]
     return Forecast(result.model, result.index, draws, centre.copy(), result.report)
 
 
 def _with_start(result: Forecast, factors: np.ndarray) -> Forecast:
-    return Forecast(result.model, result.index, result.draws * factors[:, None], result.point, result.report)
+    return Forecast(result.model, result.index, result.paths * factors[:, None], result.point, result.report)
 
 
 def project_method(model: DigitalModel, history: pd.DataFrame, scenarios: list[Scenario], skill: pd.DataFrame,

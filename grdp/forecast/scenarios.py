@@ -193,8 +193,8 @@ def _excess(value: Any) -> tuple[dict[str, float], _Problems]:
             problems.append((f"excess_growth.{key}", f"unknown component; expected {', '.join(COMPONENTS)}"))
             continue
         number, why = _number(raw, EXCESS_RANGE)
-        if why is not None:
-            problems.append((f"excess_growth.{key}", why))
+        if why is not None or number is None:
+            problems.append((f"excess_growth.{key}", why or "not a number"))
         else:
             out[key] = number
     return out, problems
@@ -264,7 +264,7 @@ def _parse(entry: dict[str, Any], known_sources: set[str]) -> tuple[Scenario | N
             problems.append(("excess_growth", "missing; required when centre is 'components'"))
     elif centre == TREND and "excess_growth" in entry:
         problems.append(("excess_growth", "given, but a 'trend' centre takes no excess growth"))
-    if problems:
+    if problems or not isinstance(ident, str) or not isinstance(centre, str):
         return None, problems
     return Scenario(ident, entry["boundary"], parsed["label"], centre, parsed["grdp_growth"], excess,
                     parsed["rationale"], parsed["evidence"]), []

@@ -171,7 +171,8 @@ def quarterly_share(model: DigitalModel, grdp: QuarterlyGRDP, methods: list[str]
                                   "grdp": grdp.table["grdp"].to_numpy(),
                                   "share": 100 * values / grdp.table["grdp"].to_numpy(),
                                   "status": grdp.table["status"].to_numpy()}))
-    return QuarterlyShare(grdp=grdp, td_method=td_method, extrapolation=extrapolation, table=pd.concat(rows, ignore_index=True),
+    return QuarterlyShare(grdp=grdp, td_method=td_method, extrapolation=extrapolation,
+                          table=pd.concat(rows, ignore_index=True),
                           annual=pd.DataFrame(annual_rows), indicators=pd.DataFrame(indicators, index=periods),
                           fits=fits)
 

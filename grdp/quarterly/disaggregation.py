@@ -405,7 +405,7 @@ def _result(fit: _m.Fit, problem: _m.Problem, y_l: pd.Series, index: pd.PeriodIn
         )
     if method not in DENTON_METHODS and names == [_INTERCEPT]:
         warnings.append("no indicator specified: 'denton-cholette' or 'uniform' are recommended")
-    if method in _ESTIMATED_RHO and abs(fit.rho) > _m.RHO_BOUNDS[1] - 1e-3:
+    if method in _ESTIMATED_RHO and fit.rho is not None and abs(fit.rho) > _m.RHO_BOUNDS[1] - 1e-3:
         warnings.append(f"rho = {fit.rho:.4f} is at the bound of the search interval (-0.999, 0.999)")
     if method == "denton":
         warnings.append("'denton-cholette' removes the transient movement at the start of the series "

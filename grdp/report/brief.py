@@ -122,7 +122,8 @@ def headline_paragraph(tables: VintageTables, lang: str) -> str:
         target_text = fmt.percent(target, 0, lang)
         items = [words("target_item").format(
             level=level, median=fmt.percent(r.median, SHARE_DECIMALS, lang), method=_method(r.method, lang),
-            interval=fmt.interval(r.lower, r.upper, SHARE_DECIMALS, lang), probability=fmt.probability(r.probability, lang))
+            interval=fmt.interval(r.lower, r.upper, SHARE_DECIMALS, lang),
+            probability=fmt.probability(r.probability, lang))
             for r in group.itertuples()]
         sentences.append(words("target").format(target=target_text, target_year=int(target_year),
                                                 items=_join(items, lang)))
@@ -160,8 +161,9 @@ def outlook_table(tables: VintageTables, lang: str, target_year: int, boundary: 
                          f"target year {target_year}")
     out = [{column("method"): label("method", r.method, lang),
             column("last").format(year=int(r.last_year)): fmt.percent(r.last_share, SHARE_DECIMALS, lang),
-            column("forecast").format(year=int(r.target_year), level=level): (f"{fmt.percent(r.median, SHARE_DECIMALS, lang)} "
-                                                                 f"{fmt.interval(r.lower, r.upper, SHARE_DECIMALS, lang)}"),
+            column("forecast").format(year=int(r.target_year), level=level): (
+                f"{fmt.percent(r.median, SHARE_DECIMALS, lang)} "
+                f"{fmt.interval(r.lower, r.upper, SHARE_DECIMALS, lang)}"),
             column("probability").format(target=fmt.percent(r.target, 0, lang)): fmt.probability(r.probability, lang),
             column("required"): fmt.number(r.required_excess_growth, GROWTH_DECIMALS, lang),
             column("required_nominal"): fmt.number(r.required_digital_growth, GROWTH_DECIMALS, lang)}
@@ -257,7 +259,8 @@ def changes(tables: VintageTables, lang: str) -> tuple[str, str]:
     if revised.empty:
         return words("no_revisions").format(previous=previous), ""
     sentence = words("changes").format(previous=previous, revised=len(revised), new=len(new))
-    keep = revised[(revised["boundary"] == BOUNDARY) & (revised["quantity"].eq("grdp") | revised["method"].isin(INSTITUTIONS))
+    keep = revised[(revised["boundary"] == BOUNDARY)
+                   & (revised["quantity"].eq("grdp") | revised["method"].isin(INSTITUTIONS))
                    & (revised["scenario"].fillna("").isin(["", SCENARIO]))]
     rows = []
     for r in keep.itertuples():

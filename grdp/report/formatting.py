@@ -38,7 +38,7 @@ def number(value: float | None, decimals: int, lang: str) -> str:
     ('1.479.227', '15,04', '15.04')
     """
     thousands, decimal = _separators(lang)
-    if pd.isna(value):  # None and NaN alike
+    if value is None or pd.isna(value):  # None and NaN alike
         return MISSING
     text = f"{float(value):,.{decimals}f}"
     if text.lstrip("-").strip("0.,") == "":  # -0.0 rounds to "0"

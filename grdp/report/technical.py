@@ -163,8 +163,8 @@ def revisions(tables: VintageTables) -> tuple[str, str]:
     if repeated.empty:
         note = f"Only one vintage ({tables.vintage}) has been published so far: no value has been revised yet."
         return note, note
-    shown = repeated[["quantity", "boundary", "method", "scenario", "year", "revision_unit", "releases", "first_vintage",
-                      "first_value", "latest_vintage", "latest_value", "revision"]]
+    shown = repeated[["quantity", "boundary", "method", "scenario", "year", "revision_unit", "releases",
+                      "first_vintage", "first_value", "latest_vintage", "latest_value", "revision"]]
     return table(shown, 3), table(revision_summary(rev), 3)
 
 
