@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from grdp import accounts, share_targets, sources
+from grdp import accounts, sources
 from tests.test_accounts import hcmc_rows, synthetic
 
 OIL_BAND = (25.0, 45.0)
@@ -104,6 +104,8 @@ def test_a_target_that_does_not_fit_the_published_margins_is_seed_only_and_the_m
 
 
 def test_midpoints_of_periods():
+    from grdp import share_targets
+
     assert share_targets.midpoint("2024H1", "H") == pytest.approx(2024.25)
     assert share_targets.midpoint("2025-9M", "YTD") == pytest.approx(2025.375)
     assert share_targets.midpoint("2023", "A") == pytest.approx(2023.5)

@@ -13,8 +13,7 @@ from grdp.accounts import SectorAccounts
 from grdp.digital.uncertainty import simulate
 from grdp.quarterly.digital_share import quarterly_share, seasonally_adjusted
 from grdp.quarterly.nowcast import MIN_ERRORS, backtest, nowcast
-from grdp.quarterly.regional import (GROWTH_TOLERANCE_PP, NATIONAL_MOVEMENT, PUBLISHED_CUMULATIVE, PUBLISHED_GROWTH,
-                                     SHARE_DISTANCE_PP, national_quarterly, quarter_shares, quarterly_grdp)
+from grdp.quarterly.regional import NATIONAL_MOVEMENT, national_quarterly, quarterly_grdp
 
 AS_OF = "2025-12-31"
 ITEMS = list("ABCDEFGHIJKLMNOPQRST") + ["TAX"]
@@ -73,71 +72,6 @@ def test_quarters_add_up_to_annual_grdp(quarterly, hcmc):
     np.testing.assert_allclose(sums.to_numpy(), annual.loc[sums.index].to_numpy(), rtol=1e-9)
     assert quarterly.fit.aggregation_check < 1e-6
     assert list(table.index[table["status"] == "nowcast"]) == [pd.Period("2025Q1", freq="Q")]
-
-
-def test_published_growth_pins_its_quarters_within_the_tolerance(quarterly, observations):
-    rows = sources.as_of(observations, AS_OF)
-    rows = rows[(rows["region"] == "hcmc") & (rows["boundary"] == "old") & (rows["frequency"] == "Q")
-                & (rows["variable"] == "grdp_real_growth") & (rows["industry"] == "TOTAL")]
-    published = pd.Series(rows["value"].to_numpy(), index=pd.PeriodIndex(rows["period"], freq="Q"))
-    table = quarterly.table
-    used = table.index[table["growth_source"] == PUBLISHED_GROWTH]
-    assert set(used) == {p for p in published.index if p in table.index}  # 2019 enters the volume step
-    assert pd.Period("2021Q3", freq="Q") in used  # the lockdown quarter, -24.97%
-    assert table.at[pd.Period("2023Q3", freq="Q"), "growth_source"] == NATIONAL_MOVEMENT
-    assert PUBLISHED_CUMULATIVE in set(table["growth_source"])  # 2020Q2-Q3 from the nine-month growth of 2020
-    checks = quarterly.checks
-    growth = checks[checks["variable"].str.startswith("grdp_real_growth")]
-    consistent = growth[growth["consistent"]]
-    assert consistent["difference"].abs().max() <= GROWTH_TOLERANCE_PP
-    # 2021: the four quarterly rates (first estimates) imply -7.1% against the revised annual -5.36%
-    conflict = checks[checks["variable"] == "annual_growth_implied_by_quarters"].set_index("label")
-    assert list(conflict.index) == ["2021"] and conflict.loc["2021", "difference"] < -1.0
-    assert not growth[growth["period"].map(lambda p: p.year) == 2021]["consistent"].any()
-    assert growth[growth["period"].map(lambda p: p.year) == 2021]["difference"].abs().max() < 2.5
-
-
-def test_the_indicator_is_the_national_quarter_on_quarter_movement_by_hand(quarterly, hcmc, observations):
-    period = pd.Period("2022Q3", freq="Q")
-    assert quarterly.table.at[period, "growth_source"] == NATIONAL_MOVEMENT
-    nominal, volume = national(observations, "current"), national(observations, "constant_2010")
-    annual = hcmc.wide("value").loc[2022, ITEMS]
-    ratio = annual / nominal[nominal.index.year == 2022].sum()
-    expected = (ratio * volume.loc[period]).sum() / (ratio * volume.loc[period - 1]).sum()
-    table = quarterly.table
-    assert table.at[period, "national_movement"] == pytest.approx(expected, rel=1e-12)
-    price = (ratio * nominal.loc[period]).sum() / (ratio * volume.loc[period]).sum()
-    assert table.at[period, "price"] == pytest.approx(price, rel=1e-12)
-
-
-def test_no_quarter_is_chained_on_the_lockdown_quarter(hcmc, observations):
-    """Changing the published 2021Q3 growth moves 2021Q3, but not the third quarter against the fourth later on.
-
-    (The first half of later years still moves with the first half of 2021 through the published growth of the
-    first quarters and halves; a year-on-year chain would instead repeat the 2021Q3 dip in every third quarter.)
-    """
-    base = quarterly_grdp(hcmc, observations)
-    changed = observations.copy()
-    mask = ((changed["region"] == "hcmc") & (changed["period"] == "2021Q3") & (changed["industry"] == "TOTAL")
-            & (changed["variable"] == "grdp_real_growth"))
-    changed.loc[mask, "value"] = -10.0
-    other = quarterly_grdp(hcmc, changed)
-    grdp = [q.table["grdp"] for q in (base, other)]
-    share = [100 * g / g.groupby(g.index.year).transform("sum") for g in grdp]
-    assert share[1]["2021Q3"] - share[0]["2021Q3"] > 3.0
-    for year in (2022, 2023, 2024):
-        split = [g[f"{year}Q3"] / (g[f"{year}Q3"] + g[f"{year}Q4"]) for g in grdp]
-        assert abs(split[1] - split[0]) < 0.005, year
-
-
-def test_quarter_shares_stay_near_the_national_pattern(quarterly, observations):
-    shares = quarter_shares(quarterly, observations)
-    later = shares[shares["period"].map(lambda p: p.year) >= 2022]
-    assert later["gap"].abs().max() <= SHARE_DISTANCE_PP  # base commit: Q3 22.8-23.0% against 25.0-25.1%
-    free = shares[~shares["pinned"]]
-    assert len(free) and free["gap"].abs().max() <= SHARE_DISTANCE_PP
-    third = later[later["period"].map(lambda p: p.quarter) == 3]["share"]
-    assert (third > 23.5).all()
 
 
 def test_national_indicator_set_ignores_published_growth(hcmc, observations):
