@@ -342,21 +342,28 @@ def _published_figures(selected: pd.DataFrame, accounts: SectorAccounts, periods
     position = {p: i for i, p in enumerate(periods)}
     out = []
     for r in rows.itertuples():
-        year = int(r.period[:4])
-        if r.frequency == "Q":
-            quarters = [int(r.period[-1])]
-        elif r.period == f"{year}H1":
-            quarters = [1, 2]
-        elif r.frequency == "YTD" and int(r.period.split("-")[1].rstrip("M")) in (3, 6, 9):
-            quarters = list(range(1, int(r.period.split("-")[1].rstrip("M")) // 3 + 1))
-        else:
+        now = _quarters_of(r.period, r.frequency)
+        if not now:
             continue
-        now = [pd.Period(f"{year}Q{q}", freq="Q") for q in quarters]
         before = [p - 4 for p in now]
         if all(p in position for p in now + before):
             out.append(_Figure(r.period, tuple(position[p] for p in now), tuple(position[p] for p in before),
                                float(r.value) / 100, str(r.source_id)))
     return out
+
+
+def _quarters_of(period: str, frequency: str) -> list[pd.Period]:
+    """The quarters a published period covers: a quarter, the first half, or the first 3, 6 or 9 months (else none)."""
+    year = int(period[:4])
+    if frequency == "Q":
+        quarters = [int(period[-1])]
+    elif period == f"{year}H1":
+        quarters = [1, 2]
+    elif frequency == "YTD" and int(period.split("-")[1].rstrip("M")) in (3, 6, 9):
+        quarters = list(range(1, int(period.split("-")[1].rstrip("M")) // 3 + 1))
+    else:
+        return []
+    return [pd.Period(f"{year}Q{q}", freq="Q") for q in quarters]
 
 
 def _benchmark_volumes(indicator: np.ndarray, annual: dict[int, float], figures: list[_Figure],
@@ -413,17 +420,9 @@ def _checks(selected: pd.DataFrame, accounts: SectorAccounts, table: pd.DataFram
     records = []
     quarterly_growth: dict[pd.Period, float] = {}
     for _, row in rows.iterrows():
-        label, year = str(row["period"]), int(str(row["period"])[:4])
-        if row["frequency"] == "Q":
-            quarters = [int(label[-1])]
-        elif label == f"{year}H1":
-            quarters = [1, 2]
-        elif row["frequency"] == "YTD" and int(label.split("-")[1].rstrip("M")) in (3, 6, 9):
-            quarters = list(range(1, int(label.split("-")[1].rstrip("M")) // 3 + 1))
-        else:
-            continue
-        span = [pd.Period(f"{year}Q{q}", freq="Q") for q in quarters]
-        if not all(p in table.index for p in span):
+        label = str(row["period"])
+        span = _quarters_of(label, str(row["frequency"]))
+        if not span or not all(p in table.index for p in span):
             continue
         if row["variable"] == "grdp":
             estimate = float(table.loc[span, "grdp"].sum())
