@@ -6,7 +6,8 @@ Run from the repository root (with grdp installed, or ``PYTHONPATH=.``)::
 
 Prints the median milliseconds per call over several repeats for X-13ARIMA-SEATS with the Tết
 regressor (one subprocess run of the x13as binary, spec writing and output parsing included), X-13
-without it, and robust STL, with the Tết coefficient X-13 reports.
+without it, and robust STL, with the Tết coefficient X-13 reports; then the national factors of the 21 sections
+used to adjust the regional series (which sections keep their Tết term).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from grdp.quarterly.national_factors import national_factors
 from grdp.quarterly.regional import national_quarterly
 from grdp.quarterly.seasonal import adjust, find_x13
 from grdp.sources import load_observations
@@ -44,9 +46,16 @@ def main() -> None:
         cases = {"x13 with Tết regressor": lambda: adjust(y, method="x13"),
                  "x13 without Tết": lambda: adjust(y, method="x13", tet=False), **cases}
         print(adjust(y, method="x13").summary())
-    print(f"{'case':26s} {'ms':>8s}")
+    observations = load_observations()
+    sections = list("ABCDEFGHIJKLMNOPQRST") + ["TAX"]
+    cases["national factors, 21 sections"] = lambda: national_factors(observations, None, sections)
+    print(f"{'case':30s} {'ms':>8s}")
     for name, call in cases.items():
-        print(f"{name:26s} {median_ms(call):8.1f}")
+        print(f"{name:30s} {median_ms(call, repeat=3):8.1f}")
+    kept = national_factors(observations, None, sections).diagnostics
+    kept = kept[kept["tet_kept"]]
+    print("sections keeping a Tết term: " + ", ".join(f"{r.series} {r.tet_coefficient:.3f} (t {r.tet_t_value:.1f})"
+                                                    for r in kept.itertuples()))
 
 
 if __name__ == "__main__":

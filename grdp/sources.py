@@ -19,6 +19,7 @@ import io
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -395,12 +396,57 @@ def load_observations(root: Path | None = None) -> pd.DataFrame:
     return schemas.OBSERVATIONS.validate(obs[list(schemas.OBSERVATIONS.columns)])
 
 
-def as_of(observations: pd.DataFrame, when: str | date | None) -> pd.DataFrame:
-    """Keep, for every figure, the latest release published on or before ``when``.
+PUBLISHERS_FILE = "publishers.csv"
+"""Alias table of publisher identities (``grdp/data/publishers.csv``): one institution under several names."""
+_VIA = re.compile(r",\s*via\b.*$", re.IGNORECASE | re.DOTALL)
 
-    The rule works within the best rating available for the figure by that date: a red-rated
-    release (rounded, approximate, or of unclear scope) never displaces a green or amber one, but
-    is used when it is all there is.
+
+@lru_cache(maxsize=1)
+def _publisher_aliases() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    table = pd.read_csv(paths.data_file(PUBLISHERS_FILE), dtype=str, keep_default_na=False)
+    return tuple((row.identity, re.compile(row.pattern, re.IGNORECASE)) for row in table.itertuples())
+
+
+@lru_cache(maxsize=None)
+def publisher_identity(publisher: str) -> str:
+    """Return the institution behind a ``publisher`` text, so that its releases can be recognised as one series.
+
+    The outlet is dropped (the part from ``", via"`` on: "Cục Thống kê ..., via cafef.vn" and the same figure via
+    another newspaper are one publisher). The rest is matched, in order, against the regular expressions of
+    ``grdp/data/publishers.csv`` (case-insensitive ``re.search``; the first match gives the identity, e.g. ``gso``
+    for "GSO", "General Statistics Office", "Tổng cục Thống kê", "National Statistics Office" and "NSO"). A
+    publisher no pattern matches is its own identity: the text lower-cased with runs of blanks made single.
+
+    Parameters
+    ----------
+    publisher
+        The ``publisher`` column of a source row.
+
+    Returns
+    -------
+    str
+        An alias-table identity or the normalised text.
+    """
+    name = _VIA.sub("", publisher).strip()
+    for identity, pattern in _publisher_aliases():
+        if pattern.search(name):
+            return identity
+    return " ".join(name.lower().split())
+
+
+def as_of(observations: pd.DataFrame, when: str | date | None) -> pd.DataFrame:
+    """Keep, for every figure, the release that was current on ``when``.
+
+    The rule, for one figure (one :data:`KEY`), among the releases published on or before ``when``:
+
+    1. **Revisions.** Releases by the same publisher (:func:`publisher_identity`) form one series: its latest
+       release supersedes the earlier ones, whatever their ratings (a statistics office's revision replaces
+       its first estimate even when the revision reached us through a lower-rated outlet). On one date the
+       better-rated row of that publisher is kept.
+    2. **Between publishers** the rating decides: the latest releases of the different publishers are ranked
+       green, amber, red, and among the best-rated the latest is kept. A red-rated release (rounded,
+       approximate, or of unclear scope) therefore never displaces a green or amber figure of another
+       publisher, but is used when it is all there is.
 
     Parameters
     ----------
@@ -412,18 +458,24 @@ def as_of(observations: pd.DataFrame, when: str | date | None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        The selected rows. If two equally rated releases share the latest date and differ in value,
-        *both* are kept, and the accounts refuse to choose between them.
+        The selected rows. If equally rated releases share the latest date and differ in value, *all* are
+        kept, and the accounts refuse to choose between them.
     """
     obs = observations
     if when is not None:
         obs = obs[obs["release_date"] <= pd.Timestamp(when)]
     if obs.empty:
         return obs.copy()
-    ranked = obs.assign(_rank=obs["rating"].map(_RATING_ORDER))
-    best = ranked.groupby(list(KEY), dropna=False)["_rank"].transform("min")
-    ranked = ranked[ranked["_rank"] == best]
-    latest = ranked.groupby(list(KEY), dropna=False)["release_date"].transform("max")
+    key = list(KEY)
+    ranked = obs.assign(_rank=obs["rating"].map(_RATING_ORDER),
+                        _publisher=obs["publisher"].map(publisher_identity))
+    latest = ranked.groupby(key + ["_publisher"], dropna=False)["release_date"].transform("max")
     ranked = ranked[ranked["release_date"] == latest]
-    ranked = ranked.drop_duplicates(subset=list(KEY) + ["value"])
-    return ranked.drop(columns="_rank").reset_index(drop=True)
+    best = ranked.groupby(key + ["_publisher"], dropna=False)["_rank"].transform("min")
+    ranked = ranked[ranked["_rank"] == best]
+    best = ranked.groupby(key, dropna=False)["_rank"].transform("min")
+    ranked = ranked[ranked["_rank"] == best]
+    latest = ranked.groupby(key, dropna=False)["release_date"].transform("max")
+    ranked = ranked[ranked["release_date"] == latest]
+    ranked = ranked.drop_duplicates(subset=key + ["value"])
+    return ranked.drop(columns=["_rank", "_publisher"]).reset_index(drop=True)

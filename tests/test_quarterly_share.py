@@ -13,7 +13,7 @@ from grdp.accounts import SectorAccounts
 from grdp.digital.uncertainty import simulate
 from grdp.quarterly.digital_share import quarterly_share, seasonally_adjusted
 from grdp.quarterly.nowcast import MIN_ERRORS, backtest, nowcast
-from grdp.quarterly.regional import NATIONAL_STRUCTURE, PUBLISHED_GROWTH, national_quarterly, quarterly_grdp
+from grdp.quarterly.regional import NATIONAL_MOVEMENT, national_quarterly, quarterly_grdp
 
 AS_OF = "2025-12-31"
 ITEMS = list("ABCDEFGHIJKLMNOPQRST") + ["TAX"]
@@ -74,37 +74,9 @@ def test_quarters_add_up_to_annual_grdp(quarterly, hcmc):
     assert list(table.index[table["status"] == "nowcast"]) == [pd.Period("2025Q1", freq="Q")]
 
 
-def test_published_growth_drives_the_volume_chain(quarterly, observations):
-    rows = sources.as_of(observations, AS_OF)
-    rows = rows[(rows["region"] == "hcmc") & (rows["boundary"] == "old") & (rows["frequency"] == "Q")
-                & (rows["variable"] == "grdp_real_growth") & (rows["industry"] == "TOTAL")]
-    published = pd.Series(rows["value"].to_numpy(), index=pd.PeriodIndex(rows["period"], freq="Q"))
-    table = quarterly.table
-    used = table.index[table["growth_source"] == PUBLISHED_GROWTH]
-    assert set(used) == {p for p in published.index if p in table.index}
-    assert pd.Period("2021Q3", freq="Q") in used  # the lockdown quarter, -24.97%
-    for period in used:
-        if period - 4 in table.index:
-            growth = table.at[period, "volume"] / table.at[period - 4, "volume"] - 1
-            assert growth == pytest.approx(published[period] / 100, rel=1e-12)
-
-
-def test_national_structure_growth_by_hand(quarterly, hcmc, observations):
-    period = pd.Period("2022Q3", freq="Q")
-    assert quarterly.table.at[period, "growth_source"] == NATIONAL_STRUCTURE
-    nominal, volume = national(observations, "current"), national(observations, "constant_2010")
-    annual = hcmc.wide("value").loc[2022, ITEMS]
-    ratio = annual / nominal[nominal.index.year == 2022].sum()
-    expected = (ratio * volume.loc[period]).sum() / (ratio * volume.loc[period - 4]).sum()
-    table = quarterly.table
-    assert table.at[period, "volume"] / table.at[period - 4, "volume"] == pytest.approx(expected, rel=1e-12)
-    price = (ratio * nominal.loc[period]).sum() / (ratio * volume.loc[period]).sum()
-    assert table.at[period, "price"] == pytest.approx(price, rel=1e-12)
-
-
 def test_national_indicator_set_ignores_published_growth(hcmc, observations):
     result = quarterly_grdp(hcmc, observations, "national")
-    assert set(result.table["growth_source"]) == {NATIONAL_STRUCTURE}
+    assert set(result.table["growth_source"]) == {NATIONAL_MOVEMENT}
     assert not result.table["grdp"].equals(quarterly_grdp(hcmc, observations, "hcmc").table["grdp"])
 
 
@@ -201,10 +173,12 @@ def test_quarterly_share_errors(model, quarterly, observations):
         quarterly_share(model, quarterly_grdp(vn, observations, "national"))
 
 
-def test_seasonally_adjusted_share_is_the_ratio_of_adjusted_aggregates(share):
-    table, diagnostics = seasonally_adjusted(share, method="stl")
-    assert list(diagnostics["series"]) == ["grdp"] + [f"digital_va:{m}" for m in share.wide().columns]
-    assert set(diagnostics["method"]) == {"stl"}
+def test_seasonally_adjusted_share_is_the_ratio_of_adjusted_aggregates(share, observations):
+    table, diagnostics = seasonally_adjusted(share, observations, method="stl")
+    methods = [f"digital_va:{m}" for m in share.wide().columns]
+    assert list(diagnostics["series"][:1 + len(methods)]) == ["grdp"] + methods
+    assert set(diagnostics["method"][:1 + len(methods)]) == {"national factors by section"}
+    assert diagnostics["series"][1 + len(methods):].str.startswith("vn:").all()
     np.testing.assert_allclose(table["share_sa"], 100 * table["digital_va_sa"] / table["grdp_sa"], rtol=1e-12)
     per_period = table.groupby("period")["grdp_sa"].nunique()
     assert (per_period == 1).all()  # one adjusted GRDP shared by every method

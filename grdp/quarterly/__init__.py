@@ -7,17 +7,21 @@ regressor, quarterly GRDP, quarterly digital-economy shares and their nowcast.
 >>> adjust(quarterly_series).adjusted  # doctest: +SKIP
 
 Modules: ``disaggregation``/``methods`` (``td``), ``tet`` (Tết dates and regressor), ``seasonal``
-(X-13ARIMA-SEATS with STL fallback), ``regional`` (quarterly GRDP benchmarked to the annual accounts),
-``digital_share`` (each method's quarterly share) and ``nowcast`` (backtest and intervals).
+(X-13ARIMA-SEATS with STL fallback), ``regional`` (quarterly GRDP benchmarked to the annual accounts and the
+published quarterly growth), ``national_factors`` (the regional series adjusted with the national seasonal factors
+by section; whether a regional Tết effect is identified), ``digital_share`` (each method's quarterly share) and
+``nowcast`` (backtest and intervals).
 """
 
 from grdp.quarterly.digital_share import QuarterlyShare, quarterly_share
 from grdp.quarterly.disaggregation import TdResult, td
+from grdp.quarterly.national_factors import NationalFactors, TetIdentification, city_tet_effect, national_factors
 from grdp.quarterly.nowcast import Nowcast, backtest, nowcast
-from grdp.quarterly.regional import QuarterlyGRDP, national_quarterly, quarterly_grdp
+from grdp.quarterly.regional import QuarterlyGRDP, national_quarterly, quarter_shares, quarterly_grdp
 from grdp.quarterly.seasonal import SeasonalAdjustment, SeasonalAdjustmentWarning, adjust
 from grdp.quarterly.tet import tet_dates, tet_regressor
 
-__all__ = ["Nowcast", "QuarterlyGRDP", "QuarterlyShare", "SeasonalAdjustment", "SeasonalAdjustmentWarning",
-           "TdResult", "adjust", "backtest", "national_quarterly", "nowcast", "quarterly_grdp", "quarterly_share",
+__all__ = ["NationalFactors", "Nowcast", "QuarterlyGRDP", "QuarterlyShare", "SeasonalAdjustment",
+           "SeasonalAdjustmentWarning", "TdResult", "TetIdentification", "adjust", "backtest", "city_tet_effect",
+           "national_factors", "national_quarterly", "nowcast", "quarter_shares", "quarterly_grdp", "quarterly_share",
            "td", "tet_dates", "tet_regressor"]

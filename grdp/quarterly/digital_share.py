@@ -32,14 +32,15 @@ pseudo-real-time backtest (:mod:`grdp.quarterly.nowcast`) measures both. The qua
 Both numerator and denominator add up to the annual figures, so ``sum_q D / sum_q GRDP`` over a year
 equals the annual share exactly; quarters after the last annual estimate are flagged ``nowcast``.
 
-The seasonally adjusted share is indirect: numerator and denominator are adjusted separately
-(:func:`grdp.quarterly.seasonal.adjust`) and divided, as the research notes and the ESS Guidelines on
-Seasonal Adjustment (2015) recommend for a ratio of aggregates.
+The seasonally adjusted share is indirect: numerator and denominator are adjusted separately, each with the
+national seasonal factors of its sections (:mod:`grdp.quarterly.national_factors`; the constructed regional series
+is too short and too national to carry a seasonal model of its own), and divided, as the research notes and the
+ESS Guidelines on Seasonal Adjustment (2015) recommend for a ratio of aggregates.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -47,8 +48,8 @@ import pandas as pd
 from grdp.digital.methods import METHODS
 from grdp.digital.model import DigitalModel
 from grdp.quarterly.disaggregation import ESTIMATORS, TdResult, td
+from grdp.quarterly.national_factors import city_tet_effect, national_factors
 from grdp.quarterly.regional import QuarterlyGRDP
-from grdp.quarterly.seasonal import adjust
 
 DEFAULT_TD_METHOD = "denton-cholette"
 EXTRAPOLATIONS = ("trend", "hold")
@@ -73,6 +74,8 @@ class QuarterlyShare:
         The quarterly indicator ``I[m, q]`` of each method (quarters x methods).
     fits
         Method -> temporal-disaggregation result.
+    content
+        The digital content ``c[m, s]`` of each section by method (methods x sections), the indicator weights.
     """
 
     grdp: QuarterlyGRDP
@@ -82,6 +85,7 @@ class QuarterlyShare:
     annual: pd.DataFrame
     indicators: pd.DataFrame
     fits: dict[str, TdResult]
+    content: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def wide(self, column: str = "share") -> pd.DataFrame:
         """Return ``column`` as quarters x methods."""
@@ -151,7 +155,7 @@ def quarterly_share(model: DigitalModel, grdp: QuarterlyGRDP, methods: list[str]
         raise ValueError(f"the model has no sector accounts for {', '.join(map(str, missing))}")
 
     periods = grdp.sections.index
-    rows, annual_rows, indicators, fits = [], [], {}, {}
+    rows, annual_rows, indicators, fits, contents = [], [], {}, {}, {}
     for name in methods:
         by_section, numerators = {}, {}
         for year in years:
@@ -162,6 +166,7 @@ def quarterly_share(model: DigitalModel, grdp: QuarterlyGRDP, methods: list[str]
                                 "grdp": estimate.denominator, "share": estimate.share})
         digital = pd.DataFrame(by_section).T.reindex(columns=grdp.sections.columns, fill_value=0.0).fillna(0.0)
         content = (digital.loc[years[-1]] / grdp.annual.loc[years[-1]].replace(0.0, np.nan)).fillna(0.0)
+        contents[name] = content
         indicator = grdp.sections.to_numpy() @ content.to_numpy()
         indicators[name] = indicator
         fit = td(pd.Series(numerators), pd.Series(indicator, index=periods, name=name), method=td_method)
@@ -174,7 +179,7 @@ def quarterly_share(model: DigitalModel, grdp: QuarterlyGRDP, methods: list[str]
     return QuarterlyShare(grdp=grdp, td_method=td_method, extrapolation=extrapolation,
                           table=pd.concat(rows, ignore_index=True),
                           annual=pd.DataFrame(annual_rows), indicators=pd.DataFrame(indicators, index=periods),
-                          fits=fits)
+                          fits=fits, content=pd.DataFrame(contents).T)
 
 
 def _trend(annual: pd.Series, indicator: np.ndarray, periods: pd.PeriodIndex, extrapolation: str) -> np.ndarray:
@@ -189,33 +194,54 @@ def _trend(annual: pd.Series, indicator: np.ndarray, periods: pd.PeriodIndex, ex
     return np.where(ahead > 0, quarterly_growth ** np.maximum(ahead, 0), 1.0)
 
 
-def seasonally_adjusted(share: QuarterlyShare, **options) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Adjust GRDP and every method's digital value added, and divide: the indirect adjusted share.
+def seasonally_adjusted(share: QuarterlyShare, observations: pd.DataFrame,
+                        **options) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Adjust GRDP and every method's digital value added with the national factors by section, and divide.
+
+    The region's series are constructed from national section movements, so they are adjusted indirectly with the
+    national seasonal (and Tết) factors of their sections (:mod:`grdp.quarterly.national_factors`):
+    ``GRDP_sa = sum_s Q[s] / S[s]`` and ``D_sa[m] = D[m] * sum_s c[m, s] Q[s] / S[s] / sum_s c[m, s] Q[s]``. The
+    adjusted share is their ratio (indirect, ESS Guidelines on Seasonal Adjustment 2015).
 
     Parameters
     ----------
     share
         Quarterly shares.
+    observations
+        All observations (the national quarterly accounts are selected at the share's as-of date).
     **options
-        Passed to :func:`grdp.quarterly.seasonal.adjust` (e.g. ``method="stl"``, ``before=30``).
+        Passed to :func:`grdp.quarterly.seasonal.adjust` for the national sections (e.g. ``method="stl"``).
 
     Returns
     -------
     table : pandas.DataFrame
         ``share.table`` with ``digital_va_sa``, ``grdp_sa`` and ``share_sa`` (percent) added.
     diagnostics : pandas.DataFrame
-        One row per adjusted series (``series`` is ``grdp`` or ``digital_va:<method>``) with
-        :meth:`grdp.quarterly.seasonal.SeasonalAdjustment.row`.
+        One row per adjusted series: ``grdp`` and ``digital_va:<method>`` (method ``national factors by section``;
+        their Tết columns are empty unless the region's own effect is identified, and ``warnings`` says why), then
+        one row per national section (``vn:<section>``, :meth:`grdp.quarterly.seasonal.SeasonalAdjustment.row`).
     """
-    grdp = adjust(share.grdp.table["grdp"], **options)
-    rows = [{"series": "grdp", **grdp.row()}]
+    grdp = share.grdp
+    factors = national_factors(observations, grdp.as_of, list(grdp.sections.columns), **options)
+    tet = city_tet_effect(grdp)
+    sections = grdp.sections
+    grdp_sa = factors.adjust(sections)
+    note = tet.reason
+    row = {"method": "national factors by section", "mode": "multiplicative", "arima_model": None,
+           "tet_coefficient": None, "tet_standard_error": None, "tet_t_value": None, "outliers": "", "M7": None,
+           "Q": None, "warnings": note}
+    rows = [{"series": "grdp", **row}]
     frames = []
     for method, values in share.wide("digital_va").items():
-        result = adjust(values, **options)
-        rows.append({"series": f"digital_va:{method}", **result.row()})
+        weights = share.content.loc[method].reindex(sections.columns).fillna(0.0)
+        raw = (sections * weights).sum(axis=1)
+        adjusted = factors.adjust(sections * weights)
+        ratio = (adjusted / raw.replace(0.0, np.nan)).fillna(1.0)
+        rows.append({"series": f"digital_va:{method}", **row})
         frames.append(pd.DataFrame({"period": values.index, "method": method,
-                                    "digital_va_sa": result.adjusted.to_numpy(),
-                                    "grdp_sa": grdp.adjusted.loc[values.index].to_numpy()}))
+                                    "digital_va_sa": (values * ratio.loc[values.index]).to_numpy(),
+                                    "grdp_sa": grdp_sa.loc[values.index].to_numpy()}))
     table = share.table.merge(pd.concat(frames, ignore_index=True), on=["period", "method"], how="left")
     table["share_sa"] = 100 * table["digital_va_sa"] / table["grdp_sa"]
-    return table, pd.DataFrame(rows)
+    diagnostics = pd.concat([pd.DataFrame(rows), factors.diagnostics.drop(columns="tet_kept")], ignore_index=True)
+    return table, diagnostics
