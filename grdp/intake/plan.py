@@ -180,7 +180,8 @@ def log_entry(release: Release, rows: list[dict[str, str]], findings: list[Findi
             counts[f.status] = counts.get(f.status, 0) + 1
     what = ", ".join(f"{n} {_STATUS_WORDS[s][n != 1]}" for s, n in sorted(counts.items()))
     releases = "; ".join(f"{p}, {d}, {u}" for p, d, u in release.releases())
-    return (f"- {today.isoformat()} · `{release.dataset}` · +{len(rows)} rows · {releases} · from "
+    added = f"+{len(rows)} row{'s' if len(rows) != 1 else ''}"
+    return (f"- {today.isoformat()} · `{release.dataset}` · {added} · {releases} · from "
             f"`{_display(release.file)}` ({release.kind}) · {what}\n")
 
 
