@@ -391,3 +391,22 @@ def test_a_statistics_office_table_goes_through_the_existing_adapter(project: Pa
     bad = args[:]
     bad[bad.index("old")] = "new"
     assert cli.main(bad) == 1 and "argument boundary: 'new' is not allowed" in capsys.readouterr().err
+
+
+def test_command_asks_before_writing_when_run_by_a_person(project: Path, tmp_path: Path, monkeypatch, capsys):
+    path = template_file(tmp_path / "r.csv", [Q1_FIRST])
+    before = snapshot(project)
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt: "n")
+    assert cli.main(["ingest", "release", "--file", str(path)]) == 0
+    assert "Dry run: nothing written" in capsys.readouterr().out and snapshot(project) == before
+    monkeypatch.setattr("builtins.input", lambda prompt: "y")
+    assert cli.main(["ingest", "release", "--file", str(path)]) == 0
+    assert "written:" in capsys.readouterr().out and snapshot(project) != before
+
+
+def test_download_refuses_what_is_not_http(tmp_path: Path):
+    from grdp.intake.download import fetch
+
+    with pytest.raises(IntakeError, match="not an http"):
+        fetch("ftp://nsdp.nso.gov.vn/GDPVNM.xml", tmp_path)
