@@ -1,5 +1,5 @@
 """Command line: ``grdp run``, ``grdp validate``, ``grdp accounts``, ``grdp estimate``, ``grdp publish``,
-``grdp vintages``, ``grdp revisions``.
+``grdp vintages``, ``grdp revisions``, ``grdp ingest``.
 
 ``grdp estimate --method all --region hcmc --year 2023`` prints each digital-economy method's share
 with its Monte Carlo interval, its components, numerator and denominator, and the published figures.
@@ -238,6 +238,107 @@ def _cmd_publish(args: argparse.Namespace) -> int:
     return 0
 
 
+INGEST_EXIT_NOTHING_NEW = 3
+"""``grdp ingest`` exit code when the release is already in ``sources/`` (the workflow opens no pull request)."""
+
+
+def _ingest_release(args: argparse.Namespace, folder: Path):
+    """Read the release the ``grdp ingest`` subcommand names (downloading it into ``folder`` if asked)."""
+    from grdp.intake import download, monthly_report, nsdp_sdmx, office_table, template
+
+    if args.source == "release":
+        return template.read_template(args.file)
+    if args.source == "table":
+        return office_table.read_office_table(
+            args.file, dataset=args.dataset, region=args.region, boundary=args.boundary, variable=args.variable,
+            price_basis=args.price_basis, unit=args.unit, publisher=args.publisher,
+            publication_date=args.publication_date, url=args.url, rating=args.rating, sheet=args.sheet)
+    path = Path(args.file) if args.file else download.fetch(args.url, folder)
+    if args.source == "sdmx":
+        return nsdp_sdmx.read_nsdp_gdp(path, url=args.url, publication_date=args.publication_date)
+    return monthly_report.read_monthly_report(path, publication_date=args.publication_date, url=args.url,
+                                              dataset=args.dataset)
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from grdp import intake
+    from grdp.intake import template
+
+    if args.template:
+        try:
+            print(f"empty release template written to {template.write_template(args.template)}")
+        except ValueError as exc:
+            print(f"grdp ingest: {exc}", file=sys.stderr)
+            return 1
+        return 0
+    if args.source is None:
+        print("grdp ingest: name what to read (release, sdmx, monthly, table) or give --template PATH; "
+              "see grdp ingest --help", file=sys.stderr)
+        return 2
+    try:
+        with tempfile.TemporaryDirectory(prefix="grdp-ingest-") as folder:
+            release = _ingest_release(args, Path(folder))
+            if getattr(args, "new_dataset", None):
+                release.new_dataset_title = args.new_dataset
+            plan = intake.plan(release, skip_unchanged=args.source == "sdmx" and not args.keep_unchanged)
+        print(intake.summary(plan, show_all=args.all))
+        confirmed = args.apply
+        if not confirmed and sys.stdin.isatty():
+            confirmed = input(f"Append these {len(plan.rows)} row(s)? [y/N] ").strip().casefold() in ("y", "yes")
+        if not confirmed:
+            print("Dry run: nothing written. Run again with --apply to append the rows.")
+            return 0
+        written = intake.apply(plan)
+    except intake.IntakeError as exc:
+        print(f"grdp ingest: {exc}", file=sys.stderr)
+        return INGEST_EXIT_NOTHING_NEW if exc.nothing_new else 1
+    print("written: " + ", ".join(str(p) for p in written))
+    return 0
+
+
+def _ingest_parser(sub) -> None:
+    ingest = sub.add_parser("ingest", help="bring a new release into sources/ (dry run; --apply to write)",
+                            description="Read a release, check it against the source contract and the rows already "
+                            "in sources/, show what it adds (new figures, revisions, differences from other "
+                            "publishers) and, with --apply or on confirmation, append it. Exit 0: done or dry run; "
+                            f"1: refused; {INGEST_EXIT_NOTHING_NEW}: the release is already in sources/.")
+    ingest.add_argument("--template", metavar="PATH", help="write the empty release template (.csv or .xlsx) and exit")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--apply", action="store_true", help="append the rows (default: dry run)")
+    common.add_argument("--all", action="store_true", help="list every figure in the summary")
+    readers = ingest.add_subparsers(dest="source")
+    release = readers.add_parser("release", parents=[common], help="a filled release template (CSV or XLSX)")
+    release.add_argument("--file", required=True)
+    sdmx = readers.add_parser("sdmx", parents=[common], help="GSO's NSDP SDMX file GDPVNM.xml (GDP by section)")
+    sdmx.add_argument("--file", help="read this file (default: download --url)")
+    sdmx.add_argument("--url", default="https://nsdp.nso.gov.vn/GSO-chung/SDMXFiles/GSO/GDPVNM.xml",
+                      help="where the file is published (recorded on every row; downloaded when no --file)")
+    sdmx.add_argument("--publication-date", type=_date, help="default: the date of the SDMX header's 'Prepared'")
+    sdmx.add_argument("--keep-unchanged", action="store_true",
+                      help="also append figures whose value equals the previous release's")
+    monthly = readers.add_parser("monthly", parents=[common],
+                                 help="the GDP sheet of the statistics office's monthly report workbook")
+    monthly.add_argument("--file", help="read this workbook (default: download --url)")
+    monthly.add_argument("--url", required=True, help="where the workbook was published (recorded on every row)")
+    monthly.add_argument("--publication-date", type=_date, required=True, help="the report's release date")
+    monthly.add_argument("--dataset", default="vn_gdp_quarterly")
+    monthly.add_argument("--new-dataset", metavar="TITLE", help="start the dataset with this title if it is new")
+    table = readers.add_parser("table", parents=[common], help="a statistics-office wide table (years across)")
+    table.add_argument("--file", required=True)
+    table.add_argument("--dataset", required=True)
+    table.add_argument("--sheet", default=0, type=lambda s: int(s) if s.isdigit() else s)
+    for name, default in (("region", None), ("boundary", None), ("variable", "grdp"), ("price-basis", "current"),
+                          ("unit", "bn_VND"), ("publisher", None), ("publication-date", None), ("url", None),
+                          ("rating", "green")):
+        table.add_argument(f"--{name}", default=default, required=default is None)
+    table.add_argument("--new-dataset", metavar="TITLE", help="start the dataset with this title if it is new")
+    for reader in (release, sdmx, monthly, table):
+        reader.set_defaults(keep_unchanged=False)
+    ingest.set_defaults(func=_cmd_ingest, source=None)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``grdp`` command."""
     parser = argparse.ArgumentParser(prog="grdp", description="Digital-economy share of HCMC's GRDP: "
@@ -297,6 +398,8 @@ def build_parser() -> argparse.ArgumentParser:
     rev.add_argument("--quantity", choices=QUANTITY_CHOICES, help="only this quantity (default: all)")
     rev.add_argument("--output", help="also write the full revision table to this CSV file")
     rev.set_defaults(func=_cmd_revisions)
+
+    _ingest_parser(sub)
     return parser
 
 

@@ -246,8 +246,8 @@ def _column_name(index: int, header: Any) -> str:
     return f"{letter} ({text})" if text else letter
 
 
-def _read_sheet(path: Path, sheet: int | str) -> tuple[list[tuple[Any, ...]] | None, list[Problem]]:
-    """Return the cell values of one sheet, row by row, or the problem that prevents reading it."""
+def _open_workbook(path: Path) -> tuple[Any, list[Problem]]:
+    """Return the workbook opened for its cached values, or the problem that prevents opening it."""
     import openpyxl
 
     if not path.exists():
@@ -255,11 +255,25 @@ def _read_sheet(path: Path, sheet: int | str) -> tuple[list[tuple[Any, ...]] | N
     if path.is_dir():
         return None, [Problem(path, "is a folder, not an Excel workbook")]
     try:
-        workbook = openpyxl.load_workbook(path, data_only=True)
+        return openpyxl.load_workbook(path, data_only=True), []
     except Exception as exc:  # noqa: BLE001 - any failure to open means the same thing to the user
         detail = str(exc).splitlines()[0] if str(exc) else ""
         reason = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
         return None, [Problem(path, f"not a readable Excel workbook ({reason})")]
+
+
+def _sheet_values(worksheet: Any) -> list[tuple[Any, ...]]:
+    """The cell values of a worksheet, row by row, every row padded to the widest."""
+    rows = [tuple(row) for row in worksheet.iter_rows(values_only=True)]
+    width = max((len(row) for row in rows), default=0)
+    return [row + (None,) * (width - len(row)) for row in rows]
+
+
+def _read_sheet(path: Path, sheet: int | str) -> tuple[list[tuple[Any, ...]] | None, list[Problem]]:
+    """Return the cell values of one sheet, row by row, or the problem that prevents reading it."""
+    workbook, problems = _open_workbook(path)
+    if workbook is None:
+        return None, problems
     try:
         names = workbook.sheetnames
         if isinstance(sheet, int):
@@ -271,11 +285,53 @@ def _read_sheet(path: Path, sheet: int | str) -> tuple[list[tuple[Any, ...]] | N
             worksheet = workbook[sheet]
         else:
             return None, [Problem(path, f"no sheet named '{sheet}'; sheets: {', '.join(names)}")]
-        rows = [tuple(row) for row in worksheet.iter_rows(values_only=True)]
-        width = max((len(row) for row in rows), default=0)
-        return [row + (None,) * (width - len(row)) for row in rows], []
+        return _sheet_values(worksheet), []
     finally:
         workbook.close()
+
+
+def read_sheet(path: str | Path, sheet: int | str) -> list[tuple[Any, ...]]:
+    """Return the cell values of one sheet of a workbook, row by row, every row as wide as the widest.
+
+    Parameters
+    ----------
+    path
+        The ``.xlsx`` workbook.
+    sheet
+        The sheet: its 0-based position or its name.
+
+    Raises
+    ------
+    grdp.sources.SourceValidationError
+        If the file is missing, is not a readable workbook, or has no such sheet (one problem, located).
+    """
+    rows, problems = _read_sheet(Path(path), sheet)
+    if rows is None:
+        raise SourceValidationError(problems)
+    return rows
+
+
+def read_workbook(path: str | Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Return the cell values of every sheet of a workbook, by sheet name in workbook order.
+
+    Raises
+    ------
+    grdp.sources.SourceValidationError
+        If the file is missing or is not a readable workbook.
+    """
+    path = Path(path)
+    workbook, problems = _open_workbook(path)
+    if workbook is None:
+        raise SourceValidationError(problems)
+    try:
+        return {name: _sheet_values(workbook[name]) for name in workbook.sheetnames}
+    finally:
+        workbook.close()
+
+
+def name_key(text: str) -> str:
+    """Return the comparison key of a label or title: case, spacing, punctuation and tone placement ignored."""
+    return _name_key(text)
 
 
 def _is_blank(value: Any) -> bool:

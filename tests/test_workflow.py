@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 WORKFLOW_PATH = ROOT / ".github" / "workflows" / "quarterly.yml"
 SHA = re.compile(r"^[0-9a-f]{40}$")
 QUARTERS_RELEASE_MONTHS = {1, 4, 7, 10}
+needs_bash = pytest.mark.skipif(not (shutil.which("bash") and shutil.which("date")), reason="needs bash and date")
 
 
 @pytest.fixture(scope="module")
@@ -249,21 +250,107 @@ def test_runs_the_pipeline_then_publishes(workflow):
     assert "--renderer quarto" in runs[publish], "without it a missing Quarto would publish the preview silently"
 
 
+def _added_paths(line: str) -> list[str]:
+    words = shlex.split(line)[2:]
+    assert not {"-A", "--all", "-u", "--update", "."} & set(words), f"{line}: adds more than it names"
+    return [w for w in words if not w.startswith("-") and ".." not in w]
+
+
+def _pushes_to_the_default_branch(script: str) -> bool:
+    return any(line.startswith("git push") and "$GITHUB_REF_NAME" in line for line in _commands(script))
+
+
 def test_commit_adds_only_the_vintage_under_forecasts(workflow):
     commit_steps = [script for script in _runs(workflow) if "git commit" in script]
-    assert len(commit_steps) == 1, "expected exactly one step that commits"
-    script = commit_steps[0]
+    to_default = [script for script in commit_steps if _pushes_to_the_default_branch(script)]
+    assert len(to_default) == 1, "expected exactly one step that commits to the default branch"
+    script = to_default[0]
     adds = [line for line in _commands(script) if line.startswith("git add")]
     assert adds, "the commit step adds nothing"
     for line in adds:
-        words = shlex.split(line)[2:]
-        assert not {"-A", "--all", "-u", "--update", "."} & set(words), f"{line}: adds more than forecasts/"
-        paths = [w for w in words if not w.startswith("-")]
-        assert paths and all(p.startswith("forecasts/") and ".." not in p for p in paths), line
+        paths = _added_paths(line)
+        assert paths and all(p.startswith("forecasts/") for p in paths), line
     assert "git commit -a" not in script and "git commit --all" not in script
     assert "git diff --cached --quiet" in script, "no skip when nothing is new"
     assert "git push" in script
     assert "github-actions[bot]" in script, "no bot identity"
+
+
+# --- the intake job: new release -> pull request, never the default branch -------------------------
+
+def _intake_job(workflow: dict) -> dict:
+    jobs = [job for job in workflow["jobs"].values()
+            if any("grdp ingest sdmx" in step.get("run", "") for step in job.get("steps", []))]
+    assert len(jobs) == 1, "expected one job that runs grdp ingest sdmx"
+    return jobs[0]
+
+
+def test_intake_job_is_independent_of_the_vintage(workflow):
+    job = _intake_job(workflow)
+    assert not job.get("needs"), "the intake must not wait for (or be skipped with) another job"
+    for other in workflow["jobs"].values():
+        if other is not job:
+            needs = other.get("needs") or []
+            assert "intake" not in ([needs] if isinstance(needs, str) else needs), "a vintage must not wait for it"
+    perms = job.get("permissions") or {}
+    assert perms == {"contents": "write", "pull-requests": "write"}
+
+
+def test_intake_downloads_the_official_sdmx_file(workflow):
+    from grdp.intake.nsdp_sdmx import URL
+
+    (step,) = [s for s in _intake_job(workflow)["steps"] if "grdp ingest sdmx" in s.get("run", "")]
+    assert step.get("id") == "ingest"
+    assert step["env"]["NSDP_GDP_URL"] == URL
+    line = next(c for c in _commands(step["run"]) if "grdp ingest sdmx" in c)
+    assert '--url "$NSDP_GDP_URL"' in line and "--apply" in line and "--file" not in line
+
+
+def test_intake_proposes_the_release_as_a_pull_request(workflow):
+    steps = _intake_job(workflow)["steps"]
+    (pr,) = [s for s in steps if "gh pr create" in s.get("run", "")]
+    assert pr.get("if") == "steps.ingest.outputs.new == 'true'", "a pull request only when the file brings new rows"
+    assert pr["env"]["GH_TOKEN"] == "${{ github.token }}"
+    script = pr["run"]
+    assert not _pushes_to_the_default_branch(script), "the intake must never push to the default branch"
+    pushes = [c for c in _commands(script) if c.startswith("git push")]
+    assert pushes and all('refs/heads/$branch' in c for c in pushes)
+    assert 'branch="intake/' in script and "git switch -c" in script
+    adds = [c for c in _commands(script) if c.startswith("git add")]
+    assert adds and all(p.startswith("sources/") for line in adds for p in _added_paths(line))
+    assert "git diff --cached --quiet" in script and "github-actions[bot]" in script
+    assert "--body-file intake-summary.txt" in script, "the reviewer sees the dry-run summary"
+
+
+def _run_ingest(workflow: dict, tmp_path: Path, exit_code: int) -> tuple[int, dict]:
+    (step,) = [s for s in _intake_job(workflow)["steps"] if "grdp ingest sdmx" in s.get("run", "")]
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "make").write_text("#!/bin/sh\nexit 0\n")
+    grdp = tmp_path / ".venv" / "bin" / "grdp"
+    grdp.parent.mkdir(parents=True)
+    grdp.write_text(f'#!/bin/sh\necho "grdp $*" >> calls.txt\n'
+                    f'[ "$1" = ingest ] && {{ echo "summary"; exit {exit_code}; }}\nexit 0\n')
+    for tool in (bin_dir / "make", grdp):
+        tool.chmod(0o755)
+    output = tmp_path / "github_output"
+    output.write_text("")
+    env = {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "GITHUB_OUTPUT": str(output), **step["env"]}
+    done = subprocess.run(["bash", "-e", "-c", step["run"]], env=env, cwd=tmp_path, capture_output=True, text=True)
+    values = dict(line.split("=", 1) for line in output.read_text().splitlines() if "=" in line)
+    return done.returncode, values
+
+
+@needs_bash
+@pytest.mark.parametrize("exit_code, step_code, new", [(0, 0, "true"), (3, 0, "false"), (1, 1, None)])
+def test_intake_step_reads_the_exit_code_of_grdp_ingest(workflow, tmp_path, exit_code, step_code, new):
+    code, values = _run_ingest(workflow, tmp_path, exit_code)
+    assert code == step_code and values.get("new") == new
+    calls = (tmp_path / "calls.txt").read_text().splitlines()
+    assert calls[0].startswith("grdp ingest sdmx --url https://nsdp.nso.gov.vn/") and calls[0].endswith("--apply")
+    if exit_code != 1:
+        assert calls[1:] == ["grdp validate"]
+        assert (tmp_path / "intake-summary.txt").read_text() == "summary\n"
 
 
 def test_artifacts_and_pages(workflow):
@@ -319,7 +406,6 @@ def _choose(workflow: dict, tmp_path: Path, today: str, vintage: str = "", as_of
     return done.returncode, values
 
 
-needs_bash = pytest.mark.skipif(not (shutil.which("bash") and shutil.which("date")), reason="needs bash and date")
 
 
 @needs_bash
