@@ -346,7 +346,10 @@ def _national_annual(observations: pd.DataFrame, as_of: str | None, basis: str) 
         raise ValueError(f"no {what} {_released(as_of)}")
     table = rows.pivot(index="period", columns="industry", values="value")
     table.index = pd.Index(table.index.astype(int), name="year")
-    return table.sort_index(), what
+    # a year with only the total (a press release before the statistics office's table by section) is left out:
+    # every year of these series comes from the same complete account by section
+    complete = table.drop(columns=[c for c in ("TOTAL",) if c in table.columns]).notna().sum(axis=1) > 1
+    return table[complete].sort_index(), what
 
 
 def _national_quarterly(observations: pd.DataFrame, as_of: str | None, basis: str) -> tuple[pd.DataFrame, str]:
