@@ -289,10 +289,12 @@ def assess(projections: list[Projection], targets: pd.DataFrame, first_open: int
         intervals and probability are blank where the models do not agree; a lens has no gap or required growth.
     """
     rows = []
-    tail = 100 * (1 - level) / 2
+    by_boundary = {b: list(assessed_targets(targets, b).itertuples()) for b in {p.boundary for p in projections}}
     for p in projections:
         end = int(p.forecast.index[-1])
-        for target in assessed_targets(targets, p.boundary).itertuples():
+        low, high = p.interval(level)
+        low95, high95 = p.interval(0.95)
+        for target in by_boundary[p.boundary]:
             year = int(target.year)
             if year < first_open or year <= p.start.year or year > end:
                 continue
@@ -301,8 +303,8 @@ def assess(projections: list[Projection], targets: pd.DataFrame, first_open: int
             found = groups[(p.boundary, p.method, p.scenario)].loc[year]
             agree, count = bool(found["agree"]), int(found["groups"])
             role = "headline" if p.method in HEADLINE else "lens"
-            lower, upper, lower95, upper95 = np.percentile(paths, [tail, 100 - tail, 2.5, 97.5])
-            median = float(np.median(paths))
+            lower, upper, lower95, upper95 = (float(x[year]) for x in (low, high, low95, high95))
+            median = float(p.percentiles.loc[50.0, year])
             probability = float((paths >= target.target).mean())
             published, reason = False, "a single model's probability is not published: see the ensemble"
             if p.model == ensemble.NAME:
@@ -446,13 +448,33 @@ def headline(assessment: pd.DataFrame, measured_rows: pd.DataFrame, starts: pd.D
     Returns
     -------
     pandas.DataFrame
-        :data:`HEADLINE_COLUMNS`. ``status`` is ``published`` or ``estimate`` (an ended year: ``value``,
-        ``value_lower``, ``value_upper`` at ``value_level``, ``verdict``, the gap to the figure) or
-        ``projection`` (an open year: what it takes from the start, what was achieved, the range of the model
-        medians ``range_lower..range_upper`` across models and scenarios and the envelope of their 80% intervals,
-        the trend ensemble's ``median, lower, upper`` only where its models agree (``models_agree``, ``groups``);
-        ``probability`` only where :func:`grdp.forecast.calibration.probability_rule` publishes it, the number
-        itself always in ``probability_model``), or ``not_supported`` (``reason``).
+        :data:`HEADLINE_COLUMNS`:
+
+        * ``boundary, method, scenario`` (the boundary's trend scenario), ``target_year, target``, ``instruments``,
+          ``issuers``, ``decided`` (latest decision date), ``target_rating``, ``other_targets`` (other values in
+          force for the year: value, instruments, date, rating);
+        * ``status``: ``published`` or ``estimate`` (an ended year), ``projection`` (an open year) or
+          ``not_supported`` (``reason``);
+        * ``last_year, last_share, last_status``: the latest ended year's figure of the definition (published, else
+          grdp's estimate);
+        * ended years: ``value, value_lower, value_upper, value_level`` (the figure and its range or interval),
+          ``release, rating, basis, bridged_from_year``, ``verdict`` (:func:`verdict`), ``gap_pp, gap_bn_vnd``
+          (target minus the figure);
+        * open years, what it takes: ``start_year, start_share, start_lower, start_upper, start_status,
+          start_release, start_rating``; ``required_excess_growth`` (from the start; ``_low`` from the upper end
+          of its range, ``_high`` from the lower end), ``grdp`` (the path in the target year, bn VND),
+          ``grdp_growth`` (its average growth from the start), ``required_digital_growth`` (nominal),
+          ``start_value_added, required_value_added`` (bn VND);
+        * what was achieved: ``achieved_boundary`` (whose published series), ``achieved_from_year,
+          achieved_to_year, achieved_excess_growth, achieved_latest_step, achieved_grdp_growth,
+          achieved_digital_growth``, ``required_to_achieved`` (ratio of the required to the achieved excess growth);
+        * what the projections say: ``range_lower, range_upper`` (lowest and highest model median over models and
+          scenarios), ``envelope_lower, envelope_upper`` (of their 80% intervals), ``models, scenarios`` (counts),
+          ``models_agree, groups`` (trend scenario), ``median, lower, upper, level`` (the trend ensemble, blank
+          where the models disagree), ``probability`` (only where
+          :func:`grdp.forecast.calibration.probability_rule` publishes it), ``probability_model`` (the number
+          whatever the rule says; blank where the models disagree), ``probability_published``,
+          ``probability_reason``, ``gap_pp, gap_bn_vnd`` (target minus the ensemble median).
     """
     rows = []
     for boundary, scenario in trend.items():

@@ -131,13 +131,22 @@ def load_estimates(observations: pd.DataFrame, region: str, boundary: str, as_of
     methods = list(methods or METHODS)
     model = build(region, boundary, as_of, observations)
     simulations: dict[int, Simulation] = {}
+    intervals: dict[int, pd.DataFrame] = {}
 
     def simulation(year: int) -> Simulation:
         if year not in simulations:
             simulations[year] = simulate(model, year, draws=draws, seed=seed, methods=methods)
         return simulations[year]
 
-    table = _share_table(model, methods, level, simulation)
+    def interval(year: int) -> pd.DataFrame:
+        if year not in intervals:
+            tail = 100 * (1 - level) / 2
+            samples = simulation(year).samples
+            ends = {m: np.percentile(samples[m]["total"], [tail, 100 - tail]) for m in methods}
+            intervals[year] = pd.DataFrame(ends, index=["lower", "upper"]).T
+        return intervals[year]
+
+    table = _share_table(model, methods, level, interval)
 
     def draws_of(method: str, year: int) -> np.ndarray:
         row = table[(table["method"] == method) & (table["year"] == year)].iloc[0]
@@ -158,7 +167,7 @@ def load_estimates(observations: pd.DataFrame, region: str, boundary: str, as_of
 
 
 def _share_table(model: DigitalModel, methods: list[str], level: float,
-                 simulation: Callable[[int], Simulation]) -> pd.DataFrame:
+                 interval: Callable[[int], pd.DataFrame]) -> pd.DataFrame:
     """The estimates table from a calibrated model (published figures first, then grdp's estimates)."""
     rows = []
     years = [y for y in model.accounts.years if y >= FIRST_YEAR]
@@ -177,8 +186,7 @@ def _share_table(model: DigitalModel, methods: list[str], level: float,
                                     "rating": best["rating"], "source_id": best["source_id"], "url": best["url"]})
                 published_years.append(year)
                 continue
-            intervals = simulation(year).intervals(level)
-            total = intervals[(intervals["method"] == method) & (intervals["component"] == "total")].iloc[0]
+            total = interval(year).loc[method]
             rows.append(base | {"status": "estimate", "value": model.estimate(method, year).share,
                                 "lower": float(total["lower"]), "upper": float(total["upper"]),
                                 "basis": "grdp estimate: structural model calibrated to the published figures",

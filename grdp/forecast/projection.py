@@ -28,6 +28,7 @@ shown as one interval.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -43,6 +44,8 @@ PROJECTED = ("naive", "drift", "logit-drift", "logistic", "gompertz")
 """The share models projected (and backtested)."""
 LEVELS = (0.8, 0.95)
 """Interval levels reported."""
+PERCENTILES = (2.5, 10.0, 50.0, 90.0, 97.5)
+"""Percentiles of every projection computed once: the median and the ends of the :data:`LEVELS` intervals."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,19 @@ class Projection:
     def at(self, year: int) -> np.ndarray:
         """The simulated shares in ``year`` (a year after the start)."""
         return self.forecast.paths[:, year - self.start.year - 1]
+
+    @cached_property
+    def percentiles(self) -> pd.DataFrame:
+        """Percentiles of the paths by year (rows :data:`PERCENTILES`, columns the years), computed once."""
+        values = np.percentile(self.forecast.paths, PERCENTILES, axis=0)
+        return pd.DataFrame(values, index=list(PERCENTILES), columns=pd.Index(self.forecast.index, dtype=int))
+
+    def interval(self, level: float) -> tuple[pd.Series, pd.Series]:
+        """Lower and upper ends of the central ``level`` interval by year."""
+        tail = round(100 * (1 - level) / 2, 6)
+        if tail not in self.percentiles.index:
+            raise ValueError(f"level {level} is not among the levels computed ({', '.join(map(str, LEVELS))})")
+        return self.percentiles.loc[tail], self.percentiles.loc[round(100 - tail, 6)]
 
 
 def model_forecasts(history: pd.DataFrame, horizon: int, draws: int, seed: int) -> dict[str, Forecast]:
@@ -151,15 +167,16 @@ def agreement_by_year(projections: list[Projection], level: float = 0.8) -> dict
         ``(boundary, method, scenario) ->`` frame indexed by year with ``agree`` (bool) and ``groups`` (int), from
         the models' medians and central ``level`` intervals (:func:`grdp.forecast.ensemble.agreement`).
     """
-    tail = 100 * (1 - level) / 2
     grouped: dict[tuple[str, str, str], list[Projection]] = {}
     for p in projections:
         if p.model != ensemble.NAME:
             grouped.setdefault((p.boundary, p.method, p.scenario), []).append(p)
     out = {}
     for key, members in grouped.items():
-        stats = np.array([np.percentile(p.forecast.paths, [50, tail, 100 - tail], axis=0) for p in members])
-        found = [ensemble.agreement(stats[:, 0, h], stats[:, 1, h], stats[:, 2, h]) for h in range(stats.shape[2])]
+        medians = np.array([p.percentiles.loc[50.0].to_numpy() for p in members])
+        lower = np.array([p.interval(level)[0].to_numpy() for p in members])
+        upper = np.array([p.interval(level)[1].to_numpy() for p in members])
+        found = [ensemble.agreement(medians[:, h], lower[:, h], upper[:, h]) for h in range(medians.shape[1])]
         out[key] = pd.DataFrame(found, columns=["agree", "groups"],
                                 index=pd.Index(members[0].forecast.index, dtype=int, name="year"))
     return out
@@ -179,17 +196,24 @@ def bands(projections: list[Projection], first_open: int, groups: dict[tuple[str
     """
     frames = []
     for p in projections:
-        table = p.forecast.quantiles(levels).rename(columns={"period": "year"})
-        table["point"] = p.forecast.point
-        table = table[table["year"] >= first_open].copy()
-        found = groups[(p.boundary, p.method, p.scenario)]
-        table["models_agree"] = table["year"].map(found["agree"]).astype(bool)
-        table["groups"] = table["year"].map(found["groups"]).astype(int)
+        keep = np.asarray(p.percentiles.columns) >= first_open
+        years = np.asarray(p.percentiles.columns)[keep]
+        found = groups[(p.boundary, p.method, p.scenario)].loc[years]
+        table = {"boundary": p.boundary, "method": p.method, "scenario": p.scenario, "model": p.model, "year": years,
+                 "median": p.percentiles.loc[50.0].to_numpy()[keep]}
+        for lv in levels:
+            lower, upper = p.interval(lv)
+            table[f"lower_{round(100 * lv)}"] = lower.to_numpy()[keep]
+            table[f"upper_{round(100 * lv)}"] = upper.to_numpy()[keep]
+        table["point"] = np.asarray(p.forecast.point, dtype=float)[keep]
+        frame = pd.DataFrame(table)
+        frame["models_agree"] = found["agree"].to_numpy(bool)
+        frame["groups"] = found["groups"].to_numpy(int)
         if p.model == ensemble.NAME:
-            blank = [c for c in table.columns if c not in ("year", "models_agree", "groups")]
-            table.loc[~table["models_agree"], blank] = np.nan
-        table["grdp"] = [p.grdp.level(int(y)) for y in table["year"]]
-        frames.append(table.assign(boundary=p.boundary, method=p.method, scenario=p.scenario, model=p.model))
+            blank = ["median", *(c for c in frame.columns if c.startswith(("lower_", "upper_"))), "point"]
+            frame.loc[~frame["models_agree"], blank] = np.nan
+        frame["grdp"] = [p.grdp.level(int(y)) for y in years]
+        frames.append(frame)
     columns = ["boundary", "method", "scenario", "model", "year", "median",
                *(f"{side}_{round(100 * lv)}" for lv in levels for side in ("lower", "upper")), "point", "models_agree",
                "groups", "grdp"]
