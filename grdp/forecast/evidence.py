@@ -13,7 +13,7 @@ Rules (``t`` years, ``L`` levels, ``s`` shares; ``B`` the first and ``T`` the la
     of them are published): ``g = (L[T] / L[B])^(1/(T-B)) - 1`` with ``B`` = ``from_year`` (chosen in the
     scenario file, for example the first year after the 2021 contraction and its rebound) and ``T`` the
     latest year all parts are published (or ``to_year``). The last level ``L[T]`` anchors the scenario's GRDP
-    path (:class:`GrdpPath`).
+    path (:class:`GrdpPath`), which keeps the published levels from :data:`PATH_FROM` on.
 ``share_growth``
     Growth of a published share relative to GRDP (the growth of the component's value added in excess of
     nominal GRDP growth): ``e = (s[T] / s[B])^(1/(T-B)) - 1``, ``T`` the latest published year (or
@@ -37,6 +37,8 @@ import pandas as pd
 LEVEL, SHARE, SAME_AS, WITH_GRDP = "level_growth", "share_growth", "same_as", "with_grdp"
 RULES = (LEVEL, SHARE, SAME_AS, WITH_GRDP)
 """The evidence rules a scenario may name."""
+PATH_FROM = 2020
+"""First year whose published GRDP level a path keeps (the first year the target assessment reads)."""
 EVIDENCE_COLUMNS = ["source_id", "region", "boundary", "variable", "period", "value", "release_date", "publisher",
                     "rating", "url"]
 """Columns of the figures an evidence rule read (``release_date`` as an ISO date)."""
@@ -179,6 +181,7 @@ def compute(rule: Rule, selected: pd.DataFrame, others: dict[str, Evidence] | No
     common = sorted(set.intersection(*(set(p.index) for p in by_year))) if by_year else []
     first, last = _window(common, rule, what)
     if rule.kind == LEVEL:
+        common = [y for y in common if y >= PATH_FROM]
         levels = sum(p.loc[common] for p in by_year).rename("grdp")
         used = [part[part["period"].astype(int).isin(common)] for part in parts]
         value = _growth(float(levels[first]), float(levels[last]), last - first)
