@@ -124,6 +124,15 @@ def test_the_projection_starts_from_the_latest_published_figure_not_a_later_esti
     assert (row["history_published"], row["history_estimated"], row["start_year"]) == (3, 2, 2024)
 
 
+def test_a_published_row_without_a_range_takes_the_stated_range_and_uniform_draws():
+    rows = [dict(r) for r in MIC_ROWS]
+    rows[4] |= {"lower": np.nan, "upper": np.nan}  # an estimates table that gives no range for a published figure
+    start = history.start_point(_estimates(rows), "mic", 2026)
+    assert (start.lower, start.upper) == pytest.approx(published_range(22.0, "red"))
+    assert start.lower <= start.draws.min() and start.draws.max() <= start.upper
+    assert start.draws.mean() == pytest.approx(22.0, abs=0.1)
+
+
 def test_without_a_published_figure_the_start_is_grdps_latest_estimate_and_says_so():
     est = _estimates([_row("gso", y, "estimate", 14.0, boundary="merged") for y in range(2021, 2026)], "merged")
     start = history.start_point(est, "gso", 2026)

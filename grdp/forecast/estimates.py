@@ -8,8 +8,8 @@ figure), ``basis, bridged_from_year, release, rating, source_id, url, reason``; 
 returning its draws; until that module exists the adapter builds the same table from what there is:
 
 * a year with a figure published by the method's institution (at the as-of date, the sources' as-of rule) is
-  ``published``: ``value`` is the figure, ``lower`` and ``upper`` its stated range (:func:`published_range`),
-  and its draws are uniform over that range;
+  ``published``: ``value`` is the figure, ``lower`` and ``upper`` its stated range (:func:`published_range`;
+  the estimates table's own range where it gives one), and its draws are uniform over that range;
 * any other account year is a grdp ``estimate`` (:func:`grdp.digital.model.build`, calibrated at the as-of
   date), with the Monte Carlo interval of :func:`grdp.digital.uncertainty.simulate` and its draws;
   ``bridged_from_year`` is the method's latest published year before it.
@@ -73,7 +73,7 @@ class Estimates:
     table
         One row per method and year (:data:`COLUMNS`).
     draws_of
-        ``(method, year) -> draws`` of the share (percent of GRDP).
+        ``(method, year) -> draws`` of an estimated share (percent of GRDP).
     components_of
         ``(method, year) -> {component: share of GRDP}`` summing to the table's value (for scenarios with a
         components centre).
@@ -91,9 +91,22 @@ class Estimates:
         rows = self.table[(self.table["method"] == method) & (self.table["year"] == year)]
         return None if rows.empty else rows.iloc[0]
 
-    def draws(self, method: str, year: int) -> np.ndarray:
-        """Draws of the share behind a row (see the module docstring)."""
+    def draws(self, method: str, year: int, size: int = 4000, seed: int = 0) -> np.ndarray:
+        """Draws of the share behind a row: uniform over a published figure's stated range (``size`` of them),
+        else the estimate's draws (``draws_of``)."""
+        row = self.row(method, year)
+        if row is not None and row["status"] == "published":
+            lower, upper = self.stated_range(row)
+            rng = np.random.default_rng([seed, year, sum(map(ord, method))])
+            return rng.uniform(lower, upper, size=size)
         return np.asarray(self.draws_of(method, year), dtype=float)
+
+    @staticmethod
+    def stated_range(row: pd.Series) -> tuple[float, float]:
+        """A published row's range: the table's, or :func:`published_range` where the table gives none."""
+        if np.isfinite(row["lower"]) and np.isfinite(row["upper"]):
+            return float(row["lower"]), float(row["upper"])
+        return published_range(float(row["value"]), str(row["rating"]))
 
     def components(self, method: str, year: int) -> dict[str, float]:
         """Each component's share of GRDP in a year, scaled to the table's value."""
@@ -149,10 +162,6 @@ def load_estimates(observations: pd.DataFrame, region: str, boundary: str, as_of
     table = _share_table(model, methods, level, interval)
 
     def draws_of(method: str, year: int) -> np.ndarray:
-        row = table[(table["method"] == method) & (table["year"] == year)].iloc[0]
-        if row["status"] == "published":
-            rng = np.random.default_rng([seed, year, list(METHODS).index(method)])
-            return rng.uniform(row["lower"], row["upper"], size=draws)
         return simulation(year).samples[method]["total"]
 
     def components_of(method: str, year: int) -> dict[str, float]:

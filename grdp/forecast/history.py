@@ -107,9 +107,11 @@ def start_point(estimates: Estimates, method: str, first_open: int, lens: bool =
                  f"year(s), too few to fit a model, so it starts from grdp's latest estimate; "
                  f"{rows.iloc[-1]['basis']}")
         row = rows.iloc[-1]
-    return Start(estimates.boundary, method, int(row["year"]), float(row["value"]), float(row["lower"]),
-                 float(row["upper"]), float(row["level"]), str(row["status"]), str(row["release"]),
-                 str(row["rating"]), basis, estimates.draws(method, int(row["year"])))
+    lower, upper = (estimates.stated_range(row) if row["status"] == "published"
+                    else (float(row["lower"]), float(row["upper"])))
+    return Start(estimates.boundary, method, int(row["year"]), float(row["value"]), lower, upper, float(row["level"]),
+                 str(row["status"]), str(row["release"]), str(row["rating"]), basis,
+                 estimates.draws(method, int(row["year"])))
 
 
 def fit_history(estimates: Estimates, method: str, start: Start) -> pd.DataFrame:
