@@ -9,11 +9,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from grdp import targets as tg
 from grdp.forecast import backtest, ensemble
 from grdp.forecast.models import MODELS, forecast, increment_correlation
-from grdp.forecast.projection import Projection
 
 YEARS = pd.Index(np.arange(1900, 2100), dtype=int)
 
@@ -215,6 +215,15 @@ def test_backtest_scores_each_forecast_and_measures_coverage_of_a_true_model():
     assert summary.loc["naive", "relative_mase"] == pytest.approx(1.0)
     assert 0.65 <= summary.loc["drift", "coverage_80"] <= 0.95
     assert summary.loc["drift", "judged"]
+    assert errors["pit"].between(0, 1).all()
+    assert stats.kstest(errors.loc[errors["model"] == "drift", "pit"], "uniform").pvalue > 0.01  # a true model
+
+
+def test_score_reads_the_interval_and_the_pit_from_the_same_paths():
+    paths = np.arange(1, 101, dtype=float)  # percentiles 10/90 -> 10.9/90.1, 2.5/97.5 -> 3.475/97.525
+    row = backtest.score(paths, 95.0, 2.0)
+    assert row["forecast"] == 50.5 and row["scaled_error"] == pytest.approx(44.5 / 2)
+    assert row["pit"] == pytest.approx(0.95) and not row["in_80"] and row["in_95"]
 
 
 def test_a_short_series_is_reported_too_short_to_judge():
@@ -271,23 +280,6 @@ def test_crossing_years_by_hand():
     paths = np.array([[24.0, 25.0, 26.0], [26.0, 20.0, 30.0], [1.0, 2.0, 3.0]])
     np.testing.assert_array_equal(tg.crossing_years(paths, years, 25, 2024, 20.0), [2026, 2025, np.inf])
     np.testing.assert_array_equal(tg.crossing_years(paths, years, 25, 2024, 25.5), [2024] * 3)
-
-
-def test_assessment_gap_probability_and_required_growth_follow_from_the_paths():
-    paths = np.column_stack([np.linspace(20, 30, 1001), np.linspace(30, 50, 1001)])
-    from grdp.forecast.models import FitReport, Forecast
-    result = Forecast("test", pd.Index([2025, 2026]), paths, paths.mean(axis=0), FitReport("test", 5, "ok"))
-    grdp = pd.Series([2000.0, 2200.0], index=[2025, 2026])
-    projection = Projection("old", "gso", "baseline", "test", result, grdp, 2024, 15.0, 1800.0)
-    targets = pd.DataFrame({"year": [2025, 2026], "target": [25.0, 40.0], "source": ["a", "b"]})
-    table = tg.assess([projection], targets).set_index("target_year")
-    assert table.loc[2025, "median"] == pytest.approx(25.0)
-    assert table.loc[2025, "probability"] == pytest.approx(501 / 1001)
-    assert table.loc[2026, "gap_pp"] == pytest.approx(0.0)
-    assert table.loc[2025, "gap_bn_vnd"] == pytest.approx(0.0)
-    assert table.loc[2026, "required_excess_growth"] == pytest.approx(100 * ((40 / 15) ** 0.5 - 1))
-    assert table.loc[2026, "grdp_growth"] == pytest.approx(100 * ((2200 / 1800) ** 0.5 - 1))
-    assert table.loc[2025, "lower"] == pytest.approx(np.percentile(paths[:, 0], 10))
 
 
 @pytest.mark.parametrize("units", [1e-3, 1.0, 1e3])

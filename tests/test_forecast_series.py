@@ -176,6 +176,27 @@ def test_backtest_series_names_order_and_attrs(series):
     assert series["hcmc_grdp_growth"].attrs["description"].endswith("2010–2024 without 2014")
 
 
+def test_share_series_are_the_annual_share_series_of_the_collection(observations, series):
+    shares = fs.share_series(observations, "2025-12-31")
+    assert list(shares) == [name for name, data in series.items()
+                            if data.attrs["scale"] == "share" and data.attrs["period"] == 1]
+
+
+def test_realtime_backtest_scores_each_release_against_the_figures_known_at_the_vintage(observations):
+    from grdp.forecast.calibration import realtime_backtest
+
+    q4 = realtime_backtest(observations, "2025-12-31", ("naive", "drift"), draws=300)
+    assert (pd.to_datetime(q4["release"]) <= pd.Timestamp("2025-12-31")).all()
+    gso = q4[q4["series"] == "vn_de_share_gso_realtime"]
+    assert 2025 not in set(gso["target"])  # GSO's 2025 share was released on 2026-01-05
+    known = fs.national_digital_share(observations, "gso", "2025-12-31")
+    assert (gso["actual"] == gso["target"].map(known)).all()
+    q1 = realtime_backtest(observations, "2026-03-31", ("naive", "drift"), draws=300)
+    row = q1[(q1["series"] == "vn_de_share_gso_realtime") & (q1["target"] == 2025) & (q1["model"] == "naive")
+             & (q1["horizon"] == 1)].iloc[0]
+    assert row["actual"] == 14.02 and row["forecast"] == pytest.approx(13.17, abs=0.3)  # from the Jan-2025 release
+
+
 # --------------------------------------------------------------------------- errors
 
 

@@ -1,5 +1,5 @@
-"""Forecast scenarios: the shipped file, the centre and GRDP paths, validation errors, and traceability of every
-evidence value to a row of ``sources/``."""
+"""Forecast scenarios: the shipped definitions, numbers computed from the releases of the as-of date (never typed
+into the file), the one GRDP path of each scenario, the centre path, and validation errors."""
 
 from __future__ import annotations
 
@@ -8,14 +8,16 @@ import math
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import yaml
 
 from grdp import paths, sources
-from grdp.forecast.scenarios import Scenario, ScenarioError, load_scenarios, select
+from grdp.forecast import evidence as ev
+from grdp.forecast.scenarios import Assumptions, Scenario, ScenarioError, load_scenarios, resolve, resolve_all, select
 
-RATINGS = ("green", "amber", "red")
 REQUIRED_IDS = ["baseline", "accelerated", "stalled", "merged-baseline", "merged-accelerated", "merged-stalled"]
+Q3, Q4, Q1 = "2025-09-30", "2025-12-31", "2026-03-31"
 
 
 @pytest.fixture(scope="module")
@@ -28,128 +30,157 @@ def observations():
     return sources.load_observations()
 
 
-def _published(observations, source_id: str, period: str, variable: str) -> float:
-    """The value at current prices for the whole economy (TOTAL) under this key, from its best-rated rows
-    (the rationale uses 18.66, amber, not the red variant 18.86)."""
-    rows = observations[(observations["source_id"] == source_id) & (observations["period"] == period)
-                        & (observations["variable"] == variable) & (observations["industry"] == "TOTAL")
-                        & (observations["price_basis"] == "current")]
-    best = min(rows["rating"], key=RATINGS.index)
-    values = set(rows.loc[rows["rating"] == best, "value"])
-    assert len(values) == 1, f"{source_id} {period} {variable}: expected one published value, got {values}"
-    return values.pop()
+def _figure(observations, as_of: str, source_id: str, region: str, period: str, variable: str) -> float:
+    """The whole-economy, current-price figure a vintage selects (the sources' as-of rule), checked unique."""
+    rows = sources.as_of(observations, as_of)
+    rows = rows[(rows["source_id"] == source_id) & (rows["region"] == region) & (rows["period"] == period)
+                & (rows["variable"] == variable) & (rows["industry"] == "TOTAL") & (rows["price_basis"] == "current")]
+    assert rows["value"].nunique() == 1, f"{source_id} {period} {variable}: {rows['value'].tolist()}"
+    return float(rows["value"].iloc[0])
 
 
-def _scenario(**changes) -> Scenario:
-    fields = dict(id="example", boundary="old", label={"en": "Example", "vi": "Ví dụ"}, centre="components",
-                  grdp_growth=10.0, excess_growth={"core": 10.0, "sectoral": 0.0},
-                  rationale={"en": "Why.", "vi": "Vì sao."}, evidence=())
-    return Scenario(**{**fields, **changes})
+def _assumptions(excess: dict[str, float], growth: float = 10.0) -> Assumptions:
+    rules = {k: ev.Rule(ev.WITH_GRDP) for k in excess}
+    scenario = Scenario("example", "old", {"en": "Example", "vi": "Ví dụ"}, "components", ev.Rule(ev.LEVEL), rules,
+                        {"en": "Why.", "vi": "Vì sao."})
+    path = ev.GrdpPath(pd.Series({2023: 1000.0, 2024: 1100.0}), growth, 2024)
+    return Assumptions(scenario, Q4, path, dict(excess), {})
 
 
 # --------------------------------------------------------------------------------------- shipped file
 
 
-def test_shipped_file_loads_with_required_scenarios(shipped):
+def test_shipped_file_holds_definitions_with_the_required_scenarios(shipped):
     assert list(shipped)[:len(REQUIRED_IDS)] == REQUIRED_IDS
-    assert shipped["baseline"].centre == "trend" and shipped["baseline"].grdp_growth is None
-    assert shipped["baseline"].excess_growth == {}
     for ident in REQUIRED_IDS:
-        assert shipped[ident].boundary == ("merged" if ident.startswith("merged-") else "old")
-        assert set(shipped[ident].label) == set(shipped[ident].rationale) == {"en", "vi"}
-        assert shipped[ident].evidence
-    for ident in ("accelerated", "stalled", "merged-accelerated", "merged-stalled"):
-        assert shipped[ident].centre == "components"
-        assert set(shipped[ident].excess_growth) == {"core", "platform", "sectoral"}
-        assert shipped[ident].grdp_growth is not None
-
-
-def test_merged_scenarios_apply_the_same_centre_rules(shipped):
+        scenario = shipped[ident]
+        assert scenario.boundary == ("merged" if ident.startswith("merged-") else "old")
+        assert set(scenario.label) == set(scenario.rationale) == {"en", "vi"}
+        assert scenario.grdp_growth.kind == ev.LEVEL
+        assert scenario.centre == ("trend" if ident.endswith("baseline") else "components")
+        if scenario.centre == "components":
+            assert set(scenario.excess_growth) == {"core", "platform", "sectoral"}
     for ident in ("baseline", "accelerated", "stalled"):
         old, merged = shipped[ident], shipped[f"merged-{ident}"]
-        assert merged.centre == old.centre
         assert merged.excess_growth == old.excess_growth
+        assert old.grdp_growth == shipped["baseline"].grdp_growth  # one GRDP rule per boundary, stated once
+        assert merged.grdp_growth == shipped["merged-baseline"].grdp_growth
+    assert len(shipped["merged-baseline"].grdp_growth.series) == 3
 
 
-def test_stalled_centre_path_is_flat(shipped):
-    components = {"core": 9.0, "platform": 3.0, "sectoral": 5.0}
-    for ident in ("stalled", "merged-stalled"):
-        np.testing.assert_allclose(shipped[ident].centre_path(components, 7), np.full(7, 17.0))
+# --------------------------------------------------------------------------------------- numbers at the as-of date
 
 
-def test_every_evidence_value_matches_a_source_row(shipped, observations):
-    """The traceability guarantee: every figure a scenario cites is a row of ``sources/*/data.csv``."""
-    for scenario in shipped.values():
-        for entry in scenario.evidence:
-            rows = observations[(observations["source_id"] == entry["source_id"])
-                                & (observations["period"] == entry["period"])
-                                & (observations["variable"] == entry["variable"])]
-            assert np.isclose(rows["value"], entry["value"], rtol=1e-12, atol=0).any(), (
-                f"scenario {scenario.id!r}: no row {entry['source_id']}/{entry['period']}/{entry['variable']} "
-                f"with value {entry['value']}")
+def test_scenario_numbers_come_only_from_releases_on_or_before_the_as_of_date(shipped, observations):
+    """Issue 14, defect 5: a vintage cut at 31 December 2025 may not use GSO's 2025 digitalisation share (released
+    5 January 2026); the accelerated sectoral pace is then the 2023-2024 rise, and only the 2026Q1 vintage uses
+    the 2024-2025 rise."""
+    for as_of in (Q3, Q4, Q1):
+        resolved = resolve_all(list(shipped.values()), observations, as_of)
+        figures = pd.concat([a.figures() for a in resolved])
+        assert (pd.to_datetime(figures["release_date"]) <= pd.Timestamp(as_of)).all()
+        table = pd.concat([a.quantities() for a in resolved])
+        used = table.dropna(subset=["latest_release"])
+        assert (pd.to_datetime(used["latest_release"]) <= pd.Timestamp(as_of)).all()
+
+    def sectoral(as_of: str) -> float:
+        return next(a for a in resolve_all(list(shipped.values()), observations, as_of)
+                    if a.id == "accelerated").excess_growth["sectoral"]
+
+    def digitalisation(as_of: str, year: str) -> float:
+        return _figure(observations, as_of, "vn_digital_economy_gso", "vn", year, "de_digitalisation_share_gso")
+    assert sectoral(Q4) == pytest.approx(100 * (digitalisation(Q4, "2024") / digitalisation(Q4, "2023") - 1))
+    assert sectoral(Q1) == pytest.approx(100 * (digitalisation(Q1, "2025") / digitalisation(Q1, "2024") - 1))
+    assert sectoral(Q4) != pytest.approx(sectoral(Q1))
 
 
-def test_assumptions_reproduce_their_stated_arithmetic(shipped, observations):
-    """The rounded assumptions are the arithmetic of the rationale applied to the published rows."""
-    def pub(source_id: str, period: str, variable: str) -> float:
-        return _published(observations, source_id, period, variable)
+def test_numbers_follow_the_rule_arithmetic_on_the_selected_releases(shipped, observations):
+    resolved = {a.id: a for a in resolve_all(list(shipped.values()), observations, Q4)}
 
-    mic_pace = 100 * (math.sqrt(pub("hcmc_digital_economy", "2024", "de_share_mic")
-                                / pub("hcmc_digital_economy", "2022", "de_share_mic")) - 1)
-    sectoral_pace = 100 * (pub("vn_digital_economy_gso", "2025", "de_digitalisation_share_gso")
-                           / pub("vn_digital_economy_gso", "2024", "de_digitalisation_share_gso") - 1)
-    old_growth = 100 * (math.sqrt(pub("hcmc_grdp_levels", "2024", "grdp") / pub("hcmc_grdp_levels", "2022", "grdp"))
-                        - 1)
-    merged = {year: sum(pub(source, year, "grdp") for source in ("hcmc_grdp_levels", "binh_duong_grdp",
-                                                                    "ba_ria_vung_tau_grdp"))
-              for year in ("2022", "2024")}
-    merged_growth = 100 * (math.sqrt(merged["2024"] / merged["2022"]) - 1)
-    for prefix, growth in (("", old_growth), ("merged-", merged_growth)):
-        accelerated, stalled = shipped[f"{prefix}accelerated"], shipped[f"{prefix}stalled"]
-        assert accelerated.excess_growth == {"core": round(mic_pace, 1), "platform": round(mic_pace, 1),
-                                             "sectoral": round(sectoral_pace, 1)}
-        assert stalled.excess_growth == {"core": 0.0, "platform": 0.0, "sectoral": 0.0}
-        assert accelerated.grdp_growth == stalled.grdp_growth == round(growth, 1)
+    def level(source, region, year):
+        return _figure(observations, Q4, source, region, year, "grdp")
+    old = 100 * (math.sqrt(level("hcmc_grdp_levels", "hcmc", "2024") / level("hcmc_grdp_levels", "hcmc", "2022")) - 1)
+    parts = (("hcmc_grdp_levels", "hcmc"), ("binh_duong_grdp", "binh_duong"), ("ba_ria_vung_tau_grdp",
+                                                                              "ba_ria_vung_tau"))
+    merged = {y: sum(level(s, r, y) for s, r in parts) for y in ("2022", "2024")}
+    for ident in ("baseline", "accelerated", "stalled"):
+        assert resolved[ident].grdp.growth == pytest.approx(old)
+        assert resolved[f"merged-{ident}"].grdp.growth == pytest.approx(100 * (math.sqrt(merged["2024"]
+                                                                                         / merged["2022"]) - 1))
+    mic = 100 * (math.sqrt(_figure(observations, Q4, "hcmc_digital_economy", "hcmc", "2024", "de_share_mic")
+                           / _figure(observations, Q4, "hcmc_digital_economy", "hcmc", "2022", "de_share_mic")) - 1)
+    assert resolved["accelerated"].excess_growth["core"] == pytest.approx(mic)
+    assert resolved["accelerated"].excess_growth["platform"] == resolved["accelerated"].excess_growth["core"]
+    assert resolved["stalled"].excess_growth == {"core": 0.0, "platform": 0.0, "sectoral": 0.0}
+    assert resolved["baseline"].excess_growth == {}
 
 
-# --------------------------------------------------------------------------------------- paths
+def test_a_number_changes_when_its_release_changes(shipped, observations):
+    """The numbers are read from the releases: a different 2024 level gives a different GRDP growth."""
+    changed = observations.copy()
+    rows = (changed["source_id"] == "hcmc_grdp_levels") & (changed["period"] == "2024") & (
+        changed["variable"] == "grdp") & (changed["price_basis"] == "current")
+    changed.loc[rows, "value"] = 1_900_000.0
+    growth = resolve(shipped["baseline"], changed, Q4).grdp.growth
+    assert growth == pytest.approx(100 * (math.sqrt(1_900_000 / 1_479_227) - 1))
+
+
+def test_a_rule_without_published_figures_names_the_scenario_field_and_years(shipped, observations):
+    message = r"scenario 'accelerated', field 'excess_growth.core', as of 2024-06-30: .*published years: 2022"
+    with pytest.raises(ev.EvidenceError, match=message):
+        resolve(shipped["accelerated"], observations, "2024-06-30")
+
+
+# --------------------------------------------------------------------------------------- rules and paths
+
+
+def test_grdp_path_is_the_published_levels_then_the_scenario_growth():
+    path = ev.GrdpPath(pd.Series({2022: 100.0, 2024: 121.0}), 10.0, 2024)
+    assert path.level(2024) == 121.0 and path.level(2022) == 100.0
+    assert path.level(2026) == pytest.approx(121 * 1.1 ** 2)
+    assert path.level(2023) == pytest.approx(110.0)  # no published level: compounded back from 2024
+    assert path.average_growth(2024, 2026) == pytest.approx(10.0)
+    table = path.table(range(2023, 2026)).set_index("year")
+    assert table["status"].tolist() == ["projected", "published", "projected"]
+
+
+def test_share_growth_reads_the_window_and_level_growth_sums_the_years_all_parts_publish():
+    def rows(source, region, values):
+        return pd.DataFrame([{"source_id": source, "region": region, "boundary": "old", "variable": "grdp",
+                              "frequency": "A", "industry": "TOTAL", "price_basis": "current", "period": str(y),
+                              "value": v, "release_date": pd.Timestamp(f"{y + 1}-01-31"), "publisher": "P",
+                              "rating": "amber", "url": f"u{y}", "date_approx": False} for y, v in values.items()])
+    selected = pd.concat([rows("a", "a", {2021: 50.0, 2022: 60.0, 2024: 80.0}),
+                          rows("b", "b", {2022: 40.0, 2024: 41.0})])
+    rule = ev.Rule(ev.LEVEL, (ev.SeriesRef("a", "a", "old"), ev.SeriesRef("b", "b", "old")), from_year=2022)
+    found = ev.compute(rule, selected)
+    assert found.value == pytest.approx(100 * (math.sqrt(121 / 100) - 1))
+    assert found.levels.to_dict() == {2022: 100.0, 2024: 121.0}  # 2021: b not published
+    share = ev.Rule(ev.SHARE, (ev.SeriesRef("a", "a", "old", "grdp"),), span=2)
+    assert ev.compute(share, selected).value == pytest.approx(100 * (math.sqrt(80 / 60) - 1))
+    with pytest.raises(ev.EvidenceError, match="2023"):
+        ev.compute(ev.Rule(ev.SHARE, (ev.SeriesRef("a", "a", "old"),), span=1), selected)
 
 
 def test_centre_path_by_hand():
     # c = {core: 10, sectoral: 5}, e = {core: 10, sectoral: 0}: h=1 -> 11 + 5, h=2 -> 10 * 1.1^2 + 5 = 17.1
-    path = _scenario().centre_path({"core": 10.0, "sectoral": 5.0}, 2)
-    np.testing.assert_allclose(path, [16.0, 17.1])
+    np.testing.assert_allclose(_assumptions({"core": 10.0, "sectoral": 0.0}).centre_path(
+        {"core": 10.0, "sectoral": 5.0}, 2), [16.0, 17.1])
 
 
-def test_centre_path_uses_only_the_components_given():
-    np.testing.assert_allclose(_scenario().centre_path({"core": 10.0}, 3), [11.0, 12.1, 13.31])
+def test_stalled_centre_path_is_flat(shipped, observations):
+    stalled = resolve(shipped["stalled"], observations, Q4)
+    np.testing.assert_allclose(stalled.centre_path({"core": 9.0, "platform": 3.0, "sectoral": 5.0}, 7),
+                               np.full(7, 17.0))
 
 
-def test_grdp_path_compounds():
-    np.testing.assert_allclose(_scenario().grdp_path(1000.0, 3), [1100.0, 1210.0, 1331.0])
-
-
-def test_trend_scenario_has_no_centre_or_grdp_path(shipped):
-    with pytest.raises(ValueError, match="trend"):
-        shipped["baseline"].centre_path({"core": 10.0}, 3)
-    with pytest.raises(ValueError, match="trend"):
-        shipped["baseline"].grdp_path(1000.0, 3)
-
-
-def test_centre_path_refuses_a_component_without_excess_growth():
+def test_centre_path_refusals(shipped, observations):
     with pytest.raises(ValueError, match="platform"):
-        _scenario().centre_path({"core": 10.0, "platform": 2.0}, 3)
-
-
-@pytest.mark.parametrize("horizon", [0, -1])
-def test_paths_refuse_a_horizon_below_one(horizon):
+        _assumptions({"core": 10.0}).centre_path({"core": 10.0, "platform": 2.0}, 3)
     with pytest.raises(ValueError, match="horizon"):
-        _scenario().centre_path({"core": 10.0}, horizon)
-    with pytest.raises(ValueError, match="horizon"):
-        _scenario().grdp_path(1000.0, horizon)
-
-
-# --------------------------------------------------------------------------------------- select
+        _assumptions({"core": 10.0}).centre_path({"core": 10.0}, 0)
+    with pytest.raises(ValueError, match="trend"):
+        resolve(shipped["baseline"], observations, Q4).centre_path({"core": 10.0}, 3)
 
 
 def test_select(shipped):
@@ -161,16 +192,17 @@ def test_select(shipped):
 
 # --------------------------------------------------------------------------------------- invalid files
 
+SERIES = {"source_id": "hcmc_digital_economy", "region": "hcmc", "boundary": "old", "variable": "de_share_mic"}
 VALID = {
     "id": "alpha",
     "boundary": "old",
     "label": {"en": "Alpha", "vi": "Kịch bản alpha"},
     "centre": "components",
-    "grdp_growth": 9.7,
-    "excess_growth": {"core": 1.0, "platform": 2.0, "sectoral": 3.0},
+    "grdp_growth": {"rule": "level_growth", "series": [{"source_id": "hcmc_grdp_levels", "region": "hcmc",
+                                                        "boundary": "old"}], "from_year": 2022},
+    "excess_growth": {"core": {"rule": "share_growth", "series": SERIES, "from_year": 2022},
+                      "platform": {"rule": "same_as", "component": "core"}, "sectoral": {"rule": "with_grdp"}},
     "rationale": {"en": "Because.", "vi": "Bởi vì."},
-    "evidence": [{"source_id": "vn_digital_economy_gso", "period": "2020", "variable": "de_share_gso",
-                  "value": 12.66, "note": "national GSO share"}],
 }
 
 
@@ -190,13 +222,18 @@ def _with(**changes) -> dict:
     return {**copy.deepcopy(VALID), **changes}
 
 
+def _excess(**rules) -> dict:
+    return _with(excess_growth={**VALID["excess_growth"], **rules})
+
+
 def test_a_valid_file_loads(tmp_path):
-    second = _with(id="beta", centre="trend", grdp_growth="trend")
+    second = _with(id="beta", centre="trend", supporting=[{"label": "MIC", "rule": "share_growth", "series": SERIES,
+                                                            "span": 1}])
     del second["excess_growth"]
     loaded = load_scenarios(_write(tmp_path, [VALID, second]))
     assert list(loaded) == ["alpha", "beta"]
-    assert loaded["alpha"].evidence[0]["period"] == "2020"
-    assert loaded["beta"].grdp_growth is None and loaded["beta"].excess_growth == {}
+    assert loaded["alpha"].excess_growth["platform"] == ev.Rule(ev.SAME_AS, component="core")
+    assert loaded["beta"].excess_growth == {} and loaded["beta"].supporting[0][0] == "MIC"
 
 
 INVALID = {
@@ -205,21 +242,29 @@ INVALID = {
     "bad boundary": ([_with(boundary="new")], "'alpha'", "boundary", "not one of old, merged"),
     "bad centre": ([_with(centre="hope")], "'alpha'", "centre", "not one of trend, components"),
     "unknown field": ([_with(colour="blue")], "'alpha'", "colour", "unknown field"),
-    "non-numeric growth": ([_with(grdp_growth="fast")], "'alpha'", "grdp_growth", "not a number"),
-    "non-numeric excess": ([_with(excess_growth={"core": "high"})], "'alpha'", "excess_growth.core",
-                           "not a number"),
-    "implausible excess": ([_with(excess_growth={"core": 150})], "'alpha'", "excess_growth.core", "plausible range"),
-    "infinite growth": ([_with(grdp_growth=float("inf"))], "'alpha'", "grdp_growth", "not a finite number"),
-    "unknown component": ([_with(excess_growth={"cloud": 1.0})], "'alpha'", "excess_growth.cloud",
+    "typed growth": ([_with(grdp_growth=9.7)], "'alpha'", "grdp_growth", "expected a mapping with 'rule'"),
+    "wrong rule for GRDP": ([_with(grdp_growth={"rule": "with_grdp"})], "'alpha'", "grdp_growth.rule",
+                            "not one of level_growth"),
+    "typed excess": ([_excess(core=8.6)], "'alpha'", "excess_growth.core", "expected a mapping with 'rule'"),
+    "unknown component": ([_excess(cloud={"rule": "with_grdp"})], "'alpha'", "excess_growth.cloud",
                           "unknown component"),
+    "two windows": ([_excess(core={**VALID["excess_growth"]["core"], "span": 1})], "'alpha'", "excess_growth.core",
+                    "exactly one of from_year"),
+    "not a year": ([_excess(core={**VALID["excess_growth"]["core"], "from_year": "2022"})], "'alpha'",
+                   "excess_growth.core.from_year", "not a year"),
+    "same_as itself": ([_excess(platform={"rule": "same_as", "component": "platform"})], "'alpha'",
+                       "excess_growth.platform.component", "another component"),
+    "missing source folder": ([_excess(core={**VALID["excess_growth"]["core"],
+                                             "series": {**SERIES, "source_id": "no_such_source"}})],
+                              "'alpha'", "excess_growth.core.series.source_id", "not a folder in sources/"),
+    "share without variable": ([_excess(core={**VALID["excess_growth"]["core"],
+                                              "series": {k: v for k, v in SERIES.items() if k != "variable"}})],
+                               "'alpha'", "excess_growth.core.series.variable", "missing"),
+    "rationale quotes a figure": ([_with(rationale={"en": "Grows 9.7% a year.", "vi": "Tăng 9,7%/năm."})], "'alpha'",
+                                  "rationale.en", "quotes a figure"),
     "missing vi label": ([_with(label={"en": "Alpha"})], "'alpha'", "label.vi", "missing"),
-    "missing en rationale": ([_with(rationale={"vi": "Bởi vì."})], "'alpha'", "rationale.en", "missing"),
     "components without excess": ([_without("excess_growth")], "'alpha'", "excess_growth", "required"),
     "trend with excess": ([_with(centre="trend")], "'alpha'", "excess_growth", "takes no excess growth"),
-    "missing source folder": ([_with(evidence=[{**VALID["evidence"][0], "source_id": "no_such_source"}])],
-                              "'alpha'", "evidence[0].source_id", "not a folder in sources/"),
-    "evidence without value": ([_with(evidence=[{k: v for k, v in VALID["evidence"][0].items() if k != "value"}])],
-                               "'alpha'", "evidence[0].value", "missing"),
     "missing id": ([_without("id")], "scenario #1", "id", "missing"),
 }
 
@@ -235,7 +280,7 @@ def test_invalid_file_names_file_scenario_and_field(tmp_path, scenarios, where, 
 
 
 def test_all_problems_are_reported_at_once(tmp_path):
-    path = _write(tmp_path, [_with(boundary="new", colour="blue"), _with(id="beta", grdp_growth="fast")])
+    path = _write(tmp_path, [_with(boundary="new", colour="blue"), _with(id="beta", grdp_growth=9.7)])
     with pytest.raises(ScenarioError) as caught:
         load_scenarios(path)
     assert len(caught.value.problems) == 3

@@ -1,12 +1,16 @@
-"""Forecasts of the digital-economy share: models, backtests, ensemble, scenarios and projections.
+"""Projections of the digital-economy share and the evidence behind them.
 
-Modules: :mod:`~grdp.forecast.models` (the models, each returning simulated paths),
-:mod:`~grdp.forecast.series` (published series for backtests), :mod:`~grdp.forecast.backtest`
-(rolling-origin evaluation and skill weights), :mod:`~grdp.forecast.ensemble` (the skill-weighted
-mixture), :mod:`~grdp.forecast.scenarios` (driver assumptions, ``grdp/data/scenarios.yaml``),
-:mod:`~grdp.forecast.history` (the shares projections start from), :mod:`~grdp.forecast.projection`
-(every model under every scenario) and :mod:`~grdp.forecast.assessment` (the target assessment of a
-region). The targets themselves and the required-growth arithmetic are in :mod:`grdp.targets`.
+Modules: :mod:`~grdp.forecast.estimates` (the estimates table the assessment reads, and its draws),
+:mod:`~grdp.forecast.history` (ended years, the start from the latest published figure, the fitted history),
+:mod:`~grdp.forecast.models` (the models, each returning simulated paths), :mod:`~grdp.forecast.series`
+(published series for backtests), :mod:`~grdp.forecast.backtest` (rolling-origin evaluation and skill weights),
+:mod:`~grdp.forecast.calibration` (real-time backtests, calibration evidence and the probability rule),
+:mod:`~grdp.forecast.ensemble` (the skill-weighted mixture and the agreement of the models),
+:mod:`~grdp.forecast.evidence` (scenario numbers computed from the releases of the as-of date; the GRDP path),
+:mod:`~grdp.forecast.scenarios` (scenario definitions, ``grdp/data/scenarios.yaml``),
+:mod:`~grdp.forecast.projection` (every model under every scenario) and :mod:`~grdp.forecast.assessment` (the
+target assessment of a region). The targets in force and the required-growth arithmetic are in
+:mod:`grdp.targets`.
 """
 
 from grdp.forecast.models import MODELS, FitReport, Forecast, forecast

@@ -1,9 +1,12 @@
-"""The target assessment of one region: histories, projections and targets, for every boundary and scenario.
+"""The target assessment of one region: estimates, starts, projections and targets, for every boundary and scenario.
 
-:func:`assess_region` builds the digital-economy model of each boundary the selected scenarios use,
-projects every method (:mod:`grdp.forecast.projection`) and assesses the projections against the
-region's targets (:mod:`grdp.targets`). The notebook ``04_targets_forecast`` calls it and shows the
-tables; nothing here is specific to a notebook.
+:func:`assess_region` reads each boundary's estimates table (:mod:`grdp.forecast.estimates`), takes the targets
+in force at the as-of date (:func:`grdp.targets.target_decisions`), computes every scenario's numbers from the
+releases of that date (:func:`grdp.forecast.scenarios.resolve_all`), projects every method from its latest
+published figure (:mod:`grdp.forecast.history`, :mod:`grdp.forecast.projection`) and assesses the projections
+against the targets (:mod:`grdp.targets`), publishing probabilities only under
+:func:`grdp.forecast.calibration.probability_rule`. The notebook ``04_targets_forecast`` calls it and writes
+the tables; nothing here is specific to a notebook.
 """
 
 from __future__ import annotations
@@ -13,83 +16,104 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from grdp import targets as tg
-from grdp.digital.model import build
-from grdp.digital.uncertainty import Simulation, simulate
 from grdp.forecast import history as hist
-from grdp.forecast.projection import bands, project_method
-from grdp.forecast.scenarios import Scenario
-
-THRESHOLDS = (25.0, 40.0)
-"""Shares whose crossing year is projected (HCMC's 2025 and 2030 targets)."""
+from grdp.forecast.calibration import HEADLINE
+from grdp.forecast.estimates import FIRST_YEAR, Estimates, load_estimates
+from grdp.forecast.evidence import GrdpPath
+from grdp.forecast.projection import Projection, agreement_by_year, bands, project_method
+from grdp.forecast.scenarios import TREND, Assumptions, Scenario, resolve_all
 
 
 @dataclass
 class Assessment:
-    """Everything the target assessment produced for one region.
+    """Everything the target assessment produced for one region (each table is a vintage table; see the
+    notebook and ``docs/methods.md``).
 
     Attributes
     ----------
+    decisions, targets
+        Every target decision known at the as-of date (:func:`grdp.targets.target_decisions`), and those in force.
+    estimates
+        The estimates tables of the boundaries assessed.
     history
-        Each method's estimated share by boundary and year, with the Monte Carlo interval of the last year.
+        Ended years by method, published or estimated (``forecast_history``).
     published
-        Shares published by GSO, MIC and HIDS for the region, every release.
-    targets
-        The region's targets with their legal sources.
+        Figures published by GSO, MIC and HIDS for the region, as selected at the as-of date.
+    starts
+        The start of each method's projection (``forecast_starts``).
     fits
         One row per boundary, method and model: status, reason, convergence, specification, parameters,
-        ensemble weight.
+        ensemble weight, start and history (``forecast_fits``).
     bands
-        Median and 80%/95% intervals of every projection by year.
-    assessment
-        Target years after the history: projected share, probability, gaps and required growth.
-    crossing
-        Projected crossing year of each threshold.
-    measured
-        Target years within the history, compared with the estimate.
+        Median and 80%/95% intervals of every projection by open year (``forecast_bands``).
+    assessment, headline, crossing, measured
+        :func:`grdp.targets.assess`, :func:`grdp.targets.headline`, :func:`grdp.targets.crossing`,
+        :func:`grdp.targets.measured`.
     scenarios
-        The scenarios applied.
+        The scenarios' numbers at the as-of date.
     rules
-        The ensemble weighting rule applied for each boundary and method.
+        The ensemble weighting rule of each boundary and method.
     """
 
+    decisions: pd.DataFrame
+    targets: pd.DataFrame
+    estimates: pd.DataFrame
     history: pd.DataFrame
     published: pd.DataFrame
-    targets: pd.DataFrame
+    starts: pd.DataFrame
     fits: pd.DataFrame
     bands: pd.DataFrame
     assessment: pd.DataFrame
+    headline: pd.DataFrame
     crossing: pd.DataFrame
     measured: pd.DataFrame
-    scenarios: list[Scenario]
+    scenarios: list[Assumptions]
+    first_open: int
     rules: dict[tuple[str, str], str] = field(default_factory=dict)
 
-    def headline(self, model: str = "ensemble", level: float = 0.8) -> pd.DataFrame:
-        """Return the trend-scenario assessment of one model, one row per boundary, method and target year."""
-        trend_ids = [s.id for s in self.scenarios if s.centre == "trend"]
-        trend = self.assessment[(self.assessment["model"] == model) & self.assessment["scenario"].isin(trend_ids)]
-        columns = ["boundary", "method", "scenario", "target_year", "target", "last_year", "last_share", "median",
-                   "lower", "upper", "probability", "gap_pp", "gap_bn_vnd", "required_excess_growth",
-                   "required_digital_growth"]
-        return trend[columns].reset_index(drop=True)
+    def scenario_table(self) -> pd.DataFrame:
+        """Every scenario number with its rule, window and latest release (``forecast_scenarios``)."""
+        return pd.concat([a.quantities() for a in self.scenarios], ignore_index=True)
+
+    def scenario_evidence(self) -> pd.DataFrame:
+        """Every published figure behind the scenario numbers, with its release (``forecast_scenario_evidence``)."""
+        return pd.concat([a.figures() for a in self.scenarios], ignore_index=True)
+
+    def grdp_paths(self, horizon: int) -> pd.DataFrame:
+        """Each scenario's GRDP path from 2020 to ``horizon`` (``forecast_grdp_paths``): ``scenario, boundary,
+        year, grdp`` (bn VND), ``growth`` (percent on the year before), ``status`` (published level or projected)."""
+        frames = [a.grdp.table(range(FIRST_YEAR, horizon + 1)).assign(scenario=a.id, boundary=a.boundary)
+                  for a in self.scenarios]
+        return pd.concat(frames, ignore_index=True)[["scenario", "boundary", "year", "grdp", "growth", "status"]]
 
     def fan_panels(self, boundary: str, scenario: str, model: str = "ensemble") -> list[dict]:
         """Return one :func:`grdp.plots.fan_chart` panel per method for a boundary, scenario and model."""
         panels = []
-        for method, history in self.history[self.history["boundary"] == boundary].groupby("method", sort=False):
+        targets = self.targets[self.targets["boundary"] == boundary]
+        marks = targets.assign(value=targets["target"],
+                               label=[f"target {v:g}% ({y})" for v, y in zip(targets["target"], targets["year"])])
+        for method, past in self.history[self.history["boundary"] == boundary].groupby("method", sort=False):
             band = self.bands[(self.bands["boundary"] == boundary) & (self.bands["method"] == method)
                               & (self.bands["scenario"] == scenario) & (self.bands["model"] == model)]
-            published = self.published[(self.published["boundary"] == boundary) & (self.published["method"] == method)]
-            panels.append({"history": history[["year", "share", "lower", "upper"]], "bands": band,
-                           "targets": self.targets.assign(value=self.targets["target"], label=[
-                               f"target {v:g}% ({y})" for v, y in zip(self.targets["target"], self.targets["year"])]),
+            if band.empty:
+                continue
+            published = self.published[(self.published["boundary"] == boundary)
+                                       & (self.published["method"] == method)]
+            panels.append({"history": past[["year", "share", "lower", "upper"]], "bands": band,
+                           "targets": marks[["year", "value", "label"]],
                            "published": published[["year", "value", "institution"]], "title": method})
         return panels
 
 
+def _trend(assumptions: list[Assumptions]) -> Assumptions:
+    return next((a for a in assumptions if a.centre == TREND), assumptions[0])
+
+
 def assess_region(observations: pd.DataFrame, as_of: str, region: str, methods: list[str], scenarios: list[Scenario],
-                  skill: pd.DataFrame, horizon: int, *, draws: int = 4000, seed: int = 0, level: float = 0.8,
-                  mc_draws: int = 20_000) -> Assessment:
-    """Project every method of one region under every scenario and assess the targets.
+                  skill: pd.DataFrame, calibration: pd.DataFrame, horizon: int, *, draws: int = 4000, seed: int = 0,
+                  level: float = 0.8, estimate_level: float = 0.9,
+                  estimates: dict[str, Estimates] | None = None) -> Assessment:
+    """Project every method of one region under every scenario and assess the targets in force.
 
     Parameters
     ----------
@@ -100,56 +124,105 @@ def assess_region(observations: pd.DataFrame, as_of: str, region: str, methods: 
     region
         Region whose targets are assessed (``hcmc``).
     methods
-        Methods to project.
+        Methods to project (the headline assesses GSO and MIC among them; the others are lenses).
     scenarios
-        Scenarios (each names its boundary).
+        Scenario definitions (each names its boundary).
     skill
         Pooled backtest summary by model, for the ensemble weights.
+    calibration
+        :func:`grdp.forecast.calibration.calibration_table`, for the probability rule.
     horizon
         Last year projected.
-    draws, seed, level, mc_draws
-        Paths per model, seed, reported interval level, Monte Carlo draws of the starting points.
+    draws, seed
+        Paths per model (and Monte Carlo draws of the estimates) and seed.
+    level
+        Reported interval level of the projections.
+    estimate_level
+        Interval level of the estimates table.
+    estimates
+        Estimates by boundary, if already loaded (:func:`grdp.forecast.estimates.load_estimates`).
 
     Returns
     -------
     Assessment
+
+    Raises
+    ------
+    ValueError
+        If no scenario is selected or the horizon is not after the first open year.
     """
     if not scenarios:
         raise ValueError("no scenario selected")
+    first_open = hist.first_open_year(as_of)
+    if horizon < first_open:
+        raise ValueError(f"horizon {horizon} is before the first year that has not ended at {as_of} ({first_open})")
+    decisions = tg.target_decisions(observations, as_of)
     targets = tg.policy_targets(observations, region, as_of)
-    histories, published, fits, projections, measured, rules = [], [], [], [], [], {}
-    for boundary in dict.fromkeys(s.boundary for s in scenarios):
-        model = build(region, boundary, as_of, observations)
-        history = hist.share_history(model, methods)
-        last_year = int(history["year"].max())
-        if horizon <= last_year:
-            raise ValueError(f"horizon {horizon} is not after the last year of the {boundary} history ({last_year})")
-        chosen = [s for s in scenarios if s.boundary == boundary]
-        # one simulation per year serves the history intervals, the targets already estimated and the
-        # starting point of every method (each method's draws do not depend on the others simulated with it)
-        years = set(history["year"]) | {y for y in targets["year"] if y in model.accounts.years}
-        simulations = {int(y): simulate(model, int(y), draws=mc_draws, seed=seed, methods=methods)
-                       for y in sorted(years)}
-        for method, rows in history.groupby("method", sort=False):
-            made, fit, rule = project_method(model, rows, chosen, skill, horizon - last_year, simulations[last_year],
-                                             draws, seed)
+    assumptions = resolve_all(scenarios, observations, as_of)
+    boundaries = list(dict.fromkeys(a.boundary for a in assumptions))
+    loaded = dict(estimates or {})
+    for boundary in boundaries:
+        if boundary not in loaded:
+            loaded[boundary] = load_estimates(observations, region, boundary, as_of, methods, level=estimate_level,
+                                              draws=draws, seed=seed)
+    projections: list[Projection] = []
+    frames: dict[str, list[pd.DataFrame]] = {k: [] for k in ("history", "published", "fits", "measured")}
+    rows: dict[str, list[dict]] = {k: [] for k in ("starts", "latest", "achieved")}
+    rules: dict[tuple[str, str], str] = {}
+    mains = {b: _trend([a for a in assumptions if a.boundary == b]) for b in boundaries}
+    paths: dict[str, GrdpPath] = {b: main.grdp for b, main in mains.items()}
+    trend = {b: main.id for b, main in mains.items() if main.centre == TREND}
+    for boundary in boundaries:
+        chosen = [a for a in assumptions if a.boundary == boundary]
+        main = mains[boundary]
+        est = loaded[boundary]
+        needs_components = any(a.centre != TREND for a in chosen)
+        for method in methods:
+            ended = hist.ended_rows(est, method, first_open)
+            if len(ended):
+                rows["latest"].append({"boundary": boundary, "method": method,
+                                       "last_year": int(ended["year"].iloc[-1]),
+                                       "last_share": float(ended["value"].iloc[-1]),
+                                       "last_status": str(ended["status"].iloc[-1])})
+            rows["achieved"].append(_achieved(loaded, boundary, method, first_open, paths))
+            start = hist.start_point(est, method, first_open, lens=method not in HEADLINE)
+            if start is None:
+                rules[(boundary, method)] = f"no figure for any ended year of {method} ({boundary} boundary)"
+                continue
+            rows["starts"].append(start.row())
+            components = est.components(method, start.year) if needs_components else None
+            made, fit, rule = project_method(start, hist.fit_history(est, method, start), chosen, skill, horizon,
+                                             components, draws, seed)
             projections += made
-            fits.append(fit)
-            rules[(boundary, str(method))] = rule
-        histories.append(_with_intervals(history, simulations, level))
-        published.append(hist.published_history(model, methods))
-        measured.append(tg.measured(model, targets, simulations, level))
-    return Assessment(pd.concat(histories, ignore_index=True), pd.concat(published, ignore_index=True), targets,
-                      pd.concat(fits, ignore_index=True), bands(projections), tg.assess(projections, targets, level),
-                      tg.crossing(projections, list(THRESHOLDS), level), pd.concat(measured, ignore_index=True),
-                      list(scenarios), rules)
+            frames["fits"].append(fit)
+            rules[(boundary, method)] = rule
+        levels = pd.Series({y: main.grdp.level(y) for y in range(FIRST_YEAR, first_open)})
+        frames["history"].append(hist.history_table(est, first_open, levels))
+        frames["published"].append(hist.published_history(observations, region, boundary, as_of, methods))
+        frames["measured"].append(tg.measured(est, targets, first_open, main.grdp))
+    groups = agreement_by_year(projections, level)
+    fits = pd.concat(frames["fits"], ignore_index=True)
+    assessed = tg.assess(projections, targets, first_open, groups, fits, calibration, level)
+    measured = pd.concat(frames["measured"], ignore_index=True)
+    starts, latest, achieved = (pd.DataFrame(rows[k]) for k in ("starts", "latest", "achieved"))
+    headline = tg.headline(assessed, measured, starts, latest, achieved, targets, trend, paths, first_open, level)
+    return Assessment(decisions, targets, pd.concat([e.table for e in loaded.values()], ignore_index=True),
+                      pd.concat(frames["history"], ignore_index=True),
+                      pd.concat(frames["published"], ignore_index=True), starts, fits,
+                      bands(projections, first_open, groups), assessed, headline,
+                      tg.crossing(projections, targets, groups, level), measured, assumptions, first_open, rules)
 
 
-def _with_intervals(history: pd.DataFrame, simulations: dict[int, Simulation], level: float) -> pd.DataFrame:
-    """Add the Monte Carlo interval of every history year's estimate (``lower``, ``upper``)."""
-    frames = []
-    for year in sorted(history["year"].unique()):
-        intervals = simulations[int(year)].intervals(level)
-        totals = intervals[intervals["component"] == "total"][["method", "lower", "upper"]].assign(year=year)
-        frames.append(totals)
-    return history.merge(pd.concat(frames), on=["method", "year"], how="left")
+def _achieved(estimates: dict[str, Estimates], boundary: str, method: str, first_open: int,
+              paths: dict[str, GrdpPath]) -> dict[str, object]:
+    """The growth achieved over the published years of a method: the boundary's own, else the old city's."""
+    for source in dict.fromkeys([boundary, "old"]):
+        if source not in estimates or source not in paths:
+            continue
+        table = estimates[source].table
+        published = table[(table["method"] == method) & (table["status"] == "published") & (table["year"] < first_open)]
+        if len(published) >= 2:
+            found: dict[str, object] = {"boundary": boundary, "method": method, "achieved_boundary": source}
+            return found | tg.achieved_growth(published[["year", "value"]], paths[source])
+    empty: dict[str, object] = {"boundary": boundary, "method": method, "achieved_boundary": ""}
+    return empty | tg.achieved_growth(pd.DataFrame(columns=["year", "value"]), paths[boundary])

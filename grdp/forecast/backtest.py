@@ -9,7 +9,10 @@ forecast is scored by
   on ``y[1..o]``; the mean of ``q`` over forecasts is the MASE (Hyndman and Koehler 2006), below 1
   when a model beats the in-sample naive forecast;
 * whether ``y[o+h]`` falls inside the central 80% and 95% intervals of the simulated paths; the
-  share of forecasts inside is the empirical coverage.
+  share of forecasts inside is the empirical coverage;
+* its probability integral transform ``PIT = #{r: x[r, h] <= y[o+h]} / R``, the predictive distribution
+  evaluated at the outcome: uniform on (0, 1) when the forecast distribution is calibrated (Dawid 1984;
+  Gneiting, Balabdaoui and Raftery 2007). :mod:`grdp.forecast.calibration` tests it.
 
 Because models are refused on some samples (a saturation curve only fits where the data saturate),
 models are compared on the forecasts they share with the naive benchmark: the *relative MASE* is
@@ -79,7 +82,7 @@ def rolling_origin(data: pd.Series | pd.DataFrame, name: str, scale: str, *, hor
     -------
     pandas.DataFrame
         One row per model, origin and horizon: ``series, model, origin, horizon, target, actual,
-        forecast, error, scaled_error, in_80, in_95, status`` (refused fits are kept with ``status``
+        forecast, error, scaled_error, in_80, in_95, pit, status`` (refused fits are kept with ``status``
         ``refused`` and no score).
     """
     frame = data if isinstance(data, pd.DataFrame) else None
@@ -107,17 +110,27 @@ def rolling_origin(data: pd.Series | pd.DataFrame, name: str, scale: str, *, hor
                        "actual": y[origin + k], "status": result.report.status}
                 if result.usable:
                     paths = result.paths[:, h - 1]
-                    median = float(np.median(paths))
-                    row |= {"forecast": median, "error": y[origin + k] - median,
-                            "scaled_error": abs(y[origin + k] - median) / scale_o}
-                    for level in LEVELS:
-                        tail = 100 * (1 - level) / 2
-                        lower, upper = np.percentile(paths, [tail, 100 - tail])
-                        row[f"in_{round(100 * level)}"] = bool(lower <= y[origin + k] <= upper)
+                    row |= score(paths, y[origin + k], scale_o)
                 rows.append(row)
-    columns = ["series", "model", "origin", "horizon", "target", "actual", "forecast", "error", "scaled_error",
-               "in_80", "in_95", "status"]
-    return pd.DataFrame(rows).reindex(columns=columns)
+    return pd.DataFrame(rows).reindex(columns=COLUMNS)
+
+
+COLUMNS = ["series", "model", "origin", "horizon", "target", "actual", "forecast", "error", "scaled_error", "in_80",
+           "in_95", "pit", "status"]
+"""Columns of a table of scored forecasts."""
+
+
+def score(paths: np.ndarray, actual: float, scale: float) -> dict[str, float | bool]:
+    """Score one forecast's simulated values of one period against the outcome (see the module docstring)."""
+    median = float(np.median(paths))
+    row: dict[str, float | bool] = {"forecast": median, "error": actual - median,
+                                    "scaled_error": abs(actual - median) / scale,
+                                    "pit": float((paths <= actual).mean())}
+    for level in LEVELS:
+        tail = 100 * (1 - level) / 2
+        lower, upper = np.percentile(paths, [tail, 100 - tail])
+        row[f"in_{round(100 * level)}"] = bool(lower <= actual <= upper)
+    return row
 
 
 def summarise(errors: pd.DataFrame, by: tuple[str, ...] = ("series", "model")) -> pd.DataFrame:
@@ -202,7 +215,7 @@ def skill_weights(summary: pd.DataFrame, usable: list[str]) -> tuple[pd.Series, 
 
 
 def run_backtests(series: dict[str, pd.Series | pd.DataFrame], *, horizon: int = 5, draws: int = 1000,
-                  seed: int = 0) -> pd.DataFrame:
+                  seed: int = 0, models: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Run :func:`rolling_origin` on every series of a collection.
 
     Parameters
@@ -210,8 +223,8 @@ def run_backtests(series: dict[str, pd.Series | pd.DataFrame], *, horizon: int =
     series
         Series by name, each with ``attrs["scale"]`` and ``attrs["period"]`` (see
         :func:`grdp.forecast.series.backtest_series`).
-    horizon, draws, seed
-        As for :func:`rolling_origin`.
+    horizon, draws, seed, models
+        As for :func:`rolling_origin` (``models`` must apply to every series' scale).
 
     Returns
     -------
@@ -221,7 +234,7 @@ def run_backtests(series: dict[str, pd.Series | pd.DataFrame], *, horizon: int =
     frames = []
     for name, data in series.items():
         scale = data.attrs["scale"]
-        frames.append(rolling_origin(data, name, scale, horizon=horizon, draws=draws, seed=seed)
+        frames.append(rolling_origin(data, name, scale, horizon=horizon, models=models, draws=draws, seed=seed)
                       .assign(scale=scale, period=data.attrs["period"]))
     return pd.concat(frames, ignore_index=True)
 

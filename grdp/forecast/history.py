@@ -1,85 +1,179 @@
-"""The histories the projections start from: each method's annual share, its drivers and components.
+"""What the projections start from: the ended years, the latest published figure, and the history fitted.
 
-The share history of a method is its estimate by :mod:`grdp.digital` for each account year from
-``start`` on (default 2020, the first year an institution published a share for HCMC and the first
-the calibration sees; earlier account years are back-casts of the calibrated coefficients and are
-left out unless asked for). The published figures of each institution are returned alongside, for
-comparison, never mixed into the history.
+**Ended years.** A year has ended at the as-of date ``D`` when ``D`` is on or after its 31 December; the first
+open year is ``D.year`` (or ``D.year + 1`` when ``D`` is 31 December). Ended years are never forecast: their
+figure is the estimates table's (published where one exists, else grdp's estimate with its interval).
+
+**Start.** Every projection of a method starts from the *latest published figure* of that method for the
+boundary among the ended years, with its stated range (:func:`grdp.forecast.estimates.published_range`); only
+where the institution never published a figure for the boundary (the merged city, the OECD tiers) does it
+start from grdp's latest estimate, with its Monte Carlo draws, and it says so (``status``). An alternative
+lens whose published history is too short to fit any model (HIDS) also starts from grdp's latest estimate
+(:func:`start_point`).
+
+**History.** The models are fitted on the table's values from 2020 (the first year an institution published a
+share for HCMC) to the start year, published figures where they exist and grdp's estimates for the other years
+(each year's ``status`` is kept, and the fits record how many of each). Estimates after the start year are not
+fitted: the projection runs from the published figure.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
 import pandas as pd
 
+from grdp import sources as src
 from grdp.digital.methods import METHODS
-from grdp.digital.model import DigitalModel
-
-DEFAULT_START = 2020
-"""First year of the share histories (see the module docstring)."""
+from grdp.forecast.estimates import FIRST_YEAR, Estimates
+from grdp.forecast.models import MIN_OBS
 
 PUBLISHERS = {"gso": "GSO", "mic": "MIC", "hids": "HIDS"}
 """Methods whose institution publishes the share, and the institution's name."""
+MIN_HISTORY = MIN_OBS["naive"]
+"""Fewest fitted years for any model (the naive model's minimum)."""
 
 
-def share_history(model: DigitalModel, methods: list[str] | None = None, start: int = DEFAULT_START) -> pd.DataFrame:
-    """Return each method's annual share with its numerator and denominator.
+def first_open_year(as_of: str | date) -> int:
+    """The first year that has not ended at ``as_of`` (module docstring)."""
+    day = pd.Timestamp(as_of)
+    return day.year + 1 if (day.month, day.day) == (12, 31) else day.year
+
+
+@dataclass(frozen=True)
+class Start:
+    """The figure a method's projection starts from.
+
+    Attributes
+    ----------
+    year, share
+        The start year and share (percent of GRDP).
+    lower, upper, level
+        Its stated range (published) or interval at ``level`` (estimate).
+    status
+        ``published`` or ``estimate``.
+    draws
+        Draws of the start's share (uniform over a published figure's range; the Monte Carlo draws of an
+        estimate).
+    """
+
+    boundary: str
+    method: str
+    year: int
+    share: float
+    lower: float
+    upper: float
+    level: float
+    status: str
+    release: str
+    rating: str
+    basis: str
+    draws: np.ndarray = field(repr=False)
+
+    def row(self) -> dict[str, object]:
+        """The start as one table row (without the draws)."""
+        return {"boundary": self.boundary, "method": self.method, "start_year": self.year,
+                "start_share": self.share, "start_lower": self.lower, "start_upper": self.upper,
+                "start_level": self.level, "start_status": self.status, "start_release": self.release,
+                "start_rating": self.rating, "start_basis": self.basis}
+
+
+def ended_rows(estimates: Estimates, method: str, first_open: int) -> pd.DataFrame:
+    """The estimates table's rows of a method for the ended years, published or estimated, by year."""
+    table = estimates.table
+    rows = table[(table["method"] == method) & (table["year"] < first_open)
+                 & table["status"].isin(["published", "estimate"])]
+    return rows.sort_values("year").reset_index(drop=True)
+
+
+def start_point(estimates: Estimates, method: str, first_open: int, lens: bool = False) -> Start | None:
+    """The start of a method's projection (module docstring); ``None`` when no ended year has a figure.
+
+    For an alternative lens (``lens``) whose history from 2020 to its latest published figure is shorter than
+    :data:`MIN_HISTORY` years (HIDS, published for 2021 only), no model could be fitted from that figure: the
+    lens then starts from grdp's latest estimate, and ``basis`` says so. A headline definition never does.
+    """
+    rows = ended_rows(estimates, method, first_open)
+    if rows.empty:
+        return None
+    published = rows[rows["status"] == "published"]
+    row = (published if len(published) else rows).iloc[-1]
+    basis = str(row["basis"])
+    fitted = int(((rows["year"] >= FIRST_YEAR) & (rows["year"] <= row["year"])).sum())
+    if lens and len(published) and fitted < MIN_HISTORY:
+        basis = (f"alternative lens: the history to the latest published figure ({int(row['year'])}) has {fitted} "
+                 f"year(s), too few to fit a model, so it starts from grdp's latest estimate; "
+                 f"{rows.iloc[-1]['basis']}")
+        row = rows.iloc[-1]
+    lower, upper = (estimates.stated_range(row) if row["status"] == "published"
+                    else (float(row["lower"]), float(row["upper"])))
+    return Start(estimates.boundary, method, int(row["year"]), float(row["value"]), lower, upper, float(row["level"]),
+                 str(row["status"]), str(row["release"]), str(row["rating"]), basis,
+                 estimates.draws(method, int(row["year"])))
+
+
+def fit_history(estimates: Estimates, method: str, start: Start) -> pd.DataFrame:
+    """The values the models are fitted on: ``year`` (index), ``share`` and ``status``, from 2020 to the start."""
+    rows = ended_rows(estimates, method, start.year + 1)
+    rows = rows[rows["year"] >= FIRST_YEAR]
+    return rows.set_index("year")[["value", "status"]].rename(columns={"value": "share"})
+
+
+def history_table(estimates: Estimates, first_open: int, grdp: pd.Series) -> pd.DataFrame:
+    """The ended years of every method as published or estimated (``forecast_history``).
 
     Parameters
     ----------
-    model
-        A calibrated model of one region and boundary.
-    methods
-        Methods to include (default all).
-    start
-        First year.
+    estimates
+        The boundary's estimates.
+    first_open
+        The first open year.
+    grdp
+        GRDP by year (bn VND), the boundary's published levels or GRDP path.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``boundary, method, year, share`` (percent), ``numerator`` (digital value added, bn VND),
-        ``denominator`` (GRDP, bn VND), sorted by method and year.
-
-    Raises
-    ------
-    ValueError
-        If fewer than two account years are left from ``start`` on.
+        ``boundary, method, year, share`` (the published figure, else grdp's estimate), ``status``, ``lower,
+        upper, level``, ``numerator`` (digital value added, ``share x GRDP / 100``, bn VND), ``denominator``
+        (GRDP), ``basis, release, rating``.
     """
-    years = [y for y in model.accounts.years if y >= start]
-    if len(years) < 2:
-        raise ValueError(f"{model.region} ({model.boundary} boundary) has {len(years)} account year(s) from {start}: "
-                         f"{', '.join(map(str, model.accounts.years))}; a projection needs at least two")
-    rows = []
-    for method in methods or list(METHODS):
-        for year in years:
-            estimate = model.estimate(method, year)
-            rows.append({"boundary": model.boundary, "method": method, "year": year, "share": estimate.share,
-                         "numerator": estimate.numerator, "denominator": estimate.denominator})
-    return pd.DataFrame(rows)
+    table = estimates.table
+    rows = table[(table["year"] < first_open) & table["status"].isin(["published", "estimate"])].copy()
+    denominator = rows["year"].map(lambda y: float(grdp.get(int(y), np.nan)))
+    out = pd.DataFrame({"boundary": rows["boundary"], "method": rows["method"], "year": rows["year"].astype(int),
+                        "share": rows["value"], "status": rows["status"], "lower": rows["lower"],
+                        "upper": rows["upper"], "level": rows["level"], "numerator": rows["value"] * denominator / 100,
+                        "denominator": denominator, "basis": rows["basis"], "release": rows["release"],
+                        "rating": rows["rating"]})
+    return out.reset_index(drop=True)
 
 
-def component_shares(model: DigitalModel, method: str, year: int) -> dict[str, float]:
-    """Return each component's share of GRDP (percent) in ``year``, keyed ``core``, ``platform``, ``sectoral``."""
-    spec = METHODS[method]
-    totals = model.estimate(method, year).component_totals()
-    return {block: float(totals.get(label, 0.0)) for block, label in spec.components.items()}
-
-
-def published_history(model: DigitalModel, methods: list[str] | None = None) -> pd.DataFrame:
-    """Return the shares each institution published for the model's region and boundary.
+def published_history(observations: pd.DataFrame, region: str, boundary: str, as_of: str,
+                      methods: list[str] | None = None) -> pd.DataFrame:
+    """Every figure an institution published for the region and boundary, as selected at ``as_of``.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``boundary, method, institution, year, value, release, rating, url``; every release kept.
+        ``boundary, method, institution, year, value, release, rating, url``.
     """
+    selected = src.as_of(observations, as_of)
     frames = []
     for method in methods or list(METHODS):
-        if method not in PUBLISHERS:
+        variable = METHODS[method].published
+        if method not in PUBLISHERS or not variable:
             continue
-        for year in model.accounts.years:
-            published = model.published(method, year)
-            if not published.empty:
-                frames.append(published.assign(boundary=model.boundary, method=method,
-                                               institution=PUBLISHERS[method], year=year))
+        rows = selected[(selected["region"] == region) & (selected["boundary"] == boundary)
+                        & (selected["variable"] == variable) & (selected["frequency"] == "A")
+                        & (selected["industry"] == "TOTAL") & selected["period"].str.fullmatch(r"\d{4}")]
+        frames.append(pd.DataFrame({"boundary": boundary, "method": method, "institution": PUBLISHERS[method],
+                                    "year": rows["period"].astype(int), "value": rows["value"],
+                                    "release": rows["release_date"].dt.strftime("%Y-%m-%d"),
+                                    "rating": rows["rating"], "url": rows["url"]}))
     columns = ["boundary", "method", "institution", "year", "value", "release", "rating", "url"]
-    return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+    frames = [f for f in frames if len(f)]
+    return (pd.concat(frames, ignore_index=True).sort_values(["method", "year"], ignore_index=True)[columns]
+            if frames else pd.DataFrame(columns=columns))

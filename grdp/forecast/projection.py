@@ -1,39 +1,51 @@
-"""Projections of each method's share: every model, the ensemble, under every scenario.
+"""Projections of each method's share from its start: every model, the ensemble, under every scenario.
 
-For one method's history (:func:`grdp.forecast.history.share_history`):
+For one method's start ``S`` in year ``T`` (:func:`grdp.forecast.history.start_point`) and its fitted history
+(:func:`grdp.forecast.history.fit_history`):
 
-1. every share model of :mod:`grdp.forecast.models` is fitted and simulated (refused models are kept
-   with their reason);
-2. the usable models are combined into the ensemble (:mod:`grdp.forecast.ensemble`) with the
-   backtest skill weights (:func:`grdp.forecast.backtest.skill_weights`);
-3. each scenario (:mod:`grdp.forecast.scenarios`) sets the centre: a ``trend`` scenario keeps each
-   model's paths; a ``components`` scenario recentres them, ``x'[r, h] = x[r, h] c(h) / median_r x[r, h]``,
-   on its component path ``c(h)``, so the model supplies the spread and the scenario the centre;
-4. the uncertainty of the starting point is added: every path is multiplied by
-   ``S[r] / S_hat``, a draw of the last year's share from the Monte Carlo simulation of the estimate
-   (:func:`grdp.digital.uncertainty.simulate`) over its point value; the level error carries forward.
+1. every share model of :data:`PROJECTED` is fitted on the history and simulated for ``h = 1..H`` years after
+   ``T`` (refused models are kept with their reason);
+2. the usable models are combined into the ensemble (:mod:`grdp.forecast.ensemble`) with the backtest skill
+   weights (:func:`grdp.forecast.backtest.skill_weights`);
+3. each scenario sets the centre: a ``trend`` scenario keeps each model's paths; a ``components`` scenario
+   recentres them, ``x'[r, h] = x[r, h] c(h) / median_r x[r, h]``, on its component path ``c(h)``
+   (:meth:`grdp.forecast.scenarios.Assumptions.centre_path`, from the start's component shares), so the
+   model supplies the spread and the scenario the centre;
+4. the uncertainty of the start is added: every path is multiplied by ``S[r] / S``, ``S[r]`` a draw of the
+   start (uniform over a published figure's stated range, or the Monte Carlo draws of a grdp estimate).
 
-GRDP, which turns gaps in percentage points into bn VND, is projected with the median path of the
-random walk with drift on log GRDP (``trend``) or the scenario's nominal growth.
+The driver models of :mod:`grdp.forecast.models` (``drivers-uc``, ``drivers-ets``) are not projected: they
+forecast GRDP from its own history, which would contradict the scenario's one GRDP path. Each projection
+carries its scenario's GRDP path (:class:`grdp.forecast.evidence.GrdpPath`), the only GRDP the bn VND and
+nominal-growth arithmetic of :mod:`grdp.targets` reads.
+
+:func:`agreement_by_year` says, per boundary, method, scenario and year, whether the models agree and into how many
+groups they fall (:func:`grdp.forecast.ensemble.agreement`, on their central 80% intervals); :func:`bands`
+blanks the ensemble's median and intervals wherever they do not agree, so a mixture of disjoint modes is never
+shown as one interval.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
-from grdp.digital.model import DigitalModel
-from grdp.digital.uncertainty import Simulation
 from grdp.forecast import ensemble
 from grdp.forecast.backtest import skill_weights
-from grdp.forecast.history import component_shares
-from grdp.forecast.models import MODELS, Forecast, forecast
-from grdp.forecast.scenarios import Scenario
+from grdp.forecast.evidence import GrdpPath
+from grdp.forecast.history import Start
+from grdp.forecast.models import Forecast, forecast
+from grdp.forecast.scenarios import TREND, Assumptions
 
+PROJECTED = ("naive", "drift", "logit-drift", "logistic", "gompertz")
+"""The share models projected (and backtested)."""
 LEVELS = (0.8, 0.95)
 """Interval levels reported."""
+PERCENTILES = (2.5, 10.0, 50.0, 90.0, 97.5)
+"""Percentiles of every projection computed once: the median and the ends of the :data:`LEVELS` intervals."""
 
 
 @dataclass(frozen=True)
@@ -43,114 +55,166 @@ class Projection:
     boundary: str
     method: str
     scenario: str
+    trend: bool
     model: str
     forecast: Forecast
-    grdp: pd.Series
-    """Projected GRDP, bn VND, by year (median path or scenario path)."""
-    last_year: int
-    last_share: float
-    last_grdp: float
+    start: Start
+    grdp: GrdpPath
+    """The scenario's GRDP path."""
 
+    def at(self, year: int) -> np.ndarray:
+        """The simulated shares in ``year`` (a year after the start)."""
+        return self.forecast.paths[:, year - self.start.year - 1]
 
-def grdp_trend(history: pd.Series, horizon: int, seed: int = 0) -> pd.Series:
-    """Median path of the random walk with drift on log GRDP (bn VND by year)."""
-    result = forecast(history, "drift", horizon, scale="level", draws=4000, seed=seed)
-    if not result.usable:
-        raise ValueError(f"GRDP cannot be projected: {result.report.reason}")
-    return pd.Series(np.median(result.paths, axis=0), index=result.index, name="grdp")
+    @cached_property
+    def percentiles(self) -> pd.DataFrame:
+        """Percentiles of the paths by year (rows :data:`PERCENTILES`, columns the years), computed once."""
+        values = np.percentile(self.forecast.paths, PERCENTILES, axis=0)
+        return pd.DataFrame(values, index=list(PERCENTILES), columns=pd.Index(self.forecast.index, dtype=int))
+
+    def interval(self, level: float) -> tuple[pd.Series, pd.Series]:
+        """Lower and upper ends of the central ``level`` interval by year."""
+        tail = round(100 * (1 - level) / 2, 6)
+        if tail not in self.percentiles.index:
+            raise ValueError(f"level {level} is not among the levels computed ({', '.join(map(str, LEVELS))})")
+        return self.percentiles.loc[tail], self.percentiles.loc[round(100 - tail, 6)]
 
 
 def model_forecasts(history: pd.DataFrame, horizon: int, draws: int, seed: int) -> dict[str, Forecast]:
-    """Fit and simulate every share model on one method's history (``year, share, numerator, denominator``)."""
-    frame = history.set_index("year")[["share", "numerator", "denominator"]]
-    return {m: forecast(frame, m, horizon, scale="share", draws=draws, seed=seed) for m in MODELS["share"]}
+    """Fit and simulate every projected model on a history (``share`` by year)."""
+    return {m: forecast(history["share"], m, horizon, scale="share", draws=draws, seed=seed) for m in PROJECTED}
 
 
 def _recentre(result: Forecast, centre: np.ndarray) -> Forecast:
-    draws = result.paths * (centre / np.median(result.paths, axis=0))[None, :]
-    return Forecast(result.model, result.index, draws, centre.copy(), result.report)
+    paths = result.paths * (centre / np.median(result.paths, axis=0))[None, :]
+    return Forecast(result.model, result.index, paths, centre.copy(), result.report)
 
 
 def _with_start(result: Forecast, factors: np.ndarray) -> Forecast:
     return Forecast(result.model, result.index, result.paths * factors[:, None], result.point, result.report)
 
 
-def project_method(model: DigitalModel, history: pd.DataFrame, scenarios: list[Scenario], skill: pd.DataFrame,
-                   horizon: int, start: Simulation, draws: int = 4000,
+def project_method(start: Start, history: pd.DataFrame, scenarios: list[Assumptions], skill: pd.DataFrame,
+                   horizon_year: int, components: dict[str, float] | None, draws: int = 4000,
                    seed: int = 0) -> tuple[list[Projection], pd.DataFrame, str]:
-    """Project one method's share under each scenario of the model's boundary.
+    """Project one method's share under each scenario of the start's boundary.
 
     Parameters
     ----------
-    model
-        The calibrated model the history came from (for components and starting-point uncertainty).
-    history
-        One method's rows of :func:`grdp.forecast.history.share_history`.
-    scenarios
-        Scenarios to apply; those of another boundary are skipped.
-    skill
-        Pooled backtest summary by model (``model, mase, judged``) for the ensemble weights.
-    horizon
-        Years ahead of the last history year.
     start
-        Monte Carlo simulation of the last history year (:func:`grdp.digital.uncertainty.simulate`), including
-        the method: the uncertainty of the starting point.
+        The start (:func:`grdp.forecast.history.start_point`).
+    history
+        The fitted history (:func:`grdp.forecast.history.fit_history`), ending at the start year.
+    scenarios
+        Resolved scenarios; those of another boundary are skipped.
+    skill
+        Pooled backtest summary by model (``model, relative_mase, judged``) for the ensemble weights.
+    horizon_year
+        Last year projected.
+    components
+        Each component's share of GRDP in the start year (needed only by ``components`` scenarios).
     draws, seed
         Paths per model and seed.
 
     Returns
     -------
     (list of Projection, pandas.DataFrame, str)
-        The projections, the fit reports (one row per model) and the ensemble's weighting rule.
+        The projections, the fit reports (one row per model, with the ensemble weight and the history's
+        years by status) and the ensemble's weighting rule.
     """
-    method = str(history["method"].iloc[0])
-    last = history.sort_values("year").iloc[-1]
-    last_year = int(last["year"])
+    if int(history.index.max()) != start.year:
+        raise ValueError(f"the history of {start.method} ends in {history.index.max()}, not at the start {start.year}")
+    horizon = horizon_year - start.year
     results = model_forecasts(history, horizon, draws, seed)
     usable = [m for m, r in results.items() if r.usable]
+    if not usable:
+        reasons = "; ".join(f"{m}: {r.report.reason}" for m, r in results.items())
+        fits = pd.DataFrame([r.report.row() | {"weight": 0.0} for r in results.values()])
+        return [], _describe(fits, start, history), f"no model can be fitted ({reasons})"
     weights, rule = skill_weights(skill, usable)
     results[ensemble.NAME] = ensemble.combine(results, weights, rule, seed=seed)
     fits = pd.DataFrame([r.report.row() | {"weight": float(weights.get(m, 0.0))} for m, r in results.items()])
-    if start.year != last_year:
-        raise ValueError(f"the starting-point simulation is of {start.year}, not of the last history year {last_year}")
-    relative = start.samples[method]["total"] / start.point[method]["total"]
-    factors = np.random.default_rng([seed, last_year]).choice(relative, size=draws, replace=True)
-    grdp_history = history.set_index("year")["denominator"]
+    factors = np.random.default_rng([seed, start.year]).choice(start.draws / start.share, size=draws, replace=True)
     projections = []
     for scenario in scenarios:
-        if scenario.boundary != model.boundary:
+        if scenario.boundary != start.boundary:
             continue
-        if scenario.centre == "trend":
-            grdp = grdp_trend(grdp_history, horizon, seed)
-        else:
-            years = pd.Index(range(last_year + 1, last_year + horizon + 1))
-            grdp = pd.Series(scenario.grdp_path(float(last["denominator"]), horizon), index=years, name="grdp")
-            centre = scenario.centre_path(component_shares(model, method, last_year), horizon)
+        trend = scenario.centre == TREND
+        centre = None if trend else scenario.centre_path(components or {}, horizon)
         for name, result in results.items():
             if not result.usable:
                 continue
-            adjusted = result if scenario.centre == "trend" else _recentre(result, centre)
-            projections.append(Projection(model.boundary, method, scenario.id, name, _with_start(adjusted, factors),
-                                          grdp, last_year, float(last["share"]),
-                                          float(last["denominator"])))
-    return projections, fits.assign(boundary=model.boundary, method=method), rule
+            adjusted = result if centre is None else _recentre(result, centre)
+            projections.append(Projection(start.boundary, start.method, scenario.id, trend, name,
+                                          _with_start(adjusted, factors), start, scenario.grdp))
+    return projections, _describe(fits, start, history), rule
 
 
-def bands(projections: list[Projection], levels: tuple[float, ...] = LEVELS) -> pd.DataFrame:
-    """Return median and intervals of every projection by year (the fan-chart table).
+def _describe(fits: pd.DataFrame, start: Start, history: pd.DataFrame) -> pd.DataFrame:
+    counts = history["status"].value_counts()
+    return fits.assign(boundary=start.boundary, method=start.method, start_year=start.year,
+                       start_status=start.status, history_from=int(history.index.min()),
+                       history_published=int(counts.get("published", 0)),
+                       history_estimated=int(counts.get("estimate", 0)))
+
+
+def agreement_by_year(projections: list[Projection], level: float = 0.8) -> dict[tuple[str, str, str], pd.DataFrame]:
+    """Whether the models agree in each year, for each boundary, method and scenario (ensemble not counted).
+
+    Returns
+    -------
+    dict
+        ``(boundary, method, scenario) ->`` frame indexed by year with ``agree`` (bool) and ``groups`` (int), from
+        the models' medians and central ``level`` intervals (:func:`grdp.forecast.ensemble.agreement`).
+    """
+    grouped: dict[tuple[str, str, str], list[Projection]] = {}
+    for p in projections:
+        if p.model != ensemble.NAME:
+            grouped.setdefault((p.boundary, p.method, p.scenario), []).append(p)
+    out = {}
+    for key, members in grouped.items():
+        medians = np.array([p.percentiles.loc[50.0].to_numpy() for p in members])
+        lower = np.array([p.interval(level)[0].to_numpy() for p in members])
+        upper = np.array([p.interval(level)[1].to_numpy() for p in members])
+        found = [ensemble.agreement(medians[:, h], lower[:, h], upper[:, h]) for h in range(medians.shape[1])]
+        out[key] = pd.DataFrame(found, columns=["agree", "groups"],
+                                index=pd.Index(members[0].forecast.index, dtype=int, name="year"))
+    return out
+
+
+def bands(projections: list[Projection], first_open: int, groups: dict[tuple[str, str, str], pd.DataFrame],
+          levels: tuple[float, ...] = LEVELS) -> pd.DataFrame:
+    """Return median and intervals of every projection by open year (the fan-chart table).
 
     Returns
     -------
     pandas.DataFrame
-        ``boundary, method, scenario, model, year, median, lower_<L>, upper_<L>, point``.
+        ``boundary, method, scenario, model, year, median, lower_<L>, upper_<L>, point, models_agree, groups,
+        grdp``: years from ``first_open`` on (ended years are never forecast); for the ensemble the median,
+        intervals and point are blank in a year where the models do not agree; ``grdp`` is the scenario's GRDP
+        path (bn VND).
     """
     frames = []
     for p in projections:
-        table = p.forecast.quantiles(levels).rename(columns={"period": "year"})
-        table.insert(0, "model", p.model)
-        table.insert(0, "scenario", p.scenario)
-        table.insert(0, "method", p.method)
-        table.insert(0, "boundary", p.boundary)
-        table["point"] = p.forecast.point
-        frames.append(table)
-    return pd.concat(frames, ignore_index=True)
+        keep = np.asarray(p.percentiles.columns) >= first_open
+        years = np.asarray(p.percentiles.columns)[keep]
+        found = groups[(p.boundary, p.method, p.scenario)].loc[years]
+        table = {"boundary": p.boundary, "method": p.method, "scenario": p.scenario, "model": p.model, "year": years,
+                 "median": p.percentiles.loc[50.0].to_numpy()[keep]}
+        for lv in levels:
+            lower, upper = p.interval(lv)
+            table[f"lower_{round(100 * lv)}"] = lower.to_numpy()[keep]
+            table[f"upper_{round(100 * lv)}"] = upper.to_numpy()[keep]
+        table["point"] = np.asarray(p.forecast.point, dtype=float)[keep]
+        frame = pd.DataFrame(table)
+        frame["models_agree"] = found["agree"].to_numpy(bool)
+        frame["groups"] = found["groups"].to_numpy(int)
+        if p.model == ensemble.NAME:
+            blank = ["median", *(c for c in frame.columns if c.startswith(("lower_", "upper_"))), "point"]
+            frame.loc[~frame["models_agree"], blank] = np.nan
+        frame["grdp"] = [p.grdp.level(int(y)) for y in years]
+        frames.append(frame)
+    columns = ["boundary", "method", "scenario", "model", "year", "median",
+               *(f"{side}_{round(100 * lv)}" for lv in levels for side in ("lower", "upper")), "point", "models_agree",
+               "groups", "grdp"]
+    return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)

@@ -1,15 +1,23 @@
-"""Forecast scenarios: the driver assumptions that set the centre of the share projection.
+"""Forecast scenarios: definitions read from ``grdp/data/scenarios.yaml``, numbers computed at the vintage's date.
 
-Scenarios are read from ``grdp/data/scenarios.yaml``. A scenario's centre is either the statistical models' own
-projection (``centre: trend``) or a path built from driver assumptions (``centre: components``)::
+The file holds *definitions* only: for each scenario its boundary, its centre, and the evidence rule (with its
+series and years) behind every number it needs (:mod:`grdp.forecast.evidence`). It holds no figure: a
+rationale may not quote one (a number with a decimal point or a thousands separator is refused), so nothing
+typed into the file can bring a release later than a vintage's as-of date into that vintage.
+:func:`resolve` computes the numbers from the observations selected at the as-of date and returns
+:class:`Assumptions`, which record every figure used with its release.
 
-    s(T+h) = sum_k c_k(T) * prod_{j=1..h} (1 + e_k / 100)
+A scenario's centre is either the statistical models' own projection (``centre: trend``) or a path built from
+driver assumptions (``centre: components``)::
 
-where ``c_k(T)`` is component ``k``'s share of GRDP (percent) in the last observed year ``T`` and ``e_k`` the
-scenario's excess growth of that component's value added over nominal GRDP growth (percent per year, for
-``core``, ``platform`` and ``sectoral``). ``grdp_growth`` (nominal, percent per year, or ``trend`` for the
-statistical GRDP forecast) turns gaps in percentage points into bn VND. ``boundary`` is ``old`` (HCMC before the
-1 July 2025 merger) or ``merged`` (HCMC + Binh Duong + Ba Ria-Vung Tau).
+    s(T+h) = sum_k c_k(T) * (1 + e_k / 100)^h
+
+where ``c_k(T)`` is component ``k``'s share of GRDP (percent) in the projection's first year ``T`` and ``e_k``
+the scenario's excess growth of that component's value added over nominal GRDP growth (percent a year, for
+``core``, ``platform`` and ``sectoral``). Every scenario has exactly one nominal GRDP path
+(:class:`grdp.forecast.evidence.GrdpPath`, from its ``grdp_growth`` rule), which every bn VND figure and every
+nominal growth rate of the target assessment uses. ``boundary`` is ``old`` (HCMC before the 1 July 2025 merger)
+or ``merged`` (HCMC + Binh Duong + Ba Ria-Vung Tau).
 
 :func:`load_scenarios` validates the whole file and reports every problem at once, each naming the file, the
 scenario and the field.
@@ -17,16 +25,18 @@ scenario and the field.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import yaml
 
 from grdp import paths
+from grdp import sources as src
+from grdp.forecast import evidence as ev
 
 FILE_NAME = "scenarios.yaml"
 TREND = "trend"
@@ -34,14 +44,17 @@ BOUNDARIES = ("old", "merged")
 CENTRES = (TREND, "components")
 COMPONENTS = ("core", "platform", "sectoral")
 LANGUAGES = ("en", "vi")
-EXCESS_RANGE = (-50.0, 100.0)
-"""Plausible excess growth of a component over GRDP, percent per year (inclusive)."""
-GROWTH_RANGE = (-50.0, 100.0)
-"""Plausible nominal GRDP growth, percent per year (inclusive)."""
-REQUIRED_FIELDS = ("id", "boundary", "label", "centre", "grdp_growth", "rationale", "evidence")
-FIELDS = REQUIRED_FIELDS + ("excess_growth",)
-EVIDENCE_FIELDS = ("source_id", "period", "variable", "value", "note")
+YEARS = (1990, 2100)
+"""Plausible years of an evidence window (inclusive)."""
+REQUIRED_FIELDS = ("id", "boundary", "label", "centre", "grdp_growth", "rationale")
+FIELDS = REQUIRED_FIELDS + ("excess_growth", "supporting")
+SERIES_FIELDS = ("source_id", "region", "boundary", "variable")
+RULE_FIELDS = {ev.LEVEL: ("rule", "series", "from_year", "to_year", "span"),
+               ev.SHARE: ("rule", "series", "from_year", "to_year", "span"),
+               ev.SAME_AS: ("rule", "component"), ev.WITH_GRDP: ("rule",)}
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_FIGURE = re.compile(r"\d[.,]\d")
+"""A figure in a text: a digit, a decimal point or thousands separator (either language), a digit."""
 
 _Problems = list[tuple[str, str]]
 """(field, what is wrong) pairs found in one scenario."""
@@ -67,7 +80,7 @@ class ScenarioError(ValueError):
 
 @dataclass(frozen=True)
 class Scenario:
-    """One scenario: the centre of the projection, nominal GRDP growth, and the evidence behind them.
+    """One scenario's definition: boundary, centre, and the evidence rules of its numbers.
 
     Attributes
     ----------
@@ -76,26 +89,65 @@ class Scenario:
     boundary
         ``old`` or ``merged``.
     label, rationale
-        Text by language (``en``, ``vi``).
+        Text by language (``en``, ``vi``); the rationale states the rules in words and quotes no figure.
     centre
         ``trend`` (the models' projection) or ``components`` (the excess-growth path).
     grdp_growth
-        Nominal GRDP growth, percent per year; ``None`` when the statistical GRDP forecast is used.
+        The ``level_growth`` rule of the scenario's nominal GRDP path.
     excess_growth
-        Excess growth over nominal GRDP growth by component, percent per year; empty for a trend centre.
-    evidence
-        The source rows the numbers were derived from (``source_id``, ``period``, ``variable``, ``value``,
-        ``note``).
+        The rule of each component's excess growth over GRDP; empty for a trend centre.
+    supporting
+        Further evidence shown with the scenario but not used in its arithmetic, as ``(label, rule)`` pairs.
     """
 
     id: str
     boundary: str
     label: dict[str, str]
     centre: str
-    grdp_growth: float | None
-    excess_growth: dict[str, float]
+    grdp_growth: ev.Rule
+    excess_growth: dict[str, ev.Rule]
     rationale: dict[str, str]
-    evidence: tuple[dict[str, Any], ...]
+    supporting: tuple[tuple[str, ev.Rule], ...] = ()
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """A scenario's numbers at one as-of date, each computed from the releases available then.
+
+    Attributes
+    ----------
+    scenario
+        The definition.
+    as_of
+        The vintage's as-of date.
+    grdp
+        The scenario's one nominal GRDP path.
+    excess_growth
+        Excess growth over GRDP by component, percent a year (empty for a trend centre).
+    evidence
+        What each rule computed, keyed ``grdp_growth``, ``excess_growth.<component>`` and ``supporting.<label>``.
+    """
+
+    scenario: Scenario
+    as_of: str | None
+    grdp: ev.GrdpPath
+    excess_growth: dict[str, float]
+    evidence: dict[str, ev.Evidence]
+
+    @property
+    def id(self) -> str:
+        """The scenario's id."""
+        return self.scenario.id
+
+    @property
+    def boundary(self) -> str:
+        """The scenario's boundary."""
+        return self.scenario.boundary
+
+    @property
+    def centre(self) -> str:
+        """``trend`` or ``components``."""
+        return self.scenario.centre
 
     def centre_path(self, components: dict[str, float], horizon: int) -> np.ndarray:
         """Return the centre of the share path, ``s(T+h) = sum_k c_k(T) (1 + e_k/100)^h`` for h = 1..horizon.
@@ -103,7 +155,7 @@ class Scenario:
         Parameters
         ----------
         components
-            Share of GRDP (percent) of each component in the last observed year, e.g. ``{"core": 9.0}``.
+            Share of GRDP (percent) of each component in the projection's first year, e.g. ``{"core": 9.0}``.
         horizon
             Number of years ahead (at least 1).
 
@@ -130,29 +182,89 @@ class Scenario:
         return np.sum([level * (1 + self.excess_growth[k] / 100) ** steps for k, level in components.items()],
                       axis=0)
 
-    def grdp_path(self, last_grdp: float, horizon: int) -> np.ndarray:
-        """Return nominal GRDP levels for h = 1..horizon, compounding ``grdp_growth`` from the last level.
+    def quantities(self) -> pd.DataFrame:
+        """One row per number: ``scenario, boundary, centre, quantity, value`` (percent a year), ``used`` (in the
+        arithmetic, or supporting only), ``rule`` (in words), ``from_year, to_year, latest_release``, and for
+        ``grdp_growth`` the anchor ``grdp_anchor_year, grdp_anchor`` (bn VND)."""
+        rows = []
+        for key, found in self.evidence.items():
+            rule = self._rule(key)
+            row = {"scenario": self.id, "boundary": self.boundary, "centre": self.centre, "quantity": key,
+                   "value": found.value, "used": not key.startswith("supporting."), "rule": rule.describe(),
+                   "from_year": found.from_year, "to_year": found.to_year,
+                   "latest_release": None if found.latest_release is None else found.latest_release.date().isoformat(),
+                   "grdp_anchor_year": np.nan, "grdp_anchor": np.nan}
+            if key == "grdp_growth":
+                anchor = self.grdp.anchor_year
+                row |= {"grdp_anchor_year": anchor, "grdp_anchor": self.grdp.level(anchor)}
+            rows.append(row)
+        return pd.DataFrame(rows)
 
-        Parameters
-        ----------
-        last_grdp
-            GRDP in the last observed year (any unit; the path is in the same unit).
-        horizon
-            Number of years ahead (at least 1).
+    def figures(self) -> pd.DataFrame:
+        """Every published figure the numbers were computed from: ``scenario, quantity`` and the columns of
+        :data:`grdp.forecast.evidence.EVIDENCE_COLUMNS`."""
+        frames = [found.figures.assign(scenario=self.id, quantity=key) for key, found in self.evidence.items()
+                  if not found.figures.empty]
+        columns = ["scenario", "quantity", *ev.EVIDENCE_COLUMNS]
+        return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
 
-        Returns
-        -------
-        numpy.ndarray
-            ``last_grdp * (1 + grdp_growth/100)^h`` for h = 1..horizon.
+    def _rule(self, key: str) -> ev.Rule:
+        if key == "grdp_growth":
+            return self.scenario.grdp_growth
+        if key.startswith("excess_growth."):
+            return self.scenario.excess_growth[key.removeprefix("excess_growth.")]
+        return dict(self.scenario.supporting)[key.removeprefix("supporting.")]
 
-        Raises
-        ------
-        ValueError
-            If the scenario uses the statistical GRDP forecast (``grdp_growth: trend``) or ``horizon`` is below 1.
-        """
-        if self.grdp_growth is None:
-            raise ValueError(f"scenario {self.id!r} takes GRDP growth from the statistical forecast ('trend')")
-        return last_grdp * (1 + self.grdp_growth / 100) ** _steps(horizon)
+
+def resolve(scenario: Scenario, observations: pd.DataFrame, as_of: str | None,
+            selected: pd.DataFrame | None = None) -> Assumptions:
+    """Compute a scenario's numbers from the observations selected at ``as_of``.
+
+    Parameters
+    ----------
+    scenario
+        The definition.
+    observations
+        All observations (:func:`grdp.sources.load_observations`).
+    as_of
+        The vintage's as-of date; only releases on or before it are read.
+    selected
+        The as-of selection, if already made (``grdp.sources.as_of(observations, as_of)``).
+
+    Returns
+    -------
+    Assumptions
+
+    Raises
+    ------
+    grdp.forecast.evidence.EvidenceError
+        If a rule has no published figures for its window at that date (naming the scenario and the field).
+    """
+    selected = src.as_of(observations, as_of) if selected is None else selected
+    found: dict[str, ev.Evidence] = {}
+    components: dict[str, ev.Evidence] = {}
+
+    def run(key: str, rule: ev.Rule) -> ev.Evidence:
+        try:
+            return ev.compute(rule, selected, components)
+        except ev.EvidenceError as exc:
+            raise ev.EvidenceError(f"scenario {scenario.id!r}, field '{key}', as of {as_of}: {exc}") from None
+
+    found["grdp_growth"] = run("grdp_growth", scenario.grdp_growth)
+    for name, rule in sorted(scenario.excess_growth.items(), key=lambda item: item[1].kind == ev.SAME_AS):
+        components[name] = found[f"excess_growth.{name}"] = run(f"excess_growth.{name}", rule)
+    for label, rule in scenario.supporting:
+        found[f"supporting.{label}"] = run(f"supporting.{label}", rule)
+    order = ["grdp_growth", *(f"excess_growth.{k}" for k in COMPONENTS if k in scenario.excess_growth),
+             *(f"supporting.{label}" for label, _ in scenario.supporting)]
+    return Assumptions(scenario, as_of, ev.grdp_path(found["grdp_growth"]),
+                       {k: components[k].value for k in COMPONENTS if k in components}, {k: found[k] for k in order})
+
+
+def resolve_all(scenarios: list[Scenario], observations: pd.DataFrame, as_of: str | None) -> list[Assumptions]:
+    """:func:`resolve` every scenario on one as-of selection."""
+    selected = src.as_of(observations, as_of)
+    return [resolve(s, observations, as_of, selected) for s in scenarios]
 
 
 def _steps(horizon: int) -> np.ndarray:
@@ -161,79 +273,133 @@ def _steps(horizon: int) -> np.ndarray:
     return np.arange(1, horizon + 1, dtype=float)
 
 
-def _number(value: Any, bounds: tuple[float, float]) -> tuple[float | None, str | None]:
-    """Return the value as a float, or the reason it is not a plausible finite number."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None, f"{value!r} is not a number"
-    if not math.isfinite(value):
-        return None, f"{value!r} is not a finite number"
-    low, high = bounds
-    if not low <= value <= high:
-        return None, f"{value} is outside the plausible range [{low:g}, {high:g}] percent per year"
-    return float(value), None
+# --------------------------------------------------------------------------------------------
+# Validation
 
 
-def _texts(value: Any, name: str) -> tuple[dict[str, str], _Problems]:
+def _texts(value: Any, name: str, figures_allowed: bool = True) -> tuple[dict[str, str], _Problems]:
     if not isinstance(value, dict):
         return {}, [(name, f"expected a mapping with {' and '.join(LANGUAGES)}, got {value!r}")]
     problems = [(f"{name}.{k}", f"unknown language; expected {' and '.join(LANGUAGES)}")
                 for k in value if k not in LANGUAGES]
     problems += [(f"{name}.{k}", "missing or empty") for k in LANGUAGES
                  if not isinstance(value.get(k), str) or not value[k].strip()]
+    if not figures_allowed:
+        problems += [(f"{name}.{k}", f"quotes a figure ({match.group(0)!r}): a rationale states rules in words; "
+                      "the figures are computed from the releases at the vintage's date")
+                     for k in LANGUAGES if isinstance(value.get(k), str) and (match := _FIGURE.search(value[k]))]
     return {k: value[k] for k in LANGUAGES if k in value}, problems
 
 
-def _excess(value: Any) -> tuple[dict[str, float], _Problems]:
+def _year(value: Any, name: str) -> _Problems:
+    if isinstance(value, bool) or not isinstance(value, int) or not YEARS[0] <= value <= YEARS[1]:
+        return [(name, f"{value!r} is not a year between {YEARS[0]} and {YEARS[1]}")]
+    return []
+
+
+def _series(value: Any, name: str, kind: str, known_sources: set[str]) -> tuple[tuple[ev.SeriesRef, ...], _Problems]:
+    entries = value if isinstance(value, list) else [value]
+    if not entries or any(not isinstance(e, dict) for e in entries):
+        return (), [(name, f"expected a mapping (or a list of mappings) of {', '.join(SERIES_FIELDS)}, got {value!r}")]
+    if kind == ev.SHARE and len(entries) != 1:
+        problems: _Problems = [(name, "share_growth reads exactly one series")]
+    else:
+        problems = []
+    refs = []
+    for i, entry in enumerate(entries):
+        where = f"{name}[{i}]" if isinstance(value, list) else name
+        problems += [(f"{where}.{k}", f"unknown field; expected {', '.join(SERIES_FIELDS)}")
+                     for k in entry if k not in SERIES_FIELDS]
+        needed = SERIES_FIELDS if kind == ev.SHARE else SERIES_FIELDS[:3]
+        problems += [(f"{where}.{k}", "missing") for k in needed if k not in entry]
+        problems += [(f"{where}.{k}", f"{entry[k]!r} is not text") for k in SERIES_FIELDS
+                     if k in entry and not isinstance(entry[k], str)]
+        if isinstance(entry.get("source_id"), str) and entry["source_id"] not in known_sources:
+            problems.append((f"{where}.source_id", f"{entry['source_id']!r} is not a folder in sources/"))
+        if not problems:
+            refs.append(ev.SeriesRef(entry["source_id"], entry["region"], entry["boundary"],
+                                     entry.get("variable", "grdp")))
+    return tuple(refs), problems
+
+
+def _rule(value: Any, name: str, allowed: tuple[str, ...], known_sources: set[str],
+          extra: tuple[str, ...] = ()) -> tuple[ev.Rule | None, _Problems]:
+    if not isinstance(value, dict) or "rule" not in value:
+        return None, [(name, f"expected a mapping with 'rule' (one of {', '.join(allowed)}), got {value!r}")]
+    kind = value["rule"]
+    if kind not in allowed:
+        return None, [(f"{name}.rule", f"{kind!r} is not one of {', '.join(allowed)}")]
+    fields = RULE_FIELDS[kind] + extra
+    problems: _Problems = [(f"{name}.{k}", f"unknown field for rule {kind}; expected {', '.join(fields)}")
+                           for k in value if k not in fields]
+    if kind == ev.WITH_GRDP:
+        return (ev.Rule(kind), []) if not problems else (None, problems)
+    if kind == ev.SAME_AS:
+        component = value.get("component")
+        if component not in COMPONENTS:
+            problems.append((f"{name}.component", f"{component!r} is not one of {', '.join(COMPONENTS)}"))
+        return (ev.Rule(kind, component=component), []) if not problems else (None, problems)
+    if "series" not in value:
+        problems.append((f"{name}.series", "missing"))
+        refs: tuple[ev.SeriesRef, ...] = ()
+    else:
+        refs, found = _series(value["series"], f"{name}.series", kind, known_sources)
+        problems += found
+    window = [k for k in ("from_year", "span") if k in value]
+    if len(window) != 1:
+        problems.append((name, "give exactly one of from_year (the first year) and span (years before the last)"))
+    for key in ("from_year", "to_year"):
+        if key in value:
+            problems += _year(value[key], f"{name}.{key}")
+    span = value.get("span")
+    if "span" in value and (isinstance(span, bool) or not isinstance(span, int) or span < 1):
+        problems.append((f"{name}.span", f"{span!r} is not a whole number of years of at least 1"))
+    if (isinstance(value.get("from_year"), int) and isinstance(value.get("to_year"), int)
+            and value["to_year"] <= value["from_year"]):
+        problems.append((f"{name}.to_year", f"{value['to_year']} is not after from_year {value['from_year']}"))
+    if problems:
+        return None, problems
+    return ev.Rule(kind, refs, value.get("from_year"), value.get("to_year"), value.get("span")), []
+
+
+def _excess(value: Any, known_sources: set[str]) -> tuple[dict[str, ev.Rule], _Problems]:
     if not isinstance(value, dict) or not value:
-        return {}, [("excess_growth", f"expected a mapping of {', '.join(COMPONENTS)} to numbers, got {value!r}")]
-    out: dict[str, float] = {}
+        return {}, [("excess_growth", f"expected a mapping of {', '.join(COMPONENTS)} to rules, got {value!r}")]
+    out: dict[str, ev.Rule] = {}
     problems: _Problems = []
     for key, raw in value.items():
         if key not in COMPONENTS:
             problems.append((f"excess_growth.{key}", f"unknown component; expected {', '.join(COMPONENTS)}"))
             continue
-        number, why = _number(raw, EXCESS_RANGE)
-        if why is not None or number is None:
-            problems.append((f"excess_growth.{key}", why or "not a number"))
-        else:
-            out[key] = number
+        rule, found = _rule(raw, f"excess_growth.{key}", (ev.SHARE, ev.SAME_AS, ev.WITH_GRDP), known_sources)
+        problems += found
+        if rule is not None:
+            out[key] = rule
+    for key, rule in out.items():
+        if rule.kind == ev.SAME_AS and (rule.component == key or rule.component not in out
+                                        or out[str(rule.component)].kind == ev.SAME_AS):
+            problems.append((f"excess_growth.{key}.component",
+                             f"{rule.component!r} must be another component of this scenario with its own rule"))
     return out, problems
 
 
-def _grdp_growth(value: Any) -> tuple[float | None, _Problems]:
-    if value == TREND:
-        return None, []
-    number, why = _number(value, GROWTH_RANGE)
-    return number, [] if why is None else [("grdp_growth", f"{why}; expected a number or '{TREND}'")]
-
-
-def _evidence(value: Any, known_sources: set[str]) -> tuple[tuple[dict[str, Any], ...], _Problems]:
-    if not isinstance(value, list) or not value:
-        return (), [("evidence", "expected a non-empty list of source rows")]
-    out = []
-    problems: _Problems = []
+def _supporting(value: Any, known_sources: set[str]) -> tuple[tuple[tuple[str, ev.Rule], ...], _Problems]:
+    if not isinstance(value, list):
+        return (), [("supporting", f"expected a list of rules, each with a label, got {value!r}")]
+    out, problems = [], []
     for i, entry in enumerate(value):
-        name = f"evidence[{i}]"
-        if not isinstance(entry, dict):
-            problems.append((name, f"expected a mapping of {', '.join(EVIDENCE_FIELDS)}, got {entry!r}"))
+        name = f"supporting[{i}]"
+        label = entry.get("label") if isinstance(entry, dict) else None
+        if not isinstance(label, str) or not label.strip():
+            problems.append((f"{name}.label", "missing or not text"))
             continue
-        problems += [(f"{name}.{k}", f"unknown field; expected {', '.join(EVIDENCE_FIELDS)}")
-                     for k in entry if k not in EVIDENCE_FIELDS]
-        problems += [(f"{name}.{k}", "missing") for k in EVIDENCE_FIELDS if k not in entry]
-        source = entry.get("source_id")
-        if "source_id" in entry and source not in known_sources:
-            problems.append((f"{name}.source_id", f"{source!r} is not a folder in sources/"))
-        for key in ("variable", "note"):
-            if key in entry and not isinstance(entry[key], str):
-                problems.append((f"{name}.{key}", f"{entry[key]!r} is not text"))
-        period = entry.get("period")
-        if "period" in entry and (isinstance(period, bool) or not isinstance(period, (str, int))):
-            problems.append((f"{name}.period", f"{period!r} is not a period such as '2023' or '2025-9M'"))
-        number = entry.get("value")
-        if "value" in entry and (isinstance(number, bool) or not isinstance(number, (int, float))
-                                 or not math.isfinite(number)):
-            problems.append((f"{name}.value", f"{number!r} is not a finite number"))
-        out.append({**entry, "period": str(period)})
+        rule, found = _rule({k: v for k, v in entry.items() if k != "label"}, name, (ev.LEVEL, ev.SHARE),
+                            known_sources)
+        problems += found
+        if rule is not None:
+            out.append((label, rule))
+    labels = [label for label, _ in out]
+    problems += [("supporting", f"label {label!r} repeated") for label in set(labels) if labels.count(label) > 1]
     return tuple(out), problems
 
 
@@ -248,17 +414,18 @@ def _parse(entry: dict[str, Any], known_sources: set[str]) -> tuple[Scenario | N
     centre = entry.get("centre")
     if "centre" in entry and centre not in CENTRES:
         problems.append(("centre", f"{centre!r} is not one of {', '.join(CENTRES)}"))
-    checks = {"label": lambda v: _texts(v, "label"), "rationale": lambda v: _texts(v, "rationale"),
-              "grdp_growth": _grdp_growth, "evidence": lambda v: _evidence(v, known_sources)}
-    parsed: dict[str, Any] = {}
+    checks = {"label": lambda v: _texts(v, "label"), "rationale": lambda v: _texts(v, "rationale", False),
+              "grdp_growth": lambda v: _rule(v, "grdp_growth", (ev.LEVEL,), known_sources),
+              "supporting": lambda v: _supporting(v, known_sources)}
+    parsed: dict[str, Any] = {"supporting": ()}
     for name, check in checks.items():
         if name in entry:
             parsed[name], found = check(entry[name])
             problems += found
-    excess: dict[str, float] = {}
+    excess: dict[str, ev.Rule] = {}
     if centre == "components":
         if "excess_growth" in entry:
-            excess, excess_problems = _excess(entry["excess_growth"])
+            excess, excess_problems = _excess(entry["excess_growth"], known_sources)
             problems += excess_problems
         else:
             problems.append(("excess_growth", "missing; required when centre is 'components'"))
@@ -267,7 +434,7 @@ def _parse(entry: dict[str, Any], known_sources: set[str]) -> tuple[Scenario | N
     if problems or not isinstance(ident, str) or not isinstance(centre, str):
         return None, problems
     return Scenario(ident, entry["boundary"], parsed["label"], centre, parsed["grdp_growth"], excess,
-                    parsed["rationale"], parsed["evidence"]), []
+                    parsed["rationale"], parsed["supporting"]), []
 
 
 def load_scenarios(path: Path | None = None) -> dict[str, Scenario]:
@@ -286,10 +453,10 @@ def load_scenarios(path: Path | None = None) -> dict[str, Scenario]:
     Raises
     ------
     ScenarioError
-        If anything is wrong (missing or unknown fields, duplicate ids, a boundary or centre not allowed, a growth
-        that is not a finite number in the plausible range, a label or rationale without both ``en`` and ``vi``,
-        evidence naming a folder that is not in ``sources/``); the message lists every problem, each with the
-        file, the scenario and the field.
+        If anything is wrong (missing or unknown fields, duplicate ids, a boundary or centre not allowed, an
+        unknown rule or a rule with the wrong fields, a series naming a folder that is not in ``sources/``, a
+        window that is not a pair of years, a label or rationale without both ``en`` and ``vi``, a rationale
+        quoting a figure); the message lists every problem, each with the file, the scenario and the field.
     """
     path = paths.data_file(FILE_NAME) if path is None else Path(path)
     try:

@@ -307,13 +307,23 @@ def backtest_series(observations: pd.DataFrame, as_of: str | None = None) -> dic
     growth = hcmc_grdp_growth(observations, as_of)
     gdp = national_gdp(observations, as_of)
     series: dict[str, pd.Series | pd.DataFrame] = {str(growth.name): growth, str(gdp.name): gdp}
-    series.update(national_section_shares(observations, as_of))
-    for method in METHODS:
-        share = national_digital_share(observations, method, as_of)
-        series[str(share.name)] = share
+    series.update(share_series(observations, as_of))
     quarterly = national_quarterly_gdp(observations, as_of)
     series[str(quarterly.name)] = quarterly
     series["vn_share_q_J"] = national_quarterly_section_share(observations, "J", as_of)
+    return series
+
+
+def share_series(observations: pd.DataFrame, as_of: str | None = None) -> dict[str, pd.Series | pd.DataFrame]:
+    """The annual share series the share models are judged on: ``vn_share_<section>`` and ``vn_de_share_<method>``.
+
+    These are the *comparable series* of :mod:`grdp.forecast.calibration` (the subset of
+    :func:`backtest_series` on the share scale, annual), in the same order and with the same ``attrs``.
+    """
+    series: dict[str, pd.Series | pd.DataFrame] = dict(national_section_shares(observations, as_of))
+    for method in METHODS:
+        share = national_digital_share(observations, method, as_of)
+        series[str(share.name)] = share
     return series
 
 

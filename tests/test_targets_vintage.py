@@ -1,0 +1,110 @@
+"""The target tables a vintage writes (notebook ``04_targets_forecast`` run alone with papermill, as the pipeline
+runs it, for vintage 2025Q4 cut at 31 December 2025).
+
+Issue 14, defect 5: no number in a vintage's scenario tables comes from a release after its as-of date.
+Issue 14, defect 6: one nominal GRDP path per scenario, with its evidence from the vintage's releases, carries
+the required-growth, gap and projection arithmetic (on the base commit the baseline used 6.8%/yr, a drift over
+2020-2024 that includes the 2021 contraction, and the other scenarios 9.7%).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import papermill as pm
+import pytest
+import yaml
+
+from grdp import paths, pipeline, sources
+
+AS_OF = "2025-12-31"
+
+
+@pytest.fixture(scope="module")
+def tables(tmp_path_factory):
+    out = tmp_path_factory.mktemp("vintage_2025Q4")
+    pm.execute_notebook(str(paths.notebooks_dir() / "04_targets_forecast.ipynb"), str(out / "04.ipynb"),
+                        kernel_name=pipeline.KERNEL, progress_bar=False, cwd=str(paths.notebooks_dir()),
+                        parameters={"vintage": "2025Q4", "as_of": AS_OF, "output_dir": str(out), "draws": 1000,
+                                    "backtest_draws": 200})
+    return lambda name: pd.read_csv(out / "tables" / f"{name}.csv")
+
+
+@pytest.fixture(scope="module")
+def selected():
+    return sources.as_of(sources.load_observations(), AS_OF)
+
+
+def test_the_scenario_file_types_no_figure():
+    """Issue 14, defect 5: the scenario file holds definitions only, so it holds no number but years."""
+    document = yaml.safe_load(paths.data_file("scenarios.yaml").read_text(encoding="utf-8"))
+
+    def numbers(node, key=""):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                yield from numbers(v, k)
+        elif isinstance(node, list):
+            for v in node:
+                yield from numbers(v, key)
+        elif isinstance(node, (int, float)) and not isinstance(node, bool):
+            yield key, node
+    found = list(numbers(document))
+    assert found and all(key in ("from_year", "to_year", "span") for key, _ in found), found
+
+
+def test_no_scenario_number_comes_from_a_release_after_the_as_of_date(tables, selected):
+    """Issue 14, defect 5."""
+    evidence = tables("forecast_scenario_evidence")
+    assert len(evidence) and (pd.to_datetime(evidence["release_date"]) <= pd.Timestamp(AS_OF)).all()
+    numbers = tables("forecast_scenarios")
+    assert (pd.to_datetime(numbers["latest_release"].dropna()) <= pd.Timestamp(AS_OF)).all()
+    # every figure the scenarios used is the one the vintage's as-of selection holds
+    for row in evidence.itertuples():
+        match = selected[(selected["source_id"] == row.source_id) & (selected["region"] == row.region)
+                         & (selected["variable"] == row.variable) & (selected["period"] == str(row.period))
+                         & (selected["price_basis"] == "current") & (selected["industry"] == "TOTAL")]
+        assert np.isclose(match["value"], row.value).any(), row
+    sectoral = numbers[(numbers["scenario"] == "accelerated") & (numbers["quantity"] == "excess_growth.sectoral")]
+    assert sectoral["to_year"].iloc[0] == 2024  # GSO's 2025 digitalisation share was released on 2026-01-05
+
+
+def test_one_grdp_path_per_scenario_carries_all_the_arithmetic(tables, selected):
+    """Issue 14, defect 6."""
+    levels = selected[(selected["source_id"] == "hcmc_grdp_levels") & (selected["variable"] == "grdp")
+                      & (selected["price_basis"] == "current") & (selected["frequency"] == "A")
+                      & (selected["region"] == "hcmc")].set_index("period")["value"]
+    growth = (levels["2024"] / levels["2022"]) ** 0.5  # published levels after the 2021 contraction and rebound
+    assessment = tables("targets_assessment")
+    old = assessment[(assessment["boundary"] == "old") & (assessment["target_year"] == 2030)]
+    assert set(old["scenario"]) == {"baseline", "accelerated", "stalled"}
+    np.testing.assert_allclose(old["grdp"], levels["2024"] * growth ** 6)  # about 3.1 quadrillion in every scenario
+    paths_table = tables("forecast_grdp_paths").set_index(["scenario", "year"])["grdp"]
+    for row in assessment.itertuples():
+        assert row.grdp == pytest.approx(paths_table[(row.scenario, row.target_year)])
+        expected = 100 * ((paths_table[(row.scenario, row.target_year)] / paths_table[(row.scenario, row.start_year)])
+                          ** (1 / (row.target_year - row.start_year)) - 1)
+        assert row.grdp_growth == pytest.approx(expected)
+        if row.role == "headline":
+            assert row.required_digital_growth == pytest.approx(
+                100 * ((1 + row.grdp_growth / 100) * (1 + row.required_excess_growth / 100) - 1))
+            if np.isfinite(row.gap_pp):
+                assert row.gap_bn_vnd == pytest.approx(row.gap_pp / 100 * row.grdp)
+    headline = tables("targets_headline")
+    for row in headline[headline["status"] == "projection"].itertuples():
+        assert row.grdp == pytest.approx(paths_table[(row.scenario, row.target_year)])
+        assert row.required_value_added == pytest.approx(row.target / 100 * row.grdp)
+
+
+def test_the_vintage_tables_state_starts_calibration_and_no_unsupported_probability(tables):
+    starts = tables("forecast_starts").set_index(["boundary", "method"])
+    assert starts.loc[("old", "mic"), "start_share"] == 22.0 and starts.loc[("old", "mic"), "start_year"] == 2024
+    calibration = tables("forecast_calibration")
+    assert {"model", "horizon", "forecasts", "coverage_80", "pit_ks_p", "calibrated"} <= set(calibration.columns)
+    headline = tables("targets_headline")
+    published = headline[headline["probability_published"]]
+    assert headline.loc[~headline["probability_published"], "probability"].isna().all()
+    for row in published.itertuples():  # a published probability names its calibration evidence
+        assert row.probability_reason.startswith("every weighted model is calibrated")
+    bands = tables("forecast_bands")
+    assert (bands["year"] >= 2026).all()
+    assert bands.loc[(bands["model"] == "ensemble") & ~bands["models_agree"], "median"].isna().all()
