@@ -37,8 +37,10 @@ figures fixed and fill gaps with indicator-based structures:
 6. **Years after the last published GRDP** with a published annual real growth (total, or excluding oil and gas)
    are the previous year's account moved by that growth and by the national deflator of the year by section
    (:meth:`_Context.cell_deflators`); in a region with published oil shares, growth excluding oil and gas applies to
-   every cell but B, and B takes the residual that makes the total growth (annual, else the latest cumulative
-   growth of the year) hold. Every cell of such a year is ``imputed``.
+   every cell but B; B moves with the published growth of crude oil and gas extraction (division 06; for Ba
+   Ria-Vung Tau the merged city's figure, whose oil is all Ba Ria-Vung Tau's) where there is one, else it takes
+   the residual that makes the total growth (annual, else the latest cumulative growth of the year) hold.
+   Every cell of such a year is ``imputed``.
 
 Every cell fixed by a published figure is ``published`` or ``derived`` (share x GRDP); every other cell is
 ``imputed`` and names the method.
@@ -750,6 +752,23 @@ class _Regional:
 
     # a year after the last published GRDP
 
+    def _oil_growth(self, year: int, oil: list[str]) -> tuple[float, str] | None:
+        """Published real growth of crude oil and gas extraction (division 06) in ``year``, applied to ``oil``.
+
+        The region's own figure, else, for Ba Ria-Vung Tau, the merged city's: the merged city's oil and gas is
+        all extracted by Ba Ria-Vung Tau (neither old HCMC nor Binh Duong has an oil share), so its published
+        growth is Ba Ria-Vung Tau's. Section B of Ba Ria-Vung Tau is taken to move with its oil and gas.
+        """
+        places = [(self.region, self.boundary)] + ([("hcmc", "merged")] if self.region == "ba_ria_vung_tau" else [])
+        for region, boundary in places:
+            rates = _growth_rates(self.context.selected, region, boundary, year)
+            if OIL_DIVISION in rates:
+                g, source = rates[OIL_DIVISION]
+                where = "" if region == self.region else ", the merged city's, all of it extracted off Ba Ria-Vung Tau"
+                return g, (f"published growth of crude oil and gas extraction ({source}{where}), applied to "
+                           f"section {', '.join(oil)}")
+        return None
+
     def _moved(self, year: int, base: dict[str, float]) -> tuple[list[dict], list[dict]] | None:
         """The account of ``year`` moved from ``base`` by the region's published growth, or None (no growth)."""
         selected = self.context.selected
@@ -765,7 +784,10 @@ class _Regional:
             overall = (total["TOTAL"][0], f"published growth ({total['TOTAL'][1]})") if "TOTAL" in total else \
                 _cumulative_growth(selected, self.region, self.boundary, year)
             oil_base = sum(base[c] for c in oil)
-            if overall is not None:
+            published_oil = self._oil_growth(year, oil)
+            if published_oil is not None:
+                rates.update({c: published_oil for c in oil})
+            elif overall is not None:
                 rest = sum(base[c] * (1 + g_ex) for c in base if c not in oil)
                 rho = (sum(base.values()) * (1 + overall[0]) - rest) / oil_base - 1
                 if growth.RESIDUAL_BOUNDS[0] < rho < growth.RESIDUAL_BOUNDS[1]:
@@ -959,6 +981,14 @@ def _merged_growth(parts: dict[str, SectorAccounts], years: list[int]) -> list[d
                                 ("grdp_excl_oil_gas_real_growth", volume_ex / base_ex - 1)):
             rows.append({"year": year, "industry": "TOTAL", "volume_growth": value, "deflator_growth": np.nan,
                          "method": f"{variable}: real growth of the sum of the parts (volumes at {year - 1} prices)"})
+        brvt = parts.get("ba_ria_vung_tau")
+        oil = classification.section_of(OIL_DIVISION)
+        if brvt is not None:
+            g = brvt.growth[brvt.growth["year"] == year].set_index("industry")["volume_growth"]
+            if oil in g.index:
+                rows.append({"year": year, "industry": OIL_DIVISION, "volume_growth": float(g[oil]),
+                             "deflator_growth": np.nan, "method": f"grdp_real_growth: real growth of section {oil} "
+                             "of Ba Ria-Vung Tau, where all of the merged city's oil and gas is extracted"})
     return rows
 
 
@@ -968,7 +998,7 @@ def _merged_comparisons(context: _Context, table: pd.DataFrame, growth_rows: lis
                           & (context.known["frequency"] == "A")]
     chosen = set(zip(context.selected["source_id"], context.selected["period"], context.selected["variable"],
                      context.selected["industry"], context.selected["publication_date"], context.selected["value"]))
-    implied = {(r["year"], r["method"].split(":")[0]): r["volume_growth"] for r in growth_rows}
+    implied = {(r["year"], r["method"].split(":")[0], r["industry"]): r["volume_growth"] for r in growth_rows}
     rows = []
     for r in known.itertuples():
         year, code = int(r.period), str(r.industry)
@@ -987,8 +1017,8 @@ def _merged_comparisons(context: _Context, table: pd.DataFrame, growth_rows: lis
         elif r.variable == "grdp_share":
             base.update(published_share=float(r.value), account_share=account_share,
                         difference_pp=account_share - float(r.value))
-        elif (year, r.variable) in implied:
-            value = 100 * implied[(year, r.variable)]
+        elif (year, r.variable, code) in implied:
+            value = 100 * implied[(year, r.variable, code)]
             base.update(published_share=float(r.value), account_share=value, difference_pp=value - float(r.value))
         else:
             continue

@@ -119,8 +119,14 @@ def test_2025_parts_are_moved_by_their_published_growth_and_the_national_deflato
     growth = brvt.growth.set_index("industry")["volume_growth"]
     base = brvt.require(2024).set_index("industry")["value"]
     assert (100 * growth.drop("B")).round(2).eq(5.44).all()  # excluding oil and gas, 2025-12-09
-    total = (base[growth.index] * (1 + growth)).sum() / base[growth.index].sum() - 1
-    assert 100 * total == pytest.approx(0.55, abs=1e-6)  # nine-month growth including oil, used for the year
+    # oil and gas moves with its published 2025 growth (the merged city's -2.54%, Chi cuc Thong ke 2026-01-06)
+    assert 100 * growth["B"] == pytest.approx(-2.54)
+    assert "crude oil and gas" in brvt.growth.set_index("industry").loc["B", "method"]
+    # an independent check: the parts then give the merged city's published 7.53% growth including oil within 0.1 pp
+    merged = accounts.assemble("hcmc", "merged", observations=observations)
+    implied = merged.growth[(merged.growth.year == 2025) & (merged.growth.industry == "TOTAL")
+                            & merged.growth["method"].str.startswith("grdp_real_growth")]["volume_growth"]
+    assert 100 * implied.iloc[0] == pytest.approx(7.53, abs=0.1)
 
 
 def test_both_published_merged_2025_levels_are_compared_and_neither_is_imposed(observations):
