@@ -22,9 +22,10 @@ methods use the same arithmetic. For region r, year t and section s (value added
 
 * **basis** (switch ``basis``): ``value_added`` leaves the core as it is; ``revenue`` multiplies it
   by ``b (1 + g_M)^(t-2022)``, MIC's tax-revenue basis relative to value added.
-* **regional** (switch ``regional``): the numerator is multiplied by the region's calibrated factor,
-  ``kappa_GSO (1 + g_R)^(t-2022)`` (``gso``) or ``kappa_MIC`` (``mic``), or by nothing (``none``;
-  always for ``vn``).
+* **regional** (switch ``regional``): the numerator is multiplied by the city-specific gap
+  ``exp(g_t)`` of the method family (``gso`` or ``mic``), the year-by-year log ratio of the
+  institution's published share to the model with national coefficients (:mod:`grdp.digital.gap`;
+  calibrated, unexplained), or by nothing (``none``: the *indicator*).
 * **denominator** (switch ``denominator``): the GRDP of the sector accounts (``accounts``) or the one
   the publisher divided by where it is known (``publisher``; otherwise the accounts').
 
@@ -58,7 +59,7 @@ SWITCH_LABELS = {
     "platform": "platform component",
     "sectoral": "sectoral / digitalisation scope",
     "basis": "measurement basis",
-    "regional": "regional allocation",
+    "regional": "city-specific gap (calibrated, unexplained)",
     "denominator": "denominator vintage",
 }
 
@@ -156,7 +157,7 @@ def digitalisation_coefficients(params: Params, inputs: AccountInputs) -> np.nda
 
 
 def evaluate(config: Config, params: Params, inputs: AccountInputs, va: np.ndarray | None = None,
-             publisher_grdp: np.ndarray | None = None) -> Blocks:
+             publisher_grdp: np.ndarray | None = None, gaps: dict[str, np.ndarray] | None = None) -> Blocks:
     """Evaluate the spine in one configuration.
 
     Parameters
@@ -172,6 +173,9 @@ def evaluate(config: Config, params: Params, inputs: AccountInputs, va: np.ndarr
     publisher_grdp
         GRDP the publisher divided by, per year (``nan`` where unknown); used when
         ``config.denominator == "publisher"``.
+    gaps
+        Log gap of each method family (``"gso"``, ``"mic"``), shape ``(n or 1, years)``; the regional
+        switch multiplies by ``exp(gap)`` of its family, and by 1 where no gap is given.
 
     Returns
     -------
@@ -195,11 +199,8 @@ def evaluate(config: Config, params: Params, inputs: AccountInputs, va: np.ndarr
         sectoral = zero
     if config.basis == "revenue":
         core = core * _col(params, "mic.ict_basis")[:, :, None] * growth
-    if config.regional != "none" and inputs.region != "vn":
-        if config.regional == "gso":
-            factor = _col(params, "region.gso_intensity") * _drift(params, "region.gso_intensity_growth", years)
-        else:
-            factor = _col(params, "region.mic_allocation")
+    if config.regional != "none" and gaps is not None and config.regional in gaps:
+        factor = np.exp(np.atleast_2d(gaps[config.regional]))
         core, platform, sectoral = (block * factor[:, :, None] for block in (core, platform, sectoral))
     denominator = inputs.grdp[None, :]
     if config.denominator == "publisher" and publisher_grdp is not None:
