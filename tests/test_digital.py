@@ -378,6 +378,37 @@ def test_bridge_switches_are_those_that_differ(bridges):
                                                                        "denominator"]
 
 
+IDENTIFIED_PAIRS = PAIRS + [("hids", "mic", 2022), ("mic", "gso", 2023)]
+
+
+@pytest.mark.parametrize("a,b,year", IDENTIFIED_PAIRS, ids=[f"{a}-{b}-{y}" for a, b, y in IDENTIFIED_PAIRS])
+def test_the_bridge_never_reports_switches_that_are_not_separately_identified(model, a, b, year):
+    br = bridge_mod.bridge(a, b, year=year, model=model, draws=1_000, seed=2)
+    steps = [set(s.split("+")) for s in br.steps["switch"]]
+    config_a, config_b = grdp.digital.METHODS[a].config, grdp.digital.METHODS[b].config
+    both_differ = config_a.platform != config_b.platform and config_a.sectoral != config_b.sectoral
+    # MIC's only platform/sectoral split is red-rated: where both differ they are one step
+    if both_differ:
+        assert any({"platform", "sectoral"} <= step for step in steps), steps
+        assert not any(step in ({"platform"}, {"sectoral"}) for step in steps), steps
+    # every pair of reported contributions is identified: their draws are not strongly opposed
+    assert br.correlations is not None
+    assert (br.correlations["correlation"] > bridge_mod.IDENTIFICATION_CORRELATION).all(), br.correlations
+    # each contribution carries its interval from the same draws, around the point value
+    assert (br.steps["lower"] <= br.steps["contribution"]).all() and (br.steps["contribution"] <= br.steps["upper"]).all()
+    regional = br.steps[br.steps["switch"].str.contains("regional")]
+    assert regional["label"].str.contains("city-specific gap \\(calibrated, unexplained\\)").all()
+
+
+def test_switches_a_published_split_would_separate_are_still_merged_when_the_draws_oppose_them(model, monkeypatch):
+    monkeypatch.setattr(bridge_mod, "_split_is_published", lambda model: True)
+    assert bridge_mod._players(["platform", "sectoral", "basis"], True) == [("platform",), ("sectoral",), ("basis",)]
+    br = bridge_mod.bridge("gso", "mic", year=2022, model=model, draws=1_000, seed=2)
+    # the draws still cannot tell platform from sectoral (posterior correlation about -0.97)
+    assert not {"platform", "sectoral"} & set(br.steps["switch"])
+    assert (br.correlations["correlation"] > bridge_mod.IDENTIFICATION_CORRELATION).all()
+
+
 def test_bridge_reversed_negates_every_contribution(model, bridges):
     forward = bridges[("gso", "mic", 2022)]
     back = bridge_mod.bridge("mic", "gso", year=2022, model=model)

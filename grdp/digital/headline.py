@@ -44,9 +44,12 @@ from grdp.digital.validation import Validation, out_of_time, ranking
 
 FIRST_YEAR = 2020
 """First year of the headline table (the first year any institution published a share for HCMC)."""
-DEFAULT_DRAWS = 10_000
-VALIDATION_DRAWS = 2_000
+DEFAULT_DRAWS = 20_000
+"""Draws behind the intervals (the notebooks' default, so that a run computes them once)."""
+VALIDATION_DRAWS = 1_000
 """Monte Carlo draws of the model at each out-of-time check."""
+VALIDATION_LEVEL = 0.9
+"""Level of the validation's coverage; the choice of estimator and the rivals' sigma do not depend on it."""
 COLUMNS = ["region", "boundary", "method", "year", "status", "value", "lower", "upper", "level", "basis",
            "bridged_from_year", "release", "rating", "source_id", "url", "reason"]
 REGION_NAMES = {"hcmc": "HCMC", "binh_duong": "Binh Duong", "ba_ria_vung_tau": "Ba Ria-Vung Tau", "vn": "Vietnam"}
@@ -202,8 +205,8 @@ def _estimated_cell(ctx: _Context, method: str, year: int, info: Information, or
     return Cell(method, year, "estimate", p.value, samples, basis, p.bridged_from_year)
 
 
-def _cells(region: str, boundary: str, as_of: str, observations: pd.DataFrame, methods: list[str], level: float,
-           draws: int, seed: int) -> dict[tuple[str, int], Cell]:
+def _cells(region: str, boundary: str, as_of: str, observations: pd.DataFrame, methods: list[str], draws: int,
+           seed: int) -> dict[tuple[str, int], Cell]:
     years = ended_years(as_of)
     try:
         model: DigitalModel | None = build(region, boundary, as_of, observations)
@@ -213,7 +216,7 @@ def _cells(region: str, boundary: str, as_of: str, observations: pd.DataFrame, m
     account_years = [y for y in years if model is not None and y in model.accounts.years]
     sim = simulate_years(model, account_years, draws, seed) if model is not None and account_years else None
     ctx = _Context(region, boundary, as_of, draws, seed, model, failure, account_years, sim,
-                   out_of_time(observations, as_of, level, VALIDATION_DRAWS, seed))
+                   out_of_time(observations, as_of, VALIDATION_LEVEL, VALIDATION_DRAWS, seed))
     published_sd = model.errors.sd["published"] if model is not None else _published_sd(observations, as_of)
     cells: dict[tuple[str, int], Cell] = {}
     shares = share_rows(observations)
@@ -242,17 +245,26 @@ def _published_sd(observations: pd.DataFrame, as_of: str) -> float:
 
 
 def cells(region: str, boundary: str, as_of: str | date, observations: pd.DataFrame | None = None,
-          methods: list[str] | None = None, level: float = 0.9, draws: int = DEFAULT_DRAWS,
-          seed: int = 0) -> dict[tuple[str, int], Cell]:
-    """Every method and year of the headline table with its draws (cached; see :func:`share_table`)."""
+          methods: list[str] | None = None, draws: int = DEFAULT_DRAWS, seed: int = 0) -> dict[tuple[str, int], Cell]:
+    """Every method and year of the headline table with its draws (cached; see :func:`share_table`).
+
+    The draws of a cell do not depend on which other methods are asked for, so every method is
+    computed (once per run) and ``methods`` only selects.
+    """
     obs = observations if observations is not None else src.load_observations()
     chosen = list(methods or METHODS)
-    key = (region, boundary, str(as_of), cache.observations_key(obs), tuple(chosen), level, draws, seed)
+    unknown = [m for m in chosen if m not in METHODS]
+    if unknown:
+        raise KeyError(f"unknown method(s) {', '.join(unknown)}; methods: {', '.join(METHODS)}")
+    key = (region, boundary, str(as_of), cache.observations_key(obs), draws, seed)
     if boundary == "merged":
         from grdp.digital.parts import merged_cells
 
-        return cache.cached("headline", key, lambda: merged_cells(str(as_of), obs, chosen, level, draws, seed))
-    return cache.cached("headline", key, lambda: _cells(region, boundary, str(as_of), obs, chosen, level, draws, seed))
+        found = cache.cached("headline", key, lambda: merged_cells(str(as_of), obs, list(METHODS), draws, seed))
+    else:
+        found = cache.cached("headline", key, lambda: _cells(region, boundary, str(as_of), obs, list(METHODS), draws,
+                                                             seed))
+    return {k: c for k, c in found.items() if k[0] in chosen}
 
 
 def table(found: dict[tuple[str, int], Cell], region: str, boundary: str, level: float) -> pd.DataFrame:
@@ -302,13 +314,13 @@ def share_table(region: str, boundary: str, as_of: str | date, observations: pd.
         ``basis`` (plain English), ``bridged_from_year``, ``release``, ``rating``, ``source_id``,
         ``url`` (of a published figure), ``reason`` (of ``not_supported``).
     """
-    return table(cells(region, boundary, as_of, observations, methods, level, draws, seed), region, boundary, level)
+    return table(cells(region, boundary, as_of, observations, methods, draws, seed), region, boundary, level)
 
 
-def share_samples(region: str, boundary: str, as_of: str | date, method: str, year: int,
-                  observations: pd.DataFrame | None = None, level: float = 0.9, draws: int = DEFAULT_DRAWS,
-                  seed: int = 0) -> np.ndarray:
-    """The draws behind ``lower`` and ``upper`` of one row of :func:`share_table` (same arguments).
+def share_samples(region: str, boundary: str, as_of: str | date, observations: pd.DataFrame | None, method: str,
+                  year: int, draws: int = DEFAULT_DRAWS, seed: int = 0) -> np.ndarray:
+    """The draws behind ``lower`` and ``upper`` of one row of :func:`share_table` (same arguments; the
+    percentiles of these draws at the table's level are its ``lower`` and ``upper``).
 
     For a published figure they are the figure times its measured error; for an estimate, the
     model's Monte Carlo draws or the rival's draws ``value x exp(sigma sqrt(h) Z)``.
@@ -318,7 +330,7 @@ def share_samples(region: str, boundary: str, as_of: str | date, method: str, ye
     KeyError
         If the year is not in the table, or the row is ``not_supported`` (the reason is in the message).
     """
-    found = cells(region, boundary, as_of, observations, None, level, draws, seed)
+    found = cells(region, boundary, as_of, observations, None, draws, seed)
     if (method, year) not in found:
         raise KeyError(f"no headline row for {method} {year} as of {as_of}; years: "
                        f"{', '.join(map(str, sorted({y for _, y in found})))}")

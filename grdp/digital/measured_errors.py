@@ -42,6 +42,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
 from grdp import classification
 from grdp import sources as src
@@ -75,13 +76,18 @@ class ErrorSizes:
     checks: pd.DataFrame
     basis: dict[str, str]
 
-    def summary(self) -> pd.DataFrame:
-        """One row per class: ``class, checks, sd, mean_error, basis``."""
+    def summary(self, level: float = 0.9) -> pd.DataFrame:
+        """One row per class: ``class, checks, sd, mean_error``, the leave-one-out ``coverage`` of the
+        interval ``+-z sd`` at ``level`` (each check against the sd of the others), ``level``, ``basis``."""
+        z = float(norm.ppf(0.5 + level / 2))
         rows = []
         for name in CLASSES:
-            errors = self.checks.loc[self.checks["class"] == name, "error"]
+            errors = self.checks.loc[self.checks["class"] == name, "error"].to_numpy(float)
+            covered = [abs(e) <= z * np.sqrt(np.mean(np.delete(errors, i) ** 2)) for i, e in enumerate(errors)]
             rows.append({"class": name, "checks": len(errors), "sd": self.sd[name],
-                         "mean_error": float(errors.mean()) if len(errors) else np.nan, "basis": self.basis[name]})
+                         "mean_error": float(errors.mean()) if len(errors) else np.nan,
+                         "coverage": float(np.mean(covered)) if len(errors) > 1 else np.nan, "level": level,
+                         "basis": self.basis[name]})
         return pd.DataFrame(rows)
 
 

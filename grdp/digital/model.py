@@ -26,7 +26,7 @@ from grdp.digital.inputs import AccountInputs, from_accounts
 from grdp.digital.measured_errors import ErrorSizes, measure
 from grdp.digital.methods import METHODS
 from grdp.digital.methods import method as get_method
-from grdp.digital.published import Benchmark, benchmark
+from grdp.digital.published import Benchmark, benchmark, share_rows
 from grdp.digital.regional_gap import FAMILIES, GapFit, fit_gaps
 from grdp.digital.spine import Blocks, Config, Params, evaluate
 from grdp.digital.targets import Target, published_targets
@@ -167,16 +167,18 @@ def _publisher_grdp(selected: pd.DataFrame, inputs: AccountInputs) -> dict[str, 
     out = {}
     rows = selected[(selected["region"] == inputs.region) & (selected["frequency"] == "A")
                     & (selected["industry"] == "TOTAL")]
+    values: dict[tuple[str, str, str], list[float]] = {}
+    for r in rows.itertuples():
+        values.setdefault((r.variable, r.period, r.unit), []).append(float(r.value))
     for name, spec in METHODS.items():
         implied = np.full(len(inputs.years), np.nan)
         if spec.published:
             family = spec.published.removeprefix("de_share_")
             for i, year in enumerate(inputs.years):
-                share = rows[(rows["variable"] == spec.published) & (rows["period"] == str(year))]
-                level = rows[(rows["variable"] == f"de_value_added_{family}") & (rows["period"] == str(year))
-                             & (rows["unit"] == "bn_VND")]
+                share = values.get((spec.published, str(year), "percent"), [])
+                level = values.get((f"de_value_added_{family}", str(year), "bn_VND"), [])
                 if len(share) == 1 and len(level) == 1:
-                    implied[i] = 100 * level["value"].iloc[0] / share["value"].iloc[0]
+                    implied[i] = 100 * level[0] / share[0]
         out[name] = implied
     return out
 
@@ -233,12 +235,14 @@ def _build(region: str, boundary: str, as_of: str | date | None, obs: pd.DataFra
     inputs = {"vn": account_inputs("vn", "national", as_of, obs)}
     if region != "vn":
         inputs[region] = account_inputs(region, boundary, as_of, obs)
-    selected = src.as_of(obs, as_of)
-    available = obs if as_of is None else obs[obs["release_date"] <= pd.Timestamp(as_of)]
+    digital = obs[obs["variable"].str.startswith(DIGITAL_PREFIX)]  # targets and benchmarks read only these
+    selected = src.as_of(digital, as_of)
+    available = digital if as_of is None else digital[digital["release_date"] <= pd.Timestamp(as_of)]
     targets = published_targets(selected, inputs, available)
     calibration = calibrate(inputs, targets, region, exclude_year)
     errors = measure(obs, as_of)
-    benchmarks = {family: benchmark(obs, region, boundary, family, as_of) for family in ("gso", "mic", "hids")}
+    shares = share_rows(digital)
+    benchmarks = {family: benchmark(shares, region, boundary, family, as_of) for family in ("gso", "mic", "hids")}
     if exclude_year is not None and exclude_year[0] == region:
         benchmarks = {f: replace(b, table=b.table[b.table["year"] != exclude_year[1]].reset_index(drop=True))
                       for f, b in benchmarks.items()}

@@ -26,8 +26,10 @@ import pandas as pd
 
 from grdp import sources as src
 from grdp.accounts import MERGED_PARTS, AccountsError
-from grdp.digital.headline import Cell, cells
+from grdp.digital import cache
+from grdp.digital.headline import DEFAULT_DRAWS, Cell, cells
 from grdp.digital.measured_errors import measure
+from grdp.digital.methods import METHODS
 from grdp.digital.model import account_inputs
 
 PART_NAMES = {"hcmc": "old HCMC", "binh_duong": "Binh Duong", "ba_ria_vung_tau": "Ba Ria-Vung Tau"}
@@ -72,15 +74,15 @@ def merged_grdp(as_of: str, observations: pd.DataFrame) -> dict[int, tuple[float
                                             f"{r.rating}") for r in selected.drop_duplicates("period").itertuples()}
 
 
-def part_cells(as_of: str, observations: pd.DataFrame, methods: list[str], level: float, draws: int,
+def part_cells(as_of: str, observations: pd.DataFrame, methods: list[str], draws: int,
                seed: int) -> dict[str, dict[tuple[str, int], Cell]]:
     """Each part's headline cells (old boundary)."""
-    return {region: cells(region, boundary, as_of, observations, methods, level, draws, seed)
+    return {region: cells(region, boundary, as_of, observations, methods, draws, seed)
             for region, boundary in MERGED_PARTS}
 
 
-def _sum(as_of: str, observations: pd.DataFrame, methods: list[str], level: float, draws: int, seed: int):
-    parts = part_cells(as_of, observations, methods, level, draws, seed)
+def _sum(as_of: str, observations: pd.DataFrame, methods: list[str], draws: int, seed: int):
+    parts = part_cells(as_of, observations, methods, draws, seed)
     years = sorted({y for found in parts.values() for _, y in found})
     grdp = _grdp(as_of, observations, years)
     sd = measure(observations, as_of).sd["grdp"]
@@ -120,14 +122,20 @@ def _sum(as_of: str, observations: pd.DataFrame, methods: list[str], level: floa
     return parts, merged, levels, grdp
 
 
-def merged_cells(as_of: str, observations: pd.DataFrame, methods: list[str], level: float, draws: int,
+def _summed(as_of: str, observations: pd.DataFrame, draws: int, seed: int):
+    """Every method's parts and sums, once per run (:mod:`grdp.digital.cache`)."""
+    return cache.cached("parts", (as_of, cache.observations_key(observations), draws, seed),
+                        lambda: _sum(as_of, observations, list(METHODS), draws, seed))
+
+
+def merged_cells(as_of: str, observations: pd.DataFrame, methods: list[str], draws: int,
                  seed: int) -> dict[tuple[str, int], Cell]:
     """The merged city's headline cells (see the module docstring)."""
-    return _sum(as_of, observations, methods, level, draws, seed)[1]
+    return {k: c for k, c in _summed(as_of, observations, draws, seed)[1].items() if k[0] in methods}
 
 
 def parts_table(as_of: str, observations: pd.DataFrame, methods: list[str], level: float = 0.9,
-                draws: int = 10_000, seed: int = 0) -> pd.DataFrame:
+                draws: int = DEFAULT_DRAWS, seed: int = 0) -> pd.DataFrame:
     """Each part and the merged city, by method and year: share, numerator and denominator with intervals.
 
     Returns
@@ -137,7 +145,9 @@ def parts_table(as_of: str, observations: pd.DataFrame, methods: list[str], leve
         ``merged``; ``numerator`` (digital value added, bn VND) and ``denominator`` (GRDP, bn VND) of
         the merged rows are the sums of the parts'.
     """
-    parts, merged, levels, grdp = _sum(as_of, observations, methods, level, draws, seed)
+    parts, merged, levels, grdp = _summed(as_of, observations, draws, seed)
+    merged = {k: c for k, c in merged.items() if k[0] in methods}
+    parts = {r: {k: c for k, c in found.items() if k[0] in methods} for r, found in parts.items()}
     tail = 100 * (1 - level) / 2
     rows = []
     for part, found in [*parts.items(), ("merged", merged)]:

@@ -35,7 +35,7 @@ Monte Carlo draws (length 1 for a point estimate), so the same code serves both.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -106,10 +106,13 @@ class Blocks:
     sectoral: np.ndarray
     denominator: np.ndarray
     """GRDP used, shape ``(draws or 1, years)``."""
+    _numerator: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def numerator(self) -> np.ndarray:
-        """Digital-economy value added, bn VND, shape ``(draws, years)``."""
-        return (self.core + self.platform + self.sectoral).sum(axis=2)
+        """Digital-economy value added, bn VND, shape ``(draws, years)`` (computed once)."""
+        if self._numerator is None:
+            self._numerator = (self.core + self.platform + self.sectoral).sum(axis=2)
+        return self._numerator
 
     def share(self) -> np.ndarray:
         """Share of GRDP in percent, shape ``(draws, years)``."""
