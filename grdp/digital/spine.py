@@ -185,14 +185,21 @@ def evaluate(config: Config, params: Params, inputs: AccountInputs, va: np.ndarr
     Blocks
     """
     va = inputs.va[None] if va is None else va
+    if config.regional != "none" and gaps is not None and config.regional in gaps:
+        # every block is linear in value added, so the gap's factor scales value added once
+        va = va * np.exp(np.atleast_2d(gaps[config.regional]))[:, :, None]
     years = np.asarray(inputs.years, dtype=float)
     core = va * core_weights(config.core, params, inputs)
     rest = va - core
     zero = np.zeros_like(core)
     growth = _drift(params, "mic.growth", years)[:, :, None] if (config.platform or config.sectoral == "mic"
                                                                 or config.basis == "revenue") else None
-    platform = (_col(params, "mic.platform_rate")[:, :, None] * growth * rest
-                * inputs.section_mask(PLATFORM_SECTIONS)) if config.platform else zero
+    if config.platform:
+        platform = zero.copy()
+        columns = inputs.section_mask(PLATFORM_SECTIONS)
+        platform[:, :, columns] = _col(params, "mic.platform_rate")[:, :, None] * growth * rest[:, :, columns]
+    else:
+        platform = zero
     if config.sectoral == "digitalisation":
         sectoral = rest * digitalisation_coefficients(params, inputs) * _drift(
             params, "gso.digitalisation_growth", years)[:, :, None]
@@ -202,9 +209,6 @@ def evaluate(config: Config, params: Params, inputs: AccountInputs, va: np.ndarr
         sectoral = zero
     if config.basis == "revenue":
         core = core * _col(params, "mic.ict_basis")[:, :, None] * growth
-    if config.regional != "none" and gaps is not None and config.regional in gaps:
-        factor = np.exp(np.atleast_2d(gaps[config.regional]))
-        core, platform, sectoral = (block * factor[:, :, None] for block in (core, platform, sectoral))
     denominator = inputs.grdp[None, :]
     if config.denominator == "publisher" and publisher_grdp is not None:
         denominator = np.where(np.isnan(publisher_grdp), inputs.grdp, publisher_grdp)[None, :]
