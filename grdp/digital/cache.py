@@ -17,6 +17,7 @@ import os
 import pickle
 import shutil
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -40,7 +41,9 @@ def observations_key(observations: pd.DataFrame) -> str:
     return digest.hexdigest()
 
 
+@lru_cache(maxsize=1)
 def _data_key() -> str:
+    """Hash of the model's data files (read once per process: they are package data)."""
     digest = hashlib.sha256()
     for name in DATA_FILES:
         digest.update(paths.data_file(name).read_bytes())

@@ -139,7 +139,8 @@ class Calibration:
             c = coefs[name]
             rows.append({"parameter": name, "value": value, "sd": sd.get(name, np.nan),
                          "low": c.low, "centre": c.centre, "high": c.high, "basis": c.basis,
-                         "calibrated_in": stage_of.get(name, "not calibrated (centre of range)"),
+                         "calibrated_in": stage_of.get(name, "prior of the city-specific gap (grdp.digital.gap)"
+                                                       if c.stage == "gap" else "not calibrated (centre of range)"),
                          "at_bound": bool(np.isclose(value, c.low) or np.isclose(value, c.high))})
         return pd.DataFrame(rows)
 

@@ -91,13 +91,17 @@ class ErrorSizes:
         return pd.DataFrame(rows)
 
 
+def _months(period: str, frequency: str) -> int:
+    """Length of a period in months (``2023-9M`` -> 9)."""
+    if frequency == "YTD":
+        return int(period.split("-")[1].rstrip("M"))
+    return {"A": 12, "Q": 3, "H": 6, "M": 1}.get(frequency, 12)
+
+
 def _span(period: str, frequency: str) -> tuple[float, float]:
     """Start and end of a period in fractional years (2024H1 -> (2024.0, 2024.5))."""
     start = pd.Timestamp(src.period_start(period, frequency))
-    months = {"A": 12, "Q": 3, "H": 6, "M": 1}.get(frequency)
-    if frequency == "YTD":
-        months = int(period.split("-")[1].rstrip("M"))
-    end = start + pd.DateOffset(months=months or 12)
+    end = start + pd.DateOffset(months=_months(period, frequency))
     return (start.year + (start.day_of_year - 1) / 365.25, end.year + (end.day_of_year - 1) / 365.25)
 
 
@@ -123,16 +127,11 @@ def national_structure(selected: pd.DataFrame, period: str, frequency: str) -> p
         rows = base[(base["frequency"] == "A") & (base["period"] == period)]
         sums = rows.groupby("industry")["value"].first()
     else:
-        year = int(period[:4])
-        if frequency == "Q":
-            quarters = [int(period[-1])]
-        elif frequency == "H":
-            quarters = [1, 2] if period.endswith("H1") else [3, 4]
-        elif frequency == "YTD" and int(period.split("-")[1].rstrip("M")) % 3 == 0:
-            quarters = list(range(1, int(period.split("-")[1].rstrip("M")) // 3 + 1))
-        else:
-            return None
-        wanted = [f"{year}Q{q}" for q in quarters]
+        start, months = src.period_start(period, frequency), _months(period, frequency)
+        if months % 3 or (start.month - 1) % 3:
+            return None  # not whole quarters
+        first = (start.month - 1) // 3 + 1
+        wanted = [f"{start.year}Q{q}" for q in range(first, first + months // 3)]
         rows = base[(base["frequency"] == "Q") & base["period"].isin(wanted)]
         if set(rows["period"]) != set(wanted):
             return None
