@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from grdp import sources
@@ -77,3 +78,17 @@ def test_a_common_scale_of_grdp_does_not_move_the_merged_share(observations):
     other = parts.merged_cells(AS_OF, scaled, ["gso"], DRAWS, 3)[("gso", 2025)]
     assert other.value == pytest.approx(base.value, rel=1e-12)
     assert "split by the parts' shares of 2024" in base.basis
+
+
+def test_a_figure_published_for_the_merged_city_is_its_headline(observations):
+    row = observations[(observations["variable"] == "de_share_gso") & (observations["region"] == "hcmc")
+                       & (observations["period"] == "2023")].iloc[[0]].copy()
+    row[["boundary", "period", "value", "publication_date", "source_id"]] = ["merged", "2024", 14.9, "2025-11-30",
+                                                                           "test_merged_release"]
+    row["release_date"] = pd.Timestamp("2025-11-30")
+    with_merged = pd.concat([observations, row], ignore_index=True)
+    head = headline.share_table("hcmc", "merged", AS_OF, with_merged, methods=["gso"], draws=DRAWS, seed=3)
+    published = head[head["year"] == 2024].iloc[0]
+    assert published.status == "published" and published.value == 14.9
+    assert published.source_id == "test_merged_release" and published.release == "2025-11-30"
+    assert head[head["year"] == 2023].iloc[0].status == "estimate"

@@ -19,7 +19,8 @@ after its 31 December), with ``status``:
   data identify: the OECD narrow tier, whose platform block is separated from the sectoral block
   only by a red-rated split; or a year without sector accounts and without a published figure).
 
-The merged city (``boundary="merged"``) is the sum of its parts (:mod:`grdp.digital.parts`).
+The merged city (``boundary="merged"``) is the sum of its parts (:mod:`grdp.digital.parts`), unless a
+figure was published for the merged boundary, which is then its headline.
 :func:`share_samples` returns the draws behind ``lower`` and ``upper``, for the target assessment.
 """
 
@@ -89,8 +90,9 @@ def _name(region: str) -> str:
     return REGION_NAMES.get(region, region)
 
 
-def _published_cell(method: str, year: int, row: pd.Series, sigma: float, draws: int, seed: int,
-                    model: DigitalModel | None) -> Cell:
+def published_cell(method: str, year: int, row: pd.Series, sigma: float, draws: int, seed: int,
+                   model: DigitalModel | None) -> Cell:
+    """A published figure as the headline: its value, release and rating, and draws of its own error."""
     note = ""
     if model is not None and year not in model.accounts.years:
         note = f"; no sector account for {year}: shown, not fitted"
@@ -228,7 +230,7 @@ def _cells(region: str, boundary: str, as_of: str, observations: pd.DataFrame, m
         for year in years:
             row = bench.row(year)
             if row is not None:
-                cells[(method, year)] = _published_cell(method, year, row, published_sd, draws, seed, model)
+                cells[(method, year)] = published_cell(method, year, row, published_sd, draws, seed, model)
             elif method in NOT_IDENTIFIED:
                 cells[(method, year)] = Cell(method, year, "not_supported", reason=NOT_IDENTIFIED[method])
             elif METHODS[method].published is None or not len(bench):

@@ -1,8 +1,9 @@
 """The merged city as the sum of its parts: old HCMC, Binh Duong and Ba Ria-Vung Tau, each estimated alone.
 
 Since 1 July 2025 Ho Chi Minh City includes the former Binh Duong and Ba Ria-Vung Tau provinces.
-No institution has published a digital-economy share for the merged boundary, and the three former
-localities are measured very differently: old HCMC has published GSO, MIC and HIDS figures, Binh Duong
+No institution has published a digital-economy share for the merged boundary (where one is, it is the
+headline, with its release and rating, and the sum of the parts is only grdp's reproduction of it), and
+the three former localities are measured very differently: old HCMC has published GSO, MIC and HIDS figures, Binh Duong
 and Ba Ria-Vung Tau none in the sources (Binh Duong's one MIC-type figure, 11.34%, states no year).
 So each part gets its own headline (:func:`grdp.digital.headline.share_table` on its own accounts and
 its own published figures; *uncalibrated* where it has none), and for each method and year
@@ -27,10 +28,11 @@ import pandas as pd
 from grdp import sources as src
 from grdp.accounts import MERGED_PARTS, AccountsError
 from grdp.digital import cache
-from grdp.digital.headline import DEFAULT_DRAWS, Cell, cells
+from grdp.digital.headline import DEFAULT_DRAWS, Cell, cells, published_cell
 from grdp.digital.measured_errors import measure
 from grdp.digital.methods import METHODS
 from grdp.digital.model import account_inputs
+from grdp.digital.published import benchmark, share_rows
 
 PART_NAMES = {"hcmc": "old HCMC", "binh_duong": "Binh Duong", "ba_ria_vung_tau": "Ba Ria-Vung Tau"}
 PART_COLUMNS = ["part", "method", "year", "status", "share", "lower", "upper", "numerator", "numerator_lower",
@@ -130,8 +132,18 @@ def _summed(as_of: str, observations: pd.DataFrame, draws: int, seed: int):
 
 def merged_cells(as_of: str, observations: pd.DataFrame, methods: list[str], draws: int,
                  seed: int) -> dict[tuple[str, int], Cell]:
-    """The merged city's headline cells (see the module docstring)."""
-    return {k: c for k, c in _summed(as_of, observations, draws, seed)[1].items() if k[0] in methods}
+    """The merged city's headline cells: a figure published for the merged boundary where one exists,
+    else the sum of the parts (see the module docstring)."""
+    summed = _summed(as_of, observations, draws, seed)[1]
+    shares = share_rows(observations)
+    sigma = measure(observations, as_of).sd["published"]
+    out = {}
+    for (method, year), cell in summed.items():
+        if method not in methods:
+            continue
+        row = benchmark(shares, "hcmc", "merged", method, as_of).row(year)
+        out[(method, year)] = cell if row is None else published_cell(method, year, row, sigma, draws, seed, None)
+    return out
 
 
 def parts_table(as_of: str, observations: pd.DataFrame, methods: list[str], level: float = 0.9,
