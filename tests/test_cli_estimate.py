@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.container import ErrorbarContainer
 from matplotlib.patches import Rectangle
 
 from grdp import plots
@@ -73,6 +74,8 @@ def test_bridge_waterfall_draws_each_contribution_and_the_residual(model):
     expected = [result.published_a, *result.steps["contribution"], result.residual, result.published_b]
     assert len(heights) == len(expected)
     assert np.allclose(heights, expected)
+    whiskers = [c for c in fig.axes[0].containers if isinstance(c, ErrorbarContainer)]
+    assert len(whiskers) == len(result.steps)  # every contribution's interval is drawn
     labels = [t.get_text() for t in fig.axes[0].texts]
     assert f"{result.residual:+.2f} pp" in labels and "13.51%" in labels and "18.66%" in labels
     assert "GSO" in fig.axes[0].get_title() and "MIC" in fig.axes[0].get_title() and "2022" in fig.axes[0].get_title()
