@@ -395,7 +395,8 @@ def test_the_bridge_never_reports_switches_that_are_not_separately_identified(mo
     assert br.correlations is not None
     assert (br.correlations["correlation"] > bridge_mod.IDENTIFICATION_CORRELATION).all(), br.correlations
     # each contribution carries its interval from the same draws, around the point value
-    assert (br.steps["lower"] <= br.steps["contribution"]).all() and (br.steps["contribution"] <= br.steps["upper"]).all()
+    assert (br.steps["lower"] <= br.steps["contribution"]).all()
+    assert (br.steps["contribution"] <= br.steps["upper"]).all()
     regional = br.steps[br.steps["switch"].str.contains("regional")]
     assert regional["label"].str.contains("city-specific gap \\(calibrated, unexplained\\)").all()
 
