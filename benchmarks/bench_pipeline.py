@@ -1,7 +1,9 @@
 """Time `grdp run` against the floor of executing as many empty notebooks with papermill.
 
 Prints both times (median of repeats), their ratio (target: at most 2, i.e. the pipeline's own work
-costs no more than the notebook machinery) and the time of `grdp --help` (target: under 0.5 s).
+costs no more than the notebook machinery), each notebook's own duration in the last run (papermill's
+record in the executed notebook; notebooks 02-04 share built models through the run cache,
+``grdp.digital.cache``) and the time of `grdp --help` (target: under 0.5 s).
 Runs in a scratch copy of sources/ and notebooks/, so the repository's forecasts/ is untouched.
 
     .venv/bin/python benchmarks/bench_pipeline.py [--repeats 3]
@@ -62,7 +64,10 @@ def main() -> None:
         for r in range(args.repeats):
             floor_times.append(_time(lambda: floor("empty.ipynb")))
             import_times.append(_time(lambda: floor("imports.ipynb")))
-            run_times.append(_time(lambda: pipeline.run(f"2030Q{r + 1}", as_of="2025-12-31", progress=False)))
+            run_times.append(_time(lambda r=r: pipeline.run(f"2030Q{r + 1}", as_of="2025-12-31", progress=False)))
+        last = paths.vintage_dir(f"2030Q{args.repeats}")
+        durations = {book.name: nbformat.read(last / book.name, as_version=4).metadata["papermill"]["duration"]
+                     for book in books}
     help_times = [_time(lambda: subprocess.run([sys.executable, "-m", "grdp.cli", "--help"], check=True,
                                                capture_output=True)) for _ in range(5)]
     run_t, floor_t = statistics.median(run_times), statistics.median(floor_times)
@@ -73,6 +78,8 @@ def main() -> None:
     print(f"ratio run / floor                : {run_t / floor_t:.2f}  (target <= 2)")
     print(f"notebooks importing the libraries: {import_t:.2f} s (the floor plus pandas, pandera, matplotlib, grdp)")
     print(f"ratio run / import floor         : {run_t / import_t:.2f}")
+    for name, seconds in durations.items():
+        print(f"  {name:<31}: {seconds:.2f} s (last run)")
     print(f"grdp --help (median of 5)        : {statistics.median(help_times):.3f} s  (target < 0.5 s)")
 
 

@@ -91,17 +91,23 @@ def _published(table) -> str:
 
 
 def _cmd_estimate(args: argparse.Namespace) -> int:
+    from datetime import date
+
     from grdp.accounts import AccountsError
     from grdp.digital import METHODS, build
     from grdp.digital.calibration import CalibrationError
+    from grdp.digital.headline import share_table
     from grdp.digital.uncertainty import simulate
-    from grdp.sources import SourceValidationError
+    from grdp.sources import SourceValidationError, load_observations
 
     methods = list(METHODS) if args.method == "all" else [args.method]
     try:
-        model = build(args.region, args.boundary, args.as_of)  # ValueError if the boundary does not fit
+        observations = load_observations()
+        model = build(args.region, args.boundary, args.as_of, observations)  # ValueError if the boundary does not fit
         year = args.year if args.year is not None else model.accounts.years[-1]
         simulation = simulate(model, year, draws=args.draws, seed=args.seed, methods=methods)
+        headline = share_table(args.region, args.boundary, args.as_of or date.today().isoformat(), observations,
+                               methods, args.level, args.draws, args.seed).set_index(["method", "year"])
     except KeyError as exc:
         print(f"grdp estimate: {exc.args[0] if exc.args else exc}", file=sys.stderr)
         return 1
@@ -117,7 +123,12 @@ def _cmd_estimate(args: argparse.Namespace) -> int:
         total = intervals.loc[(name, "total")]
         print()
         print(f"{name}: {result.title}")
-        print(f"  {'share':<40}{_interval(total['point'], total['lower'], total['upper'])}   "
+        if (name, year) in headline.index:
+            row = headline.loc[(name, year)]
+            shown = (f"{row['status'].replace('_', ' ')}: {row['reason']}" if row["status"] == "not_supported"
+                     else f"{row['status']} {_interval(row['value'], row['lower'], row['upper'])}  {row['basis']}")
+            print(f"  {'headline':<40}{shown}")
+        print(f"  {'model share (reproduction)':<40}{_interval(total['point'], total['lower'], total['upper'])}   "
               f"{_published(result.published)}")
         for component in (c for c in simulation.point[name] if c != "total"):
             row = intervals.loc[(name, component)]

@@ -9,6 +9,7 @@ removed, and :class:`PipelineError` names the notebook, the cell and the error.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import time
@@ -95,6 +96,10 @@ def run(vintage: str, as_of: str | None = None, region: str = "hcmc", boundary: 
     staging = vintages.staging_dir(vintage)
     parameters = {"vintage": vintage, "as_of": as_of, "region": region, "boundary": boundary}
     books = notebooks()
+    from grdp.digital import cache  # the notebooks share built models through <staging>/.cache
+
+    previous = os.environ.get(cache.ENV)
+    os.environ[cache.ENV] = str(staging / cache.FOLDER)
     try:
         for number, notebook in enumerate(books, 1):
             output = staging / notebook.name
@@ -112,8 +117,13 @@ def run(vintage: str, as_of: str | None = None, region: str = "hcmc", boundary: 
                 ) from None
             if progress:
                 print(f"      done in {time.perf_counter() - tick:.1f} s", file=sys.stderr, flush=True)
+        cache.clear(staging)
         return vintages.publish(staging, vintage, parameters, _inputs(), started)
     finally:
+        if previous is None:
+            os.environ.pop(cache.ENV, None)
+        else:
+            os.environ[cache.ENV] = previous
         if staging.exists():
             shutil.rmtree(staging)
 

@@ -111,7 +111,9 @@ def bridge_waterfall(bridge: Bridge) -> Figure:
     following bar floats from the running total by one switch's Shapley contribution (upward bars
     are solid, downward bars are hatched), the grey cross-hatched bar is the residual the switches
     do not explain, and the last bar is method b's published share. Every bar is labelled with
-    its value (percent of GRDP for the ends, signed percentage points for the steps).
+    its value (percent of GRDP for the ends, signed percentage points for the steps); a step's
+    interval (``lower``, ``upper``) is drawn as an error bar at the bar's end, and a step that merges
+    switches not separately identified is labelled with its name only.
 
     Parameters
     ----------
@@ -136,7 +138,8 @@ def bridge_waterfall(bridge: Bridge) -> Figure:
     residual = bridge.residual
     steps = bridge.steps.to_dict("records")
     labels = [f"{bridge.method_a.upper()}\n({'published' if a_published else 'model'})"]
-    labels += [_wrap(f"{step['label']}: {SWITCH_WORDS.get(step['from'], step['from'])} \u2192 "
+    labels += [_wrap(step["label"] if "+" in str(step.get("switch", "")) else
+                     f"{step['label']}: {SWITCH_WORDS.get(step['from'], step['from'])} \u2192 "
                      f"{SWITCH_WORDS.get(step['to'], step['to'])}") for step in steps]
     labels += ["residual\n(not explained)", f"{bridge.method_b.upper()}\n({'published' if b_published else 'model'})"]
 
@@ -149,6 +152,9 @@ def bridge_waterfall(bridge: Bridge) -> Figure:
         ax.bar(x, step["contribution"], bottom=level, color=OKABE_ITO[2] if up else OKABE_ITO[5],
                hatch="" if up else "\\\\", **end_style)
         level += step["contribution"]
+        if not np.isnan(step.get("lower", np.nan)):  # the contribution's interval, at the bar's end
+            ax.errorbar(x, level, yerr=[[step["contribution"] - step["lower"]], [step["upper"] - step["contribution"]]],
+                        color="black", capsize=3, linewidth=0.8)
     x_residual = len(steps) + 1
     ax.bar(x_residual, 0.0 if np.isnan(residual) else residual, bottom=level, color=RESIDUAL_COLOUR,
            hatch="xx", **end_style)

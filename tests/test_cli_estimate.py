@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.container import ErrorbarContainer
 from matplotlib.patches import Rectangle
 
 from grdp import plots
@@ -20,15 +21,34 @@ def model():
     return build("hcmc", "old", AS_OF)
 
 
-def test_estimate_prints_the_published_figure_beside_the_share(capsys):
+def test_estimate_prints_the_published_figure_as_the_headline(capsys):
     code = main(["estimate", "--method", "gso", "--region", "hcmc", "--year", "2023", "--draws", "2000",
                  "--as-of", AS_OF])
     out = capsys.readouterr().out
     assert code == 0
-    share_line = next(line for line in out.splitlines() if line.strip().startswith("share"))
+    lines = [line.strip() for line in out.splitlines()]
+    headline = next(line for line in lines if line.startswith("headline"))
+    assert headline.split()[1:3] == ["published", "14.65%"]
+    assert "published by GSO (release 2025-02-18, amber)" in headline
+    share_line = next(line for line in lines if line.startswith("model share (reproduction)"))
     assert "published 14.65%" in share_line and "2025-02-18" in share_line and "amber" in share_line
     assert "core digital economy" in out and "digitalisation of other industries" in out
     assert "bn VND" in out and "hcmc_grdp_levels" in out  # numerator, denominator and its source
+
+
+def test_a_year_without_a_published_figure_says_how_it_is_estimated(capsys):
+    assert main(["estimate", "--method", "gso", "--year", "2024", "--draws", "500", "--as-of", AS_OF]) == 0
+    headline = next(line.strip() for line in capsys.readouterr().out.splitlines()
+                    if line.strip().startswith("headline"))
+    assert headline.split()[1] == "estimate"
+    assert "grdp estimate: GSO's 2023 HCMC figure 14.65" in headline and "chosen out of time" in headline
+
+
+def test_an_unidentified_definition_is_not_supported(capsys):
+    assert main(["estimate", "--method", "oecd-narrow", "--year", "2023", "--draws", "500", "--as-of", AS_OF]) == 0
+    headline = next(line.strip() for line in capsys.readouterr().out.splitlines()
+                    if line.strip().startswith("headline"))
+    assert headline.startswith("headline") and "not supported:" in headline and "red-rated" in headline
 
 
 def test_unknown_year_fails_with_the_years_available(capsys):
@@ -48,12 +68,14 @@ def test_all_methods_are_printed_and_unpublished_ones_say_so(capsys):
 
 
 def test_bridge_waterfall_draws_each_contribution_and_the_residual(model):
-    result = bridge("gso", "mic", year=2022, model=model)
+    result = bridge("gso", "mic", year=2022, model=model, draws=500)
     fig = plots.bridge_waterfall(result)
     heights = [p.get_height() for p in fig.axes[0].patches if isinstance(p, Rectangle)]
     expected = [result.published_a, *result.steps["contribution"], result.residual, result.published_b]
     assert len(heights) == len(expected)
     assert np.allclose(heights, expected)
+    whiskers = [c for c in fig.axes[0].containers if isinstance(c, ErrorbarContainer)]
+    assert len(whiskers) == len(result.steps)  # every contribution's interval is drawn
     labels = [t.get_text() for t in fig.axes[0].texts]
     assert f"{result.residual:+.2f} pp" in labels and "13.51%" in labels and "18.66%" in labels
     assert "GSO" in fig.axes[0].get_title() and "MIC" in fig.axes[0].get_title() and "2022" in fig.axes[0].get_title()

@@ -1,8 +1,11 @@
-"""Digital-economy estimators (GSO, MIC, HIDS, OECD tiers), calibration, uncertainty and the bridge.
+"""Digital-economy estimates: published figures first, grdp's estimates validated out of time.
 
 Every method is a configuration of one model (:mod:`grdp.digital.spine`) evaluated on the sector
-accounts; its coefficients come from data files (:mod:`grdp.digital.coefficients`) and are
-calibrated to the published figures (:mod:`grdp.digital.calibration`).
+accounts; its coefficients come from data files (:mod:`grdp.digital.coefficients`), are calibrated to
+the national figures (:mod:`grdp.digital.calibration`), and each region's published series is the
+benchmark of a city-specific gap (:mod:`grdp.digital.gap`). What grdp publishes for a region and year is
+:func:`grdp.digital.headline.share_table`: the published figure where one exists, else the estimator the
+out-of-time validation chose (:mod:`grdp.digital.validation`).
 """
 
 from grdp.digital.methods import METHODS

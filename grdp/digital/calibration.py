@@ -21,9 +21,12 @@ Stages:
    (``scipy.optimize.least_squares``, trust-region reflective, bounds as above);
 2. **national MIC** (GSO stage fixed): ``b, pi, sigma, g_M`` against MIC's national totals and
    components;
-3. **regional** (national stages fixed): ``kappa_GSO`` and its drift ``g_R`` against the region's
-   GSO-method shares, ``kappa_MIC`` against its MIC-method shares, and HIDS's ``h`` against HIDS's
-   value added; a parameter with no published figure to fit stays at the centre of its range.
+3. **regional HIDS** (national stages fixed): HIDS's ``h`` against HIDS's value added; with no
+   published figure to fit it stays at the centre of its range.
+
+The region's GSO- and MIC-method shares are not fitted by a parameter: they are the benchmarks of
+the city-specific gap (:mod:`grdp.digital.gap`), a year-by-year random walk between the published
+share and the model with national coefficients.
 
 The prior scale is ``h_p / sqrt(3)``, the standard deviation of a uniform distribution over the
 range, and the bounds are hard (``scipy.optimize.least_squares``, trust-region reflective).
@@ -57,9 +60,6 @@ NATIONAL_GSO = ("gso.core_share.C", "gso.core_share.G", "gso.core_share.J", "gso
 NATIONAL_MIC = ("mic.ict_basis", "mic.platform_rate", "mic.sectoral_rate", "mic.growth")
 STAGES = (("national GSO", "vn", NATIONAL_GSO, gso.METHOD.config, "gso."),
           ("national MIC", "vn", NATIONAL_MIC, mic.METHOD.config, "mic."),
-          ("regional GSO", "region", ("region.gso_intensity", "region.gso_intensity_growth"), gso.METHOD.config,
-           "gso.total"),
-          ("regional MIC", "region", ("region.mic_allocation",), mic.METHOD.config, "mic.total"),
           ("regional HIDS", "region", ("hids.breadth",), hids.METHOD.config, "hids.numerator"))
 """Stage name, where its figures come from, its free parameters, the configuration they enter and the
 target quantities (prefix) fitted; run in this order, each with the earlier ones fixed."""
@@ -139,7 +139,8 @@ class Calibration:
             c = coefs[name]
             rows.append({"parameter": name, "value": value, "sd": sd.get(name, np.nan),
                          "low": c.low, "centre": c.centre, "high": c.high, "basis": c.basis,
-                         "calibrated_in": stage_of.get(name, "not calibrated (centre of range)"),
+                         "calibrated_in": stage_of.get(name, "prior of the city-specific gap (grdp.digital.gap)"
+                                                       if c.stage == "gap" else "not calibrated (centre of range)"),
                          "at_bound": bool(np.isclose(value, c.low) or np.isclose(value, c.high))})
         return pd.DataFrame(rows)
 

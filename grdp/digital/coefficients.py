@@ -30,7 +30,7 @@ QUANTITIES = ("gso.total", "gso.core", "gso.digitalisation", "gso.broad", "gso.c
               "mic.total", "mic.ict", "mic.platform", "mic.sectoral", "mic.ict_composition",
               "hids.total", "hids.numerator")
 """Model quantities a published figure can be matched with (see :func:`grdp.digital.targets.model_value`)."""
-STAGES = ("national", "regional", "accounts")
+STAGES = ("national", "regional", "accounts", "gap")
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,18 @@ OWN_COEFFICIENT = ("A", "D", "G")
 """Sections with a digitalisation coefficient of their own (GSO publishes their weight)."""
 BROAD_OF = {"A": "A", **{s: "BTF" for s in "BCDEF"}}
 """Broad sector of each section (the rest are services, ``GTT``)."""
+BROAD_GROUPS = ("A", "BTF", "GTT")
+"""Broad sectors of the sections (product taxes are not a section)."""
+ERROR_CLASSES = ("published", "derived", "lq", "national")
+"""Error class of a cell: published or derived from a published share, imputed with a location
+quotient (``lq``) or without one (``national``); see :mod:`grdp.digital.measured_errors`."""
+
+
+def cell_class(quality: str, method: str) -> str:
+    """Error class of one account cell from its quality flag and method (see :data:`ERROR_CLASSES`)."""
+    if quality != "imputed":
+        return quality
+    return "lq" if "location quotient" in method else "national"
 
 
 @dataclass(frozen=True)
@@ -31,6 +43,11 @@ class AccountInputs:
         GRDP (GDP for ``vn``), bn VND, by year.
     grdp_source
         Where each year's GRDP comes from: source id and quality of the accounts cell.
+    error_class
+        Error class of each cell (:data:`ERROR_CLASSES`), shape ``(years, sections)``.
+    margin_imputed
+        Whether the broad-sector margin (:data:`BROAD_GROUPS`) of a year is imputed (interpolated or
+        carried, not published), shape ``(years, 3)``.
     """
 
     region: str
@@ -42,6 +59,8 @@ class AccountInputs:
     quality: np.ndarray
     grdp: np.ndarray
     grdp_source: tuple[str, ...]
+    error_class: np.ndarray
+    margin_imputed: np.ndarray
 
     def index(self, year: int) -> int:
         """Return the row of ``year``; raise ``KeyError`` naming the years available."""
@@ -52,9 +71,14 @@ class AccountInputs:
 
     def only(self, year: int) -> "AccountInputs":
         """Return the inputs of one year."""
-        i = self.index(year)
-        return replace(self, years=(year,), va=self.va[i:i + 1], quality=self.quality[i:i + 1],
-                       grdp=self.grdp[i:i + 1], grdp_source=self.grdp_source[i:i + 1])
+        return self.subset([year])
+
+    def subset(self, years: list[int]) -> "AccountInputs":
+        """Return the inputs of some years (in the order given)."""
+        rows = [self.index(y) for y in years]
+        return replace(self, years=tuple(years), va=self.va[rows], quality=self.quality[rows], grdp=self.grdp[rows],
+                       grdp_source=tuple(self.grdp_source[i] for i in rows), error_class=self.error_class[rows],
+                       margin_imputed=self.margin_imputed[rows])
 
     def section_mask(self, codes: tuple[str, ...] | list[str]) -> np.ndarray:
         """Return a boolean vector over sections, true for ``codes``."""
@@ -80,9 +104,15 @@ def from_accounts(accounts: SectorAccounts) -> AccountInputs:
     years = tuple(int(y) for y in value.index[complete])
     totals = table[table["industry"] == "TOTAL"].set_index("year")
     source = tuple(f"{totals.loc[y, 'sources']} ({totals.loc[y, 'quality']})" for y in years)
+    method = table.pivot(index="year", columns="industry", values="method")
+    cells = quality.loc[list(years), list(sections)]
+    classes = np.array([[cell_class(q, m) for q, m in zip(cells.loc[y], method.loc[y, list(sections)])] for y in years],
+                       dtype=object).reshape(len(years), len(sections)).astype(str)
+    margins = np.array([[code in quality.columns and quality.at[y, code] == "imputed" for code in BROAD_GROUPS]
+                        for y in years], dtype=bool).reshape(len(years), len(BROAD_GROUPS))
     return AccountInputs(
         region=accounts.region, boundary=accounts.boundary, as_of=accounts.as_of, years=years, sections=sections,
         va=value.loc[list(years), list(sections)].to_numpy(float),
-        quality=quality.loc[list(years), list(sections)].to_numpy(str),
-        grdp=value.loc[list(years), "TOTAL"].to_numpy(float), grdp_source=source)
+        quality=cells.to_numpy(str), grdp=value.loc[list(years), "TOTAL"].to_numpy(float), grdp_source=source,
+        error_class=classes, margin_imputed=margins)
 

@@ -1,14 +1,18 @@
 """The calibrated model of one region and the ``estimate`` entry point.
 
 ``build(region, boundary, as_of)`` assembles the region's and the national sector accounts, collects
-the published digital-economy figures available at ``as_of`` as targets, and calibrates
-(:mod:`grdp.digital.calibration`). ``estimate(method, accounts, year)`` then returns one method's
-estimate with its components, its numerator and denominator kept apart, and the assumptions made.
+the published digital-economy figures available at ``as_of`` as targets, calibrates the national
+coefficients (:mod:`grdp.digital.calibration`), measures the errors of the inputs
+(:mod:`grdp.digital.measured_errors`) and fits the city-specific gap of each method family to the
+region's published series (:mod:`grdp.digital.regional_gap`). ``estimate(method, accounts, year)``
+then returns one method's estimate (the indicator times the gap's posterior mean) with its
+components, its numerator and denominator kept apart, and the assumptions made. Published figures,
+where they exist, are the headline (:mod:`grdp.digital.headline`); this estimate is grdp's model.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
@@ -16,20 +20,25 @@ import pandas as pd
 
 from grdp import sources as src
 from grdp.accounts import SectorAccounts, assemble
-from grdp.digital.calibration import STAGES, Calibration, calibrate
+from grdp.digital import cache
+from grdp.digital.calibration import Calibration, calibrate
 from grdp.digital.inputs import AccountInputs, from_accounts
+from grdp.digital.measured_errors import ErrorSizes, measure
 from grdp.digital.methods import METHODS
 from grdp.digital.methods import method as get_method
+from grdp.digital.published import Benchmark, benchmark, share_rows
+from grdp.digital.regional_gap import FAMILIES, GapFit, fit_gaps
 from grdp.digital.spine import Blocks, Config, Params, evaluate
 from grdp.digital.targets import Target, published_targets
 
-REGIONAL_STAGE = {"gso": "regional GSO", "mic": "regional MIC", "hids": "regional HIDS", "none": None}
-"""The calibration stage that sets a configuration's regional parameters."""
-STAGE_PARAMETERS = {name: names for name, _, names, _, _ in STAGES}
 CORE_DETAIL = {"gso": {"C": "26", "G": "4651, 4652", "J": "5820, 61, 62, 631", "S": "951"},
                "oecd": {"C": "261-264, 268", "G": "4651, 4652", "J": "5820, 61, 62, 631", "S": "951"},
                "hids": {"C": "digital part of C", "G": "digital part of G", "J": "all of J"},
                "hids-ict-j": {"C": "digital part of C", "G": "digital part of G", "J": "5820, 61, 62, 631"}}
+
+
+DIGITAL_PREFIX = "de_"
+"""Variables of the digital economy start with this; the sector accounts read none of them."""
 
 
 @dataclass
@@ -85,17 +94,31 @@ class DigitalModel:
     calibration: Calibration
     publisher_grdp: dict[str, np.ndarray]
     """Method name to the GRDP its publisher divided by, per year of the region (``nan`` unknown)."""
+    errors: ErrorSizes
+    """Measured errors of account cells, margins, GRDP and published figures."""
+    benchmarks: dict[str, Benchmark]
+    """Published series of the region by method family (``gso``, ``mic``, ``hids``)."""
+    gaps: dict[str, GapFit]
+    """City-specific gap of each method family with a regional switch (``gso``, ``mic``)."""
+    source_key: str = ""
+    """Hash of the observations the model was built from (:func:`grdp.digital.cache.observations_key`)."""
 
     @property
     def accounts(self) -> AccountInputs:
         """The region's account inputs."""
         return self.inputs[self.region]
 
+    def gap_points(self, years: tuple[int, ...] | None = None) -> dict[str, np.ndarray]:
+        """Posterior mean of each family's log gap in ``years`` (default: every account year)."""
+        years = years if years is not None else self.accounts.years
+        return {family: fit.point(years) for family, fit in self.gaps.items()}
+
     def blocks(self, config: Config, params: Params | None = None, va: np.ndarray | None = None,
-               publisher_grdp: np.ndarray | None = None) -> Blocks:
-        """Evaluate the spine for the region (see :func:`grdp.digital.spine.evaluate`)."""
+               publisher_grdp: np.ndarray | None = None, gaps: dict[str, np.ndarray] | None = None) -> Blocks:
+        """Evaluate the spine for the region with the gaps' posterior means unless ``gaps`` is given
+        (see :func:`grdp.digital.spine.evaluate`)."""
         return evaluate(config, params if params is not None else self.calibration.arrays(), self.accounts, va,
-                        publisher_grdp)
+                        publisher_grdp, self.gap_points() if gaps is None else gaps)
 
     def published(self, method: str, year: int) -> pd.DataFrame:
         """Return the method's published shares for the region and year."""
@@ -121,13 +144,14 @@ class DigitalModel:
                                     "share": 100 * value / self.accounts.grdp[row]})
         numerator = float(blocks.numerator()[0, row])
         assumptions = spec.assumptions
-        regional = "hids" if spec.config.core.startswith("hids") else spec.config.regional
-        stage_name = REGIONAL_STAGE[regional]
-        if stage_name and (regional == "hids" or self.region != "vn"):
-            stage = self.calibration.stages.get(stage_name)
+        if spec.config.regional in self.gaps and not self.gaps[spec.config.regional].calibrated:
+            assumptions += (f"no published {spec.config.regional.upper()}-method figure for {self.region} "
+                            f"({self.boundary} boundary) conditions the city-specific gap: uncalibrated, the prior "
+                            "of the gap (the stated range of the regional intensity) is used",)
+        if spec.config.core.startswith("hids"):
+            stage = self.calibration.stages.get("regional HIDS")
             if stage is None or not stage.targets:
-                names = STAGE_PARAMETERS[stage_name]
-                assumptions += (f"no published figure to calibrate {', '.join(names)} on for {self.region} "
+                assumptions += (f"no published figure to calibrate hids.breadth on for {self.region} "
                                 f"({self.boundary} boundary): the centre of its stated range is used",)
         return DigitalEstimate(
             method=method, title=spec.title, region=self.region, boundary=self.boundary, year=year,
@@ -143,23 +167,29 @@ def _publisher_grdp(selected: pd.DataFrame, inputs: AccountInputs) -> dict[str, 
     out = {}
     rows = selected[(selected["region"] == inputs.region) & (selected["frequency"] == "A")
                     & (selected["industry"] == "TOTAL")]
+    values: dict[tuple[str, str, str], list[float]] = {}
+    for r in rows.itertuples():
+        values.setdefault((r.variable, r.period, r.unit), []).append(float(r.value))
     for name, spec in METHODS.items():
         implied = np.full(len(inputs.years), np.nan)
         if spec.published:
             family = spec.published.removeprefix("de_share_")
             for i, year in enumerate(inputs.years):
-                share = rows[(rows["variable"] == spec.published) & (rows["period"] == str(year))]
-                level = rows[(rows["variable"] == f"de_value_added_{family}") & (rows["period"] == str(year))
-                             & (rows["unit"] == "bn_VND")]
+                share = values.get((spec.published, str(year), "percent"), [])
+                level = values.get((f"de_value_added_{family}", str(year), "bn_VND"), [])
                 if len(share) == 1 and len(level) == 1:
-                    implied[i] = 100 * level["value"].iloc[0] / share["value"].iloc[0]
+                    implied[i] = 100 * level[0] / share[0]
         out[name] = implied
     return out
 
 
 def build(region: str = "hcmc", boundary: str = "old", as_of: str | date | None = None,
           observations: pd.DataFrame | None = None, exclude_year: tuple[str, int] | None = None) -> DigitalModel:
-    """Assemble accounts, collect published figures and calibrate.
+    """Assemble accounts, collect published figures, calibrate and fit the city-specific gaps.
+
+    A model built once in a run is reused (:mod:`grdp.digital.cache`: in memory, and across the
+    notebooks of ``grdp run``), keyed by region, boundary, as-of date, ``exclude_year`` and a hash
+    of the observations.
 
     Parameters
     ----------
@@ -186,15 +216,40 @@ def build(region: str = "hcmc", boundary: str = "old", as_of: str | date | None 
     if (region == "vn") != (boundary == "national"):
         raise ValueError(f"boundary {boundary!r} does not fit region {region!r} (the nation's boundary is 'national')")
     obs = observations if observations is not None else src.load_observations()
-    inputs = {"vn": from_accounts(assemble("vn", "national", as_of, obs))}
+    source_key = cache.observations_key(obs)
+    when = None if as_of is None else str(as_of)
+    return cache.cached("model", (region, boundary, when, exclude_year, source_key),
+                        lambda: _build(region, boundary, as_of, obs, exclude_year, source_key))
+
+
+def account_inputs(region: str, boundary: str, as_of: str | date | None, observations: pd.DataFrame) -> AccountInputs:
+    """The region's sector accounts as arrays, assembled once per set of non-digital observations (cached)."""
+    accounts_rows = observations[~observations["variable"].str.startswith(DIGITAL_PREFIX)]
+    return cache.cached("accounts", (region, boundary, None if as_of is None else str(as_of),
+                                     cache.observations_key(accounts_rows)),
+                        lambda: from_accounts(assemble(region, boundary, as_of, accounts_rows)))
+
+
+def _build(region: str, boundary: str, as_of: str | date | None, obs: pd.DataFrame,
+           exclude_year: tuple[str, int] | None, source_key: str) -> DigitalModel:
+    inputs = {"vn": account_inputs("vn", "national", as_of, obs)}
     if region != "vn":
-        inputs[region] = from_accounts(assemble(region, boundary, as_of, obs))
-    selected = src.as_of(obs, as_of)
-    available = obs if as_of is None else obs[obs["release_date"] <= pd.Timestamp(as_of)]
+        inputs[region] = account_inputs(region, boundary, as_of, obs)
+    digital = obs[obs["variable"].str.startswith(DIGITAL_PREFIX)]  # targets and benchmarks read only these
+    selected = src.as_of(digital, as_of)
+    available = digital if as_of is None else digital[digital["release_date"] <= pd.Timestamp(as_of)]
     targets = published_targets(selected, inputs, available)
     calibration = calibrate(inputs, targets, region, exclude_year)
+    errors = measure(obs, as_of)
+    shares = share_rows(digital)
+    benchmarks = {family: benchmark(shares, region, boundary, family, as_of) for family in ("gso", "mic", "hids")}
+    if exclude_year is not None and exclude_year[0] == region:
+        benchmarks = {f: replace(b, table=b.table[b.table["year"] != exclude_year[1]].reset_index(drop=True))
+                      for f, b in benchmarks.items()}
+    gaps = fit_gaps(inputs[region], calibration.arrays(), {f: benchmarks[f] for f in FAMILIES},
+                    errors.sd["published"] ** 2)
     return DigitalModel(region, boundary, None if as_of is None else str(as_of), inputs, targets, calibration,
-                        _publisher_grdp(selected, inputs[region]))
+                        _publisher_grdp(selected, inputs[region]), errors, benchmarks, gaps, source_key)
 
 
 def estimate(method: str, accounts: SectorAccounts, year: int, *, observations: pd.DataFrame | None = None,

@@ -22,9 +22,10 @@ methods use the same arithmetic. For region r, year t and section s (value added
 
 * **basis** (switch ``basis``): ``value_added`` leaves the core as it is; ``revenue`` multiplies it
   by ``b (1 + g_M)^(t-2022)``, MIC's tax-revenue basis relative to value added.
-* **regional** (switch ``regional``): the numerator is multiplied by the region's calibrated factor,
-  ``kappa_GSO (1 + g_R)^(t-2022)`` (``gso``) or ``kappa_MIC`` (``mic``), or by nothing (``none``;
-  always for ``vn``).
+* **regional** (switch ``regional``): the numerator is multiplied by the city-specific gap
+  ``exp(g_t)`` of the method family (``gso`` or ``mic``), the year-by-year log ratio of the
+  institution's published share to the model with national coefficients (:mod:`grdp.digital.gap`;
+  calibrated, unexplained), or by nothing (``none``: the *indicator*).
 * **denominator** (switch ``denominator``): the GRDP of the sector accounts (``accounts``) or the one
   the publisher divided by where it is known (``publisher``; otherwise the accounts').
 
@@ -34,7 +35,7 @@ Monte Carlo draws (length 1 for a point estimate), so the same code serves both.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -58,7 +59,7 @@ SWITCH_LABELS = {
     "platform": "platform component",
     "sectoral": "sectoral / digitalisation scope",
     "basis": "measurement basis",
-    "regional": "regional allocation",
+    "regional": "city-specific gap (calibrated, unexplained)",
     "denominator": "denominator vintage",
 }
 
@@ -105,10 +106,13 @@ class Blocks:
     sectoral: np.ndarray
     denominator: np.ndarray
     """GRDP used, shape ``(draws or 1, years)``."""
+    _numerator: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def numerator(self) -> np.ndarray:
-        """Digital-economy value added, bn VND, shape ``(draws, years)``."""
-        return (self.core + self.platform + self.sectoral).sum(axis=2)
+        """Digital-economy value added, bn VND, shape ``(draws, years)`` (computed once)."""
+        if self._numerator is None:
+            self._numerator = (self.core + self.platform + self.sectoral).sum(axis=2)
+        return self._numerator
 
     def share(self) -> np.ndarray:
         """Share of GRDP in percent, shape ``(draws, years)``."""
@@ -156,7 +160,7 @@ def digitalisation_coefficients(params: Params, inputs: AccountInputs) -> np.nda
 
 
 def evaluate(config: Config, params: Params, inputs: AccountInputs, va: np.ndarray | None = None,
-             publisher_grdp: np.ndarray | None = None) -> Blocks:
+             publisher_grdp: np.ndarray | None = None, gaps: dict[str, np.ndarray] | None = None) -> Blocks:
     """Evaluate the spine in one configuration.
 
     Parameters
@@ -172,20 +176,30 @@ def evaluate(config: Config, params: Params, inputs: AccountInputs, va: np.ndarr
     publisher_grdp
         GRDP the publisher divided by, per year (``nan`` where unknown); used when
         ``config.denominator == "publisher"``.
+    gaps
+        Log gap of each method family (``"gso"``, ``"mic"``), shape ``(n or 1, years)``; the regional
+        switch multiplies by ``exp(gap)`` of its family, and by 1 where no gap is given.
 
     Returns
     -------
     Blocks
     """
     va = inputs.va[None] if va is None else va
+    if config.regional != "none" and gaps is not None and config.regional in gaps:
+        # every block is linear in value added, so the gap's factor scales value added once
+        va = va * np.exp(np.atleast_2d(gaps[config.regional]))[:, :, None]
     years = np.asarray(inputs.years, dtype=float)
     core = va * core_weights(config.core, params, inputs)
     rest = va - core
     zero = np.zeros_like(core)
     growth = _drift(params, "mic.growth", years)[:, :, None] if (config.platform or config.sectoral == "mic"
                                                                 or config.basis == "revenue") else None
-    platform = (_col(params, "mic.platform_rate")[:, :, None] * growth * rest
-                * inputs.section_mask(PLATFORM_SECTIONS)) if config.platform else zero
+    if config.platform:
+        platform = zero.copy()
+        columns = inputs.section_mask(PLATFORM_SECTIONS)
+        platform[:, :, columns] = _col(params, "mic.platform_rate")[:, :, None] * growth * rest[:, :, columns]
+    else:
+        platform = zero
     if config.sectoral == "digitalisation":
         sectoral = rest * digitalisation_coefficients(params, inputs) * _drift(
             params, "gso.digitalisation_growth", years)[:, :, None]
@@ -195,12 +209,6 @@ def evaluate(config: Config, params: Params, inputs: AccountInputs, va: np.ndarr
         sectoral = zero
     if config.basis == "revenue":
         core = core * _col(params, "mic.ict_basis")[:, :, None] * growth
-    if config.regional != "none" and inputs.region != "vn":
-        if config.regional == "gso":
-            factor = _col(params, "region.gso_intensity") * _drift(params, "region.gso_intensity_growth", years)
-        else:
-            factor = _col(params, "region.mic_allocation")
-        core, platform, sectoral = (block * factor[:, :, None] for block in (core, platform, sectoral))
     denominator = inputs.grdp[None, :]
     if config.denominator == "publisher" and publisher_grdp is not None:
         denominator = np.where(np.isnan(publisher_grdp), inputs.grdp, publisher_grdp)[None, :]

@@ -1,0 +1,183 @@
+"""The merged city as the sum of its parts: old HCMC, Binh Duong and Ba Ria-Vung Tau, each estimated alone.
+
+Since 1 July 2025 Ho Chi Minh City includes the former Binh Duong and Ba Ria-Vung Tau provinces.
+No institution has published a digital-economy share for the merged boundary (where one is, it is the
+headline, with its release and rating, and the sum of the parts is only grdp's reproduction of it), and
+the three former localities are measured very differently: old HCMC has published GSO, MIC and HIDS figures, Binh Duong
+and Ba Ria-Vung Tau none in the sources (Binh Duong's one MIC-type figure, 11.34%, states no year).
+So each part gets its own headline (:func:`grdp.digital.headline.share_table` on its own accounts and
+its own published figures; *uncalibrated* where it has none), and for each method and year
+
+    share_merged = sum_p share_p GRDP_p / sum_p GRDP_p
+
+draw by draw, so numerators (``share_p GRDP_p / 100``, bn VND) and denominators (GRDP) add up and the
+parts' uncertainties combine (the parts' draws are independent; the shares of one part keep the
+correlation of its own draws). Each part's GRDP is its accounts' GRDP with the measured error of GRDP
+levels (:mod:`grdp.digital.measured_errors`, independent by part and year); in a year where only the
+merged GRDP is published (2025), the parts' GRDP are the merged GRDP split by the parts' shares of
+their sum in the nearest year with all three accounts. A common scale of the three GRDP (for
+example 2.74 against about 3 quadrillion VND for 2025) does not move the merged share; only the
+parts' relative weights do. A year in which a part has no figure is ``not_supported``, naming it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from grdp import sources as src
+from grdp.accounts import MERGED_PARTS, AccountsError
+from grdp.digital import cache
+from grdp.digital.headline import DEFAULT_DRAWS, Cell, cells, published_cell
+from grdp.digital.measured_errors import measure
+from grdp.digital.methods import METHODS
+from grdp.digital.model import account_inputs
+from grdp.digital.published import benchmark, share_rows
+
+PART_NAMES = {"hcmc": "old HCMC", "binh_duong": "Binh Duong", "ba_ria_vung_tau": "Ba Ria-Vung Tau"}
+PART_COLUMNS = ["part", "method", "year", "status", "share", "lower", "upper", "numerator", "numerator_lower",
+                "numerator_upper", "denominator", "level", "basis"]
+
+
+def _grdp(as_of: str, observations: pd.DataFrame, years: list[int]) -> dict[tuple[str, int], tuple[float, str]]:
+    """GRDP of each part and year (bn VND) and where it comes from."""
+    out: dict[tuple[str, int], tuple[float, str]] = {}
+    inputs = {}
+    for region, boundary in MERGED_PARTS:
+        try:
+            inputs[region] = account_inputs(region, boundary, as_of, observations)
+        except AccountsError:
+            continue
+    for (region, _), rows in ((p, inputs.get(p[0])) for p in MERGED_PARTS):
+        if rows is not None:
+            for year, value in zip(rows.years, rows.grdp):
+                out[(region, year)] = (float(value), "the part's published GRDP")
+    common = [y for y in sorted({y for (_, y) in out}) if all((r, y) in out for r, _ in MERGED_PARTS)]
+    merged = merged_grdp(as_of, observations)
+    for year in years:
+        if all((r, year) in out for r, _ in MERGED_PARTS) or year not in merged or not common:
+            continue
+        nearest = min(common, key=lambda y: (abs(y - year), -y))
+        total = sum(out[(r, nearest)][0] for r, _ in MERGED_PARTS)
+        for region, _ in MERGED_PARTS:
+            weight = out[(region, nearest)][0] / total
+            out[(region, year)] = (weight * merged[year][0], f"the merged GRDP of {year} ({merged[year][1]}) split "
+                                                             f"by the parts' shares of {nearest}")
+    return out
+
+
+def merged_grdp(as_of: str, observations: pd.DataFrame) -> dict[int, tuple[float, str]]:
+    """The merged city's published GRDP by year (as-of rule), with its source and rating."""
+    rows = observations[(observations["region"] == "hcmc") & (observations["boundary"] == "merged")
+                        & (observations["variable"] == "grdp") & (observations["industry"] == "TOTAL")
+                        & (observations["frequency"] == "A") & (observations["price_basis"] == "current")]
+    selected = src.as_of(rows, as_of).sort_values(["period", "source_id"])
+    return {int(r.period): (float(r.value), f"{r.value:,.0f} bn VND, {r.source_id}, {r.release_date.date()}, "
+                                            f"{r.rating}") for r in selected.drop_duplicates("period").itertuples()}
+
+
+def part_cells(as_of: str, observations: pd.DataFrame, methods: list[str], draws: int,
+               seed: int) -> dict[str, dict[tuple[str, int], Cell]]:
+    """Each part's headline cells (old boundary)."""
+    return {region: cells(region, boundary, as_of, observations, methods, draws, seed)
+            for region, boundary in MERGED_PARTS}
+
+
+def _sum(as_of: str, observations: pd.DataFrame, methods: list[str], draws: int, seed: int):
+    parts = part_cells(as_of, observations, methods, draws, seed)
+    years = sorted({y for found in parts.values() for _, y in found})
+    grdp = _grdp(as_of, observations, years)
+    sd = measure(observations, as_of).sd["grdp"]
+    merged: dict[tuple[str, int], Cell] = {}
+    levels: dict[tuple[str, str, int], tuple[np.ndarray, np.ndarray]] = {}
+    for method in methods:
+        for year in years:
+            missing = [PART_NAMES[r] for r, _ in MERGED_PARTS
+                       if parts[r][(method, year)].samples is None or (r, year) not in grdp]
+            if missing:
+                reasons = "; ".join(f"{PART_NAMES[r]}: {parts[r][(method, year)].reason or 'no GRDP'}"
+                                    for r, _ in MERGED_PARTS if PART_NAMES[r] in missing)
+                merged[(method, year)] = Cell(method, year, "not_supported",
+                                              reason=f"no figure for {', '.join(missing)} ({reasons})")
+                continue
+            numerator = np.zeros(draws)
+            denominator = np.zeros(draws)
+            described = []
+            for i, (region, _) in enumerate(MERGED_PARTS):
+                cell = parts[region][(method, year)]
+                rng = np.random.default_rng([seed, i, year, 7])
+                level_draws = grdp[(region, year)][0] * np.exp(sd * rng.standard_normal(draws) - sd ** 2 / 2)
+                share = np.asarray(cell.samples)
+                numerator += share / 100 * level_draws
+                denominator += level_draws
+                levels[(region, method, year)] = (share / 100 * level_draws, level_draws)
+                label = (cell.basis.split(";")[0] if cell.status == "published" else
+                         "grdp estimate, uncalibrated" if "uncalibrated" in cell.basis else "grdp estimate")
+                described.append(f"{PART_NAMES[region]} {cell.value:.2f} ({label})")
+            point = sum(parts[r][(method, year)].value * grdp[(r, year)][0] for r, _ in MERGED_PARTS) / sum(
+                grdp[(r, year)][0] for r, _ in MERGED_PARTS)
+            weights = ", ".join(f"{PART_NAMES[r]} {grdp[(r, year)][1]}" for r, _ in MERGED_PARTS)
+            merged[(method, year)] = Cell(
+                method, year, "estimate", point, 100 * numerator / denominator,
+                f"grdp estimate: sum of the three former localities, numerators and GRDP added "
+                f"({'; '.join(described)}); GRDP: {weights}")
+    return parts, merged, levels, grdp
+
+
+def _summed(as_of: str, observations: pd.DataFrame, draws: int, seed: int):
+    """Every method's parts and sums, once per run (:mod:`grdp.digital.cache`)."""
+    return cache.cached("parts", (as_of, cache.observations_key(observations), draws, seed),
+                        lambda: _sum(as_of, observations, list(METHODS), draws, seed))
+
+
+def merged_cells(as_of: str, observations: pd.DataFrame, methods: list[str], draws: int,
+                 seed: int) -> dict[tuple[str, int], Cell]:
+    """The merged city's headline cells: a figure published for the merged boundary where one exists,
+    else the sum of the parts (see the module docstring)."""
+    summed = _summed(as_of, observations, draws, seed)[1]
+    shares = share_rows(observations)
+    sigma = measure(observations, as_of).sd["published"]
+    out = {}
+    for (method, year), cell in summed.items():
+        if method not in methods:
+            continue
+        row = benchmark(shares, "hcmc", "merged", method, as_of).row(year)
+        out[(method, year)] = cell if row is None else published_cell(method, year, row, sigma, draws, seed, None)
+    return out
+
+
+def parts_table(as_of: str, observations: pd.DataFrame, methods: list[str], level: float = 0.9,
+                draws: int = DEFAULT_DRAWS, seed: int = 0) -> pd.DataFrame:
+    """Each part and the merged city, by method and year: share, numerator and denominator with intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`PART_COLUMNS`; ``part`` is ``hcmc``, ``binh_duong``, ``ba_ria_vung_tau`` or
+        ``merged``; ``numerator`` (digital value added, bn VND) and ``denominator`` (GRDP, bn VND) of
+        the merged rows are the sums of the parts'.
+    """
+    parts, merged, levels, grdp = _summed(as_of, observations, draws, seed)
+    merged = {k: c for k, c in merged.items() if k[0] in methods}
+    parts = {r: {k: c for k, c in found.items() if k[0] in methods} for r, found in parts.items()}
+    tail = 100 * (1 - level) / 2
+    rows = []
+    for part, found in [*parts.items(), ("merged", merged)]:
+        for (method, year), cell in found.items():
+            row = {"part": part, "method": method, "year": year, "status": cell.status, "share": cell.value,
+                   "level": level, "basis": cell.basis or cell.reason}
+            if part == "merged" and cell.samples is not None:
+                num = sum(levels[(r, method, year)][0] for r, _ in MERGED_PARTS)
+                den = sum(grdp[(r, year)][0] for r, _ in MERGED_PARTS)
+            elif (part, method, year) in levels:
+                num, den = levels[(part, method, year)][0], grdp[(part, year)][0]
+            else:
+                num, den = None, grdp.get((part, year), (np.nan, ""))[0]
+            if cell.samples is not None:
+                row["lower"], row["upper"] = np.percentile(cell.samples, [tail, 100 - tail])
+            if num is not None:
+                row["numerator"] = cell.value / 100 * den
+                row["numerator_lower"], row["numerator_upper"] = np.percentile(num, [tail, 100 - tail])
+            row["denominator"] = den
+            rows.append(row)
+    return pd.DataFrame(rows, columns=PART_COLUMNS)

@@ -1,0 +1,156 @@
+"""The headline table: published figures first, grdp's estimates labelled and bridged, nothing after the data crashes.
+
+The expected published figures are read here straight from the observations with the sources' as-of
+rule, not through the package's benchmark series, so a headline that printed a model value, a stale
+release or a figure of another region would fail.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from grdp import sources
+from grdp.digital import METHODS, headline
+
+VINTAGES = ["2025-09-30", "2025-12-31", "2026-03-31"]
+REGIONS = [("hcmc", "old"), ("vn", "national")]
+DRAWS = 4_000
+
+
+@pytest.fixture(scope="module")
+def observations():
+    return sources.load_observations()
+
+
+@pytest.fixture(scope="module")
+def tables(observations):
+    return {(r, b, a): headline.share_table(r, b, a, observations, draws=DRAWS, seed=1)
+            for a in VINTAGES for r, b in REGIONS}
+
+
+def expected_published(observations, region, boundary, as_of):
+    """(method, year) -> the selected published row, straight from the observations."""
+    variables = {m.published: name for name, m in METHODS.items() if m.published}
+    rows = observations[observations["variable"].isin(list(variables)) & (observations["region"] == region)
+                        & (observations["boundary"] == boundary) & (observations["industry"] == "TOTAL")
+                        & (observations["frequency"] == "A")]
+    selected = sources.as_of(rows, as_of).sort_values("source_id")
+    return {(variables[r.variable], int(r.period)): r for r in selected.itertuples()}
+
+
+@pytest.mark.parametrize("as_of", VINTAGES)
+@pytest.mark.parametrize("region,boundary", REGIONS)
+def test_every_published_region_year_is_the_headline(tables, observations, region, boundary, as_of):
+    table = tables[(region, boundary, as_of)].set_index(["method", "year"])
+    expected = expected_published(observations, region, boundary, as_of)
+    shown = {k for k in expected if k[1] in table.index.get_level_values("year")}
+    assert shown, "no published figure in the table's years"
+    for key in shown:
+        row, figure = table.loc[key], expected[key]
+        assert row["status"] == "published", key
+        assert row["value"] == figure.value and row["rating"] == figure.rating, key
+        assert row["release"] == figure.release_date.date().isoformat() and row["url"] == figure.url, key
+        assert row["source_id"] == figure.source_id
+        assert row["basis"].startswith(f"published by {headline.INSTITUTIONS[key[0]]} (release {row['release']}, "
+                                       f"{figure.rating})")
+        assert row["lower"] < row["value"] < row["upper"]  # the published figure's own error
+    # and nothing else is called published
+    published = table[table["status"] == "published"]
+    assert set(published.index) == shown
+
+
+def test_the_table_runs_to_the_last_year_that_has_ended():
+    assert headline.ended_years("2025-12-30") == [2020, 2021, 2022, 2023, 2024]
+    assert headline.ended_years("2025-12-31") == [2020, 2021, 2022, 2023, 2024, 2025]
+    assert headline.ended_years("2026-03-31") == [2020, 2021, 2022, 2023, 2024, 2025]
+
+
+@pytest.mark.parametrize("as_of", VINTAGES)
+def test_one_row_per_method_and_year_with_the_interface_columns(tables, as_of):
+    table = tables[("hcmc", "old", as_of)]
+    assert list(table.columns) == headline.COLUMNS
+    years = headline.ended_years(as_of)
+    assert sorted(zip(table["method"], table["year"])) == sorted((m, y) for m in METHODS for y in years)
+    assert set(table["status"]) <= {"published", "estimate", "not_supported"}
+    assert (table["level"] == 0.9).all()
+
+
+def test_estimates_say_what_they_are_bridged_from(tables, observations):
+    table = tables[("hcmc", "old", "2025-12-31")]
+    published = expected_published(observations, "hcmc", "old", "2025-12-31")
+    for row in table[(table["status"] == "estimate") & table["method"].isin(["gso", "mic", "hids"])].itertuples():
+        assert row.basis.startswith("grdp estimate"), row
+        source = (row.method, int(row.bridged_from_year))
+        assert source in published, row  # bridged from a figure that was published
+        assert f"{published[source].value:.2f}" in row.basis
+        assert "chosen out of time" in row.basis
+        assert row.lower < row.value < row.upper
+    gso_2024 = table[(table["method"] == "gso") & (table["year"] == 2024)].iloc[0]
+    assert gso_2024.status == "estimate" and int(gso_2024.bridged_from_year) == 2023
+
+
+def test_an_unidentified_tier_is_not_supported_with_its_reason(tables):
+    table = tables[("hcmc", "old", "2025-12-31")]
+    narrow = table[table["method"] == "oecd-narrow"]
+    assert (narrow["status"] == "not_supported").all()
+    assert narrow["value"].isna().all() and narrow["lower"].isna().all()
+    assert narrow["reason"].str.contains("red-rated").all()
+    others = table[table["status"] != "not_supported"]
+    assert (others["reason"] == "").all() and others["value"].notna().all()
+
+
+def test_uncalibrated_regions_are_labelled_so(observations):
+    table = headline.share_table("binh_duong", "old", "2025-12-31", observations, methods=["gso", "mic"],
+                                 draws=DRAWS, seed=1)
+    assert not (table["status"] == "published").any()
+    estimates = table[table["status"] == "estimate"]
+    assert len(estimates) and estimates["basis"].str.startswith("grdp estimate, uncalibrated").all()
+
+
+def test_the_samples_are_what_the_interval_is_made_of(tables, observations):
+    table = tables[("hcmc", "old", "2025-12-31")].set_index(["method", "year"])
+    for key in [("gso", 2023), ("gso", 2024), ("mic", 2025), ("oecd-core", 2024)]:
+        draws = headline.share_samples("hcmc", "old", "2025-12-31", observations, *key, draws=DRAWS, seed=1)
+        assert len(draws) == DRAWS
+        lower, upper = np.percentile(draws, [5, 95])
+        assert (lower, upper) == (table.loc[key, "lower"], table.loc[key, "upper"])
+    with pytest.raises(KeyError, match="not supported"):
+        headline.share_samples("hcmc", "old", "2025-12-31", observations, "oecd-narrow", 2024, draws=DRAWS, seed=1)
+    with pytest.raises(KeyError, match="no headline row"):
+        headline.share_samples("hcmc", "old", "2025-12-31", observations, "gso", 2026, draws=DRAWS, seed=1)
+
+
+def test_asking_for_some_methods_gives_the_same_rows(tables, observations):
+    some = headline.share_table("hcmc", "old", "2025-12-31", observations, methods=["mic"], draws=DRAWS, seed=1)
+    full = tables[("hcmc", "old", "2025-12-31")]
+    pd.testing.assert_frame_equal(some.reset_index(drop=True),
+                                  full[full["method"] == "mic"].reset_index(drop=True))
+    narrower = headline.share_table("hcmc", "old", "2025-12-31", observations, methods=["mic"], level=0.5,
+                                    draws=DRAWS, seed=1)
+    assert (narrower["upper"] - narrower["lower"] < some["upper"] - some["lower"]).all()
+
+
+def test_a_vintage_uses_no_later_release(observations):
+    # HCMC's GSO figures for 2020-2022 were first released on 2025-02-18
+    before = headline.share_table("hcmc", "old", "2025-02-17", observations, methods=["gso"], draws=DRAWS, seed=1)
+    row = before[before["year"] == 2021].iloc[0]
+    assert row.status == "estimate" and "13.84" not in row.basis
+    after = headline.share_table("hcmc", "old", "2025-02-18", observations, methods=["gso"], draws=DRAWS, seed=1)
+    assert after[after["year"] == 2021].iloc[0].value == 13.84
+
+
+@pytest.mark.parametrize("as_of", ["2026-12-31", "2027-12-31"])
+def test_nothing_crashes_after_the_last_data(observations, as_of):
+    for region, boundary in [*REGIONS, ("hcmc", "merged"), ("ba_ria_vung_tau", "old")]:
+        table = headline.share_table(region, boundary, as_of, observations, draws=1_000, seed=1)
+        assert table["year"].max() == int(as_of[:4])
+        after = table[table["year"] > 2025]
+        assert (after["status"] != "published").all()
+        assert ((after["status"] == "estimate") | after["reason"].str.len().gt(0)).all()
+    national = headline.share_table("vn", "national", as_of, observations, methods=["gso"], draws=1_000, seed=1)
+    gso_2025 = national[national["year"] == 2025].iloc[0]
+    # published in January 2026 while no 2025 national account exists: shown, not fitted
+    assert gso_2025.status == "published" and gso_2025.value == 14.02
+    assert "no sector account for 2025: shown, not fitted" in gso_2025.basis

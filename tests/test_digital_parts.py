@@ -1,0 +1,94 @@
+"""The merged city is the sum of its parts: numerators and denominators add up, draw by draw."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from grdp import sources
+from grdp.digital import headline, parts
+
+AS_OF = "2025-12-31"
+DRAWS = 4_000
+
+
+@pytest.fixture(scope="module")
+def observations():
+    return sources.load_observations()
+
+
+@pytest.fixture(scope="module")
+def table(observations):
+    return parts.parts_table(AS_OF, observations, ["gso", "mic"], draws=DRAWS, seed=3)
+
+
+def test_numerators_and_denominators_add_up(table):
+    merged = table[(table["part"] == "merged") & (table["status"] == "estimate")]
+    assert set(merged["year"]) == {2021, 2022, 2023, 2024, 2025}
+    for row in merged.itertuples():
+        members = table[(table["part"] != "merged") & (table["method"] == row.method) & (table["year"] == row.year)]
+        assert len(members) == 3
+        assert row.denominator == pytest.approx(members["denominator"].sum(), rel=1e-12)
+        assert row.numerator == pytest.approx(members["numerator"].sum(), rel=1e-12)
+        assert row.share == pytest.approx(100 * row.numerator / row.denominator, rel=1e-12)
+        assert members["share"].min() - 1e-9 <= row.share <= members["share"].max() + 1e-9
+
+
+def test_the_merged_headline_is_the_sum_of_parts(table, observations):
+    head = headline.share_table("hcmc", "merged", AS_OF, observations, methods=["gso", "mic"], draws=DRAWS, seed=3)
+    merged = table[table["part"] == "merged"].set_index(["method", "year"])
+    for row in head.itertuples():
+        assert row.status == merged.loc[(row.method, row.year), "status"]
+        if row.status == "estimate":
+            assert row.value == pytest.approx(merged.loc[(row.method, row.year), "share"], rel=1e-12)
+            assert row.basis.startswith("grdp estimate: sum of the three former localities")
+    # no institution published the merged boundary: nothing in it is called published
+    assert not (head["status"] == "published").any()
+    assert head.loc[head["year"] == 2020, "status"].eq("not_supported").all()  # no Binh Duong account in 2020
+
+
+def test_each_part_is_estimated_on_its_own(table):
+    part = table[table["part"] != "merged"].set_index(["part", "method", "year"])
+    assert part.loc[("hcmc", "gso", 2023), "status"] == "published"
+    assert part.loc[("hcmc", "gso", 2023), "share"] == 14.65
+    for region in ("binh_duong", "ba_ria_vung_tau"):
+        estimates = part.loc[region]
+        estimates = estimates[estimates["status"] == "estimate"]
+        assert len(estimates) == 10 and estimates["basis"].str.contains("uncalibrated").all(), region
+
+
+def test_the_draws_combine_the_parts(observations):
+    found = parts.merged_cells(AS_OF, observations, ["gso"], DRAWS, 3)
+    cell = found[("gso", 2024)]
+    assert cell.samples is not None and len(cell.samples) == DRAWS
+    part = {r: headline.cells(r, "old", AS_OF, observations, ["gso"], DRAWS, 3)[("gso", 2024)]
+            for r in ("hcmc", "binh_duong", "ba_ria_vung_tau")}
+    # the merged share lies between the parts' shares draw by draw
+    low = np.minimum.reduce([c.samples for c in part.values()])
+    high = np.maximum.reduce([c.samples for c in part.values()])
+    assert np.all((low - 1e-9 <= cell.samples) & (cell.samples <= high + 1e-9))
+
+
+def test_a_common_scale_of_grdp_does_not_move_the_merged_share(observations):
+    scaled = observations.copy()
+    mask = (scaled["region"] == "hcmc") & (scaled["boundary"] == "merged") & (scaled["variable"] == "grdp")
+    scaled.loc[mask, "value"] = scaled.loc[mask, "value"] * 3.0 / 2.74  # about 3 instead of 2.74 quadrillion
+    base = parts.merged_cells(AS_OF, observations, ["gso"], DRAWS, 3)[("gso", 2025)]
+    other = parts.merged_cells(AS_OF, scaled, ["gso"], DRAWS, 3)[("gso", 2025)]
+    assert other.value == pytest.approx(base.value, rel=1e-12)
+    assert "split by the parts' shares of 2024" in base.basis
+
+
+def test_a_figure_published_for_the_merged_city_is_its_headline(observations):
+    row = observations[(observations["variable"] == "de_share_gso") & (observations["region"] == "hcmc")
+                       & (observations["period"] == "2023")].iloc[[0]].copy()
+    row[["boundary", "period", "value", "publication_date", "source_id"]] = ["merged", "2024", 14.9, "2025-11-30",
+                                                                           "test_merged_release"]
+    row["release_date"] = pd.Timestamp("2025-11-30")
+    with_merged = pd.concat([observations, row], ignore_index=True)
+    head = headline.share_table("hcmc", "merged", AS_OF, with_merged, methods=["gso"], draws=DRAWS, seed=3)
+    published = head[head["year"] == 2024].iloc[0]
+    assert published.status == "published" and published.value == 14.9
+    assert published.source_id == "test_merged_release" and published.release == "2025-11-30"
+    assert head[head["year"] == 2023].iloc[0].status == "estimate"
