@@ -164,7 +164,7 @@ def assess_region(observations: pd.DataFrame, as_of: str, region: str, methods: 
     for boundary in boundaries:
         if boundary not in loaded:
             loaded[boundary] = load_estimates(observations, region, boundary, as_of, methods, level=estimate_level,
-                                              draws=draws, seed=seed)
+                                              seed=seed)
     projections: list[Projection] = []
     frames: dict[str, list[pd.DataFrame]] = {k: [] for k in ("history", "published", "fits", "measured")}
     rows: dict[str, list[dict]] = {k: [] for k in ("starts", "latest", "achieved")}
