@@ -14,8 +14,9 @@ draw by draw, so numerators (``share_p GRDP_p / 100``, bn VND) and denominators 
 parts' uncertainties combine (the parts' draws are independent; the shares of one part keep the
 correlation of its own draws). Each part's GRDP is its accounts' GRDP with the measured error of GRDP
 levels (:mod:`grdp.digital.measured_errors`, independent by part and year); in a year where only the
-merged GRDP is published (2025), the parts' GRDP are the merged GRDP split by the parts' shares of
-their sum in the nearest year with all three accounts. A common scale of the three GRDP (for
+merged GRDP is published, the parts' GRDP are their accounts' GRDP moved by their own published
+growth (:mod:`grdp.accounts`; 2025), or, where a part has no account that year, the merged GRDP split
+by the parts' shares of their sum in the nearest year with all three accounts. A common scale of the three GRDP (for
 example 2.74 against about 3 quadrillion VND for 2025) does not move the merged share; only the
 parts' relative weights do. A year in which a part has no figure is ``not_supported``, naming it.
 """
@@ -50,8 +51,10 @@ def _grdp(as_of: str, observations: pd.DataFrame, years: list[int]) -> dict[tupl
             continue
     for (region, _), rows in ((p, inputs.get(p[0])) for p in MERGED_PARTS):
         if rows is not None:
-            for year, value in zip(rows.years, rows.grdp):
-                out[(region, year)] = (float(value), "the part's published GRDP")
+            for year, value, source in zip(rows.years, rows.grdp, rows.grdp_source):
+                how = ("the part's published GRDP" if source.endswith("(published)") else
+                       "the part's GRDP moved from the previous year by its published growth (grdp.accounts)")
+                out[(region, year)] = (float(value), how)
     common = [y for y in sorted({y for (_, y) in out}) if all((r, y) in out for r, _ in MERGED_PARTS)]
     merged = merged_grdp(as_of, observations)
     for year in years:
