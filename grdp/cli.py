@@ -100,7 +100,8 @@ def _cmd_accounts(args: argparse.Namespace) -> int:
         ties = _ties(args.as_of)
         if not ties and not isinstance(exc, accounts.AccountsError):
             raise  # a defect, not a problem of the sources
-        print(f"grdp accounts: {'cannot assemble the accounts' if ties else exc}{ties}", file=sys.stderr)
+        message = exc if isinstance(exc, accounts.AccountsError) else "cannot assemble the accounts"
+        print(f"grdp accounts: {message}{ties}", file=sys.stderr)
         return 1
     years = sorted(result.table["year"].unique())
     year = args.year if args.year is not None else years[-1]

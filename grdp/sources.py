@@ -273,12 +273,12 @@ def _hidden_character(text: str, column: str) -> str | None:
     """Name an invisible character or a stray space in a cell, or return ``None``.
 
     Control characters and format characters (zero-width spaces, byte-order marks, direction overrides)
-    are refused everywhere (a note may hold line breaks); non-ASCII spaces (such as the non-breaking
+    are refused everywhere (a note may hold line feeds, not carriage returns); non-ASCII spaces (such as the non-breaking
     space) and leading or trailing spaces are refused in codes, numbers, dates and URLs.
     """
     for position, char in enumerate(text, 1):
         category = unicodedata.category(char)
-        if category in ("Cc", "Cf", "Zl", "Zp") and not (column == "note" and char in "\n\r"):
+        if category in ("Cc", "Cf", "Zl", "Zp") and not (column == "note" and char == "\n"):
             return (f"{_show(text)} contains an invisible character ({_character_name(char)}) at position "
                     f"{position}; delete it")
         if category == "Zs" and char != " " and column not in TEXT_COLUMNS:
@@ -925,7 +925,7 @@ def tied_releases(selected: pd.DataFrame) -> list[str]:
     out = []
     for key, rows in selected.groupby(list(KEY), dropna=False, sort=True):
         if rows["value"].nunique() > 1:
-            releases = "; ".join(f"{r.value:g} ({r.source_id}, {r.publication_date}, {r.rating})"
+            releases = "; ".join(f"{r.value:.10g} ({r.source_id}, {r.publication_date}, {r.rating})"
                                  for r in rows.itertuples())
             out.append(f"{' '.join(map(str, key))}: {releases}")
     return out

@@ -332,7 +332,8 @@ def write_csv(table: pd.DataFrame, path: str | Path, *, spreadsheet: bool = Fals
 
     The file is written into a temporary sibling and renamed into place, so a failure (a full disk) leaves no
     half-written file. ``spreadsheet=True`` (a CSV meant to be opened in a spreadsheet) neutralises text that
-    would run as a formula (:func:`neutralise_formula`).
+    would run as a formula (:func:`neutralise_formula`) and quotes every field, as OWASP recommends (a carriage
+    return inside a field then cannot start a new row).
     """
     path = Path(path)
     if spreadsheet:
@@ -342,7 +343,8 @@ def write_csv(table: pd.DataFrame, path: str | Path, *, spreadsheet: bool = Fals
                 table[column] = table[column].map(neutralise_formula)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        table.to_csv(temporary, index=False, lineterminator="\n", float_format="%.10g", quoting=csv.QUOTE_MINIMAL)
+        table.to_csv(temporary, index=False, lineterminator="\n", float_format="%.10g",
+                     quoting=csv.QUOTE_ALL if spreadsheet else csv.QUOTE_MINIMAL)
         os.replace(temporary, path)
     finally:
         if temporary.exists():
