@@ -37,8 +37,8 @@ def _os_message(exc: OSError) -> str:
     """One line for a file-system error: what could not be done, where, and what to do."""
     where = f" {exc.filename}" if exc.filename else ""
     hint = _DISK_HINTS.get(exc.errno or 0, "")
-    return f"cannot write or read{where}: {exc.strerror or exc}" + (f" ({hint}); nothing was published" if hint
-                                                                    else "; nothing was published")
+    return f"cannot write or read{where}: {exc.strerror or exc}" + (f" ({hint})" if hint else "") + \
+        "; nothing half-written was left"
 
 
 def _ties(as_of: str | None) -> str:
@@ -221,7 +221,7 @@ def _reports_state(name: str) -> str:
     if not folder.exists():
         return "no reports yet"
     try:
-        return f"reports: {vintage._read_json(folder / vintage.MANIFEST)['renderer']}"
+        return f"reports: {vintage.load_manifest(folder / vintage.MANIFEST)['renderer']}"
     except (vintage.VintageError, KeyError, TypeError):
         return "reports: manifest missing or damaged"
 

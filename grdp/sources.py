@@ -272,20 +272,28 @@ def _character_name(char: str) -> str:
 def _hidden_character(text: str, column: str) -> str | None:
     """Name an invisible character or a stray space in a cell, or return ``None``.
 
-    Control characters and format characters (zero-width spaces, byte-order marks, direction overrides)
-    are refused everywhere (a note may hold line feeds, not carriage returns); non-ASCII spaces (such as the non-breaking
-    space) and leading or trailing spaces are refused in codes, numbers, dates and URLs.
+    Control characters and format characters (zero-width spaces, byte-order marks, direction overrides) are
+    refused everywhere (a note may hold line feeds, not carriage returns); non-ASCII spaces (such as the
+    non-breaking space) and leading or trailing spaces are refused in codes, numbers, dates and URLs.
     """
-    for position, char in enumerate(text, 1):
-        category = unicodedata.category(char)
-        if category in ("Cc", "Cf", "Zl", "Zp") and not (column == "note" and char == "\n"):
-            return (f"{_show(text)} contains an invisible character ({_character_name(char)}) at position "
-                    f"{position}; delete it")
-        if category == "Zs" and char != " " and column not in TEXT_COLUMNS:
-            return (f"{_show(text)} contains a non-standard space ({_character_name(char)}) at position "
-                    f"{position}; delete it")
+    if not text.isprintable():  # str.isprintable: no control, format or separator character but the space
+        for position, char in enumerate(text, 1):
+            problem = _hidden(char, position, text, column)
+            if problem is not None:
+                return problem
     if column not in TEXT_COLUMNS and text != text.strip():
         return f"{_show(text)} has a leading or trailing space; delete it"
+    return None
+
+
+def _hidden(char: str, position: int, text: str, column: str) -> str | None:
+    category = unicodedata.category(char)
+    if category in ("Cc", "Cf", "Zl", "Zp") and not (column == "note" and char == "\n"):
+        return (f"{_show(text)} contains an invisible character ({_character_name(char)}) at position {position}; "
+                "delete it")
+    if category == "Zs" and char != " " and column not in TEXT_COLUMNS:
+        return (f"{_show(text)} contains a non-standard space ({_character_name(char)}) at position {position}; "
+                "delete it")
     return None
 
 
@@ -475,7 +483,9 @@ def _read_text(path: Path, problems: list[Problem], limit: int | None = None) ->
         return None
     try:
         with path.open("rb") as handle:
-            raw = handle.read(limit + 1)
+            raw = handle.read(info.st_size + 1)  # not limit + 1: read() allocates what it is asked for
+            if len(raw) > info.st_size:  # the file grew since stat()
+                raw += handle.read(limit + 1 - len(raw))
     except OSError as exc:
         problems.append(Problem(path, f"cannot be read ({exc.strerror or exc}); expected a readable file"))
         return None

@@ -104,8 +104,9 @@ def vintage_folders() -> list[str]:
     return sorted(p.name for p in root.iterdir() if p.is_dir() and VINTAGE_PATTERN.fullmatch(p.name))
 
 
-def _read_json(path: Path) -> dict:
-    """Read a manifest; :class:`VintageError` naming the file if it cannot be read or is not a JSON object."""
+def load_manifest(path: Path) -> dict:
+    """Read a manifest file (a vintage's or its reports'); :class:`VintageError` naming the file if it cannot be
+    read or is not a JSON object."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -138,7 +139,7 @@ def read_manifest(vintage: str) -> dict:
         known = ", ".join(list_vintages()) or "none"
         raise VintageError(f"vintage {vintage} has not been published ({path} not found); published vintages: "
                            f"{known}. Run `grdp run --vintage {vintage}` first")
-    return _read_json(path)
+    return load_manifest(path)
 
 
 def seal(manifest: dict) -> str:
@@ -504,7 +505,7 @@ def _check_manifest(path: Path, prefix: str) -> tuple[dict | None, list[str]]:
     if not path.exists():
         return None, [f"{name} missing (the vintage cannot be checked)"]
     try:
-        manifest = _read_json(path)
+        manifest = load_manifest(path)
     except VintageError as exc:
         return None, [f"{name}: {str(exc).replace(str(path) + ' ', '', 1)}"]
     if not isinstance(manifest.get("outputs"), dict):
