@@ -180,13 +180,14 @@ def run(vintage: str, as_of: str | None = None, region: str = "hcmc", boundary: 
     if date.fromisoformat(as_of) > today:
         raise ValueError(f"as-of date {as_of} is after today ({today.isoformat()}): a vintage uses only releases "
                          f"already published; pass --as-of {today.isoformat()} or an earlier date")
+    vintages.ensure_new(vintage)
+    started = datetime.now(timezone.utc)
+    inputs = vintages.hashes(_inputs(), paths.repo_root())
+    snapshot = sources.snapshot_table(as_of)  # validates every source once, before anything is written
     with vintages.lock(vintage):
-        vintages.ensure_new(vintage)
+        vintages.ensure_new(vintage)  # again: another run may have published it while this one validated
         for folder in vintages.clean_staging(holding=vintage):
             print(f"removed {folder}, the staging folder of a run that did not finish", file=sys.stderr)
-        started = datetime.now(timezone.utc)
-        inputs = vintages.hashes(_inputs(), paths.repo_root())
-        snapshot = sources.snapshot_table(as_of)  # validates every source once, before any notebook runs
         staging = vintages.staging_dir(vintage)
         try:
             vintages.write_csv(snapshot, staging / vintages.SNAPSHOT)
