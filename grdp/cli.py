@@ -404,9 +404,9 @@ def _on_signal(signum: int, frame: object) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``grdp`` console script."""
-    from grdp.vintage import VintageError
-
     args = build_parser().parse_args(argv)
+    from grdp.vintage import VintageError  # after parsing: `grdp --help` imports nothing heavy
+
     if getattr(args, "boundary", "") is None:
         args.boundary = "national" if args.region == "vn" else "old"
     handlers = {number: signal.signal(number, _on_signal) for number in (signal.SIGINT, signal.SIGTERM)}

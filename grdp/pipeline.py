@@ -176,7 +176,7 @@ def run(vintage: str, as_of: str | None = None, region: str = "hcmc", boundary: 
     vintages.check_name(vintage)
     as_of = as_of or vintages.default_as_of(vintage).isoformat()
     check_parameters(vintage, as_of, region, boundary)
-    today = sources._today()
+    today = date.today()
     if date.fromisoformat(as_of) > today:
         raise ValueError(f"as-of date {as_of} is after today ({today.isoformat()}): a vintage uses only releases "
                          f"already published; pass --as-of {today.isoformat()} or an earlier date")
