@@ -841,15 +841,6 @@ def _records(root: Path | None) -> list[dict[str, str]]:
     return [{**row, "source_id": folder.name} for folder, good in rows.items() for _, row in good]
 
 
-def _frame(records: list[dict[str, str]]) -> pd.DataFrame:
-    """The observations table of text records (:data:`SNAPSHOT_COLUMNS`)."""
-    obs = pd.DataFrame(records, columns=list(SNAPSHOT_COLUMNS))
-    obs["value"] = obs["value"].astype(float)
-    obs["date_approx"] = obs["date_approx"] == "true"
-    obs["release_date"] = pd.to_datetime([release_date(d) for d in obs["publication_date"]])
-    return schemas.OBSERVATIONS.validate(obs[list(schemas.OBSERVATIONS.columns)])
-
-
 def load_observations(root: Path | None = None) -> pd.DataFrame:
     """Load every dataset into one long observations table.
 
@@ -939,6 +930,15 @@ def tied_releases(selected: pd.DataFrame) -> list[str]:
                                  for r in rows.itertuples())
             out.append(f"{' '.join(map(str, key))}: {releases}")
     return out
+
+
+def _frame(records: list[dict[str, str]]) -> pd.DataFrame:
+    """The observations table of text records (:data:`SNAPSHOT_COLUMNS`)."""
+    obs = pd.DataFrame(records, columns=list(SNAPSHOT_COLUMNS))
+    obs["value"] = obs["value"].astype(float)
+    obs["date_approx"] = obs["date_approx"] == "true"
+    obs["release_date"] = pd.to_datetime([release_date(d) for d in obs["publication_date"]])
+    return schemas.OBSERVATIONS.validate(obs[list(schemas.OBSERVATIONS.columns)])
 
 
 def as_of(observations: pd.DataFrame, when: str | date | None) -> pd.DataFrame:
