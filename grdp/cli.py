@@ -5,20 +5,59 @@
 with its Monte Carlo interval, its components, numerator and denominator, and the published figures.
 
 Heavy libraries are imported inside the commands, so ``grdp --help`` answers at once.
+
+No command answers a user's mistake with a traceback: arguments are checked by argparse (vintage labels and
+dates first of all), and bad files, missing or damaged manifests, locked vintages and permission or disk errors
+become one message and exit status 1. Ctrl-C and SIGTERM stop the command after its clean-up (no staging folder,
+no lock, no half-written file is left) with the conventional status, 130 and 143.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import math
+import signal
 import sys
 from pathlib import Path
 
 from grdp import __version__
 
+MAX_DRAWS = 1_000_000
+"""Upper bound of ``grdp estimate --draws`` (a million draws take about a minute and a few GB of memory)."""
+
+_DISK_HINTS = {errno.ENOSPC: "the disk is full: free some space and run again",
+               errno.EDQUOT: "the disk quota is exhausted: free some space and run again",
+               errno.EROFS: "the file system is read-only",
+               errno.EACCES: "permission denied: check who owns the folder",
+               errno.EPERM: "operation not permitted: check who owns the folder"}
+
+
+def _os_message(exc: OSError) -> str:
+    """One line for a file-system error: what could not be done, where, and what to do."""
+    where = f" {exc.filename}" if exc.filename else ""
+    hint = _DISK_HINTS.get(exc.errno or 0, "")
+    return f"cannot write or read{where}: {exc.strerror or exc}" + (f" ({hint})" if hint else "") + \
+        "; nothing half-written was left"
+
+
+def _ties(as_of: str | None) -> str:
+    """The conflicting releases of an as-of selection, as a message suffix (empty when there are none)."""
+    from grdp import sources
+
+    try:
+        ties = sources.tied_releases(sources.as_of(sources.load_observations(), as_of))
+    except sources.SourceValidationError:
+        return ""
+    if not ties:
+        return ""
+    return ("; conflicting releases of the same figure with the same date and rating, which grdp never chooses "
+            "between (correct the sources or give one release a lower rating): " + " | ".join(ties))
+
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from grdp import paths, pipeline, vintage
+    from grdp.sources import SourceValidationError
 
     if args.skip_existing and paths.vintage_dir(args.vintage).exists():
         print(f"vintage {args.vintage} already exists at {paths.vintage_dir(args.vintage)}; "
@@ -27,7 +66,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     try:
         folder = pipeline.run(args.vintage, as_of=args.as_of, region=args.region, boundary=args.boundary,
                               progress=not args.quiet)
-    except (vintage.VintageError, pipeline.PipelineError, ValueError) as exc:
+    except (vintage.VintageError, pipeline.PipelineError, SourceValidationError, ValueError) as exc:
         print(f"grdp run: {exc}", file=sys.stderr)
         return 1
     print(f"vintage {args.vintage} written to {folder}")
@@ -54,8 +93,15 @@ def _cmd_accounts(args: argparse.Namespace) -> int:
 
     try:
         result = accounts.assemble(args.region, args.boundary, as_of=args.as_of)
-    except (accounts.AccountsError, SourceValidationError) as exc:
+    except SourceValidationError as exc:
         print(f"grdp accounts: {exc}", file=sys.stderr)
+        return 1
+    except (accounts.AccountsError, TypeError, ValueError, KeyError) as exc:
+        ties = _ties(args.as_of)
+        if not ties and not isinstance(exc, accounts.AccountsError):
+            raise  # a defect, not a problem of the sources
+        message = exc if isinstance(exc, accounts.AccountsError) else "cannot assemble the accounts"
+        print(f"grdp accounts: {message}{ties}", file=sys.stderr)
         return 1
     years = sorted(result.table["year"].unique())
     year = args.year if args.year is not None else years[-1]
@@ -108,11 +154,13 @@ def _cmd_estimate(args: argparse.Namespace) -> int:
         simulation = simulate(model, year, draws=args.draws, seed=args.seed, methods=methods)
         headline = share_table(args.region, args.boundary, args.as_of or date.today().isoformat(), observations,
                                methods, args.level, args.draws, args.seed).set_index(["method", "year"])
-    except KeyError as exc:
-        print(f"grdp estimate: {exc.args[0] if exc.args else exc}", file=sys.stderr)
-        return 1
-    except (AccountsError, SourceValidationError, CalibrationError, ValueError) as exc:
-        print(f"grdp estimate: {' '.join(str(exc).split())}", file=sys.stderr)
+    except (TypeError, KeyError, AccountsError, SourceValidationError, CalibrationError, ValueError) as exc:
+        ties = "" if isinstance(exc, SourceValidationError) else _ties(args.as_of)
+        if isinstance(exc, TypeError) and not ties:
+            raise  # a defect, not a problem of the sources
+        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else ' '.join(str(exc).split())
+        print(f"grdp estimate: {'cannot assemble the accounts' if isinstance(exc, TypeError) else message}{ties}",
+              file=sys.stderr)
         return 1
     intervals = simulation.intervals(args.level).set_index(["method", "component"])
     print(f"Digital-economy share of GRDP, {args.region} ({args.boundary} boundary), {year}"
@@ -157,29 +205,66 @@ def _date(text: str) -> str:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date such as 2025-12-31") from None
 
 
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text} is not a positive number of draws")
+def _draws(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of draws, e.g. 20000") from None
+    if not 1 <= value <= MAX_DRAWS:
+        raise argparse.ArgumentTypeError(f"{text} draws: expected a whole number from 1 to {MAX_DRAWS:,}")
     return value
 
 
-def _cmd_vintages(args: argparse.Namespace) -> int:
-    import json
+def _vintage_label(text: str) -> str:
+    from grdp.vintage import VintageError, check_name
 
+    try:
+        check_name(text)
+    except VintageError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
+
+
+def _reports_state(name: str) -> str:
     from grdp import paths, vintage
 
-    names = vintage.list_vintages()
+    folder = paths.vintage_dir(name) / vintage.REPORTS
+    if not folder.exists():
+        return "no reports yet"
+    try:
+        return f"reports: {vintage.load_manifest(folder / vintage.MANIFEST)['renderer']}"
+    except (vintage.VintageError, KeyError, TypeError):
+        return "reports: manifest missing or damaged"
+
+
+def _cmd_vintages(args: argparse.Namespace) -> int:
+    from grdp import paths, vintage
+
+    if args.clean:
+        for folder in vintage.clean_staging():
+            print(f"removed {folder}, the staging folder of a run that did not finish")
+    wrong = 0
+    names = vintage.vintage_folders()
     for name in names:
         broken = vintage.verify(name)
-        reports = paths.vintage_dir(name) / vintage.REPORTS / vintage.MANIFEST
-        state = "no reports yet"
-        if reports.exists():
-            state = "reports: " + json.loads(reports.read_text(encoding="utf-8"))["renderer"]
-        print(f"{name}  {'intact' if not broken else 'CHANGED: ' + ', '.join(broken)}  {state}")
+        wrong += bool(broken)
+        print(f"{name}  {'intact' if not broken else 'CHANGED'}  {_reports_state(name)}")
+        for problem in broken:
+            print(f"  - {problem}")
+    for folder in vintage.stale_staging():
+        wrong += 1
+        print(f"{folder}: staging folder of a run that did not finish; `grdp vintages --clean` removes it")
+    root = paths.forecasts_dir()
+    others = sorted(p for p in root.iterdir() if not p.name.startswith(".") and p.name not in names) \
+        if root.is_dir() else []
+    for path in others:
+        wrong += 1
+        print(f"{path}: not a vintage (a vintage is a folder named like 2025Q4)")
     if not names:
         print("no vintages yet")
-    return 0
+    if wrong:
+        print(f"{wrong} problem(s) in {root}", file=sys.stderr)
+    return 1 if wrong else 0
 
 
 QUANTITY_CHOICES = ("grdp", "share", "forecast", "probability")
@@ -192,6 +277,7 @@ def _cmd_revisions(args: argparse.Namespace) -> int:
     from grdp import revisions, vintage
 
     try:
+        output = vintage.check_output_path(args.output) if args.output else None
         labels = revisions.compared_vintages(args.upto)
         table = revisions.revision_table(labels[-1], vintages=labels)
     except (vintage.VintageError, revisions.RevisionError) as exc:
@@ -199,9 +285,9 @@ def _cmd_revisions(args: argparse.Namespace) -> int:
         return 1
     if args.quantity:
         table = table[table["quantity"] == args.quantity].reset_index(drop=True)
-    if args.output:
+    if output is not None:
         try:
-            vintage.write_csv(table, args.output)
+            vintage.write_csv(table, output, spreadsheet=True)
         except OSError as exc:
             print(f"grdp revisions: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
             return 1
@@ -358,8 +444,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="execute the pipeline notebooks and write forecasts/<vintage>")
-    run.add_argument("--vintage", required=True, help="quarter label, e.g. 2025Q4")
-    run.add_argument("--as-of", help="use releases published on or before this date (default: end of the quarter)")
+    run.add_argument("--vintage", required=True, type=_vintage_label, help="quarter label, e.g. 2025Q4")
+    run.add_argument("--as-of", type=_date, help="use releases published on or before this date, YYYY-MM-DD "
+                     "(default: end of the quarter)")
     run.add_argument("--region", default="hcmc", choices=["hcmc", "binh_duong", "ba_ria_vung_tau"])
     run.add_argument("--boundary", default="old", choices=["old", "merged"])
     run.add_argument("--skip-existing", action="store_true",
@@ -375,7 +462,7 @@ def build_parser() -> argparse.ArgumentParser:
     acc.add_argument("--region", default="hcmc", choices=["hcmc", "binh_duong", "ba_ria_vung_tau", "vn"])
     acc.add_argument("--boundary", default=None, choices=["old", "merged", "national"])
     acc.add_argument("--year", type=int, help="default: the latest year")
-    acc.add_argument("--as-of", help="use releases published on or before this date")
+    acc.add_argument("--as-of", type=_date, help="use releases published on or before this date (YYYY-MM-DD)")
     acc.set_defaults(func=_cmd_accounts)
 
     est = sub.add_parser("estimate", help="print digital-economy shares by method, with intervals and the "
@@ -385,14 +472,15 @@ def build_parser() -> argparse.ArgumentParser:
     est.add_argument("--boundary", default=None, choices=["old", "merged", "national"])
     est.add_argument("--year", type=int, help="default: the latest year of the accounts")
     est.add_argument("--as-of", type=_date, help="use releases published on or before this date (YYYY-MM-DD)")
-    est.add_argument("--draws", type=_positive, default=20_000, help="Monte Carlo draws (default 20000)")
+    est.add_argument("--draws", type=_draws, default=20_000,
+                     help=f"Monte Carlo draws, 1 to {MAX_DRAWS:,} (default 20000)")
     est.add_argument("--seed", type=int, default=0, help="seed of the random generator (default 0)")
     est.add_argument("--level", type=_fraction, default=0.9, help="interval level (default 0.9)")
     est.set_defaults(func=_cmd_estimate)
 
     pub = sub.add_parser("publish", help="render the reports and the XLSX workbook of a vintage into "
                          "forecasts/<vintage>/reports (Quarto if on PATH, else an HTML preview)")
-    pub.add_argument("--vintage", required=True, help="a published vintage, e.g. 2025Q4")
+    pub.add_argument("--vintage", required=True, type=_vintage_label, help="a published vintage, e.g. 2025Q4")
     pub.add_argument("--renderer", default="auto", choices=["auto", "quarto", "preview"],
                      help="auto: quarto when on PATH, else the papermill + nbconvert preview (default)")
     pub.add_argument("--skip-existing", action="store_true",
@@ -400,26 +488,61 @@ def build_parser() -> argparse.ArgumentParser:
     pub.add_argument("--quiet", action="store_true", help="no progress output")
     pub.set_defaults(func=_cmd_publish)
 
-    vint = sub.add_parser("vintages", help="list published vintages and check them against their manifests")
+    vint = sub.add_parser("vintages", help="list vintages, check every file against their manifests, report staging "
+                          "folders of runs that did not finish; exit 1 if anything is wrong")
+    vint.add_argument("--clean", action="store_true", help="first remove the staging folders of runs that did not "
+                      "finish")
     vint.set_defaults(func=_cmd_vintages)
 
     rev = sub.add_parser("revisions", help="compare the values successive vintages released (GRDP, shares, "
                          "forecasts, probabilities)")
-    rev.add_argument("--upto", help="last vintage compared, e.g. 2025Q4 (default: the latest)")
+    rev.add_argument("--upto", type=_vintage_label, help="last vintage compared, e.g. 2025Q4 (default: the latest)")
     rev.add_argument("--quantity", choices=QUANTITY_CHOICES, help="only this quantity (default: all)")
-    rev.add_argument("--output", help="also write the full revision table to this CSV file")
+    rev.add_argument("--output", help="also write the full revision table to this CSV file (not inside forecasts/ "
+                     "or sources/)")
     rev.set_defaults(func=_cmd_revisions)
 
     _ingest_parser(sub)
     return parser
 
 
+class Terminated(BaseException):
+    """Raised in the main thread when the process receives SIGTERM (clean-up runs as the exception unwinds)."""
+
+
+def _on_signal(signum: int, frame: object) -> None:
+    for number in (signal.SIGINT, signal.SIGTERM):  # a second signal must not interrupt the clean-up
+        signal.signal(number, signal.SIG_IGN)
+    raise KeyboardInterrupt if signum == signal.SIGINT else Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``grdp`` console script."""
     args = build_parser().parse_args(argv)
+    from grdp.vintage import VintageError  # after parsing: `grdp --help` imports nothing heavy
+
     if getattr(args, "boundary", "") is None:
         args.boundary = "national" if args.region == "vn" else "old"
-    return args.func(args)
+    handlers = {number: signal.signal(number, _on_signal) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print(f"grdp {args.command}: interrupted (Ctrl-C); cleaned up, nothing half-written was left",
+              file=sys.stderr)
+        return 128 + signal.SIGINT
+    except Terminated:
+        print(f"grdp {args.command}: terminated (SIGTERM); cleaned up, nothing half-written was left",
+              file=sys.stderr)
+        return 128 + signal.SIGTERM
+    except VintageError as exc:
+        print(f"grdp {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"grdp {args.command}: {_os_message(exc)}", file=sys.stderr)
+        return 1
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
 
 
 if __name__ == "__main__":

@@ -59,3 +59,8 @@ def data_file(name: str) -> Path:
 def methods_document() -> Path:
     """Return the methods document shown as the technical report's methods appendix."""
     return repo_root() / "docs" / "methods.md"
+
+
+def locks_dir() -> Path:
+    """Return the folder of the lock files that keep two runs from writing the same vintage."""
+    return forecasts_dir() / ".locks"

@@ -115,6 +115,11 @@ def publish(vintage: str, renderer: str = "auto", progress: bool = False) -> Pub
     PublishError
         If Quarto is asked for but missing, or a report fails (nothing is left behind).
     """
+    with vintages.lock(vintage):  # one writer per vintage; a dead publication's staging folder is then known dead
+        return _publish(vintage, renderer, progress)
+
+
+def _publish(vintage: str, renderer: str, progress: bool) -> Published:
     from grdp import revisions, workbook
     from grdp.report.vintage_tables import VintageTables
 
@@ -170,9 +175,9 @@ def _render_quarto(executable: str, vintage: str, staging: Path) -> str:
 
 
 def _render_preview(vintage: str, staging: Path, progress: bool) -> None:
-    import papermill as pm
+    import nbformat
 
-    from grdp.pipeline import KERNEL
+    from grdp.pipeline import NotebookError, execute
 
     books = report_notebooks()
     if not books:
@@ -181,12 +186,12 @@ def _render_preview(vintage: str, staging: Path, progress: bool) -> None:
         if progress:
             print(f"report {book.name} (preview)", file=sys.stderr, flush=True)
         executed = staging / book.name
-        try:
-            notebook = pm.execute_notebook(str(book), str(executed), parameters={"vintage": vintage},
-                                           kernel_name=KERNEL, progress_bar=False, cwd=str(paths.reports_dir()))
-        except pm.PapermillExecutionError as exc:
-            raise PublishError(f"report {book.name} failed in cell {exc.cell_index}: {exc.ename}: {exc.evalue}; "
+        try:  # in a child process, so that an interruption stops the report and its kernel first
+            execute(book, executed, {"vintage": vintage}, paths.reports_dir())
+        except NotebookError as exc:
+            raise PublishError(f"report {book.name} failed in cell {exc.cell}: {exc.ename}: {exc.evalue}; "
                                "no reports were published") from None
+        notebook = nbformat.read(executed, as_version=4)
         (staging / f"{book.stem}.html").write_text(preview_html(notebook), encoding="utf-8")
 
 

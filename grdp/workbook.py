@@ -7,6 +7,9 @@ The sheets, their columns, headers and units are data in ``grdp/data/workbook.ya
 followed by a column with its Vietnamese name (:mod:`grdp.labels`, :mod:`grdp.classification`). The ``revisions``
 sheet writes the table of :func:`grdp.revisions.revision_table` when one is given.
 
+Text cells that a spreadsheet would run as a formula are neutralised (:func:`_put`): a source whose publisher reads
+``=HYPERLINK(...)`` is shown as that text, never run.
+
 The workbook is written into a temporary file next to its destination and linked into place only when complete,
 so no half-written workbook is left behind and an existing file is never overwritten.
 """
@@ -21,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -101,9 +105,20 @@ def _read_table(folder: Path, sheet: dict, parameters: dict) -> tuple[str, pd.Da
     return name, frame
 
 
+def _put(ws: Worksheet, row: int, column: int, value: object) -> Cell:
+    """Write one cell. Text a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or
+    a carriage return) is neutralised as OWASP recommends: prefixed with a single quote and typed as text
+    (:func:`grdp.vintage.neutralise_formula`); numbers stay numbers."""
+    cell = ws.cell(row, column)
+    cell.value = vintages.neutralise_formula(value)
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+    return cell
+
+
 def _title(ws: Worksheet, sheet: dict, note_vi: str, note_en: str) -> None:
-    ws.cell(TITLE_ROW, 1, _bilingual(sheet["vi"], sheet["en"])).font = _TITLE
-    ws.cell(NOTE_ROW, 1, _bilingual(note_vi, note_en)).font = Font(italic=True)
+    _put(ws, TITLE_ROW, 1, _bilingual(sheet["vi"], sheet["en"])).font = _TITLE
+    _put(ws, NOTE_ROW, 1, _bilingual(note_vi, note_en)).font = Font(italic=True)
 
 
 def _write_table(ws: Worksheet, columns: list[dict]) -> None:
@@ -114,12 +129,12 @@ def _write_table(ws: Worksheet, columns: list[dict]) -> None:
         head = [(HEADER_VI_ROW, column["vi"]), (HEADER_EN_ROW, column["en"]),
                 (UNIT_ROW, _bilingual(unit_vi, unit_en, " | "))]
         for row, text in head:
-            cell = ws.cell(row, j, text)
+            cell = _put(ws, row, j, text)
             cell.font = Font(italic=True) if row == UNIT_ROW else _BOLD
             cell.fill = _HEADER_FILL
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for i, value in enumerate(column["values"], start=FIRST_DATA_ROW):
-            ws.cell(i, j, value).number_format = number_format
+            _put(ws, i, j, value).number_format = number_format
         longest = max((len(str(v)) for v in column["values"] if v is not None), default=0)
         longest = max(longest, *(len(word) for _, text in head for word in text.split()))
         ws.column_dimensions[get_column_letter(j)].width = min(max(longest + 2, _MIN_WIDTH), max_width)
@@ -130,8 +145,8 @@ def _write_revisions(ws: Worksheet, sheet: dict, revisions: pd.DataFrame | None,
     """The revisions table as given (known columns named by ``workbook.yaml``), or the one-vintage message."""
     _title(ws, sheet, sheet["note"]["vi"], sheet["note"]["en"])
     if revisions is None or revisions.empty:
-        ws.cell(HEADER_VI_ROW, 1, sheet["empty"]["vi"].format(vintage=vintage))
-        ws.cell(HEADER_EN_ROW, 1, sheet["empty"]["en"].format(vintage=vintage))
+        _put(ws, HEADER_VI_ROW, 1, sheet["empty"]["vi"].format(vintage=vintage))
+        _put(ws, HEADER_EN_ROW, 1, sheet["empty"]["en"].format(vintage=vintage))
         return
     known = {c["name"]: c for c in sheet["columns"]}
     specs = [known.get(str(name), {"name": name, "vi": str(name), "en": str(name)}) for name in revisions.columns]
@@ -142,8 +157,8 @@ def _write_readme(ws: Worksheet, manifest: dict, tables: dict[str, str]) -> None
     """Title, the vintage's identity, the list of sheets, units and the published-versus-derived note."""
     spec, readme = _spec(), _spec()["readme"]
     vintage, parameters = manifest["vintage"], manifest["parameters"]
-    ws.cell(1, 1, spec["title"]["vi"]).font = _TITLE
-    ws.cell(2, 1, spec["title"]["en"]).font = _TITLE
+    _put(ws, 1, 1, spec["title"]["vi"]).font = _TITLE
+    _put(ws, 2, 1, spec["title"]["en"]).font = _TITLE
     row = 4
     identity = {"vintage": vintage, "as_of": parameters["as_of"], "region": parameters["region"],
               "boundary": parameters["boundary"], "git_revision": manifest["git_revision"],
@@ -152,22 +167,22 @@ def _write_readme(ws: Worksheet, manifest: dict, tables: dict[str, str]) -> None
     identity["generated_from"] = _bilingual(generated["vi"].format(vintage=vintage),
                                             generated["en"].format(vintage=vintage))
     for key, field in readme["fields"].items():
-        ws.cell(row, 1, _bilingual(field["vi"], field["en"])).font = _BOLD
-        ws.cell(row, 2, identity[key])
+        _put(ws, row, 1, _bilingual(field["vi"], field["en"])).font = _BOLD
+        _put(ws, row, 2, identity[key])
         row += 1
 
     def block(heading: dict, header: list[dict], rows: list[tuple]) -> None:
         nonlocal row
         row += 1
-        ws.cell(row, 1, _bilingual(heading["vi"], heading["en"])).font = _TITLE
+        _put(ws, row, 1, _bilingual(heading["vi"], heading["en"])).font = _TITLE
         row += 1
         for lang in ("vi", "en"):
             for j, column in enumerate(header, start=1):
-                ws.cell(row, j, column[lang]).font = _BOLD
+                _put(ws, row, j, column[lang]).font = _BOLD
             row += 1
         for line in rows:
             for j, value in enumerate(line, start=1):
-                ws.cell(row, j, value)
+                _put(ws, row, j, value)
             row += 1
 
     block(readme["sheets_heading"], readme["sheets_columns"],
@@ -177,10 +192,10 @@ def _write_readme(ws: Worksheet, manifest: dict, tables: dict[str, str]) -> None
                           (readme["published_vs_derived_heading"], readme["published_vs_derived"])):
         row += 1
         if heading:
-            ws.cell(row, 1, _bilingual(heading["vi"], heading["en"])).font = _TITLE
+            _put(ws, row, 1, _bilingual(heading["vi"], heading["en"])).font = _TITLE
             row += 1
         for lang in ("vi", "en"):
-            ws.cell(row, 1, text[lang]).alignment = Alignment(wrap_text=True, vertical="top")
+            _put(ws, row, 1, text[lang]).alignment = Alignment(wrap_text=True, vertical="top")
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
             ws.row_dimensions[row].height = 75
             row += 1
