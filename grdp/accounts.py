@@ -400,7 +400,8 @@ class _Context:
         out = {}
         for period, rows in levels.groupby("period"):
             if needed <= set(rows["industry"]):
-                out[int(period)] = rows.groupby("industry")["value"].first()
+                out[int(period)] = pd.Series({code: float(_unique(group, f"vn value added of {code} in {period}").value)
+                                              for code, group in rows.groupby("industry")})
         return out
 
     def _build_national(self) -> SectorAccounts:
@@ -409,7 +410,8 @@ class _Context:
         levels = _annual(self.selected, "vn", "national", "grdp")
         records, margins, growth_rows = [], [], []
         for year in sorted(current):
-            by_code = {r.industry: r for r in levels[levels["period"] == str(year)].itertuples()}
+            by_code = {code: _unique(group, f"vn value added of {code} in {year}")
+                       for code, group in levels[levels["period"] == str(year)].groupby("industry")}
             for code in CELLS + ("TOTAL",):
                 if code in by_code:
                     r = by_code[code]
