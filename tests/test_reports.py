@@ -392,6 +392,23 @@ def test_a4_docx_sets_every_section_and_keeps_landscape(tmp_path):
     assert layout.without_fences("::: {.landscape}\n\n# Revisions\n\n:::").strip() == "# Revisions"
 
 
+def test_reference_docx_sets_the_type_sizes_of_the_pdf():
+    styles = ('<w:styles><w:docDefaults><w:rPrDefault><w:rPr><w:sz w:val="24" /><w:szCs w:val="24" /></w:rPr>'
+              '</w:rPrDefault></w:docDefaults><w:style w:type="table" w:styleId="Table"><w:name w:val="Table" />'
+              '</w:style><w:style w:type="paragraph" w:styleId="Title"><w:rPr><w:sz w:val="56" /><w:szCs w:val="56" />'
+              '</w:rPr></w:style><w:style w:type="paragraph" w:styleId="Subtitle"><w:rPr /></w:style></w:styles>')
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as docx:
+        docx.writestr("word/styles.xml", styles)
+    sized = zipfile.ZipFile(io.BytesIO(layout.reference_docx(archive.getvalue()))).read("word/styles.xml").decode()
+
+    def sizes(style):
+        return re.findall(r'<w:sz w:val="(\d+)"', re.search(rf'w:styleId="{style}".*?</w:style>', sized, re.S).group(0))
+
+    assert sizes("Table") == ["16"] and sizes("Title") == ["40"] and sizes("Subtitle") == ["26"]  # half-points
+    assert re.search(r'<w:rPrDefault><w:rPr><w:sz w:val="22" />', sized)
+
+
 # --- The Quarto rendering -------------------------------------------------------------------------------
 
 def test_quarto_publishes_html_docx_and_pdf_of_every_report_from_a_copy(quarto_rendered):

@@ -53,17 +53,24 @@ def a4_docx(data: bytes) -> bytes:
     ValueError
         If the document has no section properties (not a Word document written by Pandoc).
     """
+    def pages(document: str) -> str:
+        text, count = SECTION.subn(lambda m: section('w:orient="landscape"' in m.group(0)), document)
+        if count == 0:
+            raise ValueError("the DOCX has no section properties to set its pages in")
+        return text
+
+    return _rewritten(data, "word/document.xml", pages)
+
+
+def _rewritten(data: bytes, member: str, change) -> bytes:
+    """Return a DOCX (a zip archive) whose part ``member`` (XML text) is ``change(member's text)``."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
             content = source.read(item.filename)
-            if item.filename == "word/document.xml":
-                text, count = SECTION.subn(lambda m: section('w:orient="landscape"' in m.group(0)),
-                                           content.decode("utf-8"))
-                if count == 0:
-                    raise ValueError("the DOCX has no section properties to set its pages in")
-                content = text.encode("utf-8")
+            if item.filename == member:
+                content = change(content.decode("utf-8")).encode("utf-8")
             target.writestr(item, content)
     return out.getvalue()
 
@@ -109,18 +116,10 @@ def reference_docx(default: bytes) -> bytes:
     ValueError
         If a style to size is missing from the document.
     """
-    source = zipfile.ZipFile(io.BytesIO(default))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            content = source.read(item.filename)
-            if item.filename == "word/styles.xml":
-                styles = content.decode("utf-8")
-                for style, size in STYLE_SIZES.items():
-                    styles = _sized(styles, style, size)
-                styles = re.sub(r'(<w:rPrDefault>.*?)<w:sz w:val="\d+" />\s*<w:szCs w:val="\d+" />',
-                                rf'\1<w:sz w:val="{BODY_SIZE}" /><w:szCs w:val="{BODY_SIZE}" />', styles, count=1,
-                                flags=re.S)
-                content = styles.encode("utf-8")
-            target.writestr(item, content)
-    return out.getvalue()
+    def sized(styles: str) -> str:
+        for style, size in STYLE_SIZES.items():
+            styles = _sized(styles, style, size)
+        return re.sub(r'(<w:rPrDefault>.*?)<w:sz w:val="\d+" />\s*<w:szCs w:val="\d+" />',
+                      rf'\1<w:sz w:val="{BODY_SIZE}" /><w:szCs w:val="{BODY_SIZE}" />', styles, count=1, flags=re.S)
+
+    return _rewritten(default, "word/styles.xml", sized)
