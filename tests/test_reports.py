@@ -311,6 +311,16 @@ def test_the_two_technical_reports_run_the_same_code():
     assert code("vi") == code("en")
 
 
+def test_every_label_has_vietnamese_and_english_words_and_nothing_else():
+    import yaml
+
+    table = yaml.safe_load((paths.data_file("labels.yaml")).read_text(encoding="utf-8"))
+    for kind, entries in table.items():
+        for key, entry in entries.items():
+            assert {"vi", "en"} <= set(entry) <= {"vi", "en", "short_vi", "short_en"}, (kind, key, entry)
+            assert all(isinstance(v, str) and v.strip() for v in entry.values()), (kind, key, entry)
+
+
 def test_quarto_speaks_vietnamese_in_every_key_it_has():
     import yaml
 

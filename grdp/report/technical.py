@@ -87,6 +87,8 @@ def table(frame: pd.DataFrame, lang: str, decimals: int | dict[str, int] = 2, he
         else:
             values = [fmt.number(v, places, lang) for v in column]
         heading = label("field", str(name), lang) if headings and has_label("field", str(name)) else str(name)
+        if heading in out.columns:
+            raise ValueError(f"columns of a technical table would share the heading {heading!r} ({lang})")
         out[heading] = values
     return fmt.markdown_table(out)
 
