@@ -530,7 +530,7 @@ def fan_figure(tables: VintageTables, lang: str, boundary: str = BOUNDARY, scena
                        "published": pub[["year", "value", "institution", "method"]].assign(
                            institution=[_method(m, lang) for m in pub["method"]]),
                        "title": _method(method, lang), "lang": lang})
-    return plots.fan_charts(panels, ncols=len(panels) if len(panels) <= 3 else 2)
+    return plots.fan_charts(panels, ncols=min(3, len(panels)))
 
 
 def changes(tables: VintageTables, lang: str) -> tuple[str, str]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pandas as pd
+from matplotlib.figure import Figure
 
 from grdp.labels import has_label, label
 from grdp.report import formatting as fmt
@@ -29,6 +30,8 @@ CATEGORIES = ("quality", "rating", "status", "basis", "mode", "component", "regi
 """Columns whose values are identifiers with a word in ``labels.yaml`` (kind ``value``)."""
 STEPS = ("start", "core", "platform", "sectoral", "basis", "regional", "denominator", "residual", "end")
 """Order of a bridge's steps as columns: from the first method's share through the switches to the second's."""
+TREND_SCENARIOS = (("old", "baseline"), ("merged", "merged-baseline"))
+"""The boundaries and their trend scenarios whose fan charts the technical report shows."""
 REVISED = 1e-9
 """A revision smaller than this (in the value's unit) is no revision: the value was released again unchanged."""
 IDENTIFIERS = ("source_id", "parameter", "series", "variable", "arima_model", "outliers")
@@ -237,6 +240,22 @@ def _assessment(rows: pd.DataFrame, columns: list[str], lang: str) -> pd.DataFra
     out = _with_interval(rows[columns + ["median", "lower", "upper", "probability"]], "median", "median_interval",
                          lang, level)
     return out.assign(probability=[fmt.probability(p, lang) for p in out["probability"]])
+
+
+def fan_figures(tables: VintageTables, lang: str) -> list[Figure]:
+    """The fan charts of every definition, one figure per boundary with its trend scenario (``baseline``,
+    ``merged-baseline``), drawn in ``lang`` from the vintage's tables (:func:`grdp.report.brief.fan_figure`)."""
+    from grdp.report.brief import fan_figure
+
+    head = tables.table("targets_headline")
+    bands = tables.table("forecast_bands")
+    figures = []
+    for boundary, scenario in TREND_SCENARIOS:
+        if ((head["boundary"] == boundary) & (head["scenario"] == scenario)).any():
+            methods = tuple(dict.fromkeys(bands.loc[(bands["boundary"] == boundary) & (bands["scenario"] == scenario),
+                                                    "method"]))
+            figures.append(fan_figure(tables, lang, boundary, scenario, methods))
+    return figures
 
 
 def forecasts(tables: VintageTables, lang: str, boundary: str, scenario: str) -> str:
