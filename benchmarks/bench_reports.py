@@ -1,9 +1,11 @@
-"""Time publishing a vintage's reports: the preview rendering, the revision table and the XLSX workbook.
+"""Time publishing a vintage's reports: the preview and Quarto renderings, the revision table and the workbook.
 
 Copies the repository's vintages (tables, figures, manifests; not their reports) into a scratch root, then
-prints the median seconds of ``revision_table``, ``write_workbook`` and a whole ``publish`` (preview:
-papermill + nbconvert for the three reports), with the peak memory of this process. Targets: the
-revision table and the workbook well under a second; a whole preview publication under a minute.
+prints the median seconds of ``revision_table``, ``write_workbook``, a whole ``publish`` with the preview
+(papermill + nbconvert for the four reports) and, where ``quarto`` is on PATH, a whole ``publish`` with
+Quarto (HTML, DOCX and PDF of the four reports; one run, it takes minutes), with the peak memory of this
+process. Targets: the revision table and the workbook well under a second; a whole preview publication
+under a minute; a whole Quarto publication under three minutes on two cores.
 
     .venv/bin/python benchmarks/bench_reports.py [--vintage 2025Q4] [--repeats 3]
 """
@@ -39,7 +41,8 @@ def main() -> None:
         from grdp import publish, revisions, workbook
 
         table = revisions.revision_table(upto=args.vintage)
-        print(f"revision_table ({len(table)} rows): {median_s(lambda: revisions.revision_table(upto=args.vintage), args.repeats):.3f} s")
+        seconds = median_s(lambda: revisions.revision_table(upto=args.vintage), args.repeats)
+        print(f"revision_table ({len(table)} rows): {seconds:.3f} s")
 
         def write() -> None:
             target = root / "book.xlsx"
@@ -53,6 +56,14 @@ def main() -> None:
             publish.publish(args.vintage, renderer="preview")
 
         print(f"publish (preview, {len(publish.report_notebooks())} reports): {median_s(render, args.repeats):.1f} s")
+
+        def render_quarto() -> None:
+            shutil.rmtree(root / "forecasts" / args.vintage / "reports", ignore_errors=True)
+            publish.publish(args.vintage, renderer="quarto")
+
+        if publish.quarto() is not None:
+            print(f"publish (quarto, {len(publish.report_notebooks())} reports x {len(publish.FORMATS)} formats): "
+                  f"{median_s(render_quarto, 1):.1f} s")
         print(f"peak memory of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 

@@ -1,7 +1,8 @@
-"""Bilingual labels (Vietnamese and English) for methods, boundaries, quantities and units.
+"""Bilingual labels (Vietnamese and English): methods, boundaries, quantities, units, number separators,
+chart words, the brief's sentences and the technical report's column headings and values.
 
-The labels live in ``grdp/data/labels.yaml`` so that the reports and the XLSX workbook name things
-the same way. They are words only; every figure comes from a vintage's tables.
+The labels live in ``grdp/data/labels.yaml`` so that the reports, the charts and the XLSX workbook name
+things the same way. They are words only; every figure comes from a vintage's tables.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ def label(kind: str, key: str, lang: str, short: bool = False) -> str:
     Parameters
     ----------
     kind
-        One of the top-level keys of ``labels.yaml``: method, boundary, quantity, unit.
+        One of the top-level keys of ``labels.yaml``: method, boundary, quantity, unit, number, chart,
+        brief, column, field, value, step, technical.
     key
         The identifier used in the vintage tables.
     lang
@@ -50,3 +52,8 @@ def label(kind: str, key: str, lang: str, short: bool = False) -> str:
         raise KeyError(f"no {kind} label for {key!r} in {paths.data_file('labels.yaml')}; known: {sorted(table[kind])}")
     entry = table[kind][key]
     return entry.get(f"short_{lang}", entry[lang]) if short else entry[lang]
+
+
+def has_label(kind: str, key: str) -> bool:
+    """Return whether ``labels.yaml`` has a label of ``key`` of a ``kind`` (e.g. a categorical value)."""
+    return key in _labels().get(kind, {})

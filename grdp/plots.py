@@ -14,8 +14,8 @@ between two digital-economy methods), :func:`method_shares` (every method's shar
 from __future__ import annotations
 
 import re
-from functools import partial
-from typing import TYPE_CHECKING, Any
+from functools import partial, wraps
+from typing import TYPE_CHECKING, Any, cast
 
 import matplotlib
 
@@ -26,9 +26,11 @@ import pandas as pd  # noqa: E402
 from matplotlib.artist import Artist  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.colors import to_rgb  # noqa: E402
+from matplotlib.container import ErrorbarContainer  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import MaxNLocator, StrMethodFormatter  # noqa: E402
-from matplotlib.transforms import offset_copy  # noqa: E402
+from matplotlib.text import Annotation  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator, StrMethodFormatter  # noqa: E402
+from matplotlib.transforms import Bbox, offset_copy  # noqa: E402
 
 from grdp.accounts import SectorAccounts  # noqa: E402
 from grdp.digital import METHODS  # noqa: E402
@@ -41,6 +43,22 @@ OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "
 BROAD_LABELS = {"A": "Agriculture (A)", "BTF": "Industry & construction (B-F)", "GTT": "Services (G-U)",
                 "TAX": "Product taxes less subsidies"}
 DETAIL_SECTIONS = ("C", "G", "J")
+
+PAGE_WIDTH = 6.3
+"""Width in inches of the text block of the reports' A4 pages (16 cm between Quarto's margins): the report
+charts are drawn at this width, so they are printed at 100% and their fonts at the size set here."""
+PRINT_STYLE: dict[str, Any] = {"font.size": 8.0, "axes.titlesize": 8.5, "axes.labelsize": 8.0, "xtick.labelsize": 7.5,
+               "ytick.labelsize": 7.5, "legend.fontsize": 7.5}
+"""Font sizes (points) of the report charts at :data:`PAGE_WIDTH`: 7.5-8.5 pt, the size of a table's text."""
+
+
+def _printed(function):
+    """Draw ``function``'s chart with the print font sizes of :data:`PRINT_STYLE`."""
+    @wraps(function)
+    def drawn(*args, **kwargs):
+        with plt.rc_context(cast(Any, PRINT_STYLE)):
+            return function(*args, **kwargs)
+    return drawn
 
 
 def accounts_structure(accounts: SectorAccounts) -> Figure:
@@ -104,6 +122,7 @@ def _wrap(text: str, width: int = 16) -> str:
     return "\n".join(lines)
 
 
+@_printed
 def bridge_waterfall(bridge: Bridge) -> Figure:
     """Waterfall from method a's share to method b's through the switches and the residual.
 
@@ -140,10 +159,10 @@ def bridge_waterfall(bridge: Bridge) -> Figure:
     labels = [f"{bridge.method_a.upper()}\n({'published' if a_published else 'model'})"]
     labels += [_wrap(step["label"] if "+" in str(step.get("switch", "")) else
                      f"{step['label']}: {SWITCH_WORDS.get(step['from'], step['from'])} \u2192 "
-                     f"{SWITCH_WORDS.get(step['to'], step['to'])}") for step in steps]
+                     f"{SWITCH_WORDS.get(step['to'], step['to'])}", 14) for step in steps]
     labels += ["residual\n(not explained)", f"{bridge.method_b.upper()}\n({'published' if b_published else 'model'})"]
 
-    fig, ax = plt.subplots(figsize=(max(7.0, 1.35 * len(labels) + 1.5), 5.0), constrained_layout=True)
+    fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 3.9), constrained_layout=True)  # printed at the text width
     end_style: dict[str, Any] = {"edgecolor": "black", "linewidth": 0.8}
     ax.bar(0, start, color=OKABE_ITO[4], **end_style)
     level = start
@@ -174,12 +193,12 @@ def bridge_waterfall(bridge: Bridge) -> Figure:
         top = bottom + (0.0 if np.isnan(value) else max(value, 0.0))
         text = f"{value:.2f}%" if is_end else _signed(value)
         ax.annotate(text, (x, top), xytext=(0, 3), textcoords="offset points", ha="center", va="bottom",
-                    fontsize=9, fontweight="bold" if is_end else "normal")
+                    fontsize=7, fontweight="bold" if is_end else "normal")
         if 0 < x < len(heights) - 1:  # connector from the previous bar's top to this bar's base
             ax.plot([x - 1.4, x - 0.6], [bottom, bottom], color="black", linewidth=0.6, linestyle=":")
     ax.plot([len(heights) - 2.4, len(heights) - 1.6], [running, running], color="black", linewidth=0.6,
             linestyle=":")
-    ax.set_xticks(range(len(labels)), labels, fontsize=8)
+    ax.set_xticks(range(len(labels)), labels, fontsize=6.5)
     ax.set_ylim(floor * 1.12, span * 1.12)
     ax.set_ylabel("% of GRDP (steps in percentage points)")
     ax.axhline(0, color="black", linewidth=0.8)
@@ -189,7 +208,7 @@ def bridge_waterfall(bridge: Bridge) -> Figure:
             f" + residual {residual:+.2f} pp" if not np.isnan(residual) else
             "a method has no published figure this year: model values at the ends, residual not defined")
     ax.set_title(f"Bridge from {bridge.method_a.upper()} to {bridge.method_b.upper()}, {bridge.region}, "
-                 f"{bridge.year}\n{note}", fontsize=10)
+                 f"{bridge.year}\n{note}", fontsize=8)
     return fig
 
 
@@ -259,6 +278,7 @@ def method_shares(table: pd.DataFrame) -> Figure:
     return fig
 
 
+@_printed
 def quarterly_shares(table: pd.DataFrame, annual: pd.DataFrame, nowcast: pd.DataFrame) -> Figure:
     """Quarterly digital-economy share of every method, with its annual benchmark and the nowcast.
 
@@ -292,7 +312,7 @@ def quarterly_shares(table: pd.DataFrame, annual: pd.DataFrame, nowcast: pd.Data
         if missing:
             raise ValueError(f"quarterly_shares needs columns {', '.join(sorted(missing))} in {name}")
     methods = list(dict.fromkeys(table["method"]))
-    fig, ax = plt.subplots(figsize=(10, 5.2), constrained_layout=True)
+    fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 4.2), constrained_layout=True)  # printed at the text width
     x_of = lambda periods: np.array([p.year + (p.quarter - 0.5) / 4 for p in periods])  # noqa: E731
     for k, method in enumerate(methods):
         colour, marker = OKABE_ITO[k % len(OKABE_ITO)], METHOD_MARKERS[k % len(METHOD_MARKERS)]
@@ -320,8 +340,8 @@ def quarterly_shares(table: pd.DataFrame, annual: pd.DataFrame, nowcast: pd.Data
     ax.set_ylabel("digital economy, % of GRDP")
     ax.grid(linewidth=0.4, alpha=0.5)
     ax.set_axisbelow(True)
-    ax.set_title("Quarterly digital-economy share by method", fontsize=10)
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    ax.set_title("Quarterly digital-economy share by method")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=4, frameon=False)
     return fig
 
 
@@ -331,8 +351,6 @@ TARGET_MARKER = "h"
 """Marker shape of a target in :func:`fan_chart`: a hollow hexagon, a shape no method uses."""
 BAND_COLUMN = re.compile(r"(lower|upper)_(\d+(?:\.\d+)?)")
 """A forecast band's bound in :func:`fan_chart`: side and interval level in percent, as in ``lower_80``."""
-
-
 def _require(name: str, frame: pd.DataFrame, needed: set[str]) -> None:
     """Raise ``ValueError`` naming argument ``name`` of :func:`fan_chart` and the ``needed`` columns it lacks."""
     missing = needed - set(frame.columns)
@@ -368,13 +386,66 @@ def _institution_styles(institutions: list[str], methods: dict[str, str] | None 
 def _fan_entries(ax: Axes) -> tuple[list[Artist], list[str]]:
     """Legend handles and labels of a :func:`fan_chart` Axes, the estimate first and the rest in drawing order."""
     handles, names = ax.get_legend_handles_labels()
-    order = sorted(range(len(names)), key=lambda i: not names[i].startswith("estimate"))
+    order = sorted(range(len(names)), key=lambda i: not isinstance(handles[i], ErrorbarContainer))
     return [handles[i] for i in order], [names[i] for i in order]
+
+
+def _year_axis(ax: Axes, lang: str) -> None:
+    """Integer years every 1, 2, 5 or 10 years as the Axes' width allows (minor ticks every year), and the
+    y axis with the decimal mark of ``lang``."""
+    ax.xaxis.set_major_locator(MaxNLocator(nbins="auto", integer=True, steps=[1, 2, 5, 10]))
+    ax.xaxis.set_minor_locator(MultipleLocator(1))
+    ax.xaxis.set_major_formatter(StrMethodFormatter("{x:.0f}"))
+    decimal = words_of("number", "decimal", lang)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}".replace(".", decimal)))
+
+
+def _declutter(ax: Axes, pad: float = 2.0) -> None:
+    """Move the Axes' annotations (the target labels) so that none overlaps another or leaves the Axes.
+
+    A label that would cross the left or right edge is put on the other side of its point; labels are then
+    taken from bottom to top and each one that overlaps a label already placed is moved up past it (down,
+    below its point, if that would leave the Axes). Needs a drawn figure: call it once the layout is final.
+    """
+    labels = [text for text in ax.texts if isinstance(text, Annotation)]
+    if not labels:
+        return
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    frame = ax.get_window_extent(renderer)
+    to_points = 72.0 / fig.dpi
+    for text in labels:
+        box = text.get_window_extent(renderer)
+        dx, dy = text.xyann
+        if box.x0 < frame.x0:
+            text.set_horizontalalignment("left")
+            text.xyann = (abs(dx), dy)
+        elif box.x1 > frame.x1:
+            text.set_horizontalalignment("right")
+            text.xyann = (-abs(dx), dy)
+    placed: list[Bbox] = []
+    for text in sorted(labels, key=lambda t: t.get_window_extent(renderer).y0):
+        for _ in range(len(labels) + 1):
+            box = text.get_window_extent(renderer).expanded(1.0, 1.0)
+            hit = next((other for other in placed if box.overlaps(other)), None)
+            if hit is None:
+                break
+            dx, dy = text.xyann
+            text.xyann = (dx, dy + (hit.y1 - box.y0) * to_points + pad)
+        box = text.get_window_extent(renderer)
+        if box.y1 > frame.y1:  # no room above: below the point instead
+            dx, _ = text.xyann
+            text.xyann = (dx, -4.0 - box.height * to_points)
+            text.set_verticalalignment("bottom")
+        placed.append(text.get_window_extent(renderer))
 
 
 def fan_chart(history: pd.DataFrame, bands: pd.DataFrame, targets: pd.DataFrame,
               published: pd.DataFrame | None = None, *, title: str = "", ylabel: str | None = None,
-              ax: Axes | None = None, lang: str = "en") -> Figure:
+              ax: Axes | None = None, lang: str = "en", comparison: pd.DataFrame | None = None,
+              target_path: bool = False, series: str | None = None,
+              figsize: tuple[float, float] | None = None) -> Figure:
     """Estimated shares, the forecast as a fan of nested intervals, the targets and the published figures.
 
     Parameters
@@ -386,7 +457,7 @@ def fan_chart(history: pd.DataFrame, bands: pd.DataFrame, targets: pd.DataFrame,
         One row per forecast year: ``year``, ``median`` and, for each interval level ``L`` (percent),
         ``lower_L`` and ``upper_L`` (e.g. ``lower_80``, ``upper_80``, ``lower_95``, ``upper_95``).
     targets
-        One row per target: ``year``, ``value`` (percent) and ``label`` (e.g. "HCMC target 25% (2025)").
+        One row per target: ``year``, ``value`` (percent) and ``label`` (e.g. "25% (2025)").
     published
         One row per published figure: ``year``, ``value`` (percent) and ``institution`` (e.g. "GSO"), optionally
         ``method`` (e.g. ``gso``), whose marker and colour the institution then takes whatever its label.
@@ -395,9 +466,21 @@ def fan_chart(history: pd.DataFrame, bands: pd.DataFrame, targets: pd.DataFrame,
     ylabel
         Label of the y axis (default: "percent of GRDP" in ``lang``).
     ax
-        Axes to draw on (e.g. one panel of a grid); a new 7 x 4.5 inch figure when ``None``.
+        Axes to draw on (e.g. one panel of a grid); a new figure when ``None``.
     lang
-        Language of the legend and axis words (``"en"`` or ``"vi"``, from ``grdp/data/labels.yaml``).
+        Language of the legend and axis words (``"en"`` or ``"vi"``, from ``grdp/data/labels.yaml``) and of
+        the decimal mark of the y axis.
+    comparison
+        Another definition's estimates to compare with: ``year``, ``share`` and ``label`` (its legend entry,
+        the first row's), optionally ``method`` for its colour and marker (those of its published figures).
+    target_path
+        Join the targets, in year order, by one dotted line (the path the targets set) instead of drawing
+        a dotted line across the Axes at each target value.
+    series
+        Name of the definition the estimates and the forecast are on, put before their legend entries
+        ("MIC: estimate"); ``None`` for none (each panel of :func:`fan_charts` has it as its title).
+    figsize
+        Size of a new figure in inches (default :data:`PAGE_WIDTH` by 3.6).
 
     Returns
     -------
@@ -406,9 +489,11 @@ def fan_chart(history: pd.DataFrame, bands: pd.DataFrame, targets: pd.DataFrame,
         with markers (error bars for their interval), one shaded band per interval level (filled
         collections in order widest to narrowest, the wider the lighter) opening from the last
         estimate, the median as a dashed line (y-data equal to ``bands["median"]``) joined to the last
-        estimate, one dotted horizontal line per distinct target value with a hollow hexagon and the
-        label at each target, each institution's published figures as markers of its own shape and
-        colour (legend "published: <institution>"), and the legend below the Axes. The y axis starts at 0.
+        estimate, the targets (one dotted horizontal line per distinct value, or the target path) with a
+        hollow hexagon and the label at each target, each institution's published figures as markers of
+        its own shape and colour (legend "published: <institution>"), and the legend below the Axes. The y
+        axis starts at 0; the years are integers spaced so that their labels do not touch; on a new figure
+        the target labels are moved apart (:func:`_declutter`).
 
     Raises
     ------
@@ -425,11 +510,28 @@ def fan_chart(history: pd.DataFrame, bands: pd.DataFrame, targets: pd.DataFrame,
     _require("targets", targets, {"year", "value", "label"})
     if published is not None:
         _require("published", published, {"year", "value", "institution"})
+    if comparison is not None:
+        _require("comparison", comparison, {"year", "share", "label"})
     if bands.empty:
         raise ValueError("fan_chart needs at least one row in bands")
+    with plt.rc_context(cast(Any, PRINT_STYLE)):
+        return _draw_fan(history, bands, targets, published, comparison, levels, interval, title=title,
+                         ylabel=ylabel, ax=ax, lang=lang, target_path=target_path, series=series, figsize=figsize)
+
+
+def _draw_fan(history: pd.DataFrame, bands: pd.DataFrame, targets: pd.DataFrame, published: pd.DataFrame | None,
+              comparison: pd.DataFrame | None, levels: list[str], interval: bool, *, title: str,
+              ylabel: str | None, ax: Axes | None, lang: str, target_path: bool, series: str | None,
+              figsize: tuple[float, float] | None) -> Figure:
+    """Draw :func:`fan_chart` once its arguments are checked."""
     words = partial(words_of, "chart", lang=lang)
+
+    def named(what: str) -> str:
+        return what if series is None else words("series").format(series=series, what=what)
+
+    standalone = ax is None
     if ax is None:
-        fig, ax = plt.subplots(figsize=(7.0, 4.5), constrained_layout=True)
+        fig, ax = plt.subplots(figsize=figsize or (PAGE_WIDTH, 3.6), constrained_layout=True)
     else:
         fig = ax.figure.figure  # the root figure, also when ax is in a subfigure
     history = history.sort_values("year")
@@ -440,9 +542,9 @@ def fan_chart(history: pd.DataFrame, bands: pd.DataFrame, targets: pd.DataFrame,
     if interval:
         errors = np.nan_to_num(np.vstack([history["share"] - history["lower"], history["upper"] - history["share"]]))
         tops.append(history["upper"].max())
-    ax.errorbar(history["year"], history["share"], yerr=errors, fmt="-o", color=FORECAST_COLOUR, linewidth=1.8,
-                markersize=4, elinewidth=1.0, capsize=2, zorder=3,
-                label=words("estimate_interval" if interval else "estimate"))
+    ax.errorbar(history["year"], history["share"], yerr=errors, fmt="-o", color=FORECAST_COLOUR, linewidth=1.6,
+                markersize=3.5, elinewidth=0.9, capsize=2, zorder=3,
+                label=named(words("estimate_interval" if interval else "estimate")))
 
     years, medians = bands["year"].to_numpy(float), bands["median"].to_numpy(float)
     opens = len(history) > 0 and history["year"].iloc[-1] < years[0]  # the fan opens from the last estimate
@@ -452,46 +554,67 @@ def fan_chart(history: pd.DataFrame, bands: pd.DataFrame, targets: pd.DataFrame,
         lower, upper = bands[f"lower_{level}"].to_numpy(float), bands[f"upper_{level}"].to_numpy(float)
         ax.fill_between([*start, *years], [*origin, *lower], [*origin, *upper], linewidth=0, zorder=1,
                         color=_tint(FORECAST_COLOUR, 0.15 + 0.35 * (k + 1) / len(levels)),
-                        label=words("forecast_interval").format(level=level))
+                        label=named(words("forecast_interval").format(level=level)))
         tops.append(upper.max())
     if opens:
-        ax.plot([start[0], years[0]], [origin[0], medians[0]], "--", color=FORECAST_COLOUR, linewidth=1.8, zorder=3)
-    ax.plot(years, medians, "--", color=FORECAST_COLOUR, linewidth=1.8, zorder=3, label=words("forecast_median"))
+        ax.plot([start[0], years[0]], [origin[0], medians[0]], "--", color=FORECAST_COLOUR, linewidth=1.6, zorder=3)
+    ax.plot(years, medians, "--", color=FORECAST_COLOUR, linewidth=1.6, zorder=3, label=named(words("forecast_median")))
 
-    for value in targets["value"].drop_duplicates():
-        ax.axhline(value, color="black", linestyle=":", linewidth=1.1, zorder=2)
-    for _, target in targets.iterrows():
-        ax.plot(target["year"], target["value"], TARGET_MARKER, markersize=9, markeredgecolor="black",
-                markeredgewidth=1.5, markerfacecolor="white", zorder=4)
-        ax.annotate(target["label"], (target["year"], target["value"]), xytext=(-7, 4), textcoords="offset points",
-                    ha="right", va="bottom", fontsize=8, zorder=4,
-                    bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
-    if len(targets):
-        ax.plot([], [], TARGET_MARKER, linestyle=":", color="black", markerfacecolor="white", label=words("target"))
+    if comparison is not None and len(comparison):
+        rows = comparison.sort_values("year")
+        method = {rows["label"].iloc[0]: rows["method"].iloc[0]} if "method" in rows else None
+        marker, colour = _institution_styles([rows["label"].iloc[0]], method)[rows["label"].iloc[0]]
+        ax.plot(rows["year"], rows["share"], "-", marker=marker, color=colour, markerfacecolor="white",
+                markersize=3.5, linewidth=1.2, zorder=3, label=rows["label"].iloc[0])
+        tops.append(rows["share"].max())
+
+    _draw_targets(ax, targets, target_path, words)
 
     if published is not None and len(published):
         methods = dict(zip(published["institution"], published["method"])) if "method" in published else None
         styles = _institution_styles(list(dict.fromkeys(published["institution"])), methods)
         for institution, (marker, colour) in styles.items():
             rows = published[published["institution"] == institution]
-            ax.scatter(rows["year"], rows["value"], s=55, marker=marker, color=colour, edgecolors="black",
-                       linewidths=0.8, zorder=5, label=words("published").format(institution=institution))
+            ax.scatter(rows["year"], rows["value"], s=40, marker=marker, color=colour, edgecolors="black",
+                       linewidths=0.7, zorder=5, label=words("published").format(institution=institution))
         tops.append(published["value"].max())
 
-    ax.set_ylim(0, 1.12 * max((top for top in tops if pd.notna(top)), default=1.0))  # room for the target labels
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.xaxis.set_major_formatter(StrMethodFormatter("{x:.0f}"))
+    ax.set_ylim(0, 1.15 * max((top for top in tops if pd.notna(top)), default=1.0))  # room for the target labels
+    _year_axis(ax, lang)
     ax.set_ylabel(words("share_axis") if ylabel is None else ylabel)
-    ax.set_title(title, fontsize=10)
+    ax.set_title(title)
     ax.grid(axis="y", linewidth=0.4, alpha=0.5)
     ax.set_axisbelow(True)
-    below = offset_copy(ax.transAxes, fig=fig, y=-22, units="points")  # under the year tick labels
-    ax.legend(*_fan_entries(ax), loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=below, ncol=3,
-              fontsize=8, frameon=False)
+    below = offset_copy(ax.transAxes, fig=fig, y=-18, units="points")  # under the year tick labels
+    ax.legend(*_fan_entries(ax), loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=below, ncol=2,
+              frameon=False)
+    if standalone:
+        _declutter(ax)
     return fig
 
 
-def fan_charts(panels: list[dict], ncols: int = 2, title: str = "") -> Figure:
+def _draw_targets(ax: Axes, targets: pd.DataFrame, path: bool, words) -> None:
+    """The targets of :func:`fan_chart`: hexagons with their labels, and dotted lines (across, or the path)."""
+    if path:
+        ordered = targets.sort_values("year")
+        ax.plot(ordered["year"], ordered["value"], ":", color="black", linewidth=1.1, zorder=2)
+    else:
+        for value in targets["value"].drop_duplicates():
+            ax.axhline(value, color="black", linestyle=":", linewidth=1.0, zorder=2)
+    for _, target in targets.iterrows():
+        ax.plot(target["year"], target["value"], TARGET_MARKER, color="black", markersize=8, markeredgecolor="black",
+                markeredgewidth=1.3, markerfacecolor="white", zorder=4)
+        note = ax.annotate(target["label"], (target["year"], target["value"]), xytext=(-6, 4),
+                           textcoords="offset points", ha="right", va="bottom", fontsize=7.5, zorder=6,
+                           bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none",
+                                 "alpha": 0.85})
+        note.set_in_layout(False)  # labels sit inside the Axes: they must not shrink it
+    if len(targets):
+        ax.plot([], [], TARGET_MARKER, linestyle=":", color="black", markerfacecolor="white",
+                label=words("target_path" if path else "target"))
+
+
+def fan_charts(panels: list[dict], ncols: int = 2, title: str = "", width: float = PAGE_WIDTH) -> Figure:
     """A grid of :func:`fan_chart` panels (e.g. one per method) sharing the y range, with one legend below.
 
     Parameters
@@ -503,12 +626,15 @@ def fan_charts(panels: list[dict], ncols: int = 2, title: str = "") -> Figure:
         Number of columns of the grid.
     title
         Title of the figure.
+    width
+        Width of the figure in inches (default :data:`PAGE_WIDTH`, the reports' text width).
 
     Returns
     -------
     matplotlib.figure.Figure
         One Axes per panel (the grid's unused cells are removed), all with the same y range starting at 0,
-        the y label only in the first column, and one legend below the grid with every entry of the panels.
+        the y label only in the first column, one legend below the grid with every entry of the panels, and
+        the target labels of each panel moved apart once the layout is final.
 
     Raises
     ------
@@ -521,30 +647,33 @@ def fan_charts(panels: list[dict], ncols: int = 2, title: str = "") -> Figure:
         raise ValueError(f"fan_charts needs ncols >= 1, got {ncols}")
     ncols = min(ncols, len(panels))
     nrows = -(-len(panels) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(max(7.0, 3.5 * ncols), 2.9 * nrows + 1.0), sharey=True,
-                             squeeze=False, constrained_layout=True)
-    cells = list(axes.flat)
-    tops: list[float] = []  # each panel's own top, read before the next panel resets the shared range
-    try:
-        for ax, panel in zip(cells, panels):
-            fan_chart(**panel, ax=ax)
-            tops.append(ax.get_ylim()[1])
-    except ValueError:
-        plt.close(fig)  # a panel's bad input leaves no half-drawn figure open
-        raise
-    for extra in cells[len(panels):]:
-        extra.remove()
-    cells = cells[:len(panels)]
-    entries: dict[str, Artist] = {}
-    for k, ax in enumerate(cells):
-        for handle, label in zip(*_fan_entries(ax)):
-            entries.setdefault(label, handle)
-        ax.get_legend().remove()
-        if k % ncols:
-            ax.set_ylabel("")
-    cells[0].set_ylim(0, max(tops))  # shared by every panel
-    fig.legend(list(entries.values()), list(entries), loc="outside lower center", ncol=min(3, len(entries)),
-               fontsize=8, frameon=False)
-    if title:
-        fig.suptitle(title)
+    with plt.rc_context(cast(Any, PRINT_STYLE)):
+        fig, axes = plt.subplots(nrows, ncols, figsize=(width, 2.5 * nrows + 1.0), sharey=True, squeeze=False,
+                                 constrained_layout=True)
+        cells = list(axes.flat)
+        tops: list[float] = []  # each panel's own top, read before the next panel resets the shared range
+        try:
+            for ax, panel in zip(cells, panels):
+                fan_chart(**panel, ax=ax)
+                tops.append(ax.get_ylim()[1])
+        except ValueError:
+            plt.close(fig)  # a panel's bad input leaves no half-drawn figure open
+            raise
+        for extra in cells[len(panels):]:
+            extra.remove()
+        cells = cells[:len(panels)]
+        entries: dict[str, Artist] = {}
+        for k, ax in enumerate(cells):
+            for handle, label in zip(*_fan_entries(ax)):
+                entries.setdefault(label, handle)
+            ax.get_legend().remove()
+            if k % ncols:
+                ax.set_ylabel("")
+        cells[0].set_ylim(0, max(tops))  # shared by every panel
+        fig.legend(list(entries.values()), list(entries), loc="outside lower center", ncol=min(3, len(entries)),
+                   frameon=False)
+        if title:
+            fig.suptitle(title)
+        for ax in cells:
+            _declutter(ax)
     return fig

@@ -1,11 +1,20 @@
 """Publish a vintage's reports: ``forecasts/<vintage>/reports/``.
 
-The reports are the notebooks of the Quarto project ``reports/`` (policy brief in Vietnamese and English,
-technical report), each with a ``vintage`` parameter in a cell tagged ``parameters``. They read the
+The reports are the notebooks of the Quarto project ``reports/`` (policy brief and technical report, each in
+Vietnamese and English), each with a ``vintage`` parameter in a cell tagged ``parameters``. They read the
 vintage's tables only.
 
-* With ``quarto`` on PATH: ``quarto render reports --execute -P vintage:<X> --output-dir <staging>``
-  renders every format of ``reports/_quarto.yml`` (self-contained HTML, DOCX, PDF through Typst).
+* With ``quarto`` on PATH (:func:`render_quarto`): ``reports/`` is copied to a temporary folder (the tracked
+  notebooks are never written to: Quarto's ``--execute`` writes outputs and an "Injected Parameters" cell
+  back into the notebook it renders, and creates ``.quarto/``), and each copied notebook's front matter
+  gets the vintage's release-date cut-off as its date, and the copy's project the DOCX reference document
+  (:func:`grdp.report.layout.reference_docx`); then each report is rendered with ``quarto render
+  <report>.ipynb --execute -P vintage:<X>`` there, with ``QUARTO_PYTHON`` set to the running interpreter
+  (the project's Python, whose Jupyter has the kernel the notebooks name), into self-contained HTML, DOCX
+  (every page A4: :func:`grdp.report.layout.a4_docx`) and PDF (Typst). A failing
+  report stops the publication with one message naming the report, the code cell and the error; the tail
+  of Quarto's output is kept in the failed-runs folder (:func:`grdp.paths.failed_runs_dir`), named in the
+  message.
 * Without it: a **preview**. Each report is executed by papermill with the same parameter and converted to
   HTML by nbconvert (code hidden, figures embedded), with a banner saying it is not the Quarto rendering;
   no DOCX or PDF. The executed notebooks are kept next to the HTML.
@@ -23,6 +32,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -144,7 +154,7 @@ def _publish(vintage: str, renderer: str, progress: bool) -> Published:
     staging.mkdir()
     try:
         if use_quarto and executable is not None:
-            name = _render_quarto(executable, vintage, staging)
+            name = render_quarto(executable, vintage, staging, progress)
         else:
             name = "preview (papermill + nbconvert)"
             _render_preview(vintage, staging, progress)
@@ -164,14 +174,170 @@ def _publish(vintage: str, renderer: str, progress: bool) -> Published:
     return Published(target, name, not use_quarto, files + (vintages.MANIFEST,))
 
 
-def _render_quarto(executable: str, vintage: str, staging: Path) -> str:
-    version = subprocess.run([executable, "--version"], capture_output=True, text=True).stdout.strip()
-    command = [executable, "render", str(paths.reports_dir()), "--execute", "-P", f"vintage:{vintage}",
-               "--output-dir", str(staging)]
-    done = subprocess.run(command, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise PublishError(f"quarto render failed ({' '.join(command)}):\n{done.stderr[-4000:]}")
-    return f"quarto {version}"
+FORMATS = (".html", ".docx", ".pdf")
+"""The files Quarto renders of each report (``reports/_quarto.yml``: HTML, DOCX, Typst PDF)."""
+LOG_LINES = 200
+"""Lines of Quarto's output kept in the log of a failed render."""
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+CELL_RULE = "------------------"
+"""The line Quarto puts above and below the source of the cell that failed."""
+PYTHON_ERROR = re.compile(r"^(\w+(?:Error|Exception|Interrupt|Exit)\w*|[A-Z]\w*Warning): (.*)$", re.M)
+
+
+def quarto_version(executable: str) -> str:
+    """Return the version ``quarto --version`` prints (e.g. ``1.10.18``)."""
+    return subprocess.run([executable, "--version"], capture_output=True, text=True).stdout.strip()
+
+
+def quarto_environment() -> dict[str, str]:
+    """Return the environment Quarto runs in: ``QUARTO_PYTHON`` is the running interpreter (so Quarto's
+    Jupyter is the project's, whatever ``python3`` comes first on PATH), its folder comes first on PATH, and
+    ``GRDP_ROOT`` is the root this process reads, so the notebooks read the same vintage."""
+    env = dict(os.environ)
+    env["QUARTO_PYTHON"] = sys.executable
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    env["GRDP_ROOT"] = str(paths.repo_root())
+    return env
+
+
+def _kernel(book: Path) -> str:
+    """The Jupyter kernel a report notebook names; raises PublishError if this Python's Jupyter lacks it."""
+    import nbformat
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    name = nbformat.read(book, as_version=4).metadata.get("kernelspec", {}).get("name", "")
+    if name not in KernelSpecManager().find_kernel_specs():
+        raise PublishError(f"report {book.name} names the Jupyter kernel {name!r}, which the Jupyter of "
+                           f"{sys.executable} does not have; install it with `{sys.executable} -m ipykernel "
+                           f"install --sys-prefix --name {name}` (make does)")
+    return name
+
+
+def _dated(book: Path, as_of: str) -> None:
+    """Give a copied report's front matter the vintage's cut-off as its date, written in the report's language
+    (``labels.yaml`` kind ``quarto``)."""
+    import nbformat
+
+    from grdp.labels import label
+
+    notebook = nbformat.read(book, as_version=4)
+    meta = front_matter(notebook)
+    if not meta:  # no front matter: one is added
+        notebook.cells.insert(0, nbformat.v4.new_raw_cell(""))
+    meta.update({"date": as_of, "date-format": label("quarto", "date_format", meta.get("lang", "en"))})
+    notebook.cells[0].source = "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---"
+    nbformat.write(notebook, book)
+
+
+def _failure(output: str, book: Path) -> str:
+    """What went wrong in a failed render, from Quarto's output: the code cell (its number among the report's
+    code cells and its first line, found by its source) and the Python error, where Quarto names them."""
+    import nbformat
+
+    text = ANSI.sub("", output)
+    where = ""
+    marker = "An error occurred while executing the following cell:"
+    if marker in text:
+        source = text.split(marker, 1)[1].split(CELL_RULE)
+        failing = source[1].strip() if len(source) > 2 else ""
+        codes = [c.source.strip() for c in nbformat.read(book, as_version=4).cells if c.cell_type == "code"]
+        first = failing.splitlines()[0] if failing else ""
+        if failing in codes:
+            where = f" in code cell {codes.index(failing) + 1} ({first})"
+        elif first:
+            where = f" in the code cell {first!r}"
+    errors = PYTHON_ERROR.findall(text)
+    if errors:
+        return f"{where}: {errors[-1][0]}: {errors[-1][1].strip()}"
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    problem = next((line for line in reversed(lines) if line.startswith(("ERROR", "Error"))), lines[-1] if lines
+                   else "no output")
+    return f"{where}: {problem}"
+
+
+def _keep_log(vintage: str, book: Path, command: list[str], done: subprocess.CompletedProcess) -> Path:
+    """Write the command and the last :data:`LOG_LINES` lines of Quarto's output to the failed-runs folder."""
+    folder = paths.failed_runs_dir() / f"{vintage}-reports-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}"
+    folder.mkdir(parents=True, exist_ok=True)
+    log = folder / f"{book.stem}.quarto.log"
+    tail = "\n".join(ANSI.sub("", done.stderr).splitlines()[-LOG_LINES:])
+    log.write_text(f"$ {' '.join(command)}\nexit status {done.returncode}\n\n--- stderr (last {LOG_LINES} lines) "
+                   f"---\n{tail}\n", encoding="utf-8")
+    return log
+
+
+def render_quarto(executable: str, vintage: str, staging: Path, progress: bool = False) -> str:
+    """Render every report with Quarto from a temporary copy of ``reports/`` into ``staging``.
+
+    Parameters
+    ----------
+    executable
+        The ``quarto`` command.
+    vintage
+        The vintage the reports read (``-P vintage:<X>``).
+    staging
+        Where ``<report>.html``, ``.docx`` and ``.pdf`` of every report are moved.
+    progress
+        Print a line per report.
+
+    Returns
+    -------
+    str
+        ``"quarto <version>"``.
+
+    Raises
+    ------
+    PublishError
+        If there is no report, the kernel a report names is missing, or a report fails (the message names
+        the report, the code cell and the error, and the log kept of Quarto's output).
+    """
+    from grdp.report.layout import a4_docx, reference_docx
+    from grdp.report.vintage_tables import VintageTables
+
+    books = report_notebooks()
+    if not books:
+        raise PublishError(f"no report notebooks in {paths.reports_dir()}")
+    for book in books:
+        _kernel(book)
+    as_of = VintageTables(vintage).as_of
+    env = quarto_environment()
+    with tempfile.TemporaryDirectory(prefix="grdp-reports-") as scratch:
+        project = Path(scratch) / "reports"
+        shutil.copytree(paths.reports_dir(), project, ignore=shutil.ignore_patterns(
+            ".quarto", "*_files", ".ipynb_checkpoints", *(f"*{suffix}" for suffix in FORMATS)))
+        reference = project / "reference.docx"
+        default = subprocess.run([executable, "pandoc", "-o", str(reference), "--print-default-data-file",
+                                  "reference.docx"], capture_output=True, text=True, env=env)
+        if default.returncode != 0 or not reference.exists():
+            raise PublishError(f"quarto pandoc could not write its reference.docx: {default.stderr[-500:]}")
+        reference.write_bytes(reference_docx(reference.read_bytes()))
+        settings = project / "_quarto.yml"
+        if settings.exists():  # the DOCX takes its styles from the reference document
+            config = yaml.safe_load(settings.read_text(encoding="utf-8"))
+            formats = config.get("format") or {}
+            if "docx" in formats:
+                formats["docx"] = {**(formats["docx"] or {}), "reference-doc": reference.name}
+                settings.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        for book in books:
+            copy = project / book.name
+            _dated(copy, as_of)
+            if progress:
+                print(f"report {book.name} (quarto)", file=sys.stderr, flush=True)
+            command = [executable, "render", copy.name, "--execute", "-P", f"vintage:{vintage}"]
+            done = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
+            if done.returncode != 0:
+                log = _keep_log(vintage, book, command, done)
+                raise PublishError(f"report {book.name} failed{_failure(done.stderr, book)}; no reports were "
+                                   f"published; the end of Quarto's output is kept in {log}")
+            for suffix in FORMATS:
+                output = project / f"{book.stem}{suffix}"
+                if not output.exists():
+                    raise PublishError(f"quarto rendered report {book.name} without its {suffix} file; no reports "
+                                       "were published")
+                if suffix == ".docx":
+                    output.write_bytes(a4_docx(output.read_bytes()))
+                shutil.move(str(output), staging / output.name)
+    return f"quarto {quarto_version(executable)}"
 
 
 def _render_preview(vintage: str, staging: Path, progress: bool) -> None:
@@ -199,16 +365,22 @@ def preview_html(notebook) -> str:
     """Return the preview HTML of an executed report notebook.
 
     The Quarto front matter (first raw cell) becomes a title block with the preview banner in the report's
-    language (``lang``); inputs and prompts are hidden, as ``echo: false`` does in Quarto; figures are
-    embedded as data URIs, so the file stands alone (MathJax still loads from its CDN).
+    language (``lang``); inputs and prompts are hidden, as ``echo: false`` does in Quarto; Quarto shortcodes
+    (``{{< pagebreak >}}``) and the ``.landscape`` div fences are left out; figures are embedded as
+    data URIs, so the file stands alone (MathJax still loads from its CDN).
     """
     import nbformat
     from nbconvert import HTMLExporter
+
+    from grdp.report.layout import without_fences
 
     meta = front_matter(notebook)
     body = nbformat.from_dict(notebook)
     if meta:
         body.cells = body.cells[1:]
+    for cell in body.cells:  # page layout for DOCX and PDF only (page breaks, landscape pages): not shown
+        if cell.cell_type == "markdown":
+            cell.source = without_fences(cell.source.replace("{{< pagebreak >}}", ""))
     lang = meta.get("lang", "en")
     banner = PREVIEW_BANNER.get(lang, PREVIEW_BANNER["en"])
     title = [f"# {meta['title']}"] if "title" in meta else []

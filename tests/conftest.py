@@ -1,14 +1,24 @@
-"""Shared fixtures: one real project with two real-time vintages and published preview reports.
+"""Shared fixtures: one real project with two real-time vintages and published preview reports, and (where
+``quarto`` is on PATH) one Quarto rendering of the latest vintage's reports.
 
 Building vintages runs every pipeline notebook (about a minute each), so it is done once per test session
 in a temporary copy of the repository's ``sources/``, ``notebooks/``, ``reports/`` and ``docs/``
 (``GRDP_ROOT`` points the package at the copy): vintage 2025Q3 (releases up to 2025-09-30) and
 2025Q4 (up to 2025-12-31), and the preview reports of 2025Q4. Tests that use it must not write to it.
+
+Rendering the four reports with Quarto takes one to two minutes, so it is also done once per session
+(:func:`quarto_rendered`), into a second copy of the project holding the same two vintages; tests that need
+it skip where Quarto is not installed.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
+import stat
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -23,6 +33,12 @@ def copy_project(root):
     for folder in COPIED:
         shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns(".quarto", "*_files"))
     return root
+
+
+def tree_hashes(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file under ``folder`` (hidden ones included), by relative path."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="session")
@@ -44,3 +60,46 @@ def built(built_root, monkeypatch):
     """The shared built project, with ``GRDP_ROOT`` pointing at it for this test."""
     monkeypatch.setenv("GRDP_ROOT", str(built_root))
     return built_root
+
+
+@dataclass(frozen=True)
+class QuartoRendering:
+    """What :func:`quarto_rendered` made: the project root, what publish returned, and the project's
+    ``reports/`` before and after publishing (path -> SHA-256)."""
+
+    root: Path
+    published: object
+    reports_before: dict[str, str]
+    reports_after: dict[str, str]
+
+    @property
+    def folder(self) -> Path:
+        return self.root / "forecasts" / "2025Q4" / "reports"
+
+
+@pytest.fixture(scope="session")
+def quarto_rendered(built_root, tmp_path_factory):
+    """The reports of vintage 2025Q4 published with Quarto in a copy of the built project, once per session.
+
+    The copy has the session's two vintages (without their preview reports). Publishing runs with a
+    ``python3`` and a ``python`` first on PATH that fail when run, so the rendering has to use the project's
+    own Python. Skips when ``quarto`` is not on PATH.
+    """
+    if shutil.which("quarto") is None:
+        pytest.skip("quarto is not on PATH")
+    from grdp import publish
+
+    root = copy_project(tmp_path_factory.mktemp("quarto"))
+    shutil.copytree(built_root / "forecasts", root / "forecasts", ignore=shutil.ignore_patterns("reports"))
+    decoys = root / "decoy-bin"
+    decoys.mkdir()
+    for name in ("python3", "python"):
+        decoy = decoys / name
+        decoy.write_text("#!/bin/sh\necho 'not the project Python' >&2\nexit 3\n", encoding="utf-8")
+        decoy.chmod(decoy.stat().st_mode | stat.S_IEXEC)
+    before = tree_hashes(root / "reports")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GRDP_ROOT", str(root))
+        patch.setenv("PATH", f"{decoys}{os.pathsep}{os.environ.get('PATH', '')}")
+        published = publish.publish("2025Q4", renderer="quarto")
+    return QuartoRendering(root, published, before, tree_hashes(root / "reports"))

@@ -169,7 +169,7 @@ def test_y_axis_starts_at_zero_years_are_integers_and_legend_is_below_the_axes()
     fig = plots.fan_chart(high, bands(), targets(), published(), title="far from zero")
     ax = fig.axes[0]
     assert ax.get_ylim()[0] == 0
-    assert tuple(fig.get_size_inches()) == pytest.approx((7.0, 4.5))
+    assert tuple(fig.get_size_inches()) == pytest.approx((plots.PAGE_WIDTH, 3.6))  # drawn for the page
     fig.canvas.draw()
     ticks = [label.get_text() for label in ax.get_xticklabels() if label.get_text()]
     assert ticks and all(text.isdigit() and len(text) == 4 for text in ticks)
@@ -254,3 +254,102 @@ def test_saved_png_is_not_empty(tmp_path):
     plots.fan_chart(history(), bands(), targets(), published(), title="GSO").savefig(path, dpi=80)
     data = path.read_bytes()
     assert data.startswith(b"\x89PNG") and len(data) > 5_000
+
+
+def boxes(fig, artists):
+    """Window extents of artists once the figure is drawn."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    return [artist.get_window_extent(renderer) for artist in artists]
+
+
+def overlapping(extents) -> list[tuple[int, int]]:
+    return [(i, j) for i in range(len(extents)) for j in range(i + 1, len(extents)) if extents[i].overlaps(extents[j])]
+
+
+def long_bands() -> pd.DataFrame:
+    """A forecast to 2035, as the pipeline draws it: the year axis spans 17 years."""
+    years = list(range(2025, 2036))
+    frame = pd.DataFrame({"year": years, "median": [22.0 + k for k in range(len(years))]})
+    return frame.assign(lower_80=frame["median"] - 2, upper_80=frame["median"] + 2)
+
+
+def test_year_labels_never_run_together_at_print_size_even_in_narrow_panels():
+    panels = [{"history": history(), "bands": long_bands(), "targets": targets(), "title": name}
+              for name in ("gso", "mic", "hids", "oecd-core", "oecd-narrow", "oecd-broad")]
+    fig = plots.fan_charts(panels, ncols=3)
+    assert tuple(fig.get_size_inches())[0] == pytest.approx(plots.PAGE_WIDTH)  # printed at 100%
+    for ax in fig.axes:
+        ticks = [label for label in ax.get_xticklabels() if label.get_text()]
+        extents = boxes(fig, ticks)
+        assert len(ticks) >= 2 and all(t.get_text().isdigit() and len(t.get_text()) == 4 for t in ticks)
+        assert not overlapping(extents), [t.get_text() for t in ticks]
+        assert min(b.x0 for b in extents[1:]) - max(b.x1 for b in extents[:1]) > 2  # a visible gap
+        assert ticks[0].get_fontsize() >= 7  # readable in print
+
+
+def test_target_labels_neither_collide_nor_leave_the_axes():
+    fig = plots.fan_chart(history(), bands(), targets(), published())  # two labels at the same point
+    ax = fig.axes[0]
+    extents = boxes(fig, ax.texts)
+    assert len(extents) == 3 and not overlapping(extents)
+    frame = ax.get_window_extent()
+    assert all(frame.x0 <= b.x0 and b.x1 <= frame.x1 and frame.y0 <= b.y0 and b.y1 <= frame.y1 for b in extents)
+
+
+def test_target_labels_collide_nowhere_in_a_grid():
+    near = pd.DataFrame({"year": [2025, 2026, 2030], "value": [25.0, 30.0, 40.0],
+                         "label": ["25% (2025)", "30% (2026)", "40% (2030)"]})
+    fig = plots.fan_charts([{"history": history(), "bands": bands(), "targets": near, "title": k} for k in "abc"],
+                           ncols=3)
+    for ax in fig.axes:
+        extents = boxes(fig, ax.texts)
+        assert len(extents) == 3 and not overlapping(extents), [t.get_text() for t in ax.texts]
+        frame = ax.get_window_extent()
+        assert all(frame.x0 <= b.x0 and b.x1 <= frame.x1 for b in extents)
+
+
+@pytest.mark.parametrize("lang, mark", [("vi", ","), ("en", ".")])
+def test_the_share_axis_uses_the_decimal_mark_of_the_language(lang, mark):
+    small = history().assign(share=lambda f: f["share"] / 40, lower=lambda f: f["lower"] / 40,
+                             upper=lambda f: f["upper"] / 40)
+    tiny = bands().assign(**{c: bands()[c] / 40 for c in bands().columns if c != "year"})
+    fig = plots.fan_chart(small, tiny, targets().assign(value=0.5), lang=lang)
+    fig.canvas.draw()
+    ticks = [label.get_text() for label in fig.axes[0].get_yticklabels() if label.get_text()]
+    fractional = [t for t in ticks if not t.isdigit()]
+    assert fractional and all(mark in t and ({",", "."} - {mark}).isdisjoint(t) for t in fractional), ticks
+
+
+def test_target_path_joins_the_targets_in_year_order_instead_of_lines_across():
+    path = pd.DataFrame({"year": [2030, 2025, 2026], "value": [40.0, 25.0, 30.0], "label": ["c", "a", "b"]})
+    ax = plots.fan_chart(history(), bands(), path, target_path=True, lang="vi").axes[0]
+    assert not target_lines(ax)
+    joined = [line for line in ax.get_lines() if line.get_linestyle() == ":" and len(line.get_xdata()) == 3]
+    assert len(joined) == 1 and list(joined[0].get_xdata()) == [2025, 2026, 2030]
+    assert list(joined[0].get_ydata()) == [25.0, 30.0, 40.0]
+    assert "lộ trình mục tiêu" in legend_labels(ax)
+
+
+def test_a_comparison_definition_is_drawn_in_its_method_style_and_the_series_names_the_fan():
+    other = history(interval=False).assign(share=lambda f: f["share"] - 5, label="GSO: grdp estimate", method="gso")
+    ax = plots.fan_chart(history(), bands(), targets(), published(), comparison=other, series="MIC").axes[0]
+    drawn = [line for line in ax.get_lines() if np.array_equal(line.get_ydata(), other["share"])]
+    assert len(drawn) == 1
+    k = list(METHODS).index("gso")
+    assert drawn[0].get_marker() == plots.METHOD_MARKERS[k] and drawn[0].get_color() == plots.OKABE_ITO[k]
+    labels = legend_labels(ax)
+    assert labels[0] == "MIC: estimate (bars: interval)" and "GSO: grdp estimate" in labels
+    assert "MIC: forecast median" in labels and "MIC: forecast 95% interval" in labels
+
+
+def test_colours_stay_in_the_colour_blind_safe_palette():
+    other = history(interval=False).assign(label="GSO", method="gso")
+    ax = plots.fan_chart(history(), bands(), targets(), published(), comparison=other).axes[0]
+    allowed = {to_rgb(c) for c in plots.OKABE_ITO} | {to_rgb("black"), to_rgb("white")}
+    tints = {plots._tint(plots.FORECAST_COLOUR, 0.15 + 0.35 * (k + 1) / 2) for k in range(2)}
+    used = {to_rgb(line.get_color()) for line in ax.get_lines()}
+    used |= {tuple(round(x, 6) for x in to_rgb(c.get_facecolor()[0])) for c in ax.collections
+             if len(c.get_facecolor())}
+    rounded = {tuple(round(x, 6) for x in colour) for colour in allowed | tints}
+    assert {tuple(round(x, 6) for x in colour) for colour in used} <= rounded
