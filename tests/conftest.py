@@ -1,13 +1,15 @@
-"""Shared fixtures: one real project with two real-time vintages and published preview reports, and (where
+"""Shared fixtures: one real project with three real-time vintages and published preview reports, and (where
 ``quarto`` is on PATH) one Quarto rendering of the latest vintage's reports.
 
 Building vintages runs every pipeline notebook (about a minute each), so it is done once per test session
 in a temporary copy of the repository's ``sources/``, ``notebooks/``, ``reports/`` and ``docs/``
-(``GRDP_ROOT`` points the package at the copy): vintage 2025Q3 (releases up to 2025-09-30) and
-2025Q4 (up to 2025-12-31), and the preview reports of 2025Q4. Tests that use it must not write to it.
+(``GRDP_ROOT`` points the package at the copy): vintages 2025Q3 (releases up to 2025-09-30), 2025Q4 (up to
+2025-12-31) and 2026Q1 (up to 2026-03-31, the first with the January 2026 releases of the 2025 outcomes), as
+``make run`` builds them, and the preview reports of the latest, :data:`LATEST`. Tests that use it must not
+write to it.
 
 Rendering the four reports with Quarto takes one to two minutes, so it is also done once per session
-(:func:`quarto_rendered`), into a second copy of the project holding the same two vintages; tests that need
+(:func:`quarto_rendered`), into a second copy of the project holding the same vintages; tests that need
 it skip where Quarto is not installed.
 """
 
@@ -26,6 +28,10 @@ from grdp import paths
 
 REPO = paths.repo_root()
 COPIED = ("sources", "notebooks", "reports", "docs")
+VINTAGES = ("2025Q3", "2025Q4", "2026Q1")
+"""The real-time vintages of the shared project, oldest first (those of ``make run``)."""
+LATEST = VINTAGES[-1]
+"""The vintage whose reports are published (``make run`` publishes the latest)."""
 
 
 def copy_project(root):
@@ -43,15 +49,15 @@ def tree_hashes(folder: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def built_root(tmp_path_factory):
-    """The root of a project with vintages 2025Q3 and 2025Q4 and the preview reports of 2025Q4."""
+    """The root of a project with the vintages :data:`VINTAGES` and the preview reports of :data:`LATEST`."""
     from grdp import pipeline, publish
 
     root = copy_project(tmp_path_factory.mktemp("built"))
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("GRDP_ROOT", str(root))
-        pipeline.run("2025Q3", progress=False)
-        pipeline.run("2025Q4", progress=False)
-        publish.publish("2025Q4", renderer="preview")
+        for vintage in VINTAGES:
+            pipeline.run(vintage, progress=False)
+        publish.publish(LATEST, renderer="preview")
     return root
 
 
@@ -74,14 +80,14 @@ class QuartoRendering:
 
     @property
     def folder(self) -> Path:
-        return self.root / "forecasts" / "2025Q4" / "reports"
+        return self.root / "forecasts" / LATEST / "reports"
 
 
 @pytest.fixture(scope="session")
 def quarto_rendered(built_root, tmp_path_factory):
-    """The reports of vintage 2025Q4 published with Quarto in a copy of the built project, once per session.
+    """The reports of vintage :data:`LATEST` published with Quarto in a copy of the built project, once per session.
 
-    The copy has the session's two vintages (without their preview reports). Publishing runs with a
+    The copy has the session's vintages (without their preview reports). Publishing runs with a
     ``python3`` and a ``python`` first on PATH that fail when run, so the rendering has to use the project's
     own Python. Skips when ``quarto`` is not on PATH.
     """
@@ -101,5 +107,5 @@ def quarto_rendered(built_root, tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("GRDP_ROOT", str(root))
         patch.setenv("PATH", f"{decoys}{os.pathsep}{os.environ.get('PATH', '')}")
-        published = publish.publish("2025Q4", renderer="quarto")
+        published = publish.publish(LATEST, renderer="quarto")
     return QuartoRendering(root, published, before, tree_hashes(root / "reports"))
