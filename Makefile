@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 LOCK := requirements.lock
 # Real-time vintages built by `make run`, oldest first: each uses only the releases published by the end of
 # its quarter. The last one is published; the earlier ones give its reports a revision table.
-VINTAGES ?= 2025Q3 2025Q4
+VINTAGES ?= 2025Q3 2025Q4 2026Q1
 STAMP := $(VENV)/.installed
 UNLOCKED := .venv-unlocked
 comma := ,

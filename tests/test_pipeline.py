@@ -110,3 +110,31 @@ def test_parameters_are_checked_with_clear_messages():
         pipeline.check_parameters("2025-Q4", "2025-12-31", "hcmc", "old")
     with pytest.raises(ValueError, match="does not fit region"):
         pipeline.check_parameters("2025Q4", "2025-12-31", "binh_duong", "merged")
+
+
+def test_the_2026q1_vintage_uses_the_january_2026_releases(built):
+    folder = built / "forecasts" / "2026Q1"
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert "2026-01-05" <= manifest["latest_release_used"] <= "2026-03-31"
+    assert manifest["previous_vintage"] == "2025Q4" and manifest["new_releases"]
+    headline = pd.read_csv(folder / "tables" / "digital_headline.csv")
+    gso = headline[(headline.region == "vn") & (headline.method == "gso") & (headline.year == 2025)].iloc[0]
+    assert gso.status == "published" and gso.value == 14.02  # Cục Thống kê, 5-6 January 2026
+    targets = pd.read_csv(folder / "tables" / "targets.csv")
+    merged = targets[targets.boundary == "merged"].set_index("year")["target"]
+    assert merged[2026] == 30 and merged[2030] == 40  # the HĐND plan of 2025-12-10; the Resolution-57 programme
+    ended = pd.read_csv(folder / "tables" / "targets_headline.csv")
+    assert set(ended.loc[ended.target_year == 2025, "status"]) <= {"published", "estimate"}  # 2025 has ended
+
+
+def test_a_vintage_after_the_last_data_runs_and_flags_what_it_projects(project):
+    folder = pipeline.run("2027Q4", progress=False)  # as of 2027-12-31: nothing published after March 2026
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["latest_release_used"] <= manifest["parameters"]["as_of"]
+    assert vintage.verify("2027Q4") == []
+    headline = pd.read_csv(folder / "tables" / "digital_headline.csv")
+    assert headline["year"].max() == 2027  # every year that has ended by the as-of date is shown
+    assert (headline.loc[headline.year > 2025, "status"] != "published").all()
+    targets = pd.read_csv(folder / "tables" / "targets_headline.csv")
+    assert (targets.loc[targets.target_year <= 2027, "status"] != "projection").all()  # ended: never forecast
+    assert (targets.loc[targets.target_year == 2030, "status"] == "projection").all()

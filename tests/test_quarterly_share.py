@@ -12,7 +12,7 @@ from grdp import accounts, digital, plots, sources
 from grdp.accounts import SectorAccounts
 from grdp.digital.uncertainty import simulate
 from grdp.quarterly.digital_share import quarterly_share, seasonally_adjusted
-from grdp.quarterly.nowcast import MIN_ERRORS, backtest, nowcast
+from grdp.quarterly.nowcast import MIN_ERRORS, backtest, choose_extrapolation, nowcast
 from grdp.quarterly.regional import NATIONAL_MOVEMENT, national_quarterly, quarterly_grdp
 
 AS_OF = "2025-12-31"
@@ -208,10 +208,19 @@ def test_backtest_compares_truncated_runs_with_the_final_run(errors, share):
         assert row["period"].year == row["origin"] + 1 and row["period"].quarter == row["horizon"]
 
 
-def test_trend_extrapolation_beats_holding_the_ratio_in_the_backtest(model, hcmc, observations, quarterly, errors):
-    hold = backtest(model, hcmc, observations, quarterly_share(model, quarterly, extrapolation="hold"))
-    rmse = lambda e: e[e["method"] == "gso"]["error"].pow(2).mean() ** 0.5  # noqa: E731
-    assert rmse(errors) < rmse(hold)
+def test_each_method_keeps_the_extrapolation_with_the_lower_backtest_error(model, hcmc, observations, quarterly):
+    share, errors, choice = choose_extrapolation(model, hcmc, observations, quarterly, ["gso", "mic"])
+    for rule in ("trend", "hold"):
+        run = backtest(model, hcmc, observations, quarterly_share(model, quarterly, ["gso", "mic"], extrapolation=rule))
+        for method in ("gso", "mic"):
+            rmse = 100 * run.loc[run["method"] == method, "error"].pow(2).mean() ** 0.5
+            assert choice.set_index("method").loc[method, f"rmse_{rule}"] == pytest.approx(rmse)
+    best = choice.set_index("method")
+    for method, row in best.iterrows():
+        assert row["chosen"] == ("hold" if row["rmse_hold"] < row["rmse_trend"] else "trend")
+        assert share.extrapolation[method] == row["chosen"]
+        chosen = errors[errors["method"] == method]["error"].pow(2).mean() ** 0.5
+        assert 100 * chosen == pytest.approx(min(row["rmse_hold"], row["rmse_trend"]))
 
 
 def test_nowcast_interval_by_hand(model, share, errors):

@@ -16,12 +16,13 @@ by section; whether a regional Tết effect is identified), ``digital_share`` (e
 from grdp.quarterly.digital_share import QuarterlyShare, quarterly_share
 from grdp.quarterly.disaggregation import TdResult, td
 from grdp.quarterly.national_factors import NationalFactors, TetIdentification, city_tet_effect, national_factors
-from grdp.quarterly.nowcast import Nowcast, backtest, nowcast
+from grdp.quarterly.nowcast import Nowcast, backtest, choose_extrapolation, nowcast
 from grdp.quarterly.regional import QuarterlyGRDP, national_quarterly, quarter_shares, quarterly_grdp
 from grdp.quarterly.seasonal import SeasonalAdjustment, SeasonalAdjustmentWarning, adjust
 from grdp.quarterly.tet import tet_dates, tet_regressor
 
 __all__ = ["NationalFactors", "Nowcast", "QuarterlyGRDP", "QuarterlyShare", "SeasonalAdjustment",
-           "SeasonalAdjustmentWarning", "TdResult", "TetIdentification", "adjust", "backtest", "city_tet_effect",
+           "SeasonalAdjustmentWarning", "TdResult", "TetIdentification", "adjust", "backtest", "choose_extrapolation",
+           "city_tet_effect",
            "national_factors", "national_quarterly", "nowcast", "quarter_shares", "quarterly_grdp", "quarterly_share",
            "td", "tet_dates", "tet_regressor"]

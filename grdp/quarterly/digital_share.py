@@ -20,7 +20,8 @@ regression's rho is not identified, see ``docs/methods.md``). After the last ann
 benchmark-to-indicator ratio ``BI[y] = D[m, y] / sum_{q in y} I[m, q]`` is either held
 (``extrapolation="hold"``, plain Denton: no further change in digital content) or carried forward
 with its average annual growth (``extrapolation="trend"``, the enhanced proportional Denton of the
-IMF QNA Manual 2017, ch. 6, and Marini and Di Fonzo 2012):
+IMF QNA Manual 2017, ch. 6, and Marini and Di Fonzo 2012); a mapping gives each method its own rule
+(:func:`grdp.quarterly.nowcast.choose_extrapolation` picks it by the backtest):
 
     D[m, q] = D_hold[m, q] (BI[T] / BI[T0])^(h / (4 (T - T0))),
 
@@ -40,6 +41,7 @@ ESS Guidelines on Seasonal Adjustment (2015) recommend for a ratio of aggregates
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -80,7 +82,7 @@ class QuarterlyShare:
 
     grdp: QuarterlyGRDP
     td_method: str
-    extrapolation: str
+    extrapolation: str | dict[str, str]
     table: pd.DataFrame
     annual: pd.DataFrame
     indicators: pd.DataFrame
@@ -109,7 +111,8 @@ class QuarterlyShare:
 
 
 def quarterly_share(model: DigitalModel, grdp: QuarterlyGRDP, methods: list[str] | None = None,
-                    td_method: str = DEFAULT_TD_METHOD, extrapolation: str = "trend") -> QuarterlyShare:
+                    td_method: str = DEFAULT_TD_METHOD,
+                    extrapolation: str | Mapping[str, str] = "trend") -> QuarterlyShare:
     """Distribute each method's annual digital-economy value added over quarters and divide by GRDP.
 
     Parameters
@@ -126,7 +129,7 @@ def quarterly_share(model: DigitalModel, grdp: QuarterlyGRDP, methods: list[str]
         indicator with an intercept.
     extrapolation
         ``"trend"`` (default) or ``"hold"``: how the benchmark-to-indicator ratio moves after the last annual
-        estimate (see the module docstring).
+        estimate (see the module docstring); or a mapping of each method to its rule.
 
     Returns
     -------
@@ -143,12 +146,15 @@ def quarterly_share(model: DigitalModel, grdp: QuarterlyGRDP, methods: list[str]
                          f"{grdp.region}/{grdp.boundary}")
     if td_method not in ESTIMATORS:
         raise ValueError(f"unknown temporal-disaggregation method {td_method!r}; choose from {', '.join(ESTIMATORS)}")
-    if extrapolation not in EXTRAPOLATIONS:
-        raise ValueError(f"unknown extrapolation {extrapolation!r}; choose from {', '.join(EXTRAPOLATIONS)}")
     methods = list(methods or METHODS)
     unknown = [m for m in methods if m not in METHODS]
     if unknown:
         raise ValueError(f"unknown method(s) {', '.join(unknown)}; choose from {', '.join(METHODS)}")
+    rules = {m: extrapolation for m in methods} if isinstance(extrapolation, str) else dict(extrapolation)
+    for method in methods:
+        if rules.get(method) not in EXTRAPOLATIONS:
+            raise ValueError(f"unknown extrapolation {rules.get(method)!r} for {method}; choose from "
+                             f"{', '.join(EXTRAPOLATIONS)}")
     years = [int(y) for y in grdp.benchmark.index]
     missing = [y for y in years if y not in model.accounts.years]
     if missing:
@@ -171,12 +177,13 @@ def quarterly_share(model: DigitalModel, grdp: QuarterlyGRDP, methods: list[str]
         indicators[name] = indicator
         fit = td(pd.Series(numerators), pd.Series(indicator, index=periods, name=name), method=td_method)
         fits[name] = fit
-        values = fit.values.to_numpy() * _trend(pd.Series(numerators), indicators[name], periods, extrapolation)
+        values = fit.values.to_numpy() * _trend(pd.Series(numerators), indicators[name], periods, rules[name])
         rows.append(pd.DataFrame({"period": periods, "method": name, "digital_va": values,
                                   "grdp": grdp.table["grdp"].to_numpy(),
                                   "share": 100 * values / grdp.table["grdp"].to_numpy(),
                                   "status": grdp.table["status"].to_numpy()}))
-    return QuarterlyShare(grdp=grdp, td_method=td_method, extrapolation=extrapolation,
+    return QuarterlyShare(grdp=grdp, td_method=td_method,
+                          extrapolation=extrapolation if isinstance(extrapolation, str) else rules,
                           table=pd.concat(rows, ignore_index=True),
                           annual=pd.DataFrame(annual_rows), indicators=pd.DataFrame(indicators, index=periods),
                           fits=fits, content=pd.DataFrame(contents).T)

@@ -18,6 +18,12 @@ scale:
   Monte Carlo interval ``[L, U]`` at level ``1 - alpha`` (:mod:`grdp.digital.uncertainty`),
   ``z = Phi^{-1}(1 - alpha/2)``: the nowcast inherits the level of the last annual estimate.
 
+Which extrapolation, ``trend`` or ``hold`` (:mod:`grdp.quarterly.digital_share`), is chosen by the same
+backtest, method by method (:func:`choose_extrapolation`): the rule with the lower root mean square error over
+every origin and horizon, ``trend`` on a tie. No rule wins for every method: where digital content rose
+steadily (MIC) the trend is better, where the annual series follows published figures that jump (GSO) holding the
+last ratio is.
+
 The interval is ``share * exp(-/+ t s)`` with ``s = sqrt(s_h^2 + s_A^2)`` and ``t`` the Student-t
 quantile with ``n_h`` degrees of freedom (``s_h`` is estimated from few errors, so its quantile is
 wider than the normal one). With fewer than two backtest errors at a horizon no interval is given.
@@ -33,8 +39,8 @@ from scipy import stats
 
 from grdp.accounts import SectorAccounts
 from grdp.digital.model import DigitalModel
-from grdp.quarterly.digital_share import QuarterlyShare, quarterly_share
-from grdp.quarterly.regional import quarterly_grdp
+from grdp.quarterly.digital_share import DEFAULT_TD_METHOD, EXTRAPOLATIONS, QuarterlyShare, quarterly_share
+from grdp.quarterly.regional import QuarterlyGRDP, quarterly_grdp
 
 MIN_ERRORS = 2
 """Fewest backtest errors at a horizon for which an interval is given."""
@@ -99,6 +105,34 @@ def backtest(model: DigitalModel, accounts: SectorAccounts, observations: pd.Dat
             "error": np.log(rows["share"].to_numpy() / reference)}))
     columns = ["origin", "period", "horizon", "method", "nowcast", "final", "error"]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
+
+def choose_extrapolation(model: DigitalModel, accounts: SectorAccounts, observations: pd.DataFrame,
+                         grdp: QuarterlyGRDP, methods: list[str] | None = None, td_method: str = DEFAULT_TD_METHOD,
+                         ) -> tuple[QuarterlyShare, pd.DataFrame, pd.DataFrame]:
+    """Each method's extrapolation rule chosen by the pseudo-real-time backtest (module docstring).
+
+    Returns
+    -------
+    tuple
+        The quarterly shares with each method's chosen rule, their backtest errors (:func:`backtest`), and the
+        choice: ``method``, ``rmse_trend``, ``rmse_hold`` (percent, log scale x 100, over every origin and
+        horizon), ``chosen``.
+    """
+    runs = {rule: quarterly_share(model, grdp, methods, td_method, rule) for rule in EXTRAPOLATIONS}
+    errors = {rule: backtest(model, accounts, observations, run) for rule, run in runs.items()}
+    rows = []
+    for method in runs["trend"].table["method"].unique():
+        rmse = {rule: 100 * float(np.sqrt((e.loc[e["method"] == method, "error"] ** 2).mean()))
+                for rule, e in errors.items()}
+        chosen = "hold" if rmse["hold"] < rmse["trend"] else "trend"
+        rows.append({"method": method, "rmse_trend": rmse["trend"], "rmse_hold": rmse["hold"], "chosen": chosen})
+    choice = pd.DataFrame(rows)
+    rules = dict(zip(choice["method"], choice["chosen"]))
+    share = quarterly_share(model, grdp, methods, td_method, rules)
+    chosen_errors = pd.concat([errors[rule][errors[rule]["method"] == method] for method, rule in rules.items()],
+                              ignore_index=True)
+    return share, chosen_errors, choice
 
 
 def nowcast(share: QuarterlyShare, errors: pd.DataFrame, annual_intervals: pd.DataFrame,
