@@ -6,8 +6,9 @@ decision: an instrument (its short name opens the row's ``note``, e.g. "Directiv
 (``publication_date``), the boundary it was set for (``old``, ``merged`` or ``national``) and the target year
 (``period``). A vintage uses the targets *in force at its as-of date* (:func:`target_decisions`): decided on or
 before it; a later decision of the same issuer for the same region, boundary and year supersedes an earlier
-one; decisions of different issuers stand side by side. A decision taken after the as-of date is not known to
-the vintage and is not used.
+one; decisions of different issuers stand side by side. A draft (an instrument whose name says "draft", such as
+the Party Congress draft documents of October 2025) is recorded but never in force. A decision taken after the
+as-of date is not known to the vintage and is not used.
 
 **What it takes.** For a target ``s*`` in year ``Y`` and a projection starting from ``s_T`` in year ``T``
 (``h = Y - T``; :mod:`grdp.forecast.history`):
@@ -51,6 +52,8 @@ from grdp.forecast.evidence import GrdpPath
 from grdp.forecast.projection import Projection
 
 VARIABLE = "de_share_target"
+DRAFT = "a draft: recorded, not in force"
+"""What ``superseded_by`` says of a draft decision."""
 RATINGS = ("green", "amber", "red")
 _ISSUER_END = re.compile(r":|,| \(| via ")
 _INSTRUMENT = re.compile(r"^\s*([^:]{2,100}?)\s*:")
@@ -102,12 +105,16 @@ def target_decisions(observations: pd.DataFrame, as_of: str | None = None, regio
                           "issuer": [issuer(p) for p in rows["publisher"]], "decided": rows["publication_date"],
                           "source": rows["publisher"], "published": rows["publication_date"], "url": rows["url"],
                           "rating": rows["rating"], "note": rows["note"], "_date": rows["release_date"]})
-    latest = table.groupby(["region", "boundary", "year", "issuer"])["_date"].transform("max")
-    table["in_force"] = table["_date"] == latest
+    draft = table["instrument"].str.contains(r"\bdraft\b", case=False)
+    decided = table[~draft]
+    latest = decided.groupby(["region", "boundary", "year", "issuer"])["_date"].transform("max")
+    table["in_force"] = False
+    table.loc[decided.index, "in_force"] = decided["_date"] == latest
     successors = table[table["in_force"]].groupby(["region", "boundary", "year", "issuer"])
     names = {key: "; ".join(f"{r.instrument} ({r.decided})" for r in group.itertuples()) for key, group in successors}
     table["superseded_by"] = [
-        "" if r.in_force else names[(r.region, r.boundary, r.year, r.issuer)] for r in table.itertuples()]
+        "" if r.in_force else DRAFT if is_draft else names.get((r.region, r.boundary, r.year, r.issuer), "")
+        for r, is_draft in zip(table.itertuples(), draft)]
     table = table.sort_values(["region", "boundary", "year", "_date", "instrument"]).drop(columns="_date")
     return table.reset_index(drop=True)
 

@@ -144,10 +144,14 @@ def load_estimates(observations: pd.DataFrame, region: str, boundary: str, as_of
         return headline.share_samples(region, boundary, as_of, observations, method, year, draws=draws, seed=seed)
 
     def components_of(method: str, year: int) -> dict[str, float]:
+        """The components' split of the year's value: the model's split in that year, or in the last year with
+        sector accounts before it (a year after the accounts has no split of its own)."""
         if "model" not in models:
             models["model"] = build(region, boundary, as_of, observations)
+        model = models["model"]
+        split_year = max((y for y in model.accounts.years if y <= year), default=min(model.accounts.years))
         spec = METHODS[method]
-        totals = models["model"].estimate(method, year).component_totals()
+        totals = model.estimate(method, split_year).component_totals()
         parts = {block: float(totals.get(label, 0.0)) for block, label in spec.components.items()}
         value = float(table[(table["method"] == method) & (table["year"] == year)]["value"].iloc[0])
         scale = value / sum(parts.values())

@@ -219,7 +219,7 @@ def plan(release: Release, *, root: str | Path | None = None, today: date | None
     Raises
     ------
     IntakeError
-        With every problem of the first kind found (invalid, future, conflict, duplicate; ``nothing new`` when
+        With every problem of the first kind found (future, invalid, conflict, duplicate; ``nothing new`` when
         every row is already in ``sources/`` or unchanged).
     """
     root = Path(root) if root is not None else paths.sources_dir()
@@ -237,7 +237,8 @@ def plan(release: Release, *, root: str | Path | None = None, today: date | None
     if not release.rows:
         naming.append(Problem(release.file, "the release has no figures"))
     conflicts, repeats = within_release(release)
-    _first_kind([("invalid", naming + _contract_problems(release)), ("future", _future_problems(release, today)),
+    # a release dated after today is refused as such first (the contract check would also call the date invalid)
+    _first_kind([("future", _future_problems(release, today)), ("invalid", naming + _contract_problems(release)),
                  ("conflict", conflicts), ("duplicate", repeats)])
     existing = _existing(root)
     findings, duplicates, clashes = classify(release, existing)
