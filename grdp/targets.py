@@ -426,7 +426,7 @@ def headline(assessment: pd.DataFrame, measured_rows: pd.DataFrame, starts: pd.D
              achieved: pd.DataFrame, targets: pd.DataFrame, trend: dict[str, str], paths: dict[str, GrdpPath],
              first_open: int, level: float = 0.8) -> pd.DataFrame:
     """The target assessment a policymaker reads: one row per boundary, headline definition and target of the
-    last ended year or an open year (older ended targets are in :func:`measured`).
+    latest ended target year or an open year (older ended targets are in :func:`measured`).
 
     Parameters
     ----------
@@ -492,9 +492,11 @@ def headline(assessment: pd.DataFrame, measured_rows: pd.DataFrame, starts: pd.D
                 match = frame[(frame["boundary"] == boundary) & (frame["method"] == method)]
                 if len(match):
                     info |= match.iloc[0].drop(["boundary", "method"]).to_dict()
-            for target in headline_targets(targets, boundary).itertuples():
+            chosen = headline_targets(targets, boundary)
+            ended = [int(y) for y in chosen["year"] if int(y) < first_open] if len(chosen) else []
+            for target in chosen.itertuples():
                 year = int(target.year)
-                if year < first_open - 1:
+                if year < first_open and year != max(ended):
                     continue  # older ended targets are in targets_measured
                 row = dict(info) | {"target_year": year, "target": target.target, "instruments": target.instruments,
                                     "issuers": target.issuers, "decided": target.decided,
