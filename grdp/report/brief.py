@@ -34,6 +34,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 import pandas as pd
 from matplotlib.figure import Figure
@@ -429,7 +430,8 @@ def estimates_point(page: FirstPage, lang: str) -> str:
     boundary, published where one exists, else grdp's estimate with its interval and what it is bridged from."""
     words = _words(lang)
     levels = sorted({s.level for s in page.estimates if s.status == "estimate" and s.level is not None})
-    sentences, said = [], set()
+    sentences: list[str] = []
+    said: set[str] = set()
     for definition in HEADLINE:
         shares = [s for s in page.estimates if s.definition == definition]
         if not shares:
@@ -438,7 +440,8 @@ def estimates_point(page: FirstPage, lang: str) -> str:
         sentences.append(words(key).format(definition=_method(definition, lang), items=", ".join(
             _figure_item(s, lang, said) for s in shares)))
     lead = words("point_estimates").format(year=fmt.year(page.year))
-    lead += " " + words("estimates_levels").format(level="/".join(str(v) for v in levels)) if levels else "."
+    key = "estimates_levels_mixed" if any(s.status == "published" for s in page.estimates) else "estimates_levels"
+    lead += " " + words(key).format(level="/".join(str(v) for v in levels)) if levels else "."
     return f"**{lead}** " + " ".join(sentences)
 
 
@@ -697,11 +700,13 @@ def estimate_basis(basis: str) -> str:
     raise ValueError(f"digital_headline basis {clause!r} names no known estimate ({[m for m, _ in BASIS_MARKERS]})")
 
 
-def _level(value: object) -> int | None:
+def _level(value: Any) -> int | None:
+    """An interval level (fraction, e.g. 0.9) in percent, ``None`` when blank."""
     return None if value is None or pd.isna(value) else round(100 * float(value))
 
 
-def _float(value: object) -> float | None:
+def _float(value: Any) -> float | None:
+    """A table cell as a float, ``None`` when blank."""
     return None if value is None or pd.isna(value) else float(value)
 
 
