@@ -628,6 +628,7 @@ def test_a4_docx_sets_every_section_and_keeps_landscape(tmp_path):
     assert sizes == [("11906", "16838", ""), ("16838", "11906", ' w:orient="landscape"'), ("11906", "16838", "")]
     assert text.count('w:left="1417"') == 3 and fixed.read("word/styles.xml") == b"<w:styles/>"
     assert layout.without_fences("::: {.landscape}\n\n# Revisions\n\n:::").strip() == "# Revisions"
+    assert layout.without_fences('::: {.content-visible when-format="typst"}\nbreak\n:::').strip() == "break"
 
 
 def test_reference_docx_sets_the_type_sizes_of_the_pdf():
