@@ -710,8 +710,15 @@ def _float(value: Any) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
 
-class _Reader:
-    """The vintage's tables the first page reads, and the records built from their rows."""
+class HeadlineFigures:
+    """The figures of a vintage's ``digital_headline`` as :class:`Share` records, with who published each
+    (``observations_as_of``); the first page and the technical report read them through it.
+
+    Parameters
+    ----------
+    tables
+        The vintage.
+    """
 
     def __init__(self, tables: VintageTables) -> None:
         self.tables = tables
@@ -719,6 +726,7 @@ class _Reader:
         self.observations = tables.table("observations_as_of")
 
     def row(self, boundary: str, method: str, year: int) -> pd.Series | None:
+        """The ``digital_headline`` row of a boundary, definition and year, ``None`` if there is none."""
         h = self.headline
         rows = h[(h["boundary"] == boundary) & (h["method"] == method) & (h["year"] == year)]
         return rows.iloc[0] if len(rows) else None
@@ -753,6 +761,7 @@ class _Reader:
                      float(row["upper"]), _level(row["level"]), basis=kind, bridged_from=bridged)
 
     def figure(self, boundary: str, method: str, year: int) -> Share | None:
+        """The figure of a boundary, definition and year, ``None`` where there is none or no data support one."""
         row = self.row(boundary, method, year)
         return None if row is None or row["status"] not in ("published", "estimate") else self.share(row)
 
@@ -805,7 +814,7 @@ def _published_flag(value: object) -> bool:
     return str(value) == "True"
 
 
-def _outlook(row: pd.Series, reader: _Reader, reach: int) -> Outlook:
+def _outlook(row: pd.Series, reader: HeadlineFigures, reach: int) -> Outlook:
     boundary, method = str(row["boundary"]), str(row["method"])
     start = reader.figure(boundary, method, int(row["start_year"]))
     if start is None:
@@ -830,13 +839,13 @@ def _outlook(row: pd.Series, reader: _Reader, reach: int) -> Outlook:
                    int(row["target_year"]) - int(row["start_year"]), reach)
 
 
-def _ended(row: pd.Series, reader: _Reader) -> Ended:
+def _ended(row: pd.Series, reader: HeadlineFigures) -> Ended:
     boundary, method = str(row["boundary"]), str(row["method"])
     figure = reader.figure(boundary, method, int(row["target_year"]))
     return Ended(boundary, method, figure, str(row["verdict"]), _float(row["gap_pp"]))
 
 
-def _targets(tables: VintageTables, reader: _Reader) -> tuple[TargetStatus, ...]:
+def _targets(tables: VintageTables, reader: HeadlineFigures) -> tuple[TargetStatus, ...]:
     """One :class:`TargetStatus` per target year and value of ``targets_headline`` (city boundaries, headline
     definitions), with the decisions of ``targets`` that set it."""
     head = tables.table("targets_headline")
@@ -894,14 +903,15 @@ def projection_bands(tables: VintageTables, boundary: str, method: str, until: i
         ["year", "median", "lower_range", "upper_range", "lower_envelope", "upper_envelope"]]
 
 
-def _history(reader: _Reader, boundary: str, method: str) -> pd.DataFrame:
+def _history(reader: HeadlineFigures, boundary: str, method: str) -> pd.DataFrame:
     h = reader.headline
     rows = h[(h["boundary"] == boundary) & (h["method"] == method) & (h["status"] != "not_supported")]
     return pd.DataFrame({"year": rows["year"], "share": rows["value"], "lower": rows["lower"],
                          "upper": rows["upper"]}).sort_values("year").reset_index(drop=True)
 
 
-def _chart(tables: VintageTables, reader: _Reader, targets: tuple[TargetStatus, ...]) -> dict[str, pd.DataFrame]:
+def _chart(tables: VintageTables, reader: HeadlineFigures,
+           targets: tuple[TargetStatus, ...]) -> dict[str, pd.DataFrame]:
     boundary = CHART_BOUNDARY
     own = [t for t in targets if boundary in t.boundaries]
     until = max(t.target_year for t in (own or targets))
@@ -944,7 +954,7 @@ def first_page(tables: VintageTables) -> FirstPage:
         If ``targets_headline`` has no row for the city's boundaries and headline definitions, a projection's
         start has no figure in ``digital_headline``, or an estimate's basis names no known estimate.
     """
-    reader = _Reader(tables)
+    reader = HeadlineFigures(tables)
     h = reader.headline
     year = int(h.loc[h["region"] == CITY, "year"].max())
     published = h[(h["status"] == "published") & h["method"].isin(HEADLINE)]
@@ -1195,7 +1205,8 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _dataset(source_id: str, lang: str) -> str:
+def dataset_name(source_id: str, lang: str) -> str:
+    """The name of a dataset of ``sources/`` in ``lang`` (``labels.yaml``, kind ``source``), else its id."""
     return label("source", source_id, lang) if has_label("source", source_id) else fmt.breakable(source_id)
 
 
@@ -1210,7 +1221,7 @@ def releases_table(page: FirstPage, lang: str) -> str:
     rows = []
     for (who, source), group in frame.groupby(["who", "source_id"], sort=False):
         dates = sorted(dict.fromkeys(group["date"]))
-        rows.append({column("publisher"): who, column("dataset"): _dataset(source, lang),
+        rows.append({column("publisher"): who, column("dataset"): dataset_name(source, lang),
                      column("released"): "; ".join(fmt.release_date(d, lang) for d in dates),
                      column("rows"): fmt.number(group["rows"].sum(), 0, lang)})
     return fmt.markdown_table(pd.DataFrame(rows).sort_values([column("publisher"), column("dataset")]))

@@ -219,9 +219,9 @@ def headline_caption(boundary: str, lang: str) -> str:
 def headline_bases(tables: VintageTables, lang: str) -> str:
     """How the latest year of each definition is obtained, per region and boundary: published (when), grdp's
     estimate and what it is bridged from, or why no data support a figure (:func:`grdp.report.brief.what_it_is`)."""
-    from grdp.report.brief import _Reader, what_it_is
+    from grdp.report.brief import HeadlineFigures, what_it_is
 
-    reader = _Reader(tables)
+    reader = HeadlineFigures(tables)
     h = reader.headline
     year = int(h["year"].max())
     rows = []
@@ -543,11 +543,11 @@ def scenario_numbers(tables: VintageTables, lang: str) -> str:
     """Every number of the scenarios as computed for this vintage (``forecast_scenarios``): the quantity, its
     value (percent a year), whether it is used (supporting evidence is not), the series it reads (from
     ``forecast_scenario_evidence``), its years and the latest release it rests on."""
-    from grdp.report.brief import _dataset
+    from grdp.report.brief import dataset_name
 
     rows = tables.table("forecast_scenarios")
     evidence = tables.table("forecast_scenario_evidence")
-    series = {key: "; ".join(dict.fromkeys(f"{_dataset(s, lang)} ({v})"
+    series = {key: "; ".join(dict.fromkeys(f"{dataset_name(s, lang)} ({v})"
                                            for s, v in zip(g["source_id"], g["variable"])))
               for key, g in evidence.groupby(["scenario", "quantity"])}
     years = [fmt.MISSING if pd.isna(a) else f"{fmt.year(a)}–{fmt.year(b)}"
@@ -563,12 +563,12 @@ def scenario_numbers(tables: VintageTables, lang: str) -> str:
 def scenario_evidence(tables: VintageTables, lang: str) -> str:
     """Every published figure the scenarios' numbers rest on, once (``forecast_scenario_evidence``): dataset,
     series, period, value, release, publisher and rating."""
-    from grdp.report.brief import _dataset, publisher_name
+    from grdp.report.brief import dataset_name, publisher_name
 
     rows = tables.table("forecast_scenario_evidence")
     rows = rows.drop_duplicates(["source_id", "region", "boundary", "variable", "period", "release_date"])
     shown = pd.DataFrame({
-        "dataset": [_dataset(s, lang) for s in rows["source_id"]],
+        "dataset": [dataset_name(s, lang) for s in rows["source_id"]],
         "series": [f"{_region_place(r, b, lang)}: {v}"
                    for r, b, v in zip(rows["region"], rows["boundary"], rows["variable"])],
         "period": rows["period"].astype(str),
