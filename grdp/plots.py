@@ -445,7 +445,8 @@ def fan_chart(history: pd.DataFrame, bands: pd.DataFrame, targets: pd.DataFrame,
               published: pd.DataFrame | None = None, *, title: str = "", ylabel: str | None = None,
               ax: Axes | None = None, lang: str = "en", comparison: pd.DataFrame | None = None,
               target_path: bool = False, series: str | None = None,
-              figsize: tuple[float, float] | None = None) -> Figure:
+              figsize: tuple[float, float] | None = None, band_labels: dict[str, str] | None = None,
+              median_label: str | None = None) -> Figure:
     """Estimated shares, the forecast as a fan of nested intervals, the targets and the published figures.
 
     Parameters
@@ -481,6 +482,13 @@ def fan_chart(history: pd.DataFrame, bands: pd.DataFrame, targets: pd.DataFrame,
         ("MIC: estimate"); ``None`` for none (each panel of :func:`fan_charts` has it as its title).
     figsize
         Size of a new figure in inches (default :data:`PAGE_WIDTH` by 3.6).
+    band_labels
+        Named bands instead of interval levels: ``{name: legend text}``, widest first, each drawn from the
+        columns ``lower_<name>`` and ``upper_<name>`` of ``bands`` (e.g. the range of the models' medians and
+        the envelope of their intervals); ``None`` draws one band per numbered level.
+    median_label
+        Legend text of the median (default "projection median"); the median may be blank in some years (no
+        line there).
 
     Returns
     -------
@@ -502,8 +510,9 @@ def fan_chart(history: pd.DataFrame, bands: pd.DataFrame, targets: pd.DataFrame,
         bound without its partner, or if ``bands`` has no rows.
     """
     interval = bool({"lower", "upper"} & set(history.columns))
-    levels = sorted({match.group(2) for column in bands.columns if (match := BAND_COLUMN.fullmatch(str(column)))},
-                    key=float, reverse=True)  # widest first, so narrower bands are drawn over wider ones
+    levels = list(band_labels) if band_labels is not None else sorted(
+        {match.group(2) for column in bands.columns if (match := BAND_COLUMN.fullmatch(str(column)))},
+        key=float, reverse=True)  # widest first, so narrower bands are drawn over wider ones
     _require("history", history, {"year", "share"} | ({"lower", "upper"} if interval else set()))
     bounds = {f"{side}_{level}" for side in ("lower", "upper") for level in levels}  # each bound needs its partner
     _require("bands", bands, {"year", "median"} | bounds)
@@ -516,13 +525,15 @@ def fan_chart(history: pd.DataFrame, bands: pd.DataFrame, targets: pd.DataFrame,
         raise ValueError("fan_chart needs at least one row in bands")
     with plt.rc_context(cast(Any, PRINT_STYLE)):
         return _draw_fan(history, bands, targets, published, comparison, levels, interval, title=title,
-                         ylabel=ylabel, ax=ax, lang=lang, target_path=target_path, series=series, figsize=figsize)
+                         ylabel=ylabel, ax=ax, lang=lang, target_path=target_path, series=series, figsize=figsize,
+                         band_labels=band_labels, median_label=median_label)
 
 
 def _draw_fan(history: pd.DataFrame, bands: pd.DataFrame, targets: pd.DataFrame, published: pd.DataFrame | None,
               comparison: pd.DataFrame | None, levels: list[str], interval: bool, *, title: str,
               ylabel: str | None, ax: Axes | None, lang: str, target_path: bool, series: str | None,
-              figsize: tuple[float, float] | None) -> Figure:
+              figsize: tuple[float, float] | None, band_labels: dict[str, str] | None = None,
+              median_label: str | None = None) -> Figure:
     """Draw :func:`fan_chart` once its arguments are checked."""
     words = partial(words_of, "chart", lang=lang)
 
@@ -554,11 +565,13 @@ def _draw_fan(history: pd.DataFrame, bands: pd.DataFrame, targets: pd.DataFrame,
         lower, upper = bands[f"lower_{level}"].to_numpy(float), bands[f"upper_{level}"].to_numpy(float)
         ax.fill_between([*start, *years], [*origin, *lower], [*origin, *upper], linewidth=0, zorder=1,
                         color=_tint(FORECAST_COLOUR, 0.15 + 0.35 * (k + 1) / len(levels)),
-                        label=named(words("forecast_interval").format(level=level)))
+                        label=named(band_labels[level] if band_labels is not None
+                                    else words("forecast_interval").format(level=level)))
         tops.append(upper.max())
     if opens:
         ax.plot([start[0], years[0]], [origin[0], medians[0]], "--", color=FORECAST_COLOUR, linewidth=1.6, zorder=3)
-    ax.plot(years, medians, "--", color=FORECAST_COLOUR, linewidth=1.6, zorder=3, label=named(words("forecast_median")))
+    ax.plot(years, medians, "--", color=FORECAST_COLOUR, linewidth=1.6, zorder=3,
+            label=named(median_label if median_label is not None else words("forecast_median")))
 
     if comparison is not None and len(comparison):
         rows = comparison.sort_values("year")

@@ -12,6 +12,7 @@ import shutil
 import openpyxl
 import pandas as pd
 import pytest
+from conftest import LATEST
 
 from grdp import paths, vintage
 from grdp.cli import main
@@ -35,9 +36,9 @@ def test_export_numbers_and_plain_text_are_left_alone(value):
 
 @pytest.fixture
 def hostile_vintage(built, tmp_path, monkeypatch):
-    """A copy of vintage 2025Q4 whose sources table names hostile publishers and notes."""
-    source, root = paths.vintage_dir("2025Q4"), tmp_path / "root"
-    target = root / "forecasts" / "2025Q4"
+    """A copy of the latest vintage whose sources table names hostile publishers and notes."""
+    source, root = paths.vintage_dir(LATEST), tmp_path / "root"
+    target = root / "forecasts" / LATEST
     shutil.copytree(source / "tables", target / "tables")
     shutil.copy(source / "manifest.json", target / "manifest.json")
     file = target / "tables" / "observations_as_of.csv"
@@ -51,7 +52,7 @@ def hostile_vintage(built, tmp_path, monkeypatch):
 
 
 def test_export_workbook_holds_no_formula_where_text_was_written(hostile_vintage, tmp_path):
-    path = write_workbook("2025Q4", tmp_path / "grdp.xlsx")
+    path = write_workbook(LATEST, tmp_path / "grdp.xlsx")
     book = openpyxl.load_workbook(path)
     formulas = [(ws.title, c.coordinate, c.value) for ws in book for row in ws.iter_rows() for c in row
                 if c.data_type == "f" or (isinstance(c.value, str) and c.value.startswith("="))]
@@ -62,7 +63,7 @@ def test_export_workbook_holds_no_formula_where_text_was_written(hostile_vintage
 
 
 def test_export_workbook_keeps_negative_numbers_as_numbers(hostile_vintage, tmp_path):
-    book = openpyxl.load_workbook(write_workbook("2025Q4", tmp_path / "grdp.xlsx"))
+    book = openpyxl.load_workbook(write_workbook(LATEST, tmp_path / "grdp.xlsx"))
     numbers = [c.value for ws in book for row in ws.iter_rows() for c in row if c.data_type == "n" and c.value]
     assert any(v < 0 for v in numbers)  # e.g. the 2021 real growth of GRDP, or a negative revision
     assert not any(isinstance(c.value, str) and c.value.startswith("'-") and _is_number(c.value[1:])

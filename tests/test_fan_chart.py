@@ -1,4 +1,4 @@
-"""The forecast fan chart (grdp.plots.fan_chart, fan_charts), checked on the artists a reader sees."""
+"""The projection fan chart (grdp.plots.fan_chart, fan_charts), checked on the artists a reader sees."""
 
 from __future__ import annotations
 
@@ -80,15 +80,15 @@ def test_one_band_per_level_wider_lighter_and_spanning_its_interval(levels):
         y = band.get_paths()[0].vertices[:, 1]
         assert y.max() == pytest.approx(frame[f"upper_{level}"].max())
         assert y.min() == pytest.approx(min(frame[f"lower_{level}"].min(), history()["share"].iloc[-1]))
-    assert [label for label in legend_labels(ax) if "interval" in label and "forecast" in label] == [
-        f"forecast {level}% interval" for level in sorted(levels, reverse=True)]
+    assert [label for label in legend_labels(ax) if "interval" in label and "projection" in label] == [
+        f"projection {level}% interval" for level in sorted(levels, reverse=True)]
 
 
 def test_levels_are_the_numbered_bounds_decimals_included():
     frame = bands(()).assign(**{"lower_66.5": [m - 1 for m in MEDIAN], "upper_66.5": [m + 1 for m in MEDIAN],
                                 "lower_note": "not a level: its suffix is not a number"})
     ax = plots.fan_chart(history(), frame, targets()).axes[0]
-    assert len(bands_of(ax)) == 1 and "forecast 66.5% interval" in legend_labels(ax)
+    assert len(bands_of(ax)) == 1 and "projection 66.5% interval" in legend_labels(ax)
 
 
 def test_median_is_a_dashed_line_joined_to_the_last_estimate():
@@ -154,7 +154,7 @@ def test_a_method_column_gives_translated_institutions_their_method_marker_and_w
     style = MarkerStyle(plots.METHOD_MARKERS[list(METHODS).index("gso")])
     assert np.allclose(points["công bố: TCTK"].get_paths()[0].vertices,
                        style.get_path().transformed(style.get_transform()).vertices)
-    assert "dự báo, trung vị" in legend_labels(ax) and ax.get_ylabel() == "% GRDP"
+    assert "dự phóng, trung vị" in legend_labels(ax) and ax.get_ylabel() == "% GRDP"
 
 
 def test_no_published_entries_without_published_figures():
@@ -200,7 +200,7 @@ def test_grid_has_one_axes_per_panel_sharing_the_y_range_and_one_legend():
     assert fig.axes[0].get_ylim()[1] > doubled["upper_95"].max()  # the highest panel sets the shared range
     assert all(ax.get_legend() is None for ax in fig.axes) and len(fig.legends) == 1
     labels = [text.get_text() for text in fig.legends[0].get_texts()]
-    assert len(labels) == len(set(labels)) and "published: GSO" in labels and "forecast 95% interval" in labels
+    assert len(labels) == len(set(labels)) and "published: GSO" in labels and "projection 95% interval" in labels
     assert fig.axes[0].get_ylabel() and not fig.axes[1].get_ylabel() and fig.axes[2].get_ylabel()
     assert fig.get_suptitle() == "by method"
 
@@ -339,8 +339,8 @@ def test_a_comparison_definition_is_drawn_in_its_method_style_and_the_series_nam
     k = list(METHODS).index("gso")
     assert drawn[0].get_marker() == plots.METHOD_MARKERS[k] and drawn[0].get_color() == plots.OKABE_ITO[k]
     labels = legend_labels(ax)
-    assert labels[0] == "MIC: estimate (bars: interval)" and "GSO: grdp estimate" in labels
-    assert "MIC: forecast median" in labels and "MIC: forecast 95% interval" in labels
+    assert labels[0] == "MIC: grdp estimate or published (bars: interval)" and "GSO: grdp estimate" in labels
+    assert "MIC: projection median" in labels and "MIC: projection 95% interval" in labels
 
 
 def test_colours_stay_in_the_colour_blind_safe_palette():
@@ -353,3 +353,27 @@ def test_colours_stay_in_the_colour_blind_safe_palette():
              if len(c.get_facecolor())}
     rounded = {tuple(round(x, 6) for x in colour) for colour in allowed | tints}
     assert {tuple(round(x, 6) for x in colour) for colour in used} <= rounded
+
+
+def test_named_bands_are_drawn_widest_first_with_their_words_and_a_blank_median_draws_no_line():
+    """The brief's projections: the envelope of the models' intervals and the range of their medians as two named
+    bands (given widest first), the ensemble's median only in the years the models agree."""
+    frame = pd.DataFrame({"year": YEARS, "median": [MEDIAN[0], MEDIAN[1]] + [np.nan] * (len(YEARS) - 2),
+                          "lower_envelope": [m - 4 for m in MEDIAN], "upper_envelope": [m + 6 for m in MEDIAN],
+                          "lower_range": [m - 1 for m in MEDIAN], "upper_range": [m + 2 for m in MEDIAN],
+                          "lower_80": MEDIAN, "upper_80": MEDIAN})  # numbered bounds are ignored with named bands
+    words = {"envelope": "envelope of the intervals", "range": "range of the medians"}
+    ax = plots.fan_chart(history(), frame, targets(), band_labels=words, median_label="ensemble median").axes[0]
+    drawn = bands_of(ax)
+    assert len(drawn) == 2
+    top = [band.get_paths()[0].vertices[:, 1].max() for band in drawn]
+    assert top == pytest.approx([frame["upper_envelope"].max(), frame["upper_range"].max()])  # widest first
+    lightness = [sum(to_rgb(band.get_facecolor()[0])) for band in drawn]
+    assert lightness[0] > lightness[1]  # the wider, the lighter
+    labels = legend_labels(ax)
+    assert "envelope of the intervals" in labels and "range of the medians" in labels and "ensemble median" in labels
+    assert not [label for label in labels if "%" in label]
+    median = next(line for line in ax.get_lines() if line.get_label() == "ensemble median")
+    assert np.isnan(median.get_ydata()[2:]).all() and list(median.get_ydata()[:2]) == MEDIAN[:2]
+    with pytest.raises(ValueError, match="upper_range in bands"):
+        plots.fan_chart(history(), frame.drop(columns="upper_range"), targets(), band_labels=words)

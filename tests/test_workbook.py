@@ -11,20 +11,19 @@ import openpyxl
 import pandas as pd
 import pytest
 import yaml
+from conftest import LATEST
 
 from grdp import labels, paths
-from grdp.workbook import FIRST_DATA_ROW, HEADER_EN_ROW, HEADER_VI_ROW, SHEETS, UNIT_ROW, WorkbookError, \
-    write_workbook
+from grdp.workbook import FIRST_DATA_ROW, HEADER_EN_ROW, HEADER_VI_ROW, SHEETS, UNIT_ROW, WorkbookError, write_workbook
 
-VINTAGE = "2025Q4"
-EXPECTED_SHEETS = ["readme", "headline", "shares", "published", "targets", "targets_measured", "accounts",
-                   "quarterly", "nowcast", "revisions", "sources"]
-
+VINTAGE = LATEST
+EXPECTED_SHEETS = ["readme", "headline", "shares", "published", "out_of_time", "targets", "decisions",
+                   "targets_measured", "accounts", "quarterly", "nowcast", "revisions", "sources"]
 
 
 @pytest.fixture(autouse=True)
 def _real_vintage(built):
-    """Every test reads vintage 2025Q4 of the session's built project (``GRDP_ROOT`` points at it)."""
+    """Every test reads the latest vintage of the session's built project (``GRDP_ROOT`` points at it)."""
     return built
 
 
@@ -89,13 +88,14 @@ def test_headline_header_rows(book):
     assert [c.value for c in ws[HEADER_VI_ROW]] == expected_vi
     assert [c.value for c in ws[HEADER_EN_ROW]] == expected_en
     units = dict(zip(expected_en, (c.value for c in ws[UNIT_ROW])))
-    assert units["Forecast (median)"] == "%"
+    median = "Ensemble projection (median, where the models agree)"
+    assert units[median] == "%" and units["Required growth in excess of GRDP"] == "%/năm | %/year"
     assert units["Gap to the target (value)"] == f"{labels.label('unit', 'bn_VND', 'vi')} | bn VND"
     assert ws.freeze_panes == f"A{FIRST_DATA_ROW}"
     first = {c: ws.cell(FIRST_DATA_ROW, j + 1).number_format for j, c in enumerate(expected_en)}
-    assert first["Forecast (median)"] == "0.00"
+    assert first[median] == "0.00"
     assert first["Gap to the target (value)"] == "#,##0"
-    assert first["Probability of reaching the target"] == "0.00"
+    assert first["Probability of reaching the target (only where published)"] == "0.00"
 
 
 def test_headline_values_equal_csv(book):
@@ -108,6 +108,38 @@ def test_headline_values_equal_csv(book):
             assert _same(row[column["en"]], expected[column["name"]]), (column["name"], row, expected)
         assert row["Method name (Vietnamese)"] == labels.label("method", expected["method"], "vi")
         assert row["Boundary name (Vietnamese)"] == labels.label("boundary", expected["boundary"], "vi")
+
+
+def test_the_workbook_says_what_each_figure_is_and_gives_probabilities_only_where_published(book):
+    """The shares sheet is the estimates table, published figures first with their release; the headline sheet
+    has a probability only where the vintage publishes one, and no unpublished model probability."""
+    table = _table("digital_headline.csv")
+    rows = _rows(book["shares"])
+    assert len(rows) == len(table)
+    for row, (_, expected) in zip(rows, table.iterrows()):
+        assert row["Status (published / estimate / not supported)"] == expected["status"]
+        assert _same(row["Share"], expected["value"])
+        if expected["status"] == "published":
+            assert row["Release date"] == expected["release"] and row["Source rating"] == expected["rating"]
+    head = _table("targets_headline.csv")
+    shown = _rows(book["headline"])
+    for row, (_, expected) in zip(shown, head.iterrows()):
+        published = str(expected["probability_published"]) == "True"
+        assert (row["Probability of reaching the target (only where published)"] is not None) == (
+            published and not math.isnan(expected["probability"]))
+    english = [c["en"] for c in _sheet_spec("headline")["columns"]]
+    assert not [name for name in english if "model probability" in name.lower()]
+    assert "probability_model" not in [c["name"] for c in _sheet_spec("headline")["columns"]]
+
+
+def test_targets_and_decisions_sheets_hold_every_decision_in_force_and_known(book):
+    for sheet, name in (("targets", "targets.csv"), ("decisions", "targets_decisions.csv")):
+        table = _table(name)
+        rows = _rows(book[sheet])
+        assert len(rows) == len(table)
+        assert [r["Instrument"] for r in rows] == table["instrument"].tolist()
+        assert [r["Decided"] for r in rows] == table["decided"].astype(str).tolist()
+    assert {r["Year"] for r in _rows(book["targets"]) if r["Boundary"] == "merged"} >= {2026, 2030}
 
 
 def test_accounts_totals_equal_csv(book):

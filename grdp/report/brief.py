@@ -2,71 +2,92 @@
 
 The first page follows the statistical offices' bulletins (the ONS "Main points": a few bullets, one per
 question, each figure with its status) and a central bank's fan-chart report (one chart of the outlook
-against the target). It is built in three layers, so that it can be re-wired to new tables in one place:
+against the target). Published figures come first; grdp's own figures say what they are. It is built in
+three layers, so that it can be re-wired to new tables in one place:
 
-1. **Records** (:class:`Share`, :class:`TargetStatus`, :class:`FirstPage`): plain values, no table. A
-   :class:`Share` is one figure of the share on one definition with its status (``published``,
-   ``estimate`` or ``projection``), interval, publisher and release; a :class:`TargetStatus` is one
-   target in force with where the city stands on the definition the target is tracked on, what the
-   statistics office's definition says, and what reaching it would take against what was achieved.
-2. **Sentences and the chart** (:func:`share_phrase`, :func:`main_point`, :func:`main_points`,
-   :func:`first_page_chart`): words from ``grdp/data/labels.yaml`` (kind ``brief``), numbers from
-   :mod:`grdp.report.formatting`; they take records only.
-3. **The adapter** :func:`first_page`: the only function that reads the vintage's tables for the first
-   page (today ``targets_headline``, ``targets_measured``, ``forecast_history``, ``forecast_published``,
-   ``forecast_bands``); re-wiring the brief to new assessment tables means rewriting it alone.
+1. **Records** (:class:`Share`, :class:`Decision`, :class:`Ended`, :class:`Outlook`, :class:`TargetStatus`,
+   :class:`News`, :class:`FirstPage`): plain values, no table. A :class:`Share` is one figure of the share
+   on one definition and boundary with its status (``published``, ``estimate`` or ``projection``), its
+   interval, its publisher and release, or what it is bridged from; a :class:`TargetStatus` is one target in
+   force (one year and value, the boundaries and decisions that set it) with, for an ended year, the figure
+   and the verdict per boundary and definition (:class:`Ended`), and for an open year what reaching it takes
+   against what was achieved, the range of the projections and the probability where one is published
+   (:class:`Outlook`).
+2. **Sentences and the charts** (:func:`share_phrase`, :func:`published_point`, :func:`estimates_point`,
+   :func:`target_point`, :func:`main_points`, :func:`first_page_chart`): words from
+   ``grdp/data/labels.yaml`` (kind ``brief``), numbers from :mod:`grdp.report.formatting`; they take records
+   only.
+3. **The adapter** :func:`first_page`: the only function that reads the vintage's tables for the first page
+   (``digital_headline``, ``targets_headline``, ``targets``, ``forecast_bands``, ``forecast_calibration``,
+   ``forecast_fits``, ``observations_as_of`` and the manifest); re-wiring the brief to new tables means
+   rewriting it alone.
 
-The detail after the first page reads the vintage's tables directly: ``targets_headline`` (per boundary,
-method and target year, the baseline ensemble forecast, its interval, the probability of reaching the
-target, the last estimated share and the required growth ``x* = (s*/s_T)^(1/h) - 1`` in excess of GRDP
-growth; methods note §4.2, :mod:`grdp.targets`), ``forecast_*`` and ``targets`` for the fan charts and
-the history by institution, and :func:`grdp.revisions.changes_since_previous` for what changed. Nothing
-is re-estimated; the Vietnamese brief writes ``15,0%`` and ``1.479.227``.
+The detail after the first page (:func:`outlook_table`, :func:`history_table`, :func:`parts_table`,
+:func:`fan_figure`, :func:`changes`) reads the same records or the vintage's tables directly. The targets are
+assessed on the two definitions they were set and tracked on: MIC's, on which the city tracked them, and the
+statistics office's (GSO), the official compiler; HIDS and the OECD tiers are alternative lenses shown in the
+technical report only. Nothing is re-estimated; the Vietnamese brief writes ``15,0%`` and ``1.479.227``.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 import pandas as pd
 from matplotlib.figure import Figure
 
 from grdp import plots
-from grdp.labels import label
+from grdp.labels import has_label, label
 from grdp.report import formatting as fmt
 from grdp.report.vintage_tables import VintageTables
 
-INSTITUTIONS = ("gso", "mic", "hids")
-"""The three institutions whose published definitions the brief leads with."""
-
-BOUNDARY = "old"
-"""The boundary of the headline (the targets were set for the pre-merger city)."""
-
-SCENARIO = "baseline"
-"""The scenario of the headline (trend); the others are in the technical report."""
-
 TRACKED = "mic"
-"""The definition the city's targets are tracked on, for :func:`first_page` on today's tables: the notes of
-``sources/policy_targets`` say the targets "were tracked against MIC-style figures, not the GSO method"."""
+"""The definition the city's targets are tracked on: the notes of ``sources/policy_targets`` say the targets
+"were tracked against MIC-style figures, not the GSO method"."""
 
 OFFICIAL = "gso"
-"""The statistics office's definition (GSO and the HCMC Statistics Office)."""
+"""The statistics office's definition (GSO, since March 2025 the National Statistics Office), the official one."""
 
-ACHIEVED_YEARS = 4
-"""Span in years of the achieved growth :func:`first_page` sets against the growth a target requires."""
+HEADLINE = (TRACKED, OFFICIAL)
+"""The definitions the brief assesses the targets on, in the order it names them."""
+
+CITY = "hcmc"
+"""Region id of Ho Chi Minh City in the vintage's tables."""
+
+BOUNDARIES = ("merged", "old")
+"""The city's boundaries, in the order the brief names them: the merged city (since 1 July 2025), then the
+former city."""
+
+CHART_BOUNDARY = "merged"
+"""The boundary of the first page's chart: the city as it is since 1 July 2025."""
 
 STATUSES = ("published", "estimate", "projection")
-"""What a :class:`Share` can be: a figure an institution published, grdp's estimate of a past year, or
-grdp's projection of a future one."""
+"""What a :class:`Share` can be: a figure an institution published, grdp's estimate of a year that has ended,
+or grdp's projection of one that has not."""
 
-SHARE_DECIMALS = 1
+BASES = ("carried", "line", "national_ratio", "model", "parts", "uncalibrated", "not_validated")
+"""How a grdp estimate is obtained (words in ``labels.yaml``, kind ``basis``)."""
+
+BASIS_MARKERS = (("sum of the three former localities", "parts"), ("uncalibrated", "uncalibrated"),
+                 ("not validated", "not_validated"), ("carried to", "carried"), ("line through", "line"),
+                 ("moved with the national figure", "national_ratio"), ("moved by the indicator", "model"))
+"""Words of the first clause of ``digital_headline.basis`` (written by :mod:`grdp.digital.headline`) and the
+estimate they name, tried in this order."""
+
+REASONS = ("start_estimate", "horizon", "disagree", "uncalibrated", "other")
+"""Why no probability is published, in plain words (``labels.yaml``, kind ``brief``, ``reason_<key>``)."""
+
 GROWTH_DECIMALS = 1
+GAP_DECIMALS = 1
+RANGE_DECIMALS = 1
 
 
 @dataclass(frozen=True)
 class Share:
-    """One figure of the digital economy's share of GRDP on one definition.
+    """One figure of the digital economy's share of GRDP on one definition and boundary.
 
     Attributes
     ----------
@@ -78,99 +99,202 @@ class Share:
         The share, percent of GRDP.
     status
         One of :data:`STATUSES`.
+    boundary
+        ``old`` (the former city), ``merged`` or ``national`` (Viet Nam).
     lower, upper, level
-        The interval (percent) and its level (percent, e.g. 80); ``None`` for a published figure.
+        The interval (percent) and its level (percent, e.g. 90) of an estimate or projection; ``None`` for a
+        published figure (whose release and rating say what it is).
     publisher, release, rating
-        Who published it, when (ISO date, month or year) and its quality rating; ``None`` for grdp's own.
+        Who published it (the publisher's text as recorded, without the outlet), when (ISO date, month or
+        year) and its quality rating; ``None`` for grdp's own.
+    basis
+        How a grdp estimate is obtained, one of :data:`BASES`; ``None`` otherwise.
+    bridged_from
+        The first and last year of the published figures an estimate is bridged from (the same year twice
+        for one figure); ``None`` where it is not bridged from the definition's own figures.
     """
 
     definition: str
     year: int
     value: float
     status: str
+    boundary: str = "old"
     lower: float | None = None
     upper: float | None = None
     level: int | None = None
     publisher: str | None = None
     release: str | None = None
     rating: str | None = None
+    basis: str | None = None
+    bridged_from: tuple[int, int] | None = None
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
             raise ValueError(f"share status {self.status!r} is not one of {STATUSES}")
+        if self.basis is not None and self.basis not in BASES:
+            raise ValueError(f"estimate basis {self.basis!r} is not one of {BASES}")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One decision that set a target in force: its boundary, instrument, issuer and date.
+
+    ``approximate`` is true when the decision states the target as "about" its value (its note in
+    ``sources/policy_targets`` says "about X%" or "khoảng X%").
+    """
+
+    boundary: str
+    instrument: str
+    issuer: str
+    decided: str
+    approximate: bool = False
+
+
+@dataclass(frozen=True)
+class Ended:
+    """A target year that has ended, on one boundary and definition: the year's figure (published, else grdp's
+    estimate), the verdict (``reached``, ``not reached``, ``undetermined`` or ``not supported``) and the gap
+    (target minus figure, percentage points)."""
+
+    boundary: str
+    definition: str
+    figure: Share | None
+    verdict: str
+    gap: float | None
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """An open target year on one boundary and definition: what reaching the target takes and what the
+    projections say.
+
+    Attributes
+    ----------
+    boundary, definition
+        Where and on which definition.
+    start
+        The figure the projection starts from: the latest published figure, else grdp's latest estimate.
+    required, required_range
+        Growth of digital value added in excess of GRDP growth, percent a year, that reaching the target
+        takes from the start (``(s*/s_T)^(1/h) - 1``), and the same from the upper and the lower end of the
+        start's range.
+    achieved, achieved_years, achieved_boundary
+        The same growth achieved over the published years ``(first, last)`` of the definition, and whose
+        published series it is (the former city's for the merged city, which has none).
+    projection_range
+        Lowest and highest median of the models across models and scenarios in the target year.
+    ensemble
+        The ensemble's projection (median and interval, trend scenario) where the models agree, else ``None``.
+    probability
+        The probability of reaching the target where it is published (calibration evidence), else ``None``.
+    reasons
+        Why no probability is published (keys of :data:`REASONS`); empty when one is.
+    horizon, reach
+        Years from the start to the target year, and the longest horizon of the backtests.
+    """
+
+    boundary: str
+    definition: str
+    start: Share
+    required: float | None
+    required_range: tuple[float, float] | None
+    achieved: float | None
+    achieved_years: tuple[int, int] | None
+    achieved_boundary: str | None
+    projection_range: tuple[float, float] | None
+    ensemble: Share | None
+    probability: float | None
+    reasons: tuple[str, ...]
+    horizon: int
+    reach: int
 
 
 @dataclass(frozen=True)
 class TargetStatus:
-    """One target in force and where the city stands against it.
+    """One target in force: a share of ``target`` percent of GRDP in ``target_year``, set for one or both
+    boundaries by ``decisions``, with its assessment on the headline definitions.
 
-    Attributes
-    ----------
-    target_year, target
-        The target: a share of ``target`` percent of GRDP in ``target_year``.
-    definition
-        Method id of the definition the target is tracked on.
-    standing
-        Where the city stands on that definition: its latest published figure and grdp's latest estimate.
-    projection
-        grdp's projection of the target year on that definition (``None`` once the year is estimated).
-    official_definition, official
-        The statistics office's definition and its figures (latest published, latest estimate).
-    required
-        Growth of digital value added in excess of GRDP growth, percent a year, that reaching the target
-        takes on the tracked definition (``(s*/s_T)^(1/h) - 1``); ``None`` or not positive when the
-        estimate is already above it.
-    required_from
-        The year ``T`` of the estimate ``s_T`` that ``required`` starts from.
-    achieved, achieved_years
-        The same growth achieved (percent a year) over ``(first, last)`` years, or ``None``.
-    official_required
-        The growth reaching the target would take on the statistics office's definition, or ``None``.
-    approximate
-        The target is stated as "about" its value.
-    probability
-        Probability of reaching the target, given only where its calibration was checked out of time.
+    ``others`` are other values in force for the same year and boundary (e.g. a draft's lower figure), as
+    ``(value, decision)``; ``ended`` is filled for a year that has ended, ``outlooks`` for an open one.
     """
 
     target_year: int
     target: float
-    definition: str
-    standing: tuple[Share, ...]
-    projection: Share | None
-    official_definition: str
-    official: tuple[Share, ...]
-    required: float | None
-    required_from: int | None = None
-    achieved: float | None = None
-    achieved_years: tuple[int, int] | None = None
-    official_required: float | None = None
-    approximate: bool = False
-    probability: float | None = None
+    decisions: tuple[Decision, ...]
+    others: tuple[tuple[float, Decision], ...] = ()
+    ended: tuple[Ended, ...] = ()
+    outlooks: tuple[Outlook, ...] = ()
+
+    @property
+    def approximate(self) -> bool:
+        """The target is stated as "about" its value by one of its decisions."""
+        return any(d.approximate for d in self.decisions)
+
+    @property
+    def boundaries(self) -> tuple[str, ...]:
+        """The boundaries it was set for, in the order of their first decision."""
+        return tuple(dict.fromkeys(d.boundary for d in self.decisions))
+
+    @property
+    def has_ended(self) -> bool:
+        return bool(self.ended)
+
+
+@dataclass(frozen=True)
+class Release:
+    """A release that arrived since the previous vintage: publisher (without the outlet), dataset, date, rows."""
+
+    publisher: str
+    source_id: str
+    date: str
+    rows: int
+
+
+@dataclass(frozen=True)
+class News:
+    """What arrived since the previous vintage (from the manifest).
+
+    ``previous`` is ``None`` for the first vintage; ``unchanged`` is true when no release arrived since it.
+    """
+
+    previous: str | None
+    unchanged: bool
+    releases: tuple[Release, ...] = ()
 
 
 @dataclass(frozen=True)
 class FirstPage:
-    """Everything the first page shows: the targets in force and the data of its one chart.
+    """Everything the first page shows.
 
     Attributes
     ----------
+    year
+        The last year that has ended at the vintage's as-of date (the year the page reports on).
+    national
+        Figures published for Viet Nam for ``year``.
+    city_published
+        Figures published for the city (either boundary) for ``year`` and the year before, latest first.
+    estimates
+        The city's figure for ``year`` per headline definition and boundary (published where one exists,
+        else grdp's estimate), tracked definition first, merged city first.
     targets
-        One :class:`TargetStatus` per target in force, in year order.
-    history
-        Estimates on the tracked definition: ``year, share, lower, upper``.
-    bands
-        Its forecast: ``year, median, lower_L, upper_L`` for each interval level ``L``, up to the last target.
-    published
-        Published figures on the tracked and the official definitions: ``year, value, method``.
-    official
-        Estimates on the official definition: ``year, share``.
+        One :class:`TargetStatus` per target in force (year and value), in year order.
+    news
+        What arrived since the previous vintage.
+    chart
+        The data of the one chart: ``history`` (``year, share, lower, upper``: the chart boundary's figures
+        on the tracked definition), ``bands`` (``year, median, lower_range, upper_range, lower_envelope,
+        upper_envelope``: the projections), ``targets`` (``year, value``), ``published`` (``year, value,
+        method, boundary``) and ``official`` (``year, share``: the statistics office's definition).
     """
 
+    year: int
+    national: tuple[Share, ...]
+    city_published: tuple[Share, ...]
+    estimates: tuple[Share, ...]
     targets: tuple[TargetStatus, ...]
-    history: pd.DataFrame
-    bands: pd.DataFrame
-    published: pd.DataFrame
-    official: pd.DataFrame
+    news: News
+    chart: dict[str, pd.DataFrame]
 
 
 def _words(lang: str):
@@ -187,25 +311,138 @@ def _method(method: str, lang: str) -> str:
     return label("method", method, lang, short=True)
 
 
+def _place(boundary: str, lang: str, short: bool = False) -> str:
+    """The boundary in the brief's prose: "the merged city", "the former city", "Viet Nam" (``short``: "merged
+    city", as in a list or in brackets)."""
+    return _words(lang)(f"{'short' if short else 'place'}_{boundary}")
+
+
+def _issuer_text(publisher: str) -> str:
+    """The issuer of a publisher's text: up to the first ``:``, ``,``, `` (`` or `` via `` (the rule of
+    :func:`grdp.targets.issuer`)."""
+    from grdp.targets import issuer
+
+    return issuer(publisher)
+
+
+def publisher_name(publisher: str, lang: str) -> str:
+    """Return who published a figure, in ``lang``: the institution's name from ``labels.yaml`` (kind
+    ``publisher``: by the identity of :func:`grdp.sources.publisher_identity`, else by the issuer), else the
+    issuer as recorded."""
+    from grdp.sources import publisher_identity
+
+    identity = publisher_identity(publisher)
+    if has_label("publisher", identity):
+        return label("publisher", identity, lang)
+    name = _issuer_text(publisher)
+    return label("publisher", name, lang) if has_label("publisher", name) else name
+
+
+def _instrument(decision: Decision, lang: str) -> str:
+    name = decision.instrument
+    return label("instrument", name, lang) if has_label("instrument", name) else name
+
+
 # --- 2. Sentences and the chart, from records -------------------------------------------------------------
 
-def share_phrase(share: Share, lang: str) -> str:
-    """Return one figure in words: "MIC published 22.0% for 2024 (15 October 2025)", "grdp estimates 24.3%
-    for 2024 (80% interval [22.6, 26.6])" or "grdp projects 27.1% for 2025 (80% interval [23.2, 30.0])".
+def _value(share: Share, lang: str) -> str:
+    """A share's value: a published figure with its published decimals, an estimate or projection rounded as
+    its interval allows."""
+    if share.status == "published":
+        return fmt.published(share.value, lang)
+    return fmt.percent(share.value, fmt.interval_decimals(share.lower, share.upper), lang)
 
-    A published figure keeps its published decimals (:func:`~grdp.report.formatting.published`); an
-    estimate or projection is rounded as its interval allows (:func:`~grdp.report.formatting.interval_decimals`).
+
+def _interval(share: Share, lang: str) -> str:
+    return fmt.interval(share.lower, share.upper, fmt.interval_decimals(share.lower, share.upper), lang)
+
+
+def basis_phrase(share: Share, lang: str) -> str:
+    """Return what a grdp estimate is bridged from: "MIC's 2024 figure carried forward", "a straight line
+    through GSO's figures for 2020–2023", "the sum of the former city, Binh Duong and Ba Ria–Vung Tau"."""
+    if share.basis is None:
+        return ""
+    first, last = share.bridged_from if share.bridged_from is not None else (share.year, share.year)
+    return label("basis", share.basis, lang).format(institution=_method(share.definition, lang),
+                                                    first=fmt.year(first), last=fmt.year(last))
+
+
+def share_phrase(share: Share, lang: str, place: bool = True) -> str:
+    """Return one figure in words, with its status.
+
+    "22.0% for the former city on MIC's definition, published by the HCMC Department of Science and
+    Technology, 15 October 2025 (red-rated: a rounded or unclear figure)", "grdp estimates 21.8% [16.9, 30.8]
+    for the merged city (the sum of ...)". A published figure keeps its published decimals; an estimate or
+    projection is rounded as its interval allows (:func:`~grdp.report.formatting.interval_decimals`).
     """
     words = _words(lang)
+    where = words("for_place").format(place=_place(share.boundary, lang)) if place else ""
     if share.status == "published":
         key = "share_published_red" if share.rating == "red" else "share_published"
-        return words(key).format(publisher=share.publisher or _method(share.definition, lang),
-                                 value=fmt.published(share.value, lang), year=fmt.year(share.year),
+        publisher = publisher_name(share.publisher, lang) if share.publisher else _method(share.definition, lang)
+        return words(key).format(publisher=publisher, value=_value(share, lang), year=fmt.year(share.year),
+                                 where=where, definition=_method(share.definition, lang),
                                  release=fmt.release_date(share.release, lang) if share.release else fmt.MISSING)
-    places = fmt.interval_decimals(share.lower, share.upper) if share.lower is not None else SHARE_DECIMALS
-    return words(f"share_{share.status}").format(
-        value=fmt.percent(share.value, places, lang), year=fmt.year(share.year), level=share.level,
-        interval=fmt.interval(share.lower, share.upper, places, lang))
+    basis = basis_phrase(share, lang)
+    return words(f"share_{share.status}").format(value=_value(share, lang), interval=_interval(share, lang),
+                                                 year=fmt.year(share.year), where=where,
+                                                 basis=words("basis").format(basis=basis) if basis else "")
+
+
+def published_point(page: FirstPage, lang: str) -> str:
+    """Return the first main point (Markdown): what was published for the year and by whom, for Viet Nam and
+    for the city (the year and the year before)."""
+    words = _words(lang)
+    year = fmt.year(page.year)
+    if page.national:
+        nation = words("published_national").format(items=_join(
+            [share_phrase(s, lang, place=False) for s in page.national], lang))
+    else:
+        nation = words("published_national_none").format(year=year)
+    parts = []
+    for when in (page.year, page.year - 1):
+        shown = [s for s in page.city_published if s.year == when]
+        if shown:
+            parts.append(words("published_city_year").format(year=fmt.year(when), items=_join(
+                [share_phrase(s, lang) for s in shown], lang)))
+        else:
+            parts.append(words("published_city_none").format(year=fmt.year(when)))
+    city = words("published_city").format(items="; ".join(parts))
+    return f"**{words('point_published').format(year=year)}** {nation} {city}"
+
+
+def _figure_item(share: Share, lang: str, said: set[str]) -> str:
+    """One boundary's figure in the estimates point: a published figure in full, an estimate with its interval
+    and what it is bridged from (said once per point)."""
+    words = _words(lang)
+    if share.status == "published":
+        return words("published_item").format(place=_place(share.boundary, lang, short=True),
+                                              figure=share_phrase(share, lang, place=False))
+    basis = basis_phrase(share, lang)
+    shown = words("basis").format(basis=basis) if basis and basis not in said else ""
+    said.add(basis)
+    return words("estimate_item").format(place=_place(share.boundary, lang, short=True), value=_value(share, lang),
+                                         interval=_interval(share, lang), basis=shown)
+
+
+def estimates_point(page: FirstPage, lang: str) -> str:
+    """Return the second main point (Markdown): the city's figure for the year on each headline definition and
+    boundary, published where one exists, else grdp's estimate with its interval and what it is bridged from."""
+    words = _words(lang)
+    levels = sorted({s.level for s in page.estimates if s.status == "estimate" and s.level is not None})
+    sentences: list[str] = []
+    said: set[str] = set()
+    for definition in HEADLINE:
+        shares = [s for s in page.estimates if s.definition == definition]
+        if not shares:
+            continue
+        key = "estimates_tracked" if definition == TRACKED else "estimates_official"
+        sentences.append(words(key).format(definition=_method(definition, lang), items=", ".join(
+            _figure_item(s, lang, said) for s in shares)))
+    lead = words("point_estimates").format(year=fmt.year(page.year))
+    key = "estimates_levels_mixed" if any(s.status == "published" for s in page.estimates) else "estimates_levels"
+    lead += " " + words(key).format(level="/".join(str(v) for v in levels)) if levels else "."
+    return f"**{lead}** " + " ".join(sentences)
 
 
 def target_text(status: TargetStatus, lang: str) -> str:
@@ -213,333 +450,803 @@ def target_text(status: TargetStatus, lang: str) -> str:
     return fmt.percent(status.target, 0, lang)
 
 
-def standing_point(status: TargetStatus, lang: str) -> str:
-    """Return the main point on where the city stands (Markdown): the latest published figure and grdp's
-    latest estimate on the definition the target is tracked on, then on the statistics office's."""
+def decisions_text(status: TargetStatus, lang: str, latest: bool = False) -> str:
+    """Return which boundary each decision set the target for, by instrument and month, and the other values in
+    force for the year; ``latest`` names only the latest decision per boundary and no other value (the first
+    page; the detail names them all)."""
     words = _words(lang)
-    parts = [f"**{words('point_standing')}**"]
-    if status.standing:
-        parts.append(words("point_tracked").format(definition=_method(status.definition, lang),
-                                                   items=_join([share_phrase(s, lang) for s in status.standing], lang)))
-    if status.official:
-        parts.append(words("point_official").format(definition=_method(status.official_definition, lang),
-                                                    items=_join([share_phrase(s, lang) for s in status.official],
-                                                                lang)))
-    return " ".join(parts)
+    out = []
+    for boundary in status.boundaries:
+        own = [d for d in status.decisions if d.boundary == boundary]
+        if latest:
+            own = [max(own, key=lambda d: d.decided)]
+        named = [words("decision").format(instrument=_instrument(d, lang), date=fmt.release_date(d.decided[:7], lang))
+                 for d in own]
+        out.append(words("decisions_for").format(place=_place(boundary, lang, short=True), items="; ".join(named)))
+    for value, decision in () if latest else status.others:
+        out.append(words("other_target").format(target=fmt.percent(value, 0, lang),
+                                                instrument=_instrument(decision, lang),
+                                                date=fmt.release_date(decision.decided[:7], lang)))
+    return "; ".join(out)
 
 
-def required_sentence(status: TargetStatus, lang: str) -> str:
-    """Return what reaching the target takes, against the growth achieved where it is known, and what it
-    would take on the statistics office's definition."""
+def _lead(status: TargetStatus, lang: str) -> str:
     words = _words(lang)
-    base = fmt.year(status.required_from) if status.required_from is not None else fmt.MISSING
-    if status.required is None or status.required <= 0:
-        text = words("point_reached").format(base=base)
-    else:
-        achieved = ""
-        if status.achieved is not None and status.achieved_years is not None:
-            first, last = status.achieved_years
-            achieved = words("point_achieved").format(achieved=fmt.percent(status.achieved, GROWTH_DECIMALS, lang),
-                                                      first=fmt.year(first), last=fmt.year(last))
-        text = words("point_required").format(required=fmt.percent(status.required, GROWTH_DECIMALS, lang),
-                                              base=base, achieved=achieved)
-    if status.official_required is not None:
-        official = _method(status.official_definition, lang)
-        text += (words("point_official_reached").format(definition=official) if status.official_required <= 0 else
-                 words("point_official_required").format(
-                     definition=official, required=fmt.percent(status.official_required, GROWTH_DECIMALS, lang)))
-    return text + "."
+    return words("point_lead").format(year=fmt.year(status.target_year), target=target_text(status, lang),
+                                      about=words("about") if status.approximate else "")
+
+
+def _gaps(gaps: list[float | None], lang: str) -> str:
+    """The gaps to a target in words: "3.2 and 3.0 pp below the target" (one unit when they share a side)."""
+    words = _words(lang)
+    known = [g for g in gaps if g is not None and not pd.isna(g)]
+    if not known:
+        return ""
+    numbers = [fmt.number(abs(g), GAP_DECIMALS, lang) for g in known]
+    if all(g > 0 for g in known) or all(g <= 0 for g in known):
+        return words("gap_below" if known[0] > 0 else "gap_above").format(gap=_join(numbers, lang))
+    return _join([words("gap_below" if g > 0 else "gap_above").format(gap=n) for g, n in zip(known, numbers)], lang)
+
+
+def ended_sentence(status: TargetStatus, lang: str) -> str:
+    """Return the verdict of a target whose year has ended, per definition and verdict: the year is judged on
+    its figures (published, else grdp's estimate) with the gap to the target."""
+    words = _words(lang)
+    parts = []
+    for definition in HEADLINE:
+        rows = [e for e in status.ended if e.definition == definition]
+        groups = []
+        for verdict in dict.fromkeys(e.verdict for e in rows):
+            same = [e for e in rows if e.verdict == verdict]
+            groups.append(words("verdict_item").format(
+                verdict=label("verdict", verdict, lang, short=True),
+                places=_join([_place(e.boundary, lang) for e in same], lang),
+                gaps=_gaps([e.gap for e in same], lang), within=words("within") if verdict == "undetermined" else ""))
+        if groups:
+            parts.append(words("verdict_definition").format(definition=_method(definition, lang),
+                                                            items="; ".join(groups)))
+    return words("ended").format(items="; ".join(parts))
+
+
+def _start(outlook: Outlook, lang: str) -> str:
+    words = _words(lang)
+    start = outlook.start
+    if start.status == "published":
+        return words("start_published").format(institution=_method(start.definition, lang),
+                                               year=fmt.year(start.year), value=_value(start, lang))
+    return words("start_estimate").format(year=fmt.year(start.year), value=_value(start, lang))
+
+
+def _achieved(outlook: Outlook, lang: str, full: bool = True) -> str:
+    """The growth achieved over the published years, with whose published series it is when ``full``."""
+    words = _words(lang)
+    if outlook.achieved is None or outlook.achieved_years is None:
+        return words("achieved_none")
+    first, last = outlook.achieved_years
+    if not full:
+        return words("official_achieved").format(achieved=fmt.percent(outlook.achieved, GROWTH_DECIMALS, lang),
+                                                 first=fmt.year(first), last=fmt.year(last))
+    where = ""
+    if outlook.achieved_boundary is not None:
+        where = words("for_place").format(place=_place(outlook.achieved_boundary, lang))
+    return words("achieved").format(achieved=fmt.percent(outlook.achieved, GROWTH_DECIMALS, lang),
+                                    institution=_method(outlook.definition, lang), where=where,
+                                    first=fmt.year(first), last=fmt.year(last))
+
+
+def required_sentence(status: TargetStatus, lang: str, definitions: tuple[str, ...] = (TRACKED,)) -> str:
+    """Return what reaching an open target takes on ``definitions`` (the first page: the tracked one; the
+    statistics office's is in the outlook table), per boundary, from its start, against the growth achieved
+    over the last published years of the same definition."""
+    words = _words(lang)
+    out = []
+    for definition in definitions:
+        rows = [o for o in status.outlooks if o.definition == definition]
+        if not rows:
+            continue
+        tracked = definition == TRACKED
+        items = []
+        for o in rows:
+            required = fmt.MISSING if o.required is None else fmt.percent(o.required, GROWTH_DECIMALS, lang)
+            if o.required is not None and o.required <= 0:
+                items.append(words("required_reached").format(place=_place(o.boundary, lang), start=_start(o, lang)))
+            elif tracked:
+                items.append(words("required_item").format(required=required, start=_start(o, lang),
+                                                           place=_place(o.boundary, lang)))
+            else:
+                items.append(words("official_item").format(required=required, place=_place(o.boundary, lang,
+                                                                                            short=True)))
+        achieved = list(dict.fromkeys(_achieved(o, lang, full=tracked) for o in rows))
+        key = "required_tracked" if tracked else "required_official"
+        out.append(words(key).format(definition=_method(definition, lang), items=_join(items, lang),
+                                     achieved=_join(achieved, lang)))
+    return "".join(out) + "." if out else ""
+
+
+def projection_sentence(status: TargetStatus, lang: str) -> str:
+    """Return the range of grdp's projections of the target year across models and scenarios on the tracked
+    definition, per boundary."""
+    words = _words(lang)
+    items = []
+    for o in status.outlooks:
+        if o.definition != TRACKED or o.projection_range is None:
+            continue
+        low, high = o.projection_range
+        items.append(words("range_item").format(low=fmt.percent(low, RANGE_DECIMALS, lang),
+                                                high=fmt.percent(high, RANGE_DECIMALS, lang),
+                                                place=_place(o.boundary, lang, short=True)))
+    if not items:
+        return ""
+    return words("projections").format(year=fmt.year(status.target_year), definition=_method(TRACKED, lang),
+                                       items=_join(items, lang))
+
+
+def reasons_text(status: TargetStatus, lang: str) -> str:
+    """Why no probability is published for a target, in plain words (the boundaries whose projection starts
+    from a grdp estimate are named); "" when every probability is published."""
+    words = _words(lang)
+    missing = [o for o in status.outlooks if o.probability is None]
+    if not missing:
+        return ""
+    reach = max(o.reach for o in status.outlooks)
+    texts = []
+    for reason in REASONS:
+        concerned = [o for o in missing if reason in o.reasons]
+        if not concerned:
+            continue
+        places = _join([_place(b, lang) for b in dict.fromkeys(o.boundary for o in concerned)], lang)
+        texts.append(words(f"reason_{reason}").format(reach=reach, places=places))
+    return words("join").join(texts)
+
+
+def probability_sentence(status: TargetStatus, lang: str) -> str:
+    """Return the probability of reaching the target where it is published, and why there is none elsewhere,
+    briefly."""
+    words = _words(lang)
+    given = [o for o in status.outlooks if o.probability is not None]
+    out = []
+    if given:
+        items = [words("probability_item").format(probability=fmt.probability(o.probability, lang),
+                                                  definition=_method(o.definition, lang),
+                                                  place=_place(o.boundary, lang)) for o in given]
+        out.append(words("probability").format(items=_join(items, lang)))
+    reasons = reasons_text(status, lang)
+    if reasons:
+        out.append(words("no_probability").format(reasons=reasons))
+    return " ".join(out)
 
 
 def target_point(status: TargetStatus, lang: str) -> str:
-    """Return the main point of one target (Markdown): the target in bold, grdp's projection of its year on
-    the target's definition, what reaching it takes (:func:`required_sentence`) and the probability of
-    reaching it where one is given."""
+    """Return the main point of one target (Markdown): the target in bold with the decisions that set it, then
+    for an ended year the verdict on its figures, and for an open year what reaching it takes against what
+    was achieved, the range of the projections and the probability where one is published (else why not)."""
+    parts = [f"**{_lead(status, lang)}** ({decisions_text(status, lang, latest=True)})."]
+    if status.has_ended:
+        parts.append(ended_sentence(status, lang))
+    else:
+        parts += [required_sentence(status, lang), projection_sentence(status, lang),
+                  probability_sentence(status, lang)]
+    return " ".join(p for p in parts if p)
+
+
+def news_line(page: FirstPage, lang: str) -> str:
+    """Return the one line on what arrived since the previous vintage ("" for the first vintage)."""
     words = _words(lang)
-    lead = words("point_lead").format(year=fmt.year(status.target_year), target=target_text(status, lang),
-                                      about=words("about") if status.approximate else "")
-    parts = [f"**{lead}**"]
-    if status.projection is not None:
-        parts.append(words("point_projection").format(definition=_method(status.definition, lang),
-                                                      items=share_phrase(status.projection, lang)))
-    parts.append(required_sentence(status, lang))
-    if status.probability is not None:
-        parts.append(words("point_probability").format(probability=fmt.probability(status.probability, lang)))
-    return " ".join(parts)
+    news = page.news
+    if news.previous is None:
+        return ""
+    if news.unchanged:
+        return words("news_none").format(previous=news.previous)
+    return words("news").format(previous=news.previous, count=fmt.number(len(news.releases), 0, lang))
 
 
 def main_points(page: FirstPage, lang: str) -> str:
-    """Return the first page's main points: a Markdown list with where the city stands, then one item per
-    target in force (where targets share a definition and standing, the standing is said once)."""
-    lines, said = [], None
-    for status in page.targets:
-        standing = (status.definition, status.standing, status.official_definition, status.official)
-        if standing != said:
-            lines.append(f"- {standing_point(status, lang)}")
-            said = standing
-        lines.append(f"- {target_point(status, lang)}")
+    """Return the first page's main points: a Markdown list with what was published for the year, the city's
+    figures for the year on each headline definition, then one item per target in force."""
+    lines = [f"- {published_point(page, lang)}", f"- {estimates_point(page, lang)}"]
+    lines += [f"- {target_point(status, lang)}" for status in page.targets]
     return "\n".join(lines)
 
 
+def _target_labels(targets: pd.DataFrame, lang: str) -> pd.DataFrame:
+    template = label("chart", "target_label", lang)
+    return targets.assign(label=[template.format(value=fmt.number(v, 0, lang), year=fmt.year(y))
+                                 for v, y in zip(targets["value"], targets["year"])])
+
+
+def band_labels(lang: str) -> dict[str, str]:
+    """Legend words of the projection bands of the brief's charts, widest first."""
+    chart = partial(label, "chart", lang=lang)
+    return {"envelope": chart("projection_envelope"), "range": chart("projection_range")}
+
+
 def first_page_chart(page: FirstPage, lang: str) -> Figure:
-    """Return the first page's one chart: the share on the targets' definition (estimates, forecast fan,
-    published figures) against the target path, with the statistics office's definition beside it.
+    """Return the first page's one chart: the chart boundary's share on the tracked definition (published
+    figures, grdp's estimates with their intervals, the projections' range across models and scenarios and
+    the envelope of their 80% intervals, the ensemble where the models agree) against the target path, with
+    the statistics office's definition beside it.
 
     Drawn at the page's text width (:data:`grdp.plots.PAGE_WIDTH`), Okabe-Ito colours, every series also
     distinguished by line style or marker shape.
     """
-    status = page.targets[0]
-    targets = pd.DataFrame({"year": [t.target_year for t in page.targets], "value": [t.target for t in page.targets]})
-    targets["label"] = [label("chart", "target_label", lang).format(value=fmt.number(v, 0, lang), year=fmt.year(y))
-                        for v, y in zip(targets["value"], targets["year"])]
-    published = page.published.assign(institution=[_method(m, lang) for m in page.published["method"]])
-    official = page.official.assign(label=label("chart", "series", lang).format(
-        series=_method(status.official_definition, lang), what=label("chart", "grdp_estimate", lang)),
-        method=status.official_definition)
-    return plots.fan_chart(page.history, page.bands, targets, published, lang=lang, comparison=official,
-                           target_path=True, series=_method(status.definition, lang),
-                           figsize=(plots.PAGE_WIDTH, 3.3))
+    chart = page.chart
+    published = chart["published"]
+    published = published.assign(institution=[
+        label("chart", "institution_place", lang).format(institution=_method(m, lang), place=_place(b, lang))
+        for m, b in zip(published["method"], published["boundary"])])
+    official = chart["official"].assign(label=label("chart", "series", lang).format(
+        series=_method(OFFICIAL, lang), what=label("chart", "grdp_estimate", lang)), method=OFFICIAL)
+    return plots.fan_chart(chart["history"], chart["bands"], _target_labels(chart["targets"], lang), published,
+                           lang=lang, comparison=official, target_path=True, series=_method(TRACKED, lang),
+                           figsize=(plots.PAGE_WIDTH, 2.5), band_labels=band_labels(lang),
+                           median_label=label("chart", "projection_median", lang))
 
 
-# --- 3. The adapter: today's vintage tables -> records ------------------------------------------------------
+# --- 3. The adapter: the vintage's tables -> records --------------------------------------------------------
 
-def first_page(tables: VintageTables, boundary: str = BOUNDARY, scenario: str = SCENARIO,
-               tracked: str = TRACKED, official: str = OFFICIAL) -> FirstPage:
-    """Return the first page's records read from a vintage's tables (the one function to re-wire).
-
-    Today's tables give: the targets in force as the target years of ``targets_headline`` (boundary,
-    scenario, the tracked definition); the latest published figure of each definition from
-    ``forecast_published`` (the release the vintage uses); the latest estimate and its interval from
-    ``forecast_history`` (at the level of ``targets_measured.level``); the projection of the target year
-    (ensemble median and interval at ``targets_assessment.level``) and the required excess growth from
-    ``targets_headline``; the achieved excess growth as the mean growth of the estimated share over the
-    last :data:`ACHIEVED_YEARS` years, ``(s_T / s_{T-k})^(1/k) - 1`` (the same quantity the required growth
-    is). Today's probabilities come from the model ensemble, whose calibration is not checked out of time,
-    so the first page gives none.
+def estimate_basis(basis: str) -> str:
+    """Return how a grdp estimate is obtained (one of :data:`BASES`) from the first clause of its
+    ``digital_headline.basis``.
 
     Raises
     ------
     ValueError
-        If the tables have no target for the boundary, scenario and definition.
+        If the clause names none of :data:`BASIS_MARKERS` (the estimates table changed its words).
     """
-    level = interval_level(tables)
-    head = outlook(tables, boundary, scenario, methods=(tracked,))
-    history = tables.table("forecast_history")
-    history = history[history["boundary"] == boundary]
-    published = tables.table("forecast_published")
-    published = published[(published["boundary"] == boundary) & published["method"].isin([tracked, official])]
-    measured = tables.table("targets_measured")["level"].unique()
-    estimate_level = round(100 * float(measured[0])) if len(measured) == 1 else None
-
-    def latest(method: str) -> list[Share]:
-        out = []
-        pub = published[published["method"] == method].sort_values(["year", "release"])
-        if len(pub):
-            r = pub.iloc[-1]
-            out.append(Share(method, int(r["year"]), float(r["value"]), "published", publisher=_publisher(r),
-                             release=str(r["release"]), rating=str(r["rating"])))
-        est = history[history["method"] == method].sort_values("year")
-        if len(est):
-            r = est.iloc[-1]
-            out.append(Share(method, int(r["year"]), float(r["share"]), "estimate", float(r["lower"]),
-                             float(r["upper"]), estimate_level))
-        return out
-
-    own = history[history["method"] == tracked].sort_values("year").set_index("year")["share"]
-    achieved, span = None, None
-    if len(own) > ACHIEVED_YEARS:
-        last = int(own.index[-1])
-        first = last - ACHIEVED_YEARS
-        if first in own.index:
-            achieved = 100 * ((own[last] / own[first]) ** (1 / ACHIEVED_YEARS) - 1)
-            span = (first, last)
-    rival = outlook(tables, boundary, scenario, methods=(official,)).set_index("target_year")["required_excess_growth"]
-    statuses = []
-    for r in head.itertuples():
-        projection = Share(tracked, int(r.target_year), float(r.median), "projection", float(r.lower),
-                           float(r.upper), level) if r.target_year > r.last_year else None
-        statuses.append(TargetStatus(
-            int(r.target_year), float(r.target), tracked, tuple(latest(tracked)), projection, official,
-            tuple(latest(official)), float(r.required_excess_growth), int(r.last_year), achieved, span,
-            float(rival[r.target_year]) if r.target_year in rival.index else None))
-    bands = tables.table("forecast_bands")
-    bands = bands[(bands["boundary"] == boundary) & (bands["method"] == tracked) & (bands["scenario"] == scenario)
-                  & (bands["model"] == "ensemble") & (bands["year"] <= max(s.target_year for s in statuses))]
-    return FirstPage(tuple(sorted(statuses, key=lambda s: s.target_year)),
-                     history[history["method"] == tracked][["year", "share", "lower", "upper"]],
-                     bands.drop(columns=["boundary", "method", "scenario", "model"]),
-                     published[["year", "value", "method"]],
-                     history[history["method"] == official][["year", "share"]])
+    clause = str(basis).split(";", 1)[0]
+    for marker, kind in BASIS_MARKERS:
+        if marker in clause:
+            return kind
+    raise ValueError(f"digital_headline basis {clause!r} names no known estimate ({[m for m, _ in BASIS_MARKERS]})")
 
 
-def _publisher(row: pd.Series) -> str | None:
-    """The publisher of a published figure: ``None`` when it is the institution whose definition it is (the
-    sentence then names it in the reader's language), else the ``institution`` of ``forecast_published``."""
-    institution = str(row["institution"])
-    return None if institution.lower() == str(row["method"]).lower() else institution
+def _level(value: Any) -> int | None:
+    """An interval level (fraction, e.g. 0.9) in percent, ``None`` when blank."""
+    return None if value is None or pd.isna(value) else round(100 * float(value))
 
 
-# --- The detail: tables read directly -------------------------------------------------------------------
+def _float(value: Any) -> float | None:
+    """A table cell as a float, ``None`` when blank."""
+    return None if value is None or pd.isna(value) else float(value)
 
-def outlook(tables: VintageTables, boundary: str = BOUNDARY, scenario: str | None = SCENARIO,
-            methods: tuple[str, ...] | None = None) -> pd.DataFrame:
-    """Return the headline rows of ``targets_headline`` for one boundary, in method order.
+
+class HeadlineFigures:
+    """The figures of a vintage's ``digital_headline`` as :class:`Share` records, with who published each
+    (``observations_as_of``); the first page and the technical report read them through it.
 
     Parameters
     ----------
     tables
         The vintage.
-    boundary
-        ``old`` or ``merged``.
-    scenario
-        Scenario id; ``None`` keeps the boundary's only scenario (``merged-baseline`` for merged).
-    methods
-        Methods to keep, in this order (default: every method in the table's order).
-
-    Returns
-    -------
-    pandas.DataFrame
-        The ``targets_headline`` columns, one row per method and target year.
-
-    Raises
-    ------
-    ValueError
-        If no row matches, naming the boundary and scenario.
     """
+
+    def __init__(self, tables: VintageTables) -> None:
+        self.tables = tables
+        self.headline = tables.table("digital_headline")
+        self.observations = tables.table("observations_as_of")
+
+    def row(self, boundary: str, method: str, year: int) -> pd.Series | None:
+        """The ``digital_headline`` row of a boundary, definition and year, ``None`` if there is none."""
+        h = self.headline
+        rows = h[(h["boundary"] == boundary) & (h["method"] == method) & (h["year"] == year)]
+        return rows.iloc[0] if len(rows) else None
+
+    def publisher(self, row: pd.Series) -> str | None:
+        """The publisher's text of a published figure (``observations_as_of``), without the outlet."""
+        obs = self.observations
+        match = obs[(obs["region"] == row["region"]) & (obs["boundary"] == row["boundary"])
+                    & (obs["period"].astype(str) == str(int(row["year"])))
+                    & (obs["variable"] == f"de_share_{row['method']}") & (obs["industry"] == "TOTAL")
+                    & (obs["source_id"] == row["source_id"])]
+        if match.empty:
+            return None
+        return re.sub(r",\s*via\b.*$", "", str(match.iloc[0]["publisher"]), flags=re.I | re.S).strip()
+
+    def share(self, row: pd.Series) -> Share:
+        """One row of ``digital_headline`` (published or estimate) as a :class:`Share`."""
+        method, year, boundary = str(row["method"]), int(row["year"]), str(row["boundary"])
+        if row["status"] == "published":
+            return Share(method, year, float(row["value"]), "published", boundary, publisher=self.publisher(row),
+                         release=str(row["release"]), rating=str(row["rating"]))
+        kind = estimate_basis(str(row["basis"]))
+        bridged = None
+        if kind == "line":
+            h = self.headline
+            own = h[(h["region"] == row["region"]) & (h["boundary"] == boundary) & (h["method"] == method)
+                    & (h["status"] == "published") & (h["year"] < year)]["year"]
+            bridged = (int(own.min()), int(own.max())) if len(own) else None
+        elif pd.notna(row["bridged_from_year"]):
+            bridged = (int(row["bridged_from_year"]), int(row["bridged_from_year"]))
+        return Share(method, year, float(row["value"]), "estimate", boundary, float(row["lower"]),
+                     float(row["upper"]), _level(row["level"]), basis=kind, bridged_from=bridged)
+
+    def figure(self, boundary: str, method: str, year: int) -> Share | None:
+        """The figure of a boundary, definition and year, ``None`` where there is none or no data support one."""
+        row = self.row(boundary, method, year)
+        return None if row is None or row["status"] not in ("published", "estimate") else self.share(row)
+
+
+def _approximate(note: str, value: float) -> bool:
+    """Whether a target's note states it as "about" its value ("about 25%", "khoảng 25%")."""
+    number = f"{value:g}"
+    return re.search(rf"(\babout|khoảng)\s+{re.escape(number)}\s*%", str(note), flags=re.I) is not None
+
+
+def _decision(row: pd.Series) -> Decision:
+    return Decision(str(row["boundary"]), str(row["instrument"]), str(row["issuer"]), str(row["decided"]),
+                    _approximate(str(row["note"]), float(row["target"])))
+
+
+def _calibrated(tables: VintageTables, boundary: str, method: str, horizon: int) -> bool:
+    """Whether every model weighted in the ensemble of a boundary and definition is calibrated at ``horizon``
+    (``forecast_calibration``: at least 20 forecasts and no test rejecting)."""
+    fits = tables.table("forecast_fits")
+    weighted = fits[(fits["boundary"] == boundary) & (fits["method"] == method) & (fits["weight"] > 0)
+                    & (fits["model"] != "ensemble")]["model"]
+    calibration = tables.table("forecast_calibration")
+    at = calibration[calibration["horizon"] == horizon].set_index("model")["calibrated"]
+    return all(bool(at.get(model, False)) for model in weighted)
+
+
+def no_probability_reasons(row: pd.Series, tables: VintageTables) -> tuple[str, ...]:
+    """Why ``targets_headline`` publishes no probability for an open target row, in plain words' keys
+    (:data:`REASONS`), from the tables: the start is a grdp estimate (``start_status``), the target is
+    further away than the backtests reach (``forecast_calibration.horizon``), the models disagree
+    (``models_agree``), a model weighted in the ensemble is not calibrated at the horizon
+    (``forecast_calibration``, ``forecast_fits``); ``other`` when none of these applies."""
+    if _published_flag(row["probability_published"]):
+        return ()
+    reasons = []
+    horizon = int(row["target_year"]) - int(row["start_year"])
+    reach = int(tables.table("forecast_calibration")["horizon"].max())
+    if row["start_status"] != "published":
+        reasons.append("start_estimate")
+    if horizon > reach:
+        reasons.append("horizon")
+    if str(row["models_agree"]) == "False":
+        reasons.append("disagree")
+    if horizon <= reach and not _calibrated(tables, str(row["boundary"]), str(row["method"]), horizon):
+        reasons.append("uncalibrated")
+    return tuple(reasons) or ("other",)
+
+
+def _published_flag(value: object) -> bool:
+    return str(value) == "True"
+
+
+def _outlook(row: pd.Series, reader: HeadlineFigures, reach: int) -> Outlook:
+    boundary, method = str(row["boundary"]), str(row["method"])
+    start = reader.figure(boundary, method, int(row["start_year"]))
+    if start is None:
+        raise ValueError(f"digital_headline of vintage {reader.tables.vintage} has no {boundary}/{method} figure for "
+                         f"{int(row['start_year'])}, the start of targets_headline's projection")
+    required = _float(row["required_excess_growth"])
+    low, high = _float(row["required_excess_growth_low"]), _float(row["required_excess_growth_high"])
+    achieved = _float(row["achieved_excess_growth"])
+    years = ((int(row["achieved_from_year"]), int(row["achieved_to_year"]))
+             if achieved is not None else None)
+    ranged = (_float(row["range_lower"]), _float(row["range_upper"]))
+    agree = str(row["models_agree"]) == "True" and pd.notna(row["median"])
+    ensemble = Share(method, int(row["target_year"]), float(row["median"]), "projection", boundary,
+                     float(row["lower"]), float(row["upper"]), _level(row["level"])) if agree else None
+    published = _published_flag(row["probability_published"]) and pd.notna(row["probability"])
+    return Outlook(boundary, method, start, required,
+                   (low, high) if low is not None and high is not None else None, achieved, years,
+                   str(row["achieved_boundary"]) if pd.notna(row["achieved_boundary"]) else None,
+                   ranged if None not in ranged else None,  # type: ignore[arg-type]
+                   ensemble, float(row["probability"]) if published else None,
+                   () if published else no_probability_reasons(row, reader.tables),
+                   int(row["target_year"]) - int(row["start_year"]), reach)
+
+
+def _ended(row: pd.Series, reader: HeadlineFigures) -> Ended:
+    boundary, method = str(row["boundary"]), str(row["method"])
+    figure = reader.figure(boundary, method, int(row["target_year"]))
+    return Ended(boundary, method, figure, str(row["verdict"]), _float(row["gap_pp"]))
+
+
+def _targets(tables: VintageTables, reader: HeadlineFigures) -> tuple[TargetStatus, ...]:
+    """One :class:`TargetStatus` per target year and value of ``targets_headline`` (city boundaries, headline
+    definitions), with the decisions of ``targets`` that set it."""
     head = tables.table("targets_headline")
-    rows = head[head["boundary"] == boundary]
-    if scenario is not None:
-        rows = rows[rows["scenario"] == scenario]
-    if methods is not None:
-        rows = rows[rows["method"].isin(methods)]
-        rows = rows.assign(_order=rows["method"].map({m: k for k, m in enumerate(methods)})).sort_values(
-            ["_order", "target_year"]).drop(columns="_order")
-    if rows.empty:
-        raise ValueError(f"targets_headline of vintage {tables.vintage} has no row for boundary {boundary!r} "
-                         f"and scenario {scenario!r}")
-    return rows.reset_index(drop=True)
+    head = head[head["boundary"].isin(BOUNDARIES) & head["method"].isin(HEADLINE)]
+    if head.empty:
+        raise ValueError(f"targets_headline of vintage {tables.vintage} has no row for the city's boundaries "
+                         f"{BOUNDARIES} and definitions {HEADLINE}")
+    targets = tables.table("targets")
+    targets = targets[(targets["region"] == CITY) & targets["boundary"].isin(BOUNDARIES)]
+    reach = int(tables.table("forecast_calibration")["horizon"].max())
+    order = {b: k for k, b in enumerate(BOUNDARIES)}
+    out = []
+    for (year, value), group in head.groupby(["target_year", "target"], sort=True):
+        boundaries = list(dict.fromkeys(group["boundary"]))
+        set_by = targets[(targets["year"] == year) & (targets["target"] == value)
+                         & targets["boundary"].isin(boundaries)].sort_values(["decided", "boundary"])
+        others = targets[(targets["year"] == year) & (targets["target"] != value)
+                         & targets["boundary"].isin(boundaries)].sort_values("decided")
+        rows = group.assign(_b=group["boundary"].map(order), _m=group["method"].map(HEADLINE.index))
+        rows = rows.sort_values(["_m", "_b"])
+        ended = [_ended(r, reader) for _, r in rows.iterrows() if r["status"] != "projection"]
+        outlooks = [_outlook(r, reader, reach) for _, r in rows.iterrows() if r["status"] == "projection"]
+        out.append(TargetStatus(int(year), float(value), tuple(_decision(r) for _, r in set_by.iterrows()),
+                                tuple((float(r["target"]), _decision(r)) for _, r in others.iterrows()),
+                                tuple(ended), tuple(outlooks)))
+    return tuple(out)
 
 
-def interval_level(tables: VintageTables) -> int:
-    """Return the level of the reported forecast intervals in percent (``targets_assessment.level``, e.g. 80)."""
-    levels = tables.table("targets_assessment")["level"].unique()
-    if len(levels) != 1:
-        raise ValueError(f"targets_assessment of vintage {tables.vintage} mixes interval levels {sorted(levels)}")
-    return round(100 * float(levels[0]))
+def _news(tables: VintageTables) -> News:
+    manifest = tables.manifest
+    previous = manifest.get("previous_vintage")
+    releases = tuple(Release(re.sub(r",\s*via\b.*$", "", str(r["publisher"]), flags=re.I | re.S).strip(),
+                             str(r["source_id"]), str(r["publication_date"]), int(r["rows"]))
+                     for r in manifest.get("new_releases") or [])
+    return News(previous, manifest.get("no_new_release_since") is not None, releases)
 
 
-def vintage_line(tables: VintageTables, lang: str) -> str:
-    """Return the sentence naming the vintage and its release-date cut-off."""
-    return _words(lang)("vintage_line").format(vintage=tables.vintage, as_of=fmt.long_date(tables.as_of, lang))
+def projection_bands(tables: VintageTables, boundary: str, method: str, until: int) -> pd.DataFrame:
+    """Return the projections of one boundary and definition by year up to ``until``, as the brief draws them:
+    ``median`` (the ensemble under the boundary's trend scenario, blank where the models disagree),
+    ``lower_range, upper_range`` (lowest and highest model median across models and scenarios, as
+    ``targets_headline.range_lower/upper``) and ``lower_envelope, upper_envelope`` (lowest lower and highest
+    upper end of the models' 80% intervals), from ``forecast_bands``."""
+    bands = tables.table("forecast_bands")
+    bands = bands[(bands["boundary"] == boundary) & (bands["method"] == method) & (bands["year"] <= until)]
+    models = bands[bands["model"] != "ensemble"]
+    out = models.groupby("year").agg(lower_range=("median", "min"), upper_range=("median", "max"),
+                                     lower_envelope=("lower_80", "min"), upper_envelope=("upper_80", "max"))
+    head = tables.table("targets_headline")
+    trend = head.loc[head["boundary"] == boundary, "scenario"]
+    ensemble = bands[(bands["model"] == "ensemble") & (bands["scenario"].isin(trend))]
+    median = ensemble.set_index("year")["median"].where(ensemble.set_index("year")["models_agree"].astype(str)
+                                                        == "True")
+    return out.join(median.rename("median")).reset_index()[
+        ["year", "median", "lower_range", "upper_range", "lower_envelope", "upper_envelope"]]
 
 
-def outlook_table(tables: VintageTables, lang: str, target_year: int, boundary: str = BOUNDARY,
-                  scenario: str | None = SCENARIO, methods: tuple[str, ...] = INSTITUTIONS) -> str:
-    """Return a Markdown table for one target year: per method, the last estimate, the forecast with its
-    interval, the probability of reaching the target and the growth it requires (in excess of GRDP, and
-    nominal growth of digital value added), all from ``targets_headline``.
+def _history(reader: HeadlineFigures, boundary: str, method: str) -> pd.DataFrame:
+    h = reader.headline
+    rows = h[(h["boundary"] == boundary) & (h["method"] == method) & (h["status"] != "not_supported")]
+    return pd.DataFrame({"year": rows["year"], "share": rows["value"], "lower": rows["lower"],
+                         "upper": rows["upper"]}).sort_values("year").reset_index(drop=True)
 
-    Shares and intervals are rounded as the interval allows, probabilities in whole percent (``< 1%``).
+
+def _chart(tables: VintageTables, reader: HeadlineFigures,
+           targets: tuple[TargetStatus, ...]) -> dict[str, pd.DataFrame]:
+    boundary = CHART_BOUNDARY
+    own = [t for t in targets if boundary in t.boundaries]
+    until = max(t.target_year for t in (own or targets))
+    h = reader.headline
+    published = h[(h["region"] == CITY) & (h["method"] == TRACKED) & (h["status"] == "published")
+                  & h["boundary"].isin(BOUNDARIES)]
+    return {"history": _history(reader, boundary, TRACKED),
+            "bands": projection_bands(tables, boundary, TRACKED, until),
+            "targets": pd.DataFrame({"year": [t.target_year for t in own], "value": [t.target for t in own]}),
+            "published": published[["year", "value", "method", "boundary"]].reset_index(drop=True),
+            "official": _history(reader, boundary, OFFICIAL)[["year", "share"]]}
+
+
+def first_page(tables: VintageTables) -> FirstPage:
+    """Return the first page's records read from a vintage's tables (the one function to re-wire).
+
+    * The year is the last year of ``digital_headline`` (every year there has ended at the as-of date).
+    * What was published: the ``published`` rows of ``digital_headline`` for Viet Nam in that year, and for
+      the city (either boundary, headline definitions) in that year and the year before; the publisher is the
+      release's ``publisher`` in ``observations_as_of`` without its outlet.
+    * The city's figures for the year: ``digital_headline`` per headline definition (:data:`HEADLINE`) and
+      boundary (:data:`BOUNDARIES`): the published figure where one exists, else grdp's estimate with its
+      interval, its level and what it is bridged from (the first clause of ``basis``, :func:`estimate_basis`;
+      for a straight line, the published years of the same series).
+    * The targets in force: the target years and values of ``targets_headline`` (city boundaries, headline
+      definitions), with the decisions of ``targets`` that set them (instrument, issuer, date; "about" where
+      the decision's note states "about X%"), the other values in force for the same year, and per boundary
+      and definition the ended year's figure and verdict or the open year's start, required growth (and over
+      the start's range), achieved growth, range of the projections, the ensemble where the models agree, and
+      the probability where ``probability_published`` is true (else :func:`no_probability_reasons`).
+    * What arrived since the previous vintage: the manifest's ``previous_vintage``, ``no_new_release_since``
+      and ``new_releases``.
+    * The chart: :data:`CHART_BOUNDARY` on the tracked definition (``digital_headline``;
+      :func:`projection_bands`), the boundary's targets, the city's published figures on the tracked
+      definition and the statistics office's definition beside it.
 
     Raises
     ------
     ValueError
-        If ``targets_headline`` has no row for the target year (naming it).
+        If ``targets_headline`` has no row for the city's boundaries and headline definitions, a projection's
+        start has no figure in ``digital_headline``, or an estimate's basis names no known estimate.
+    """
+    reader = HeadlineFigures(tables)
+    h = reader.headline
+    year = int(h.loc[h["region"] == CITY, "year"].max())
+    published = h[(h["status"] == "published") & h["method"].isin(HEADLINE)]
+    national = tuple(reader.share(r) for _, r in published[(published["region"] != CITY)
+                                                           & (published["year"] == year)].iterrows())
+    city = published[(published["region"] == CITY) & published["boundary"].isin(BOUNDARIES)
+                     & published["year"].isin([year, year - 1])]
+    city = city.sort_values(["year", "method"], ascending=[False, True])
+    estimates = tuple(s for method in HEADLINE for boundary in BOUNDARIES
+                      if (s := reader.figure(boundary, method, year)) is not None)
+    targets = _targets(tables, reader)
+    return FirstPage(year, national, tuple(reader.share(r) for _, r in city.iterrows()), estimates, targets,
+                     _news(tables), _chart(tables, reader, targets))
+
+
+# --- The detail: records and tables ---------------------------------------------------------------------
+
+def vintage_line(tables: VintageTables, lang: str, page: FirstPage | None = None) -> str:
+    """Return the sentence naming the vintage and its release-date cut-off, and (given the first page) the one
+    line on what arrived since the previous vintage."""
+    text = _words(lang)("vintage_line").format(vintage=tables.vintage, as_of=fmt.long_date(tables.as_of, lang))
+    news = news_line(page, lang) if page is not None else ""
+    return f"{text} {news}".strip()
+
+
+def outlook_caption(status: TargetStatus, lang: str) -> str:
+    """Return the caption of :func:`outlook_table`: the target, its year, its boundaries and the kind of figure
+    the table holds (published or grdp estimate for an ended year, projection for an open one)."""
+    words = _words(lang)
+    what = words("caption_ended") if status.has_ended else words("caption_open")
+    return words("outlook_caption").format(about=words("about") if status.approximate else "",
+                                           target=target_text(status, lang), year=fmt.year(status.target_year),
+                                           decisions=decisions_text(status, lang), what=what)
+
+
+def _status_word(share: Share, lang: str) -> str:
+    return label("status", share.status, lang)
+
+
+def _where(boundary: str, definition: str, lang: str) -> str:
+    """A table's first cell: the boundary and the definition ("Merged city, MIC")."""
+    return f"{label('column', f'place_{boundary}', lang)}, {_method(definition, lang)}"
+
+
+def what_it_is(share: Share, lang: str) -> str:
+    """Return what a figure is, for a table cell: "grdp estimate: MIC's 2024 figure carried forward",
+    "published, 15 October 2025 (red-rated)"."""
+    words = _words(lang)
+    if share.status == "published":
+        key = "what_published_red" if share.rating == "red" else "what_published"
+        return words(key).format(release=fmt.release_date(share.release, lang) if share.release else fmt.MISSING)
+    return words("what_estimate").format(status=_status_word(share, lang), basis=basis_phrase(share, lang))
+
+
+def outlook_table(status: TargetStatus, lang: str) -> str:
+    """Return a Markdown table of one target on the headline definitions, per boundary.
+
+    An ended year: the figure (published, with its decimals, or grdp's estimate with its interval), what it is
+    (published and when, or what a grdp estimate is bridged from), the verdict and the gap to the target. An
+    open year: the figure the projection starts from and its status, the growth above GRDP reaching the
+    target takes (and from the ends of the start's range), the growth achieved, the range of the projections
+    across models and scenarios, and the probability where it is published ("–" otherwise, explained by
+    :func:`outlook_note`).
     """
     column = partial(label, "column", lang=lang)
-    level = interval_level(tables)
-    rows = outlook(tables, boundary, scenario, methods)
-    rows = rows[rows["target_year"] == target_year]
-    if rows.empty:
-        raise ValueError(f"targets_headline of vintage {tables.vintage} has no {boundary}/{scenario} row for "
-                         f"target year {target_year}")
-    out = [{column("method"): label("method", r.method, lang),
-            column("last").format(year=fmt.year(r.last_year)): fmt.percent(r.last_share, SHARE_DECIMALS, lang),
-            column("forecast").format(year=fmt.year(r.target_year), level=level):
-                fmt.share_with_interval(r.median, r.lower, r.upper, lang),
-            column("probability").format(target=fmt.percent(r.target, 0, lang)): fmt.probability(r.probability, lang),
-            column("required"): fmt.number(r.required_excess_growth, GROWTH_DECIMALS, lang),
-            column("required_nominal"): fmt.number(r.required_digital_growth, GROWTH_DECIMALS, lang)}
-           for r in rows.itertuples()]
-    return fmt.markdown_table(pd.DataFrame(out))
+    rows = []
+    if status.has_ended:
+        levels = sorted({e.figure.level for e in status.ended if e.figure is not None and e.figure.level is not None})
+        heading = column("figure").format(year=fmt.year(status.target_year))
+        if levels:
+            heading += " " + column("interval").format(level="/".join(str(v) for v in levels))
+        for e in status.ended:
+            figure = e.figure
+            shown = fmt.MISSING if figure is None else _value(figure, lang) + (
+                "" if figure.status == "published" else f"{fmt.NBSP}{_interval(figure, lang)}")
+            rows.append({column("where"): _where(e.boundary, e.definition, lang), heading: shown,
+                         column("what"): fmt.MISSING if figure is None else what_it_is(figure, lang),
+                         column("verdict"): label("verdict", e.verdict, lang, short=True),
+                         column("gap"): fmt.number(e.gap, GAP_DECIMALS, lang)})
+        return fmt.markdown_table(pd.DataFrame(rows))
+    for o in status.outlooks:
+        start = o.start
+        achieved = fmt.MISSING
+        if o.achieved is not None and o.achieved_years is not None:
+            achieved = f"{fmt.number(o.achieved, GROWTH_DECIMALS, lang)} ({fmt.year(o.achieved_years[0])}–" \
+                       f"{fmt.year(o.achieved_years[1])})"
+        required = fmt.MISSING if o.required is None else fmt.number(o.required, GROWTH_DECIMALS, lang)
+        if o.required is not None and o.required_range is not None:
+            required += fmt.NBSP + fmt.interval(*o.required_range, GROWTH_DECIMALS, lang)
+        ranged = fmt.MISSING if o.projection_range is None else (
+            f"{fmt.number(o.projection_range[0], RANGE_DECIMALS, lang)}–"
+            f"{fmt.percent(o.projection_range[1], RANGE_DECIMALS, lang)}")
+        rows.append({column("where"): _where(o.boundary, o.definition, lang),
+                     column("start"): _words(lang)("start_cell").format(value=_value(start, lang),
+                                                                        status=_status_word(start, lang),
+                                                                        year=fmt.year(start.year)),
+                     column("required"): required, column("achieved"): achieved,
+                     column("range").format(year=fmt.year(status.target_year)): ranged,
+                     column("probability").format(target=target_text(status, lang)):
+                         fmt.probability(o.probability, lang) if o.probability is not None else fmt.MISSING})
+    return fmt.markdown_table(pd.DataFrame(rows))
 
 
-def outlook_caption(tables: VintageTables, lang: str, target_year: int, boundary: str = BOUNDARY,
-                    scenario: str | None = SCENARIO) -> str:
-    """Return the caption of :func:`outlook_table` naming the target (value read from ``targets_headline``)."""
-    rows = outlook(tables, boundary, scenario)
-    target = rows.loc[rows["target_year"] == target_year, "target"].iloc[0]
-    return label("brief", "outlook_caption", lang).format(target=fmt.percent(target, 0, lang),
-                                                          year=fmt.year(target_year),
-                                                          boundary=label("boundary", boundary, lang))
+def outlook_note(status: TargetStatus, lang: str) -> str:
+    """Return the notes under :func:`outlook_table`: why a probability is "–", and whose published series the
+    achieved growth is where it is not the boundary's own ("" when there is nothing to note)."""
+    words = _words(lang)
+    notes = []
+    if not status.has_ended:
+        reasons = reasons_text(status, lang)
+        if reasons:
+            notes.append(words("note_probability").format(reasons=reasons))
+        borrowed = sorted({(o.boundary, o.achieved_boundary) for o in status.outlooks
+                           if o.achieved_boundary not in (None, o.boundary)})
+        for boundary, source in borrowed:
+            notes.append(words("note_achieved").format(place=_place(boundary, lang), source=_place(source, lang)))
+        notes.append(words("note_required"))
+    return " ".join(notes)
 
 
-def target_years(tables: VintageTables, boundary: str = BOUNDARY, scenario: str | None = SCENARIO) -> list[int]:
-    """Return the target years of ``targets_headline`` for a boundary and scenario, in order."""
-    return sorted(int(y) for y in outlook(tables, boundary, scenario)["target_year"].unique())
+def definitions_gap(tables: VintageTables, lang: str) -> str:
+    """Return how far apart MIC's and GSO's published figures for the former city are in the years both
+    published (from ``digital_headline``), or "" when no year has both."""
+    h = tables.table("digital_headline")
+    h = h[(h["region"] == CITY) & (h["boundary"] == "old") & (h["status"] == "published")]
+    both = h.pivot_table(index="year", columns="method", values="value", aggfunc="first")
+    if TRACKED not in both or OFFICIAL not in both:
+        return ""
+    gaps = (both[TRACKED] - both[OFFICIAL]).dropna()
+    if gaps.empty:
+        return ""
+    return _words(lang)("definitions_gap").format(
+        first=fmt.year(gaps.index.min()), last=fmt.year(gaps.index.max()),
+        low=fmt.number(gaps.min(), 2, lang), high=fmt.number(gaps.max(), 2, lang),
+        tracked=_method(TRACKED, lang), official=_method(OFFICIAL, lang))
 
 
-def history_table(tables: VintageTables, lang: str, boundary: str = BOUNDARY) -> str:
-    """Return a Markdown table by year: each institution's published share next to our re-estimate by its method.
+def history_caption(method: str, lang: str) -> str:
+    """Return the caption of :func:`history_table` for one definition."""
+    return _words(lang)("history_caption").format(definition=_method(method, lang))
 
-    Published figures are the releases the vintage uses (``forecast_published``: the latest release on or
-    before the vintage's cut-off, best-rated first), with their published decimals; re-estimates are
-    ``forecast_history``, to two decimals so that they can be compared with the published figures.
+
+def note(key: str, lang: str) -> str:
+    """Return one of the brief's fixed notes (``history_note``, ``parts_note``)."""
+    return _words(lang)(key)
+
+
+def history_table(tables: VintageTables, lang: str, method: str) -> str:
+    """Return a Markdown table by year of one definition's figures: the former city, the merged city and Viet Nam.
+
+    A published figure (``digital_headline``, status ``published``) is in bold with the decimals it was
+    published with; a grdp estimate is rounded as its interval allows, with its interval; a figure no data
+    support is "–".
     """
     column = partial(label, "column", lang=lang)
-    history = tables.table("forecast_history")
-    history = history[(history["boundary"] == boundary) & history["method"].isin(INSTITUTIONS)]
-    published = tables.table("forecast_published")
-    published = published[(published["boundary"] == boundary) & published["method"].isin(INSTITUTIONS)]
-    years = sorted(set(history["year"]) | set(published["year"]))
+    h = tables.table("digital_headline")
+    h = h[h["method"] == method]
+    years = sorted(int(y) for y in h["year"].unique())
+    places = [("hcmc", "old"), ("hcmc", "merged"), ("vn", "national")]
     out = pd.DataFrame({column("year"): [fmt.year(y) for y in years]})
-    for method in INSTITUTIONS:
-        name = _method(method, lang)
-        pub = published[published["method"] == method].set_index("year")["value"]
-        est = history[history["method"] == method].set_index("year")["share"]
-        out[column("published").format(institution=name)] = [fmt.published(pub.get(y), lang) for y in years]
-        out[column("estimated").format(institution=name)] = [fmt.percent(est.get(y), 2, lang) for y in years]
+    for region, boundary in places:
+        rows = h[(h["region"] == region) & (h["boundary"] == boundary)].set_index("year")
+        cells = []
+        for y in years:
+            if y not in rows.index or rows.loc[y, "status"] == "not_supported":
+                cells.append(fmt.MISSING)
+            elif rows.loc[y, "status"] == "published":
+                cells.append(f"**{fmt.published(rows.loc[y, 'value'], lang)}**")
+            else:
+                r = rows.loc[y]
+                cells.append(fmt.share_with_interval(r["value"], r["lower"], r["upper"], lang))
+        out[column(f"place_{boundary}")] = cells
     return fmt.markdown_table(out)
 
 
-def fan_figure(tables: VintageTables, lang: str, boundary: str = BOUNDARY, scenario: str = SCENARIO,
-               methods: tuple[str, ...] = INSTITUTIONS, model: str = "ensemble") -> Figure:
-    """Return the fan charts (one panel per method) drawn from ``forecast_history``, ``forecast_bands``,
-    ``forecast_published`` and the targets of ``targets_headline``, with words in ``lang``.
+def parts_caption(tables: VintageTables, lang: str) -> str:
+    """Return the caption of :func:`parts_table` (the latest year of ``digital_parts``)."""
+    year = int(tables.table("digital_parts")["year"].max())
+    return _words(lang)("parts_caption").format(year=fmt.year(year))
 
-    The forecast is drawn up to the last target year. Colours are the Okabe-Ito palette (safe for
-    colour-blind readers) and every series also differs by line style or marker, so the chart reads in black
-    and white.
+
+def parts_table(tables: VintageTables, lang: str, year: int | None = None) -> str:
+    """Return the merged city as the sum of its parts in one year (default: the latest): each part's GRDP and
+    its share on the headline definitions (``digital_parts``), published in bold, estimates with their
+    interval; a part without any published figure of a definition is marked uncalibrated."""
+    column = partial(label, "column", lang=lang)
+    parts = tables.table("digital_parts")
+    year = int(parts["year"].max()) if year is None else year
+    parts = parts[parts["year"] == year]
+    rows = []
+    for part in dict.fromkeys(parts["part"]):
+        own = parts[parts["part"] == part].set_index("method")
+        row = {column("part"): label("part", part, lang) if has_label("part", part) else part,
+               column("grdp").format(year=fmt.year(year)): fmt.number(own["denominator"].iloc[0], 0, lang)}
+        for method in HEADLINE:
+            if method not in own.index or pd.isna(own.loc[method, "share"]):
+                cell = fmt.MISSING
+            elif own.loc[method, "status"] == "published":
+                cell = f"**{fmt.published(own.loc[method, 'share'], lang)}**"
+            else:
+                r = own.loc[method]
+                cell = fmt.share_with_interval(r["share"], r["lower"], r["upper"], lang)
+                if "uncalibrated" in str(r["basis"]).split(";", 1)[0]:
+                    cell += "¹"
+            row[_method(method, lang)] = cell
+        rows.append(row)
+    return fmt.markdown_table(pd.DataFrame(rows))
+
+
+def fan_figure(tables: VintageTables, lang: str, panels: tuple[tuple[str, str], ...] | None = None,
+               targets_on: tuple[str, ...] = HEADLINE, ncols: int = 2) -> Figure:
+    """Return the fan charts, one panel per ``(boundary, method)``, drawn from ``digital_headline`` (published
+    figures and grdp's estimates with their intervals), ``forecast_bands`` (:func:`projection_bands`) and the
+    boundary's targets of ``targets_headline`` (on the definitions of ``targets_on`` only), with words in
+    ``lang``.
+
+    The projections are drawn up to the boundary's last target year (the last projected year where it has
+    none). Colours are the Okabe-Ito palette (safe for colour-blind readers) and every series also differs by
+    line style or marker, so the chart reads in black and white.
     """
-    history = tables.table("forecast_history")
+    panels = panels or tuple((b, m) for b in BOUNDARIES for m in HEADLINE)
+    head = tables.table("targets_headline")
+    h = tables.table("digital_headline")
     bands = tables.table("forecast_bands")
-    published = tables.table("forecast_published")
-    head = outlook(tables, boundary, scenario).drop_duplicates("target_year")
-    template = label("chart", "target_label", lang)
-    targets = pd.DataFrame({"year": head["target_year"], "value": head["target"], "label": [
-        template.format(value=fmt.number(v, 0, lang), year=fmt.year(y)) for v, y in zip(head["target"],
-                                                                                        head["target_year"])]})
-    panels = []
-    for method in methods:
-        band = bands[(bands["boundary"] == boundary) & (bands["method"] == method) & (bands["scenario"] == scenario)
-                     & (bands["model"] == model) & (bands["year"] <= targets["year"].max())]
-        past = history[(history["boundary"] == boundary) & (history["method"] == method)]
-        pub = published[(published["boundary"] == boundary) & (published["method"] == method)]
-        panels.append({"history": past[["year", "share", "lower", "upper"]], "bands": band,
-                       "targets": targets[["year", "value", "label"]],
-                       "published": pub[["year", "value", "institution", "method"]].assign(
-                           institution=[_method(m, lang) for m in pub["method"]]),
-                       "title": _method(method, lang), "lang": lang})
-    return plots.fan_charts(panels, ncols=min(3, len(panels)))
+    drawn = []
+    for boundary, method in panels:
+        own = head[head["boundary"] == boundary].drop_duplicates("target_year")
+        until = int(own["target_year"].max()) if len(own) else int(bands["year"].max())
+        targets = pd.DataFrame({"year": own["target_year"], "value": own["target"]})
+        if method not in targets_on:
+            targets = targets.iloc[0:0]
+        rows = h[(h["boundary"] == boundary) & (h["method"] == method) & (h["status"] != "not_supported")]
+        history = pd.DataFrame({"year": rows["year"], "share": rows["value"], "lower": rows["lower"],
+                                "upper": rows["upper"]})
+        pub = rows[rows["status"] == "published"]
+        drawn.append({"history": history, "bands": projection_bands(tables, boundary, method, until),
+                      "targets": _target_labels(targets, lang),
+                      "published": pd.DataFrame({"year": pub["year"], "value": pub["value"], "method": pub["method"],
+                                                 "institution": [_method(m, lang) for m in pub["method"]]}),
+                      "title": _where(boundary, method, lang),
+                      "lang": lang, "band_labels": band_labels(lang),
+                      "median_label": label("chart", "projection_median", lang)})
+    return plots.fan_charts(drawn, ncols=min(ncols, len(drawn)))
+
+
+def _capital(text: str) -> str:
+    """``text`` with its first letter upper-cased (a table cell starts a line)."""
+    return text[:1].upper() + text[1:]
+
+
+def dataset_name(source_id: str, lang: str) -> str:
+    """The name of a dataset of ``sources/`` in ``lang`` (``labels.yaml``, kind ``source``), else its id."""
+    return label("source", source_id, lang) if has_label("source", source_id) else fmt.breakable(source_id)
+
+
+def releases_table(page: FirstPage, lang: str) -> str:
+    """Return a Markdown table of the releases that arrived since the previous vintage: publisher, dataset,
+    release dates and rows, one row per publisher and dataset ("" when none arrived)."""
+    column = partial(label, "column", lang=lang)
+    if not page.news.releases:
+        return ""
+    frame = pd.DataFrame([r.__dict__ for r in page.news.releases])
+    frame["who"] = [_capital(publisher_name(p, lang)) for p in frame["publisher"]]
+    rows = []
+    for (who, source), group in frame.groupby(["who", "source_id"], sort=False):
+        dates = sorted(dict.fromkeys(group["date"]))
+        rows.append({column("publisher"): who, column("dataset"): dataset_name(source, lang),
+                     column("released"): "; ".join(fmt.release_date(d, lang) for d in dates),
+                     column("rows"): fmt.number(group["rows"].sum(), 0, lang)})
+    return fmt.markdown_table(pd.DataFrame(rows).sort_values([column("publisher"), column("dataset")]))
+
+
+def releases_section(page: FirstPage, lang: str) -> tuple[str, str]:
+    """Return the sentence and the table (:func:`releases_table`) of what arrived since the previous vintage:
+    the releases, or that none arrived; ``("", "")`` for the first vintage."""
+    words = _words(lang)
+    news = page.news
+    if news.previous is None:
+        return "", ""
+    if news.unchanged or not news.releases:
+        return words("releases_none").format(previous=news.previous), ""
+    return words("releases").format(previous=news.previous), releases_table(page, lang)
 
 
 def changes(tables: VintageTables, lang: str) -> tuple[str, str]:
     """Return a sentence and a Markdown table of what changed since the previous vintage.
 
-    The table lists GRDP (bn VND, with the revision in percent), each institution's share and the target-year
-    forecasts and probabilities (baseline, old boundary) whose value changed, with the revision in
+    The sentence says how many releases arrived (or that none did, from the manifest) and how many values were
+    revised; the table lists the revised values of GRDP (bn VND, with the revision in percent), of the headline
+    definitions' shares and of the trend scenario's projections and probabilities, with the revision in
     percentage points (probability points for probabilities). The table is empty (``""``) for the first
-    vintage or when nothing changed.
+    vintage or when nothing was revised.
     """
     from grdp.revisions import changes_since_previous, compared_vintages
 
@@ -550,14 +1257,14 @@ def changes(tables: VintageTables, lang: str) -> tuple[str, str]:
     previous = compared_vintages(tables.vintage)[-2]
     both = table[table["releases"] > 1]
     revised = both[both["revision"].abs() > 1e-9]
-    new = table[table["releases"] == 1]
-    new = new[new["latest_vintage"] == tables.vintage]
+    new = table[(table["releases"] == 1) & (table["latest_vintage"] == tables.vintage)]
     if revised.empty:
         return words("no_revisions").format(previous=previous), ""
     sentence = words("changes").format(previous=previous, revised=len(revised), new=len(new))
-    keep = revised[(revised["boundary"] == BOUNDARY)
-                   & (revised["quantity"].eq("grdp") | revised["method"].isin(INSTITUTIONS))
-                   & (revised["scenario"].fillna("").isin(["", SCENARIO]))]
+    trend = set(tables.table("targets_headline")["scenario"])
+    keep = revised[revised["boundary"].isin(BOUNDARIES)
+                   & (revised["quantity"].eq("grdp") | revised["method"].isin(HEADLINE))
+                   & (revised["scenario"].fillna("").isin({""} | trend))]
     rows = []
     for r in keep.itertuples():
         if r.quantity == "probability":
@@ -570,8 +1277,11 @@ def changes(tables: VintageTables, lang: str) -> tuple[str, str]:
             revision = fmt.number(r.revision, decimals, lang)
         if r.quantity == "grdp":
             revision += f" ({fmt.percent(r.revision_pct, 2, lang)})"
-        what = label("quantity", r.quantity, lang) + ("" if r.quantity == "grdp" else f", {_method(r.method, lang)}")
-        rows.append({column("quantity"): what, column("year"): fmt.year(r.year),
+        what = label("quantity", r.quantity, lang, short=True)
+        if r.quantity != "grdp":
+            what += f", {_method(r.method, lang)}"
+        rows.append({column("quantity"): what, column("boundary"): column(f"place_{r.boundary}"),
+                     column("year"): fmt.year(r.year),
                      column("previous").format(vintage=r.first_vintage): first,
                      column("previous").format(vintage=r.latest_vintage): latest,
                      column("revision"): revision})

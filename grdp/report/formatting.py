@@ -24,6 +24,7 @@ no-break spaces, a negative number starts with the minus sign U+2212, which does
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 
 import pandas as pd
@@ -198,10 +199,14 @@ printed fonts (the DOCX's sans serif as LibreOffice sets it, DejaVu Sans: a digi
 digits fit; the PDF's serif fits more), with a little to spare for rounding."""
 PADDING = 3
 """Characters of cell padding per column (Word's default cell margins, 2 x 0.19 cm, are two digits wide)."""
-TEXT_WRAP = 24
+TEXT_WRAP = 40
 """A text column asks for at most this many characters per line (longer text wraps)."""
 HEADER_LINES = 4
 """A column heading may wrap over this many lines (so a long heading does not widen a column of figures)."""
+
+
+_BREAKS = re.compile(r"[ \t\n\u200b]+")
+"""Where a line may break inside a cell: ordinary spaces and zero-width spaces, never a no-break space."""
 
 
 def _widths(columns: list[str], body: list[list[str]], numeric: list[bool]) -> list[int]:
@@ -217,7 +222,9 @@ def _widths(columns: list[str], body: list[list[str]], numeric: list[bool]) -> l
     for k, header in enumerate(columns):
         cells = [row[k] for row in body]
         longest = max((len(c) for c in cells), default=1)
-        words = [w for text in [header, *cells] for w in text.split()] if not numeric[k] else header.split()
+        # words are separated by breakable spaces only: a figure joined by no-break spaces is one word
+        words = [w for text in [header, *cells] for w in _BREAKS.split(text)] if not numeric[k] else \
+            _BREAKS.split(header)
         word = max((len(w) for w in words), default=1)
         floor = max(3, word, -(-len(header) // HEADER_LINES))
         if numeric[k]:

@@ -21,8 +21,9 @@ MARGINS = (1417, 1134)
 """Side and top/bottom margins in twentieths of a point: 2.5 cm and 2 cm, as the PDF's in ``_quarto.yml``."""
 SECTION = re.compile(r"<w:sectPr\b[^>]*?(?:/>|>.*?</w:sectPr>)", re.S)
 """A Word section's properties element (empty, self-closing or with content)."""
-FENCE = re.compile(r"^:::(?:\s*\{\.landscape\})?\s*$", re.M)
-"""A line opening or closing a ``.landscape`` div in a notebook's Markdown cell."""
+FENCE = re.compile(r"^:::(?:\s*\{\.(?:landscape|content-visible)\b[^}]*\})?\s*$", re.M)
+"""A line opening or closing a print-layout div in a notebook's Markdown cell: ``.landscape`` or
+``.content-visible`` (e.g. the brief's page break after its first page, for the PDF only)."""
 
 
 def section(landscape: bool) -> str:
@@ -76,8 +77,8 @@ def _rewritten(data: bytes, member: str, change) -> bytes:
 
 
 def without_fences(markdown: str) -> str:
-    """Return a Markdown cell without its ``::: {.landscape}`` and ``:::`` lines (for the HTML preview, whose
-    Markdown converter would show them as text)."""
+    """Return a Markdown cell without its ``::: {.landscape}``, ``::: {.content-visible ...}`` and ``:::`` lines
+    (for the HTML preview, whose Markdown converter would show them as text)."""
     return FENCE.sub("", markdown)
 
 

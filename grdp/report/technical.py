@@ -26,12 +26,15 @@ from grdp.report.vintage_tables import VintageTables
 
 YEAR_COLUMNS = ("year", "target_year")
 CATEGORIES = ("quality", "rating", "status", "basis", "mode", "component", "region", "in_sample_ok", "held_out_ok",
-              "held_out", "at_bound", "met")
+              "at_bound", "met", "model_wins", "kind", "in_force", "models_agree", "calibrated", "used", "role",
+              "verdict")
 """Columns whose values are identifiers with a word in ``labels.yaml`` (kind ``value``)."""
 STEPS = ("start", "core", "platform", "sectoral", "basis", "regional", "denominator", "residual", "end")
 """Order of a bridge's steps as columns: from the first method's share through the switches to the second's."""
 TREND_SCENARIOS = (("old", "baseline"), ("merged", "merged-baseline"))
 """The boundaries and their trend scenarios whose fan charts the technical report shows."""
+HEADLINE_PLACES = (("hcmc", "old"), ("hcmc", "merged"), ("vn", "national"))
+"""The regions and boundaries whose headline shares the technical report shows, in order."""
 REVISED = 1e-9
 """A revision smaller than this (in the value's unit) is no revision: the value was released again unchanged."""
 IDENTIFIERS = ("source_id", "parameter", "series", "variable", "arima_model", "outliers")
@@ -56,6 +59,10 @@ def _cell(name: str, value: object, lang: str) -> str:
         return label("boundary", text, lang, short=True)
     if name == "scenario":
         return _scenario(text, lang)
+    if name == "verdict" and has_label("verdict", text):
+        return label("verdict", text, lang, short=True)
+    if name == "status" and has_label("status", text):
+        return label("status", text, lang)
     if name in CATEGORIES and has_label("value", text):
         return label("value", text, lang)
     if name in IDENTIFIERS:
@@ -162,33 +169,170 @@ def components(tables: VintageTables, lang: str, year: int | None = None) -> tup
 
 
 def reproduction(tables: VintageTables, lang: str) -> str:
-    """How far each method's estimate is from the figures its institution published (in and out of sample)."""
+    """How far each method's model is from the figures its institution published: without the city-specific gap
+    (the indicator), the size of the gap, and out of time (``digital_reproduction_summary``)."""
     return table(tables.table("digital_reproduction_summary"), lang)
 
 
 def reproduction_detail(tables: VintageTables, lang: str) -> str:
-    """Every published figure compared with the estimate (fitted, held out, or shown only)."""
+    """Every published headline share beside the model: the indicator (national coefficients, no gap), the gap
+    in percent, the value with the gap, and the out-of-time estimate (``digital_reproduction``, headline rows)."""
     rep = tables.table("digital_reproduction")
-    return table(rep[["method", "region", "period", "variable", "published", "model", "diff", "held_out", "release",
-                       "rating"]], lang)
+    rep = rep[(rep["headline"].astype(str) == "True") & rep["variable"].str.startswith("de_share")]
+    return table(rep[["method", "region", "period", "published", "rating", "model", "diff", "gap_pct", "with_gap",
+                      "held_out", "held_out_diff"]].rename(columns={"model": "indicator"}), lang)
+
+
+def headline_shares(tables: VintageTables, lang: str, region: str, boundary: str) -> str:
+    """The headline share of every definition by year for one region and boundary (``digital_headline``):
+    published figures in bold with their decimals, grdp's estimates with their interval (¹ uncalibrated, ² a
+    model not validated against any published figure), "–" where no data support a figure."""
+    from grdp.report.brief import estimate_basis
+
+    h = tables.table("digital_headline")
+    h = h[(h["region"] == region) & (h["boundary"] == boundary)]
+    years = sorted(int(y) for y in h["year"].unique())
+    rows = []
+    for method in dict.fromkeys(h["method"]):
+        own = h[h["method"] == method].set_index("year")
+        row = {label("field", "method", lang): label("method", method, lang, short=True)}
+        for year in years:
+            r = own.loc[year] if year in own.index else None
+            if r is None or r["status"] == "not_supported":
+                cell = fmt.MISSING
+            elif r["status"] == "published":
+                cell = f"**{fmt.published(r['value'], lang)}**"
+            else:
+                cell = fmt.share_with_interval(r["value"], r["lower"], r["upper"], lang)
+                kind = estimate_basis(str(r["basis"]))
+                cell += {"uncalibrated": "¹", "not_validated": "²"}.get(kind, "")
+            row[fmt.year(year)] = cell
+        rows.append(row)
+    return fmt.markdown_table(pd.DataFrame(rows))
+
+
+def headline_caption(boundary: str, lang: str) -> str:
+    """The caption of one boundary's table of :func:`headline_shares`."""
+    return f"**{label('boundary', boundary, lang)}**"
+
+
+def headline_bases(tables: VintageTables, lang: str) -> str:
+    """How the latest year of each definition is obtained, per region and boundary: published (when), grdp's
+    estimate and what it is bridged from, or why no data support a figure (:func:`grdp.report.brief.what_it_is`)."""
+    from grdp.report.brief import HeadlineFigures, what_it_is
+
+    reader = HeadlineFigures(tables)
+    h = reader.headline
+    year = int(h["year"].max())
+    rows = []
+    for _, r in h[h["year"] == year].iterrows():
+        if r["status"] == "not_supported":
+            what = label("status", "not_supported", lang)
+        else:
+            what = what_it_is(reader.share(r), lang)
+        rows.append({label("field", "boundary", lang): _place(str(r["boundary"]), lang),
+                     label("field", "method", lang): label("method", str(r["method"]), lang, short=True),
+                     label("field", "what", lang).format(year=fmt.year(year)): what})
+    return fmt.markdown_table(pd.DataFrame(rows))
+
+
+def _place(boundary: str, lang: str) -> str:
+    return label("column", f"place_{boundary}", lang)
+
+
+def _region_place(region: str, boundary: str, lang: str) -> str:
+    """Where a series is: the city's boundary, Viet Nam, or one of the merged city's other parts."""
+    if region in ("hcmc", "vn"):
+        return _place(boundary, lang)
+    return label("part", region, lang) if has_label("part", region) else region
+
+
+def _coverage_heading(rows: pd.DataFrame, lang: str) -> str:
+    level = _level(rows)
+    return label("field", "coverage_level", lang).format(level=level if level is not None else "")
+
+
+def out_of_time_summary(tables: VintageTables, lang: str) -> str:
+    """Errors and interval coverage of every estimator on the out-of-time checks, per region and definition
+    (``digital_out_of_time_summary``): checks, mean absolute, root mean square and mean error in pp, coverage of
+    the stated intervals, and how often an estimator fell back to another."""
+    rows = tables.table("digital_out_of_time_summary")
+    shown = rows.assign(estimator=[label("estimator", e, lang, short=True) for e in rows["estimator"]],
+                        coverage=[fmt.percent(100 * v, 0, lang) for v in rows["coverage"]])
+    return table(shown.drop(columns="level").rename(columns={"coverage": _coverage_heading(rows, lang)}), lang)
+
+
+def out_of_time_choice(tables: VintageTables, lang: str) -> str:
+    """The estimator grdp publishes for each region and definition (``digital_out_of_time_choice``) and whether
+    the model beat every rival there."""
+    rows = tables.table("digital_out_of_time_choice")
+    return table(pd.DataFrame({
+        "region": rows["region"], "method": rows["method"],
+        "published_estimator": [label("estimator", e, lang) for e in rows["published_estimator"]],
+        "model_wins": (rows["published_estimator"] == "model").astype(str)}), lang)
+
+
+def out_of_time_checks(tables: VintageTables, lang: str) -> str:
+    """Every out-of-time check (``digital_out_of_time``): the published figure predicted from the releases before
+    its first release, and each estimator's estimate with its error in pp (* outside its interval)."""
+    checks = tables.table("digital_out_of_time")
+    keys = ["region", "method", "year", "kind", "published", "first_release"]
+    rows = []
+    for key, group in checks.groupby(keys, sort=False):
+        row = dict(zip(keys, key))
+        for r in group.itertuples():
+            cell = f"{fmt.number(r.estimate, 2, lang)} ({fmt.number(r.error_pp, 2, lang)})"
+            row[label("estimator", str(r.estimator), lang, short=True)] = cell + (
+                "" if str(r.covered) == "True" else "*")
+        rows.append(row)
+    return table(pd.DataFrame(rows), lang)
+
+
+def error_sources(tables: VintageTables, lang: str) -> str:
+    """The measured error of each source of uncertainty (``digital_errors``): the root mean square of the log
+    errors of its out-of-period checks (as percent), their mean, and the coverage of the stated intervals."""
+    rows = tables.table("digital_errors")
+    return table(pd.DataFrame({
+        "error_class": [label("error_class", c, lang) for c in rows["class"]], "checks": rows["checks"],
+        "sd_pct": [fmt.percent(100 * v, 1, lang) for v in rows["sd"]],
+        "mean_error_pct": [fmt.percent(100 * v, 1, lang) for v in rows["mean_error"]],
+        _coverage_heading(rows, lang): [fmt.percent(100 * v, 0, lang) for v in rows["coverage"]]}), lang)
+
+
+def _step(step: str, lang: str) -> str:
+    """A bridge step in words; a merged step (``platform+sectoral+regional``: switches whose contributions are not
+    separately identified) joins the words of its parts."""
+    parts = [label("step", part, lang) if has_label("step", part) else part for part in step.split("+")]
+    return " + ".join(parts)
 
 
 def bridges(tables: VintageTables, lang: str) -> str:
     """The bridges between methods, one row per pair and year: the start (published share of the first
-    method), each switch's contribution in pp, the residual and the end (published share of the second)."""
+    method), each switch's contribution in pp with its interval from the same draws (switches not separately
+    identified are one merged step), the residual and the end (published share of the second)."""
     rows = tables.table("digital_bridges")
     present = list(dict.fromkeys(rows["step"]))
     known = [step for step in STEPS if step in present]
-    steps = known + [step for step in present if step not in known]
-    wide = rows.pivot_table(index=["method_a", "method_b", "year"], columns="step", values="value", aggfunc="first")
-    wide = wide.reindex(columns=steps).reset_index()
-    pair = [f"{label('method', a, lang, short=True)} → {label('method', b, lang, short=True)}"
-            for a, b in zip(wide["method_a"], wide["method_b"])]
+    merged = [step for step in present if step not in known]
+    at = known.index("residual") if "residual" in known else len(known)
+    steps = known[:at] + merged + known[at:]
+    keys = ["method_a", "method_b", "year"]
+    wide = rows.pivot_table(index=keys, columns="step", values="value", aggfunc="first").reindex(columns=steps)
+    low = rows.pivot_table(index=keys, columns="step", values="lower", aggfunc="first").reindex(columns=steps)
+    high = rows.pivot_table(index=keys, columns="step", values="upper", aggfunc="first").reindex(columns=steps)
+    pair = [fmt.unbreakable(f"{label('method', a, lang, short=True)} → {label('method', b, lang, short=True)}")
+            for a, b, _ in wide.index]
     out = pd.DataFrame({label("field", "bridge", lang): pair, label("field", "year", lang): [
-        fmt.year(y) for y in wide["year"]]})
+        fmt.year(y) for _, _, y in wide.index]})
     for step in steps:
-        out[label("step", step, lang) if has_label("step", step) else step] = [fmt.number(v, 2, lang)
-                                                                               for v in wide[step]]
+        cells = []
+        for key in wide.index:
+            value, lower, upper = wide.loc[key, step], low.loc[key, step], high.loc[key, step]
+            cell = fmt.number(value, 2, lang)
+            if pd.notna(value) and pd.notna(lower) and pd.notna(upper):
+                cell += f"{fmt.NBSP}{fmt.interval(lower, upper, 2, lang)}"
+            cells.append(cell)
+        out[_step(step, lang)] = cells
     return fmt.markdown_table(out)
 
 
@@ -234,35 +378,129 @@ def nowcast(tables: VintageTables, lang: str) -> str:
     return table(_with_interval(rows.drop(columns="level"), "share", "share_interval", lang, level), lang)
 
 
-def _assessment(rows: pd.DataFrame, columns: list[str], lang: str) -> pd.DataFrame:
-    """Rows of ``targets_assessment`` with the median and its interval as one cell and the probability rounded."""
-    level = _level(rows)
-    out = _with_interval(rows[columns + ["median", "lower", "upper", "probability"]], "median", "median_interval",
-                         lang, level)
-    return out.assign(probability=[fmt.probability(p, lang) for p in out["probability"]])
+def _median(rows: pd.DataFrame, lang: str, level: int | None) -> tuple[str, list[str]]:
+    """The median and its interval as one cell per row ("–" where blank: the models disagree), with its heading."""
+    cells = [fmt.share_with_interval(m, lo, hi, lang) if pd.notna(m) else fmt.MISSING
+             for m, lo, hi in zip(rows["median"], rows["lower"], rows["upper"])]
+    return label("field", "median_interval", lang).format(level=level if level is not None else ""), cells
+
+
+def _probability(rows: pd.DataFrame, lang: str) -> list[str]:
+    """The probability where the vintage publishes it (``probability_published``), "–" elsewhere."""
+    return [fmt.probability(p, lang) if str(flag) == "True" and pd.notna(p) else fmt.MISSING
+            for p, flag in zip(rows["probability"], rows["probability_published"])]
 
 
 def fan_figures(tables: VintageTables, lang: str) -> list[Figure]:
-    """The fan charts of every definition, one figure per boundary with its trend scenario (``baseline``,
-    ``merged-baseline``), drawn in ``lang`` from the vintage's tables (:func:`grdp.report.brief.fan_figure`)."""
+    """The fan charts of every projected definition, one figure per boundary (panels three wide), drawn in
+    ``lang`` from the vintage's tables (:func:`grdp.report.brief.fan_figure`); the targets are drawn on the
+    headline definitions only (the others are alternative lenses)."""
+    from grdp.digital import METHODS
     from grdp.report.brief import fan_figure
 
-    head = tables.table("targets_headline")
     bands = tables.table("forecast_bands")
     figures = []
-    for boundary, scenario in TREND_SCENARIOS:
-        if ((head["boundary"] == boundary) & (head["scenario"] == scenario)).any():
-            methods = tuple(dict.fromkeys(bands.loc[(bands["boundary"] == boundary) & (bands["scenario"] == scenario),
-                                                    "method"]))
-            figures.append(fan_figure(tables, lang, boundary, scenario, methods))
+    for boundary, _ in TREND_SCENARIOS:
+        present = set(bands.loc[bands["boundary"] == boundary, "method"])
+        methods = [m for m in METHODS if m in present]
+        if methods:
+            figures.append(fan_figure(tables, lang, tuple((boundary, m) for m in methods), ncols=3))
     return figures
 
 
+def assessment(tables: VintageTables, lang: str) -> str:
+    """The target assessment of ``targets_headline``, every boundary, headline definition and target year: the
+    ended year's figure and verdict, or the open year's start, what it takes (from the start and from the ends
+    of its range) against what was achieved, the projections' range and envelope across models and scenarios,
+    whether the models agree, the ensemble where they do, and the probability only where it is published."""
+    head = tables.table("targets_headline")
+    field = _field(lang)
+    out = []
+    for r in head.itertuples():
+        ended = r.status != "projection"
+        if ended:
+            figure = (fmt.MISSING if pd.isna(r.value) else fmt.share_with_interval(r.value, r.value_lower,
+                                                                                     r.value_upper, lang))
+        else:
+            start = fmt.published(r.start_share, lang) if r.start_status == "published" else fmt.percent(
+                r.start_share, fmt.interval_decimals(r.start_lower, r.start_upper), lang)
+            figure = f"{start} ({fmt.year(r.start_year)})"
+        required = fmt.MISSING
+        if not ended and pd.notna(r.required_excess_growth):
+            required = fmt.number(r.required_excess_growth, 1, lang) + fmt.NBSP + fmt.interval(
+                r.required_excess_growth_low, r.required_excess_growth_high, 1, lang)
+        achieved = fmt.MISSING if pd.isna(r.achieved_excess_growth) else \
+            f"{fmt.number(r.achieved_excess_growth, 1, lang)} ({fmt.year(r.achieved_from_year)}–" \
+            f"{fmt.year(r.achieved_to_year)})"
+        ranged = fmt.MISSING if ended or pd.isna(r.range_lower) else \
+            f"{fmt.number(r.range_lower, 1, lang)}–{fmt.number(r.range_upper, 1, lang)}"
+        envelope = fmt.MISSING if ended or pd.isna(r.envelope_lower) else \
+            f"{fmt.number(r.envelope_lower, 1, lang)}–{fmt.number(r.envelope_upper, 1, lang)}"
+        median = fmt.MISSING if ended or pd.isna(r.median) else fmt.share_with_interval(r.median, r.lower, r.upper,
+                                                                                         lang)
+        out.append({field("boundary"): fmt.unbreakable(label("boundary", r.boundary, lang, short=True)),
+                    field("method"): label("method", r.method, lang, short=True),
+                    field("target_year"): fmt.year(r.target_year), field("target"): fmt.percent(r.target, 0, lang),
+                    field("status"): label("status", r.status, lang) if ended else label(
+                        "technical", "projection_from", lang).format(status=label("status", r.start_status, lang)),
+                    field("figure_or_start"): figure,
+                    field("verdict"): label("verdict", r.verdict, lang, short=True) if ended else fmt.MISSING,
+                    field("required"): required, field("achieved"): achieved, field("range"): ranged,
+                    field("envelope"): envelope,
+                    field("models_agree"): fmt.MISSING if ended else label("value", str(r.models_agree), lang),
+                    field("ensemble"): median,
+                    field("probability"): _probability(pd.DataFrame([r._asdict()]), lang)[0]})
+    return fmt.markdown_table(pd.DataFrame(out))
+
+
+def no_probability(tables: VintageTables, lang: str) -> str:
+    """Why no probability is published, per boundary, headline definition and open target year, in plain words
+    (:func:`grdp.report.brief.no_probability_reasons`) as a Markdown list ("" when every one is published)."""
+    from grdp.report.brief import no_probability_reasons
+
+    head = tables.table("targets_headline")
+    head = head[head["status"] == "projection"]
+    reach = int(tables.table("forecast_calibration")["horizon"].max())
+    lines = []
+    for _, r in head.iterrows():
+        reasons = no_probability_reasons(r, tables)
+        if not reasons:
+            continue
+        words = "; ".join(label("brief", f"reason_{k}", lang).format(
+            reach=reach, places=label("brief", f"place_{r['boundary']}", lang)) for k in reasons)
+        lines.append(f"- {label('boundary', r['boundary'], lang, short=True)}, "
+                     f"{label('method', r['method'], lang, short=True)}, {fmt.year(r['target_year'])}: {words}")
+    return "\n".join(lines)
+
+
 def forecasts(tables: VintageTables, lang: str, boundary: str, scenario: str) -> str:
-    """Every model's forecast of each target year (median, interval, probability of reaching the target)."""
+    """Every model's projection of each target year on the headline definitions under one scenario
+    (``targets_assessment``): horizon, median and interval, and whether the models agree (the ensemble is blank
+    where they do not); no single model's probability is published."""
     ass = tables.table("targets_assessment")
-    rows = ass[(ass["boundary"] == boundary) & (ass["scenario"] == scenario)]
-    return table(_assessment(rows, ["method", "model", "target_year", "target"], lang), lang, {"target": 0})
+    rows = ass[(ass["boundary"] == boundary) & (ass["scenario"] == scenario) & (ass["role"] == "headline")]
+    heading, cells = _median(rows, lang, _level(rows))
+    shown = rows[["method", "model", "target_year", "target", "horizon"]].rename(columns={"horizon": "horizon_years"})
+    shown = shown.assign(**{heading: cells})
+    return table(shown.assign(models_agree=rows["models_agree"].astype(str)), lang, {"target": 0})
+
+
+def lenses(tables: VintageTables, lang: str) -> str:
+    """The alternative lenses (HIDS, the OECD/G20 tiers): their projections of the target years under each
+    boundary's trend scenario, the range of the models' medians and the ensemble where the models agree, without
+    what the targets would take on them (the targets were not set on these definitions)."""
+    ass = tables.table("targets_assessment")
+    rows = ass[(ass["role"] == "lens") & ass["trend"].astype(str).eq("True")]
+    models = rows[rows["model"] != "ensemble"]
+    ranges = models.groupby(["boundary", "method", "target_year"])["median"].agg(["min", "max"])
+    ensemble = rows[rows["model"] == "ensemble"].drop_duplicates(["boundary", "method", "target_year"])
+    heading, cells = _median(ensemble, lang, _level(ensemble))
+    shown = ensemble[["boundary", "method", "target_year"]].assign(**{
+        label("field", "range", lang): [
+            f"{fmt.number(ranges.loc[k, 'min'], 1, lang)}–{fmt.number(ranges.loc[k, 'max'], 1, lang)}"
+            if k in ranges.index else fmt.MISSING
+            for k in zip(ensemble["boundary"], ensemble["method"], ensemble["target_year"])], heading: cells})
+    return table(shown, lang)
 
 
 def backtests(tables: VintageTables, lang: str) -> str:
@@ -283,21 +521,101 @@ def coverage(tables: VintageTables, lang: str) -> str:
                                  for name in ("coverage_80", "coverage_95")}), lang, {"relative_mase": 2})
 
 
+def calibration_evidence(tables: VintageTables, lang: str) -> str:
+    """The calibration evidence per model and horizon (``forecast_calibration``): forecasts and series, coverage
+    of the 80% and 95% intervals with their binomial p-values, the PIT uniformity p-value, and whether the
+    model counts as calibrated there (at least 20 forecasts, no test rejecting at 5%)."""
+    rows = tables.table("forecast_calibration")
+    shown = rows.assign(**{name: [fmt.percent(100 * v, 0, lang) for v in rows[name]]
+                           for name in ("coverage_80", "coverage_95")}).rename(columns={"horizon": "horizon_years"})
+    return table(shown.drop(columns="verdict").assign(calibrated=rows["calibrated"].astype(str)), lang,
+                 {"p_80": 2, "p_95": 2, "pit_ks_p": 2})
+
+
+def _scenario_quantity(quantity: str, lang: str) -> str:
+    if has_label("scenario_quantity", quantity):
+        return label("scenario_quantity", quantity, lang)
+    head, _, rest = quantity.partition(".")
+    return f"{label('scenario_quantity', head, lang)}: {rest}" if has_label("scenario_quantity", head) else quantity
+
+
+def scenario_numbers(tables: VintageTables, lang: str) -> str:
+    """Every number of the scenarios as computed for this vintage (``forecast_scenarios``): the quantity, its
+    value (percent a year), whether it is used (supporting evidence is not), the series it reads (from
+    ``forecast_scenario_evidence``), its years and the latest release it rests on."""
+    from grdp.report.brief import dataset_name
+
+    rows = tables.table("forecast_scenarios")
+    evidence = tables.table("forecast_scenario_evidence")
+    series = {key: "; ".join(dict.fromkeys(f"{dataset_name(s, lang)} ({v})"
+                                           for s, v in zip(g["source_id"], g["variable"])))
+              for key, g in evidence.groupby(["scenario", "quantity"])}
+    years = [fmt.MISSING if pd.isna(a) else f"{fmt.year(a)}–{fmt.year(b)}"
+             for a, b in zip(rows["from_year"], rows["to_year"])]
+    shown = pd.DataFrame({
+        "scenario": rows["scenario"], "quantity": [_scenario_quantity(q, lang) for q in rows["quantity"]],
+        "value_pct": rows["value"], "used": rows["used"].astype(str),
+        "series": [series.get((a, b), fmt.MISSING) for a, b in zip(rows["scenario"], rows["quantity"])],
+        "years": years, "latest_release": rows["latest_release"].fillna(fmt.MISSING)})
+    return table(shown, lang, {"value_pct": 2})
+
+
+def scenario_evidence(tables: VintageTables, lang: str) -> str:
+    """Every published figure the scenarios' numbers rest on, once (``forecast_scenario_evidence``): dataset,
+    series, period, value, release, publisher and rating."""
+    from grdp.report.brief import dataset_name, publisher_name
+
+    rows = tables.table("forecast_scenario_evidence")
+    rows = rows.drop_duplicates(["source_id", "region", "boundary", "variable", "period", "release_date"])
+    shown = pd.DataFrame({
+        "dataset": [dataset_name(s, lang) for s in rows["source_id"]],
+        "series": [f"{_region_place(r, b, lang)}: {v}"
+                   for r, b, v in zip(rows["region"], rows["boundary"], rows["variable"])],
+        "period": rows["period"].astype(str),
+        "value": [fmt.number(v, 0 if v > 1000 else 2, lang) for v in rows["value"]],
+        "release": rows["release_date"], "publisher": [publisher_name(p, lang) for p in rows["publisher"]],
+        "rating": rows["rating"]})
+    return table(shown, lang)
+
+
 def scenarios(tables: VintageTables, lang: str) -> str:
-    """The ensemble's median and probability of reaching each target under every scenario."""
+    """The ensemble's projection of each target year under every scenario, headline definitions (median and
+    interval, blank where the models disagree); probabilities only where published (never under a scenario
+    other than the trend: a scenario is an assumption, not a forecast)."""
     ass = tables.table("targets_assessment")
-    rows = ass[ass["model"] == "ensemble"]
-    return table(_assessment(rows, ["boundary", "method", "scenario", "target_year", "target"], lang), lang,
-                  {"target": 0})
+    rows = ass[(ass["model"] == "ensemble") & (ass["role"] == "headline")]
+    heading, cells = _median(rows, lang, _level(rows))
+    shown = rows[["boundary", "method", "scenario", "target_year", "target"]].assign(**{
+        heading: cells, "probability": _probability(rows, lang)})
+    return table(shown, lang, {"target": 0})
 
 
 def measured(tables: VintageTables, lang: str) -> str:
-    """Targets whose year is already estimated: the estimate, its interval and whether the target was met."""
+    """Targets of the years that have ended (``targets_measured``): the year's figure (published, else grdp's
+    estimate) with its range or interval, and the verdict; the alternative lenses marked as such."""
     rows = tables.table("targets_measured")
     level = _level(rows)
-    out = _with_interval(rows[["boundary", "method", "target_year", "target", "estimate", "lower", "upper",
-                               "probability", "met"]], "estimate", "estimate_interval", lang, level)
-    return table(out.assign(probability=[fmt.probability(p, lang) for p in out["probability"]]), lang, {"target": 0})
+    cells = [fmt.share_with_interval(v, lo, hi, lang) if pd.notna(v) else fmt.MISSING
+             for v, lo, hi in zip(rows["estimate"], rows["lower"], rows["upper"])]
+    heading = label("field", "estimate_interval", lang).format(level=level if level is not None else "")
+    shown = rows[["boundary", "method", "role", "target_year", "target", "status"]].assign(**{
+        heading: cells, "verdict": rows["verdict"], "gap_pp": rows["gap_pp"]})
+    return table(shown, lang, {"target": 0, "gap_pp": 1})
+
+
+def decisions(tables: VintageTables, lang: str) -> str:
+    """Every target decision known at the vintage's date (``targets_decisions``): region, boundary, year, value,
+    instrument, issuer, decision date, rating, whether it is in force and what superseded it."""
+    from grdp.report.brief import publisher_name
+
+    rows = tables.table("targets_decisions")
+    shown = pd.DataFrame({
+        "region": rows["region"], "boundary": rows["boundary"], "year": rows["year"], "target": rows["target"],
+        "instrument": [label("instrument", i, lang) if has_label("instrument", i) else i for i in rows["instrument"]],
+        "issuer": [publisher_name(i, lang) for i in rows["issuer"]], "decided": rows["decided"],
+        "rating": rows["rating"], "in_force": rows["in_force"].astype(str),
+        "superseded_by": rows["superseded_by"].fillna("").replace("", fmt.MISSING)})
+    return table(shown, lang, {"target": 0})
 
 
 def _quantity(quantity: str, unit: str, lang: str) -> str:
