@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from grdp import sources as src
-from grdp.accounts import MERGED_PARTS, SectorAccounts, assemble
+from grdp.accounts import MERGED_PARTS, AccountsError, SectorAccounts, assemble, assemble_parts
 from grdp.digital import cache
 from grdp.digital.calibration import Calibration, calibrate
 from grdp.digital.inputs import AccountInputs, from_accounts
@@ -249,7 +249,20 @@ def sector_accounts(region: str, boundary: str, as_of: str | date | None,
         As :func:`grdp.accounts.assemble`.
     """
     rows, key = _accounts_key(region, boundary, as_of, observations)
+    if (region, boundary) in MERGED_PARTS:  # a former locality of the merged city: assembled with the others
+        parts = cache.cached("sector-account-parts", key[2:], lambda: _parts_or_none(as_of, rows))
+        if parts is not None:
+            return parts[region]
     return cache.cached("sector-accounts", key, lambda: assemble(region, boundary, as_of, rows))
+
+
+def _parts_or_none(as_of: str | date | None, rows: pd.DataFrame) -> dict[str, SectorAccounts] | None:
+    """:func:`grdp.accounts.assemble_parts` (one assembly of the national context for the three localities), or
+    ``None`` where a locality has no account, so that each is then assembled (or refused) on its own."""
+    try:
+        return assemble_parts(as_of, rows)
+    except AccountsError:
+        return None
 
 
 def _accounts_key(region: str, boundary: str, as_of: str | date | None,
@@ -262,8 +275,8 @@ def _accounts_key(region: str, boundary: str, as_of: str | date | None,
 def sector_account_parts(as_of: str | date | None, observations: pd.DataFrame) -> dict[str, SectorAccounts]:
     """The accounts of the merged city's three former localities (:func:`grdp.accounts.assemble_parts`), shared.
 
-    Each part is :func:`sector_accounts` of that locality on the ``old`` boundary, the same account
-    :func:`grdp.accounts.assemble_parts` builds, so a run assembles each of them once.
+    Each part is :func:`sector_accounts` of that locality on the ``old`` boundary: the three are assembled
+    together, once per run.
 
     Raises
     ------
