@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from grdp import sources as src
-from grdp.accounts import MERGED_PARTS, AccountsError, SectorAccounts, assemble, assemble_parts
+from grdp.accounts import MERGED_PARTS, SectorAccounts, assemble, assemble_parts
 from grdp.digital import cache
 from grdp.digital.calibration import Calibration, calibrate
 from grdp.digital.inputs import AccountInputs, from_accounts
@@ -258,10 +258,11 @@ def sector_accounts(region: str, boundary: str, as_of: str | date | None,
 
 def _parts_or_none(as_of: str | date | None, rows: pd.DataFrame) -> dict[str, SectorAccounts] | None:
     """:func:`grdp.accounts.assemble_parts` (one assembly of the national context for the three localities), or
-    ``None`` where a locality has no account, so that each is then assembled (or refused) on its own."""
+    ``None`` where they cannot all be assembled, so that each is then assembled, or refused with its own error,
+    exactly as :func:`grdp.accounts.assemble` would."""
     try:
         return assemble_parts(as_of, rows)
-    except AccountsError:
+    except Exception:  # noqa: BLE001 - whatever the cause, the plain path below raises it for the part asked for
         return None
 
 
