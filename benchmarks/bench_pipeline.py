@@ -1,9 +1,11 @@
 """Time `grdp run` against the floor of executing as many empty notebooks with papermill.
 
 Prints both times (median of repeats), their ratio (target: at most 2, i.e. the pipeline's own work
-costs no more than the notebook machinery), each notebook's own duration in the last run (papermill's
-record in the executed notebook; notebooks 02-04 share built models through the run cache,
-``grdp.digital.cache``) and the time of `grdp --help` (target: under 0.5 s).
+costs no more than the notebook machinery), the same ratio in CPU seconds (user + system of every
+process, which a busy machine moves less than wall time), each notebook's own duration in the last run
+(papermill's record in the executed notebook; the notebooks share the sector accounts, built models and
+Monte Carlo draws through the run cache, ``grdp.digital.cache``) and the time of `grdp --help` (target:
+under 0.5 s).
 Runs in a scratch copy of sources/ and notebooks/, so the repository's forecasts/ is untouched.
 
     .venv/bin/python benchmarks/bench_pipeline.py [--repeats 3]
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -29,9 +32,18 @@ from grdp import paths, pipeline
 REPO = paths.repo_root()
 
 
-def _time(action) -> float:
-    start = time.perf_counter()
+def _cpu() -> float:
+    """CPU seconds (user + system) of this process and of its children that have ended."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _time(action, cpu: list[float] | None = None) -> float:
+    """Wall seconds of ``action``; its CPU seconds are appended to ``cpu`` (less sensitive to a busy machine)."""
+    start, start_cpu = time.perf_counter(), _cpu()
     action()
+    if cpu is not None:
+        cpu.append(_cpu() - start_cpu)
     return time.perf_counter() - start
 
 
@@ -61,10 +73,13 @@ def main() -> None:
                                     kernel_name=pipeline.KERNEL, progress_bar=False)
 
         run_times, floor_times, import_times = [], [], []
+        run_cpu: list[float] = []
+        import_cpu: list[float] = []
         for r in range(args.repeats):
             floor_times.append(_time(lambda: floor("empty.ipynb")))
-            import_times.append(_time(lambda: floor("imports.ipynb")))
-            run_times.append(_time(lambda r=r: pipeline.run(f"2030Q{r + 1}", as_of="2025-12-31", progress=False)))
+            import_times.append(_time(lambda: floor("imports.ipynb"), import_cpu))
+            run_times.append(_time(lambda r=r: pipeline.run(f"2030Q{r + 1}", as_of="2025-12-31", progress=False),
+                                   run_cpu))
         last = paths.vintage_dir(f"2030Q{args.repeats}")
         durations = {book.name: nbformat.read(last / book.name, as_version=4).metadata["papermill"]["duration"]
                      for book in books}
@@ -78,6 +93,9 @@ def main() -> None:
     print(f"ratio run / floor                : {run_t / floor_t:.2f}  (target <= 2)")
     print(f"notebooks importing the libraries: {import_t:.2f} s (the floor plus pandas, pandera, matplotlib, grdp)")
     print(f"ratio run / import floor         : {run_t / import_t:.2f}")
+    cpu_run, cpu_import = statistics.median(run_cpu), statistics.median(import_cpu)
+    print(f"CPU seconds, run / import floor  : {cpu_run:.2f} / {cpu_import:.2f} = {cpu_run / cpu_import:.2f}"
+          "  (user + system of every process; moves less than wall time when the machine is busy)")
     for name, seconds in durations.items():
         print(f"  {name:<31}: {seconds:.2f} s (last run)")
     print(f"grdp --help (median of 5)        : {statistics.median(help_times):.3f} s  (target < 0.5 s)")

@@ -13,7 +13,9 @@ error.
 
 Each notebook runs in a child process (``python -m grdp.pipeline``), so that an interruption (Ctrl-C,
 SIGTERM) of ``grdp run`` stops the notebook and its kernel before the staging folder is removed: nothing is
-left behind and nothing is written after the run has stopped.
+left behind and nothing is written after the run has stopped. The child imports only papermill (this module
+imports :mod:`grdp.vintage`, and with it pandas, inside the functions that need it), so starting a notebook's
+process costs little.
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from grdp import paths
-from grdp import vintage as vintages
 
 KERNEL = "grdp"
 """Name of the Jupyter kernel registered inside the project's environment."""
@@ -62,6 +63,7 @@ def check_parameters(vintage: str, as_of: str, region: str, boundary: str) -> No
 
     Called in the first cell of every pipeline notebook.
     """
+    from grdp import vintage as vintages
     vintages.check_name(vintage)
     try:
         date.fromisoformat(as_of)
@@ -175,6 +177,7 @@ def run(vintage: str, as_of: str | None = None, region: str = "hcmc", boundary: 
         If a notebook fails, or a notebook or package data file changed during the run (no vintage is written).
     """
     from grdp import sources
+    from grdp import vintage as vintages
 
     vintages.check_name(vintage)
     as_of = as_of or vintages.default_as_of(vintage).isoformat()
@@ -227,6 +230,8 @@ def _shared_cache(staging: Path) -> Iterator[None]:
 
 
 def _run_notebooks(staging: Path, vintage: str, parameters: dict, progress: bool) -> None:
+    from grdp import vintage as vintages
+
     books = notebooks()
     for number, notebook in enumerate(books, 1):
         output = staging / notebook.name
@@ -249,6 +254,8 @@ def _check_unchanged(inputs: dict[str, str]) -> None:
 
     The sources may change: the notebooks read the snapshot taken at the start.
     """
+    from grdp import vintage as vintages
+
     now = vintages.hashes(_code_and_data(), paths.repo_root())
     changed = sorted(name for name in set(now) | {n for n in inputs if not n.startswith("sources/")}
                      if now.get(name) != inputs.get(name))

@@ -400,18 +400,20 @@ def _year_axis(ax: Axes, lang: str) -> None:
     ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}".replace(".", decimal)))
 
 
-def _declutter(ax: Axes, pad: float = 2.0) -> None:
+def _declutter(ax: Axes, pad: float = 2.0, draw: bool = True) -> None:
     """Move the Axes' annotations (the target labels) so that none overlaps another or leaves the Axes.
 
     A label that would cross the left or right edge is put on the other side of its point; labels are then
     taken from bottom to top and each one that overlaps a label already placed is moved up past it (down,
-    below its point, if that would leave the Axes). Needs a drawn figure: call it once the layout is final.
+    below its point, if that would leave the Axes). Needs a drawn figure: call it once the layout is final
+    (``draw=False``: the caller has just drawn it).
     """
     labels = [text for text in ax.texts if isinstance(text, Annotation)]
     if not labels:
         return
     fig = ax.figure
-    fig.canvas.draw()
+    if draw:
+        fig.canvas.draw()
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     frame = ax.get_window_extent(renderer)
     to_points = 72.0 / fig.dpi
@@ -687,6 +689,7 @@ def fan_charts(panels: list[dict], ncols: int = 2, title: str = "", width: float
                    frameon=False)
         if title:
             fig.suptitle(title)
+        fig.canvas.draw()  # the layout is final, and the labels are out of it: one draw serves every panel
         for ax in cells:
-            _declutter(ax)
+            _declutter(ax, draw=False)
     return fig

@@ -1,7 +1,9 @@
-"""A cache of built digital-economy models and their results, shared by the notebooks of one run.
+"""A cache of the sector accounts, built digital-economy models and their results, shared by the notebooks of
+one run.
 
-``grdp run`` executes each notebook in its own kernel; building the same model and running the same
-Monte Carlo in notebooks 02, 03 and 04 would triple the work. :func:`cached` keeps every result in
+``grdp run`` executes each notebook in its own kernel; assembling the same accounts in notebooks 01-04
+(:func:`grdp.digital.model.sector_accounts`), and building the same model and running the same Monte Carlo
+in notebooks 02, 03 and 04, would repeat the work in every notebook. :func:`cached` keeps every result in
 memory, and also on disk in the folder named by the environment variable ``GRDP_CACHE_DIR`` when it
 is set (the pipeline sets it to ``<output_dir>/.cache/`` and deletes the folder before publishing,
 :func:`clear`). Keys hash what the result depends on: the kind of result, its arguments (region,

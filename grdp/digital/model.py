@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from grdp import sources as src
-from grdp.accounts import SectorAccounts, assemble
+from grdp.accounts import MERGED_PARTS, SectorAccounts, assemble, assemble_parts
 from grdp.digital import cache
 from grdp.digital.calibration import Calibration, calibrate
 from grdp.digital.inputs import AccountInputs, from_accounts
@@ -222,12 +222,75 @@ def build(region: str = "hcmc", boundary: str = "old", as_of: str | date | None 
                         lambda: _build(region, boundary, as_of, obs, exclude_year, source_key))
 
 
+def sector_accounts(region: str, boundary: str, as_of: str | date | None,
+                    observations: pd.DataFrame) -> SectorAccounts:
+    """The region's sector accounts (:func:`grdp.accounts.assemble`), assembled once per run.
+
+    The accounts read no digital-economy figure, so they are assembled from the observations without them
+    (variables ``de_*``) and kept in the run cache (:mod:`grdp.digital.cache`) under a hash of those rows:
+    every notebook of a run, and every model built on fewer digital releases (the out-of-time checks),
+    shares one assembly.
+
+    Parameters
+    ----------
+    region, boundary, as_of
+        As for :func:`grdp.accounts.assemble`.
+    observations
+        The observations table.
+
+    Returns
+    -------
+    grdp.accounts.SectorAccounts
+        Shared with the other callers of the run: read it, do not modify it.
+
+    Raises
+    ------
+    grdp.accounts.AccountsError
+        As :func:`grdp.accounts.assemble`.
+    """
+    rows, key = _accounts_key(region, boundary, as_of, observations)
+    if (region, boundary) in MERGED_PARTS:  # a former locality of the merged city: assembled with the others
+        parts = cache.cached("sector-account-parts", key[2:], lambda: _parts_or_none(as_of, rows))
+        if parts is not None:
+            return parts[region]
+    return cache.cached("sector-accounts", key, lambda: assemble(region, boundary, as_of, rows))
+
+
+def _parts_or_none(as_of: str | date | None, rows: pd.DataFrame) -> dict[str, SectorAccounts] | None:
+    """:func:`grdp.accounts.assemble_parts` (one assembly of the national context for the three localities), or
+    ``None`` where they cannot all be assembled, so that each is then assembled, or refused with its own error,
+    exactly as :func:`grdp.accounts.assemble` would."""
+    try:
+        return assemble_parts(as_of, rows)
+    except Exception:  # noqa: BLE001 - whatever the cause, the plain path below raises it for the part asked for
+        return None
+
+
+def _accounts_key(region: str, boundary: str, as_of: str | date | None,
+                  observations: pd.DataFrame) -> tuple[pd.DataFrame, tuple]:
+    """The observations the accounts read (all but ``de_*``) and the cache key of the region's accounts."""
+    rows = observations[~observations["variable"].str.startswith(DIGITAL_PREFIX)]
+    return rows, (region, boundary, None if as_of is None else str(as_of), cache.observations_key(rows))
+
+
+def sector_account_parts(as_of: str | date | None, observations: pd.DataFrame) -> dict[str, SectorAccounts]:
+    """The accounts of the merged city's three former localities (:func:`grdp.accounts.assemble_parts`), shared.
+
+    Each part is :func:`sector_accounts` of that locality on the ``old`` boundary: the three are assembled
+    together, once per run.
+
+    Raises
+    ------
+    grdp.accounts.AccountsError
+        If a part has no published GRDP by ``as_of``.
+    """
+    return {region: sector_accounts(region, boundary, as_of, observations) for region, boundary in MERGED_PARTS}
+
+
 def account_inputs(region: str, boundary: str, as_of: str | date | None, observations: pd.DataFrame) -> AccountInputs:
-    """The region's sector accounts as arrays, assembled once per set of non-digital observations (cached)."""
-    accounts_rows = observations[~observations["variable"].str.startswith(DIGITAL_PREFIX)]
-    return cache.cached("accounts", (region, boundary, None if as_of is None else str(as_of),
-                                     cache.observations_key(accounts_rows)),
-                        lambda: from_accounts(assemble(region, boundary, as_of, accounts_rows)))
+    """The region's sector accounts (:func:`sector_accounts`) as arrays (cached, like them)."""
+    _, key = _accounts_key(region, boundary, as_of, observations)
+    return cache.cached("accounts", key, lambda: from_accounts(sector_accounts(region, boundary, as_of, observations)))
 
 
 def _build(region: str, boundary: str, as_of: str | date | None, obs: pd.DataFrame,

@@ -189,17 +189,18 @@ def draw_gaps(model: DigitalModel, params: Params, va: np.ndarray | None, rng: n
 
 
 def _quantities(inputs: AccountInputs, params: Params, va: np.ndarray | None, gaps: dict[str, np.ndarray],
-                methods: list[str], columns: list[int]) -> dict[str, dict[str, np.ndarray]]:
+                methods: list[str]) -> dict[str, dict[str, np.ndarray]]:
+    """Every quantity of ``methods`` in every year of ``inputs`` (the blocks are summed in place, not copied)."""
     out = {}
     for name in methods:
         spec = METHODS[name]
         blocks = evaluate(spec.config, params, inputs, va, gaps=gaps)
-        grdp = np.broadcast_to(blocks.denominator, blocks.numerator().shape)[:, columns]
-        values = {"total": blocks.share()[:, columns]}
+        grdp = np.broadcast_to(blocks.denominator, blocks.numerator().shape)
+        values = {"total": blocks.share()}
         for block, label in spec.components.items():
-            values[label] = 100 * getattr(blocks, block)[:, columns].sum(axis=2) / grdp
-        values["numerator"] = blocks.numerator()[:, columns]
-        values["denominator"] = grdp
+            values[label] = 100 * getattr(blocks, block).sum(axis=2) / grdp
+        values["numerator"] = blocks.numerator()
+        values["denominator"] = np.array(grdp)
         out[name] = values
     return out
 
@@ -255,9 +256,8 @@ def _simulate_all(model: DigitalModel, draws: int, seed: int, methods: list[str]
     """Every method (or ``methods``) in every account year (the draws do not depend on which are kept)."""
     methods = list(methods or METHODS)
     inputs = _simulated(model)
-    columns = list(range(len(inputs.years)))
     rng = np.random.default_rng(seed)
-    point = _quantities(inputs, model.calibration.arrays(), None, model.gap_points(inputs.years), methods, columns)
+    point = _quantities(inputs, model.calibration.arrays(), None, model.gap_points(inputs.years), methods)
     point = {m: {k: v[0] for k, v in q.items()} for m, q in point.items()}
     parts: list[dict[str, dict[str, np.ndarray]]] = []
     for start in range(0, draws, CHUNK):
@@ -265,7 +265,7 @@ def _simulate_all(model: DigitalModel, draws: int, seed: int, methods: list[str]
         params = draw_parameters(model, n, rng)
         va = None if inputs.region == "vn" else draw_accounts(inputs, n, rng, model.errors)
         gaps = draw_gaps(model, params, va, rng, n, inputs)
-        parts.append(_quantities(inputs, params, va, gaps, methods, columns))
+        parts.append(_quantities(inputs, params, va, gaps, methods))
     samples = {m: {k: np.concatenate([p[m][k] for p in parts]) for k in point[m]} for m in methods}
     return YearsSimulation(model.region, model.boundary, inputs.years, draws, seed, point, samples)
 

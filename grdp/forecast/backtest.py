@@ -152,11 +152,15 @@ def summarise(errors: pd.DataFrame, by: tuple[str, ...] = ("series", "model")) -
     """
     keys = ["series", "origin", "horizon"]
     naive = errors[errors["model"] == "naive"].set_index(keys)["scaled_error"]
+    paired_once = naive.index.is_unique  # one naive forecast per series, origin and horizon: pair every row at once
+    if paired_once:
+        errors = errors.join(naive.rename("naive_error"), on=keys)
     rows = []
     for key, group in errors.groupby(list(by), sort=False):
         scored = group.dropna(subset=["scaled_error"])
         n = len(scored)
-        paired = scored.join(naive.rename("naive_error"), on=keys).dropna(subset=["naive_error"])
+        paired = (scored if paired_once else scored.join(naive.rename("naive_error"), on=keys)
+                  ).dropna(subset=["naive_error"])
         row = dict(zip(by, key if isinstance(key, tuple) else (key,)))
         row |= {"forecasts": n, "refused": int((group["status"] == "refused").sum()),
                 "mase": scored["scaled_error"].mean() if n else np.nan,

@@ -88,13 +88,27 @@ def backtest(model: DigitalModel, accounts: SectorAccounts, observations: pd.Dat
         ``origin`` (the last annual year used), ``period``, ``horizon``, ``method``, ``nowcast``, ``final``
         (percent of GRDP), ``error`` (``log(nowcast / final)``).
     """
+    return _backtest(model, final, methods, _truncated(accounts, observations, final.grdp))
+
+
+def _truncated(accounts: SectorAccounts, observations: pd.DataFrame, grdp: QuarterlyGRDP) -> dict[int, QuarterlyGRDP]:
+    """The quarterly GRDP of each backtest year ``Y``, rerun with annual information up to ``Y - 1`` only.
+
+    It does not depend on the digital-economy method or the extrapolation rule, so :func:`choose_extrapolation`
+    builds it once for both rules.
+    """
+    years = [int(y) for y in grdp.benchmark.index]
+    return {target: quarterly_grdp(accounts, observations, grdp.indicators, last_year=target - 1,
+                                   last_quarter=pd.Period(f"{target}Q4", freq="Q")) for target in years[1:]}
+
+
+def _backtest(model: DigitalModel, final: QuarterlyShare, methods: list[str] | None,
+              truncated: dict[int, QuarterlyGRDP]) -> pd.DataFrame:
+    """:func:`backtest` on the truncated quarterly GRDP of :func:`_truncated`."""
     methods = list(methods or final.table["method"].unique())
-    years = [int(y) for y in final.grdp.benchmark.index]
     final_share = final.table.set_index(["period", "method"])["share"]
     frames = []
-    for target in years[1:]:
-        grdp_q = quarterly_grdp(accounts, observations, final.grdp.indicators, last_year=target - 1,
-                                last_quarter=pd.Period(f"{target}Q4", freq="Q"))
+    for target, grdp_q in truncated.items():
         run = quarterly_share(model, grdp_q, methods, final.td_method, final.extrapolation)
         rows = run.table[[p.year == target for p in run.table["period"]]]
         reference = final_share.loc[list(zip(rows["period"], rows["method"]))].to_numpy()
@@ -120,7 +134,8 @@ def choose_extrapolation(model: DigitalModel, accounts: SectorAccounts, observat
         horizon), ``chosen``.
     """
     runs = {rule: quarterly_share(model, grdp, methods, td_method, rule) for rule in EXTRAPOLATIONS}
-    errors = {rule: backtest(model, accounts, observations, run) for rule, run in runs.items()}
+    truncated = _truncated(accounts, observations, grdp)
+    errors = {rule: _backtest(model, run, None, truncated) for rule, run in runs.items()}
     rows = []
     for method in runs["trend"].table["method"].unique():
         rmse = {rule: 100 * float(np.sqrt((e.loc[e["method"] == method, "error"] ** 2).mean()))

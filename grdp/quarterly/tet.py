@@ -233,7 +233,9 @@ def tet_regressor(index: pd.PeriodIndex, *, before: int = DEFAULT_BEFORE, after:
     if before + after < 1:
         raise ValueError("the Tết window is empty: before + after must be at least 1 day")
     periods_per_year(index)
-    dates = tet_dates() if dates is None else dates
+    package = dates is None
+    if dates is None:
+        dates = _package_dates()
     covered = covered_periods(index.freqstr, before=before, dates=dates)
     outside = index.difference(covered)
     if len(outside):
@@ -241,17 +243,34 @@ def tet_regressor(index: pd.PeriodIndex, *, before: int = DEFAULT_BEFORE, after:
         raise ValueError(f"{source} covers {covered[0]}-{covered[-1]} for a {before}-day window; "
                          f"no Tết regressor for {', '.join(str(p) for p in outside[:5])}"
                          + (" ..." if len(outside) > 5 else "") + ": add the missing years to the file")
+    if package:
+        shares = _package_shares(index.freqstr, before, after, centre)
+    else:
+        shares = _window_shares(covered, before, after, centre, dates)
+    return shares.reindex(index).rename("tet")
+
+
+@lru_cache(maxsize=16)
+def _package_shares(freq: str, before: int, after: int, centre: bool) -> pd.Series:
+    """:func:`_window_shares` over the package's dates, computed once per window (seasonal adjustment asks
+    for the same regressor for every series it adjusts)."""
+    dates = _package_dates()
+    return _window_shares(covered_periods(freq, before=before, dates=dates), before, after, centre, dates)
+
+
+def _window_shares(covered: pd.PeriodIndex, before: int, after: int, centre: bool, dates: pd.Series) -> pd.Series:
+    """The regressor (or, with ``centre=False``, the window shares) on every period the dates cover."""
     length = before + after
     shares = pd.Series(0.0, index=covered)
     for day in dates:
         window = pd.date_range(day - pd.Timedelta(days=before), periods=length, freq="D")
-        counts = window.to_period(index.freqstr).value_counts()
+        counts = window.to_period(covered.freqstr).value_counts()
         counts = counts[counts.index.isin(covered)]
         shares.loc[counts.index] += counts.to_numpy() / length
     if centre:
         position = _position_in_year(covered)
         shares = shares - shares.groupby(position).transform("mean")
-    return shares.reindex(index).rename("tet")
+    return shares
 
 
 def _position_in_year(index: pd.PeriodIndex) -> pd.Index:
