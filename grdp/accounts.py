@@ -533,10 +533,13 @@ class _Context:
             out = {}
             for name, members in groups.items():
                 cols = [m for m in members if m in current_years[year - 1].index]
-                p1 = current_years[year - 1][cols].sum() / self.volumes[year - 1].reindex(cols).sum()
-                p0 = current_years[year - 2][cols].sum() / self.volumes[year - 2].reindex(cols).sum()
-                out[name] = p1 / p0 - 1
-            return out, f"national deflator growth of {year - 1}, carried to {year}"
+                value_1, value_0 = current_years[year - 1][cols].sum(), current_years[year - 2][cols].sum()
+                volume_1 = float(self.volumes[year - 1].reindex(cols).fillna(0).sum())
+                volume_0 = float(self.volumes[year - 2].reindex(cols).fillna(0).sum())
+                if volume_1 > 0 and volume_0 > 0 and value_0 > 0:
+                    out[name] = (value_1 / volume_1) / (value_0 / volume_0) - 1
+            if out:
+                return out, f"national deflator growth of {year - 1}, carried to {year}"
         return {}, "no national deflator: prices held"
 
     def _national_shares(self, year: int, total_quality: str) -> dict[str, _Margin]:
