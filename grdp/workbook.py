@@ -209,6 +209,9 @@ def _save(book: Workbook, path: Path) -> None:
     os.close(handle)
     try:
         book.save(temporary)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # the permissions of any other file written (mkstemp makes it 0600)
         os.link(temporary, path)
     except FileExistsError:
         raise FileExistsError(f"{path} already exists; the workbook is never overwritten") from None

@@ -193,6 +193,14 @@ def test_revisions_table_written(tmp_path):
     assert message in [c.value for row in empty["revisions"].iter_rows() for c in row]
 
 
+def test_the_workbook_has_the_permissions_of_any_other_file_written(tmp_path):
+    # the temporary file it is saved through is created private (0600); the workbook must not stay so
+    other = tmp_path / "other.txt"
+    other.write_text("x")
+    path = write_workbook(VINTAGE, tmp_path / "p.xlsx")
+    assert path.stat().st_mode & 0o777 == other.stat().st_mode & 0o777
+
+
 def test_refuses_to_overwrite(tmp_path):
     path = tmp_path / "existing.xlsx"
     path.write_bytes(b"keep")
