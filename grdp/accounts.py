@@ -373,6 +373,7 @@ class _Context:
     quarterly: dict[str, pd.DataFrame]  # national single-quarter value added by price basis (period x industry)
     national: SectorAccounts | None = None
     volumes: dict[int, pd.Series] = field(default_factory=dict)  # national value added at constant 2010 prices
+    complete: dict[str, dict[int, pd.Series]] = field(default_factory=dict)  # _complete_years, by price basis
 
     @classmethod
     def build(cls, observations: pd.DataFrame | None, as_of: str | date | None) -> _Context:
@@ -395,14 +396,21 @@ class _Context:
         return self.national
 
     def _complete_years(self, basis: str) -> dict[int, pd.Series]:
-        levels = _annual(self.selected, "vn", "national", "grdp", basis)
-        needed = set(NATIONAL_SECTIONS) | {"TOTAL"}
-        out = {}
-        for period, rows in levels.groupby("period"):
-            if needed <= set(rows["industry"]):
-                out[int(period)] = pd.Series({code: float(_unique(group, f"vn value added of {code} in {period}").value)
-                                              for code, group in rows.groupby("industry")})
-        return out
+        """National value added by section of the years published in full (sections, TAX, TOTAL), by year.
+
+        Computed once per context and price basis (``selected`` does not change); callers only read it.
+        """
+        if basis not in self.complete:
+            levels = _annual(self.selected, "vn", "national", "grdp", basis)
+            needed = set(NATIONAL_SECTIONS) | {"TOTAL"}
+            out = {}
+            for period, rows in levels.groupby("period"):
+                if needed <= set(rows["industry"]):
+                    for code, group in rows[rows.duplicated("industry", keep=False)].groupby("industry"):
+                        _unique(group, f"vn value added of {code} in {period}")  # raises on tied releases
+                    out[int(period)] = rows.set_index("industry")["value"].astype(float).sort_index()
+            self.complete[basis] = out
+        return self.complete[basis]
 
     def _build_national(self) -> SectorAccounts:
         current = self._complete_years("current")

@@ -177,7 +177,8 @@ def _unpublished_cell(ctx: _Context, method: str, year: int) -> Cell:
         return Cell(method, year, "not_supported", reason=ctx.no_account(year))
     basis = _uncalibrated_basis(method, ctx.region, ctx.model) if spec.published is not None else (
         f"grdp model, not validated: no institution publishes the {spec.title}; the tier on "
-        f"{_name(ctx.region)}'s sector accounts times the GSO-method city-specific gap")
+        f"{_name(ctx.region)}'s sector accounts times the GSO-method "
+        f"{'national' if ctx.region == 'vn' else 'city-specific'} gap")
     if found is None:
         assert last is not None
         value, draws = ctx.model_point(method, last) or (np.nan, np.zeros(0))
