@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from grdp import paths
+from grdp import paths, sources
 
 REPO = paths.repo_root()
 COPIED = ("sources", "notebooks", "reports", "docs")
@@ -45,6 +45,12 @@ def tree_hashes(folder: Path) -> dict[str, str]:
     """SHA-256 of every file under ``folder`` (hidden ones included), by relative path."""
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def observations():
+    """Every release in the repository's sources/, read afresh for each test module (tests only filter it)."""
+    return sources.load_observations()
 
 
 @pytest.fixture(scope="session")

@@ -11,11 +11,6 @@ CELLS = list(classification.SECTIONS) + ["TAX"]
 
 
 @pytest.fixture(scope="module")
-def observations():
-    return sources.load_observations()
-
-
-@pytest.fixture(scope="module")
 def hcmc(observations):
     return accounts.assemble("hcmc", "old", observations=observations)
 
@@ -62,7 +57,7 @@ def test_published_margins_reproduced_within_tolerance(hcmc):
 
 
 def test_identities_hold_in_every_year(hcmc):
-    for year, rows in hcmc.table.groupby("year"):
+    for _, rows in hcmc.table.groupby("year"):
         v = rows.set_index("industry")["value"]
         assert v[[c for c in CELLS if c in v]].sum() == pytest.approx(v["TOTAL"], rel=1e-9)
         for code in ("BTF", "GTT", "BTE", "KEY9"):

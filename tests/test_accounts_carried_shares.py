@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from grdp import accounts, sources
+from grdp import accounts
 from tests.test_accounts import hcmc_rows, synthetic
 
 OIL_BAND = (25.0, 45.0)
@@ -14,11 +14,6 @@ OIL_BAND = (25.0, 45.0)
 industry and construction, 53.63%); the band allows the oil price and volume to move the share by about 10 pp."""
 MANUFACTURING_BAND_PP = 2.0
 """Manufacturing (C) stays within this of its only published share (20.12% in 2023) in 2021-2024."""
-
-
-@pytest.fixture(scope="module")
-def observations():
-    return sources.load_observations()
 
 
 @pytest.fixture(scope="module")

@@ -11,11 +11,6 @@ CELLS = list(classification.SECTIONS) + ["TAX"]
 
 
 @pytest.fixture(scope="module")
-def observations():
-    return sources.load_observations()
-
-
-@pytest.fixture(scope="module")
 def vn(observations):
     return accounts.assemble("vn", "national", observations=observations)
 
@@ -117,7 +112,6 @@ def test_2025_parts_are_moved_by_their_published_growth_and_the_national_deflato
         assert parts[region].growth["method"].str.contains("national deflator").all()
     brvt = parts["ba_ria_vung_tau"]
     growth = brvt.growth.set_index("industry")["volume_growth"]
-    base = brvt.require(2024).set_index("industry")["value"]
     assert (100 * growth.drop("B")).round(2).eq(5.44).all()  # excluding oil and gas, 2025-12-09
     # oil and gas moves with its published 2025 growth (the merged city's -2.54%, Chi cuc Thong ke 2026-01-06)
     assert 100 * growth["B"] == pytest.approx(-2.54)

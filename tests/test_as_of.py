@@ -8,11 +8,6 @@ import pytest
 from grdp import schemas, sources
 
 
-@pytest.fixture(scope="module")
-def observations():
-    return sources.load_observations()
-
-
 def releases(*rows):
     """One figure (HCMC GRDP 2022) released several times: (publisher, publication date, rating, value)."""
     frame = pd.DataFrame([{"region": "hcmc", "boundary": "old", "period": "2022", "frequency": "A",

@@ -36,11 +36,6 @@ METHODS = list(grdp.digital.METHODS)
 
 
 @pytest.fixture(scope="module")
-def observations():
-    return sources.load_observations()
-
-
-@pytest.fixture(scope="module")
 def model(observations):
     return grdp.digital.build("hcmc", "old", AS_OF, observations)
 

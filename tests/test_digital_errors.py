@@ -6,15 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from grdp import sources
 from grdp.digital import build, measured_errors, uncertainty
 
 AS_OF = "2025-12-31"
-
-
-@pytest.fixture(scope="module")
-def observations():
-    return sources.load_observations()
 
 
 @pytest.fixture(scope="module")

@@ -20,11 +20,6 @@ DRAWS = 4_000
 
 
 @pytest.fixture(scope="module")
-def observations():
-    return sources.load_observations()
-
-
-@pytest.fixture(scope="module")
 def tables(observations):
     return {(r, b, a): headline.share_table(r, b, a, observations, draws=DRAWS, seed=1)
             for a in VINTAGES for r, b in REGIONS}

@@ -6,16 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from grdp import sources
 from grdp.digital import headline, parts
 
 AS_OF = "2025-12-31"
 DRAWS = 4_000
-
-
-@pytest.fixture(scope="module")
-def observations():
-    return sources.load_observations()
 
 
 @pytest.fixture(scope="module")

@@ -10,16 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from grdp import sources
 from grdp.digital import validation
 from grdp.digital.estimators import ESTIMATORS
 
 AS_OF = "2025-12-31"
-
-
-@pytest.fixture(scope="module")
-def observations():
-    return sources.load_observations()
 
 
 @pytest.fixture(scope="module")

@@ -6,18 +6,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from grdp import sources
 from grdp.forecast import series as fs
 
 ALL_ITEMS = tuple("ABCDEFGHIJKLMNOPQRST") + ("TAX",)
 """National production components: the sections GSO publishes (no U) and product taxes less subsidies."""
 ROUNDING_BN = 0.05
 """National GDP and value added are published to 0.1 bn VND, so each figure is within 0.05 bn of its value."""
-
-
-@pytest.fixture(scope="module")
-def observations():
-    return sources.load_observations()
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from grdp import accounts, sources
+from grdp import accounts
 from grdp.quarterly import regional
 from grdp.quarterly.regional import national_quarterly, quarterly_grdp
 
@@ -19,11 +19,6 @@ SHARE_BOUND_PP = 2.0
 """Largest distance of a 2022-2024 quarter share from the national one (regional.SHARE_DISTANCE_PP)."""
 GROWTH_BOUND_PP = 0.3
 """Largest gap to a published quarterly growth rate outside 2021 (regional.GROWTH_TOLERANCE_PP)."""
-
-
-@pytest.fixture(scope="module")
-def observations():
-    return sources.load_observations()
 
 
 @pytest.fixture(scope="module")

@@ -20,11 +20,6 @@ ITEMS = list("ABCDEFGHIJKLMNOPQRST") + ["TAX"]
 
 
 @pytest.fixture(scope="module")
-def observations():
-    return sources.load_observations()
-
-
-@pytest.fixture(scope="module")
 def hcmc(observations):
     return accounts.assemble("hcmc", "old", AS_OF, observations)
 

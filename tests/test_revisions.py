@@ -10,8 +10,16 @@ import pytest
 
 from grdp import paths
 from grdp.cli import QUANTITY_CHOICES, main
-from grdp.revisions import (QUANTITIES, RELEASE_COLUMNS, TABLE_COLUMNS, RevisionError, changes_since_previous,
-                            release_values, revision_summary, revision_table)
+from grdp.revisions import (
+    QUANTITIES,
+    RELEASE_COLUMNS,
+    TABLE_COLUMNS,
+    RevisionError,
+    changes_since_previous,
+    release_values,
+    revision_summary,
+    revision_table,
+)
 from grdp.vintage import VintageError, default_as_of
 
 TEXT_COLUMNS = ["quantity", "boundary", "method", "scenario", "first_vintage", "previous_vintage",

@@ -9,18 +9,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from grdp import accounts, paths, sources
+from grdp import accounts, paths
 from grdp.digital import cache, headline
 from grdp.digital.model import sector_account_parts, sector_accounts
 from grdp.forecast import estimates
 from grdp.quarterly import tet
 
 AS_OF = "2025-12-31"
-
-
-@pytest.fixture(scope="module")
-def observations():
-    return sources.load_observations()
 
 
 @pytest.fixture

@@ -25,11 +25,6 @@ def shipped() -> dict[str, Scenario]:
     return load_scenarios()
 
 
-@pytest.fixture(scope="module")
-def observations():
-    return sources.load_observations()
-
-
 def _figure(observations, as_of: str, source_id: str, region: str, period: str, variable: str) -> float:
     """The whole-economy, current-price figure a vintage selects (the sources' as-of rule), checked unique."""
     rows = sources.as_of(observations, as_of)

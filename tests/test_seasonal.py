@@ -18,8 +18,7 @@ import pytest
 from grdp import paths
 from grdp.quarterly import tet as tet_mod
 from grdp.quarterly.regional import national_quarterly
-from grdp.quarterly.seasonal import (SeasonalAdjustment, SeasonalAdjustmentWarning, X13Unavailable, adjust,
-                                     find_x13)
+from grdp.quarterly.seasonal import SeasonalAdjustment, SeasonalAdjustmentWarning, X13Unavailable, adjust, find_x13
 from grdp.quarterly.tet import covered_periods, read_tet_dates, tet_dates, tet_regressor
 from grdp.sources import SourceValidationError, load_observations
 

@@ -353,11 +353,6 @@ def test_required_and_achieved_growth_by_hand():
 
 
 @pytest.fixture(scope="module")
-def observations():
-    return sources.load_observations()
-
-
-@pytest.fixture(scope="module")
 def real(observations):
     """The assessment of HCMC as of 2025-12-31 on the bundled sources (equal weights, no calibration evidence)."""
     return assess_region(observations, Q4, "hcmc", METHODS, list(load_scenarios().values()), EQUAL_SKILL,
