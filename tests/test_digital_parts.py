@@ -87,3 +87,18 @@ def test_a_figure_published_for_the_merged_city_is_its_headline(observations):
     assert published.status == "published" and published.value == 14.9
     assert published.source_id == "test_merged_release" and published.release == "2025-11-30"
     assert head[head["year"] == 2023].iloc[0].status == "estimate"
+
+
+def test_a_year_without_any_grdp_yet_holds_the_parts_last_weights(observations):
+    # as of the end of 2026 the year has ended but no 2026 GRDP (parts' or merged) is in sources/: the merged share
+    # is the parts' own 2026 estimates weighted by their 2025 GRDP, and the basis says the weights are held
+    late = parts.parts_table("2026-12-31", observations, ["mic"], draws=DRAWS, seed=3).set_index(["part", "year"])
+    merged = late.loc[("merged", 2026)]
+    assert merged["status"] == "estimate" and "GRDP of 2025 held" in merged["basis"]
+    weights = {r: late.loc[(r, 2025), "denominator"] for r in ("hcmc", "binh_duong", "ba_ria_vung_tau")}
+    assert {r: late.loc[(r, 2026), "denominator"] for r in weights} == weights  # the 2025 levels, not new ones
+    expected = sum(late.loc[(r, 2026), "share"] * w for r, w in weights.items()) / sum(weights.values())
+    assert merged["share"] == pytest.approx(expected, rel=1e-12)
+    # an independent bound: a weighted mean lies between its parts
+    assert min(late.loc[(r, 2026), "share"] for r in weights) <= merged["share"] <= max(
+        late.loc[(r, 2026), "share"] for r in weights)

@@ -18,7 +18,11 @@ merged GRDP is published, the parts' GRDP are their accounts' GRDP moved by thei
 growth (:mod:`grdp.accounts`; 2025), or, where a part has no account that year, the merged GRDP split
 by the parts' shares of their sum in the nearest year with all three accounts. A common scale of the three GRDP (for
 example 2.74 against about 3 quadrillion VND for 2025) does not move the merged share; only the
-parts' relative weights do. A year in which a part has no figure is ``not_supported``, naming it.
+parts' relative weights do. So in a year after the last one with the three parts' GRDP, when neither the parts'
+nor the merged GRDP is published yet (a vintage of late 2026: 2026 has ended, its GRDP is not out), the parts'
+weights of that last year are held: the merged share is the sum of the parts' own estimates for the year with
+the last known weights, and the numerator and denominator in bn VND are that year's levels, not an estimate of the
+new year's (the basis says so). A year in which a part has no figure is ``not_supported``, naming it.
 """
 
 from __future__ import annotations
@@ -58,14 +62,20 @@ def _grdp(as_of: str, observations: pd.DataFrame, years: list[int]) -> dict[tupl
     common = [y for y in sorted({y for (_, y) in out}) if all((r, y) in out for r, _ in MERGED_PARTS)]
     merged = merged_grdp(as_of, observations)
     for year in years:
-        if all((r, year) in out for r, _ in MERGED_PARTS) or year not in merged or not common:
+        if all((r, year) in out for r, _ in MERGED_PARTS) or not common:
             continue
         nearest = min(common, key=lambda y: (abs(y - year), -y))
-        total = sum(out[(r, nearest)][0] for r, _ in MERGED_PARTS)
-        for region, _ in MERGED_PARTS:
-            weight = out[(region, nearest)][0] / total
-            out[(region, year)] = (weight * merged[year][0], f"the merged GRDP of {year} ({merged[year][1]}) split "
-                                                             f"by the parts' shares of {nearest}")
+        if year in merged:
+            total = sum(out[(r, nearest)][0] for r, _ in MERGED_PARTS)
+            for region, _ in MERGED_PARTS:
+                weight = out[(region, nearest)][0] / total
+                out[(region, year)] = (weight * merged[year][0], f"the merged GRDP of {year} ({merged[year][1]}) "
+                                                                 f"split by the parts' shares of {nearest}")
+        elif year > common[-1] and not any((r, year) in out for r, _ in MERGED_PARTS):
+            for region, _ in MERGED_PARTS:
+                out[(region, year)] = (out[(region, nearest)][0],
+                                       f"the part's GRDP of {nearest} held (no GRDP published for {year}: the "
+                                       f"parts' weights of {nearest}, which alone move the merged share)")
     return out
 
 
