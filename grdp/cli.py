@@ -57,7 +57,6 @@ def _ties(as_of: str | None) -> str:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from grdp import paths, pipeline, vintage
-    from grdp.sources import SourceValidationError
 
     if args.skip_existing and paths.vintage_dir(args.vintage).exists():
         print(f"vintage {args.vintage} already exists at {paths.vintage_dir(args.vintage)}; "
@@ -66,7 +65,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     try:
         folder = pipeline.run(args.vintage, as_of=args.as_of, region=args.region, boundary=args.boundary,
                               progress=not args.quiet)
-    except (vintage.VintageError, pipeline.PipelineError, SourceValidationError, ValueError) as exc:
+    except (vintage.VintageError, pipeline.PipelineError, ValueError) as exc:  # SourceValidationError is a ValueError
         print(f"grdp run: {exc}", file=sys.stderr)
         return 1
     print(f"vintage {args.vintage} written to {folder}")
@@ -431,8 +430,6 @@ def _ingest_parser(sub) -> None:
                           ("rating", "green")):
         table.add_argument(f"--{name}", default=default, required=default is None)
     table.add_argument("--new-dataset", metavar="TITLE", help="start the dataset with this title if it is new")
-    for reader in (release, sdmx, monthly, table):
-        reader.set_defaults(keep_unchanged=False)
     ingest.set_defaults(func=_cmd_ingest, source=None)
 
 

@@ -202,11 +202,6 @@ def bound(variable: str, unit: str, industry: str = "TOTAL") -> Bound | None:
     return None
 
 
-def is_signed(variable: str, industry: str) -> bool:
-    """Whether a variable may be negative: growth rates, contributions, and product taxes less subsidies."""
-    return "growth" in variable or "contribution" in variable or industry == "TAX"
-
-
 def parse_date(text: str) -> tuple[date, date]:
     """Return the first and the last day a date written ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` can mean.
 

@@ -55,8 +55,6 @@ REPORTS = "reports"
 INPUTS = "inputs"
 SNAPSHOT = f"{INPUTS}/observations.csv"
 """The run's input snapshot inside a vintage."""
-CACHE = ".cache"
-"""A staging folder's scratch space (models shared between notebooks); deleted before the manifest is written."""
 SEAL = "seal"
 STAGING_PREFIX = ".staging-"
 REPORTS_STAGING_PREFIX = f".{REPORTS}-staging-"
@@ -465,7 +463,7 @@ def publish(staging: Path, vintage: str, parameters: dict, inputs: dict[str, str
     Parameters
     ----------
     staging
-        The completed temporary folder; its ``.cache`` is deleted first.
+        The completed temporary folder (the run cache already removed by :func:`grdp.pipeline.run`).
     vintage
         The vintage label.
     parameters
@@ -482,7 +480,6 @@ def publish(staging: Path, vintage: str, parameters: dict, inputs: dict[str, str
         The published vintage folder.
     """
     target = ensure_new(vintage)
-    shutil.rmtree(staging / CACHE, ignore_errors=True)
     manifest = {
         "vintage": vintage,
         "parameters": parameters,

@@ -28,7 +28,6 @@ import numpy as np
 from grdp.digital.published import Benchmark
 
 ESTIMATORS = ("model", "line", "national_ratio", "carried")
-RIVALS = ESTIMATORS[1:]
 FALLBACK = {"model": "national_ratio", "line": "carried", "national_ratio": "carried", "carried": None}
 LABELS = {"model": "the model (structural indicator x city-specific gap)",
           "line": "a straight line through the published points",

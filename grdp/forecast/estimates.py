@@ -31,7 +31,6 @@ from grdp.digital.model import DigitalModel, build
 COLUMNS = ["region", "boundary", "method", "year", "status", "value", "lower", "upper", "level", "basis",
            "bridged_from_year", "release", "rating", "source_id", "url", "reason"]
 """Columns of the estimates table (the interface of ``grdp.digital.headline.share_table``)."""
-STATUSES = ("published", "estimate", "not_supported")
 RATING_MARGIN = {"green": 0.01, "amber": 0.05, "red": 0.10}
 """Relative half-width of a published figure's stated range by its rating (see the module docstring)."""
 FIRST_YEAR = 2020

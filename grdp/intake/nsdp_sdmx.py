@@ -47,7 +47,6 @@ from grdp.sources import Problem
 DATASET = "gso_nsdp_gdp_by_section"
 URL = "https://nsdp.nso.gov.vn/GSO-chung/SDMXFiles/GSO/GDPVNM.xml"
 """Where the file is published since January 2026 (the host moved from nsdp.gso.gov.vn)."""
-OLD_URL = "https://nsdp.gso.gov.vn/GSO-chung/SDMXFiles/GSO/GDPVNM.xml"
 PUBLISHER = "GSO National Summary Data Page (NSDP) SDMX file GDPVNM.xml (Cục Thống kê / NSO)"
 """Starts like the publisher of the earlier vintages so that revisions are recognised as the same publisher's."""
 KIND = "NSDP SDMX file"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grdp import schemas
-from grdp.sources import Problem, release_date
+from grdp.sources import Problem
 
 Place = tuple[int | None, str | None]
 """(line, column) of a value in the file it was read from; ``None`` where the format has none."""
@@ -67,10 +67,6 @@ class Release:
         for row in self.rows:
             seen.setdefault((row.values["publisher"], row.values["publication_date"], row.values["url"]))
         return list(seen)
-
-    def latest_date(self) -> str:
-        """The latest publication date of the rows (partial dates count from their end)."""
-        return max((r.values["publication_date"] for r in self.rows), key=release_date)
 
 
 def blank_row() -> dict[str, str]:

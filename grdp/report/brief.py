@@ -137,7 +137,7 @@ class Share:
 
 @dataclass(frozen=True)
 class Decision:
-    """One decision that set a target in force: its boundary, instrument, issuer and date.
+    """One decision that set a target in force: its boundary, instrument and date.
 
     ``approximate`` is true when the decision states the target as "about" its value (its note in
     ``sources/policy_targets`` says "about X%" or "khoảng X%").
@@ -145,7 +145,6 @@ class Decision:
 
     boundary: str
     instrument: str
-    issuer: str
     decided: str
     approximate: bool = False
 
@@ -183,14 +182,12 @@ class Outlook:
         published series it is (the former city's for the merged city, which has none).
     projection_range
         Lowest and highest median of the models across models and scenarios in the target year.
-    ensemble
-        The ensemble's projection (median and interval, trend scenario) where the models agree, else ``None``.
     probability
         The probability of reaching the target where it is published (calibration evidence), else ``None``.
     reasons
         Why no probability is published (keys of :data:`REASONS`); empty when one is.
-    horizon, reach
-        Years from the start to the target year, and the longest horizon of the backtests.
+    reach
+        The longest horizon of the backtests.
     """
 
     boundary: str
@@ -202,10 +199,8 @@ class Outlook:
     achieved_years: tuple[int, int] | None
     achieved_boundary: str | None
     projection_range: tuple[float, float] | None
-    ensemble: Share | None
     probability: float | None
     reasons: tuple[str, ...]
-    horizon: int
     reach: int
 
 
@@ -773,7 +768,7 @@ def _approximate(note: str, value: float) -> bool:
 
 
 def _decision(row: pd.Series) -> Decision:
-    return Decision(str(row["boundary"]), str(row["instrument"]), str(row["issuer"]), str(row["decided"]),
+    return Decision(str(row["boundary"]), str(row["instrument"]), str(row["decided"]),
                     _approximate(str(row["note"]), float(row["target"])))
 
 
@@ -826,17 +821,13 @@ def _outlook(row: pd.Series, reader: HeadlineFigures, reach: int) -> Outlook:
     years = ((int(row["achieved_from_year"]), int(row["achieved_to_year"]))
              if achieved is not None else None)
     ranged = (_float(row["range_lower"]), _float(row["range_upper"]))
-    agree = str(row["models_agree"]) == "True" and pd.notna(row["median"])
-    ensemble = Share(method, int(row["target_year"]), float(row["median"]), "projection", boundary,
-                     float(row["lower"]), float(row["upper"]), _level(row["level"])) if agree else None
     published = _published_flag(row["probability_published"]) and pd.notna(row["probability"])
     return Outlook(boundary, method, start, required,
                    (low, high) if low is not None and high is not None else None, achieved, years,
                    str(row["achieved_boundary"]) if pd.notna(row["achieved_boundary"]) else None,
                    ranged if None not in ranged else None,  # type: ignore[arg-type]
-                   ensemble, float(row["probability"]) if published else None,
-                   () if published else no_probability_reasons(row, reader.tables),
-                   int(row["target_year"]) - int(row["start_year"]), reach)
+                   float(row["probability"]) if published else None,
+                   () if published else no_probability_reasons(row, reader.tables), reach)
 
 
 def _ended(row: pd.Series, reader: HeadlineFigures) -> Ended:

@@ -23,7 +23,6 @@ no-break spaces, a negative number starts with the minus sign U+2212, which does
 
 from __future__ import annotations
 
-import math
 import re
 from datetime import date
 
@@ -100,9 +99,7 @@ def interval_decimals(lower: float | None, upper: float | None) -> int:
     if lower is None or upper is None or pd.isna(lower) or pd.isna(upper):
         return 1
     half = abs(float(upper) - float(lower)) / 2
-    if half <= 0:
-        return 1
-    return max(0, min(1, 1 - math.floor(math.log10(half))))
+    return 0 if half >= WIDE_INTERVAL else 1
 
 
 def interval(lower: float | None, upper: float | None, decimals: int, lang: str) -> str:
