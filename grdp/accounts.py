@@ -417,13 +417,12 @@ class _Context:
         constant = self._complete_years("constant_2010")
         levels = _annual(self.selected, "vn", "national", "grdp")
         records, margins, growth_rows = [], [], []
-        for year in sorted(current):
-            by_code = {code: _unique(group, f"vn value added of {code} in {year}")
-                       for code, group in levels[levels["period"] == str(year)].groupby("industry")}
+        for year in sorted(current):  # the years _complete_years found, ties already refused there
+            by_code = levels[levels["period"] == str(year)].set_index("industry")
             for code in CELLS + ("TOTAL",):
-                if code in by_code:
-                    r = by_code[code]
-                    records.append(_record("vn", "national", year, code, r.value, by_code["TOTAL"].value,
+                if code in by_code.index:
+                    r = by_code.loc[code]
+                    records.append(_record("vn", "national", year, code, r.value, by_code.at["TOTAL", "value"],
                                            "published", M_PUBLISHED, (r.source_id,)))
             if year in constant:
                 self.volumes[year] = constant[year]
@@ -597,7 +596,7 @@ class _Context:
             bridged[code] = published[code] * annual_share / period_share
         scale = 100.0 / sum(bridged.values())
         sources = tuple(sorted(set(latest["source_id"])))
-        rating = max(latest["rating"], key=share_targets.RATING_RANK.__getitem__)
+        rating = max(latest["rating"], key=src.RATING_RANK.__getitem__)
         return {code: _Margin(value * scale, "imputed",
                               f"published {period} share {published[code]:.2f}% bridged to the year with the "
                               f"{year - 1} ratio of annual to {previous_period} shares, scaled to add to 100",
@@ -887,7 +886,7 @@ def _broad_margins(year: int, shares: dict[int, dict[str, _Margin]]) -> dict[str
         if len(missing) == 1:
             residual = 100.0 - sum(m.share for m in present.values())
             sources = tuple(s for m in present.values() for s in m.sources)
-            rating = max((m.rating for m in present.values()), key=share_targets.RATING_RANK.__getitem__)
+            rating = max((m.rating for m in present.values()), key=src.RATING_RANK.__getitem__)
             present[missing[0]] = _Margin(residual, "derived", M_RESIDUAL, sources, rating)
         for code, margin in present.items():
             anchors[code][y] = margin

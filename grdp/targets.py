@@ -50,11 +50,11 @@ from grdp.forecast.calibration import HEADLINE, probability_rule
 from grdp.forecast.estimates import FIRST_YEAR, Estimates
 from grdp.forecast.evidence import GrdpPath
 from grdp.forecast.projection import Projection
+from grdp.sources import RATING_RANK
 
 VARIABLE = "de_share_target"
 DRAFT = "a draft: recorded, not in force"
 """What ``superseded_by`` says of a draft decision."""
-RATINGS = ("green", "amber", "red")
 _ISSUER_END = re.compile(r":|,| \(| via ")
 _INSTRUMENT = re.compile(r"^\s*([^:]{2,100}?)\s*:")
 
@@ -146,7 +146,7 @@ def assessed_targets(targets: pd.DataFrame, boundary: str) -> pd.DataFrame:
     rows = targets[targets["boundary"] == boundary]
     out = [{"year": int(year), "target": float(value), "instruments": "; ".join(dict.fromkeys(group["instrument"])),
             "issuers": "; ".join(dict.fromkeys(group["issuer"])), "decided": max(group["decided"]),
-            "rating": min(group["rating"], key=RATINGS.index)}
+            "rating": min(group["rating"], key=RATING_RANK.__getitem__)}
            for (year, value), group in rows.groupby(["year", "target"], sort=True)]
     return pd.DataFrame(out, columns=["year", "target", "instruments", "issuers", "decided", "rating"])
 
@@ -162,7 +162,7 @@ def headline_targets(targets: pd.DataFrame, boundary: str) -> pd.DataFrame:
     table = assessed_targets(targets, boundary)
     if table.empty:
         return table.assign(other_targets=pd.Series(dtype=str))
-    ranked = table.assign(_rank=table["rating"].map(RATINGS.index))
+    ranked = table.assign(_rank=table["rating"].map(RATING_RANK))
     ranked = ranked.sort_values(["year", "_rank", "decided", "target"], ascending=[True, True, False, False])
     rows = []
     for _, group in ranked.groupby("year", sort=True):
@@ -486,14 +486,14 @@ def headline(assessment: pd.DataFrame, measured_rows: pd.DataFrame, starts: pd.D
     rows = []
     for boundary, scenario in trend.items():
         path = paths[boundary]
+        chosen = headline_targets(targets, boundary)
+        ended = [int(y) for y in chosen["year"] if int(y) < first_open] if len(chosen) else []
         for method in HEADLINE:
             info = {"boundary": boundary, "method": method, "scenario": scenario, "level": level}
             for frame in (latest, starts, achieved):
                 match = frame[(frame["boundary"] == boundary) & (frame["method"] == method)]
                 if len(match):
                     info |= match.iloc[0].drop(["boundary", "method"]).to_dict()
-            chosen = headline_targets(targets, boundary)
-            ended = [int(y) for y in chosen["year"] if int(y) < first_open] if len(chosen) else []
             for target in chosen.itertuples():
                 year = int(target.year)
                 if year < first_open and year != max(ended):

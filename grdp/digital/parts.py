@@ -53,12 +53,11 @@ def _grdp(as_of: str, observations: pd.DataFrame, years: list[int]) -> dict[tupl
             inputs[region] = account_inputs(region, boundary, as_of, observations)
         except AccountsError:
             continue
-    for (region, _), rows in ((p, inputs.get(p[0])) for p in MERGED_PARTS):
-        if rows is not None:
-            for year, value, source in zip(rows.years, rows.grdp, rows.grdp_source):
-                how = ("the part's published GRDP" if source.endswith("(published)") else
-                       "the part's GRDP moved from the previous year by its published growth (grdp.accounts)")
-                out[(region, year)] = (float(value), how)
+    for region, rows in inputs.items():  # in the order of MERGED_PARTS, parts without accounts left out
+        for year, value, source in zip(rows.years, rows.grdp, rows.grdp_source):
+            how = ("the part's published GRDP" if source.endswith("(published)") else
+                   "the part's GRDP moved from the previous year by its published growth (grdp.accounts)")
+            out[(region, year)] = (float(value), how)
     common = [y for y in sorted({y for (_, y) in out}) if all((r, y) in out for r, _ in MERGED_PARTS)]
     merged = merged_grdp(as_of, observations)
     for year in years:
@@ -151,10 +150,11 @@ def merged_cells(as_of: str, observations: pd.DataFrame, methods: list[str], dra
     shares = share_rows(observations)
     sigma = measure(observations, as_of).sd["published"]
     out = {}
+    benchmarks = {m: benchmark(shares, "hcmc", "merged", m, as_of) for m in methods}
     for (method, year), cell in summed.items():
         if method not in methods:
             continue
-        row = benchmark(shares, "hcmc", "merged", method, as_of).row(year)
+        row = benchmarks[method].row(year)
         out[(method, year)] = cell if row is None else published_cell(method, year, row, sigma, draws, seed, None)
     return out
 

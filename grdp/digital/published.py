@@ -52,8 +52,8 @@ class Benchmark:
 
     def value(self, year: int) -> float:
         """The published share of ``year`` (``nan`` if none)."""
-        rows = self.table[self.table["year"] == year]
-        return float(rows["value"].iloc[0]) if len(rows) else float("nan")
+        row = self.row(year)
+        return float(row["value"]) if row is not None else float("nan")
 
     def row(self, year: int) -> pd.Series | None:
         """The published row of ``year``, or ``None``."""
