@@ -33,8 +33,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from grdp import classification
-
-RATING_RANK = {"green": 0, "amber": 1, "red": 2}
+from grdp.sources import RATING_RANK
 
 
 @dataclass(frozen=True)

@@ -105,7 +105,8 @@ _PERIOD_PATTERNS = {
 """Period notation by frequency; always matched in full (``fullmatch``), ASCII digits only."""
 _PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 _DATE = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
-_RATING_ORDER = {"green": 0, "amber": 1, "red": 2}
+RATING_RANK = {"green": 0, "amber": 1, "red": 2}
+"""Ratings from best to worst (the rank sorts releases and picks the worst of several)."""
 FIRST_YEAR, LAST_YEAR = 1990, 2050
 """Periods outside these years are rejected as out of range."""
 SHARE_SUM_TOLERANCE_PP = 0.2
@@ -581,7 +582,7 @@ def _provenance(folder: Path, today: date) -> tuple[dict | None, list[Problem]]:
     if fields.get("id") and fields["id"] != folder.name:
         problems.append(Problem(path, f"id {_show(fields['id'])} differs from the folder name '{folder.name}'",
                                 column="id"))
-    if fields.get("rating") and fields["rating"] not in _RATING_ORDER:
+    if fields.get("rating") and fields["rating"] not in RATING_RANK:
         problems.append(Problem(path, f"rating {_show(fields['rating'])} is not allowed; expected green, amber or red",
                                 column="rating"))
     dates: dict[str, tuple[date, date]] = {}
@@ -942,6 +943,11 @@ PUBLISHERS_FILE = "publishers.csv"
 _VIA = re.compile(r",\s*via\b.*$", re.IGNORECASE | re.DOTALL)
 
 
+def without_outlet(publisher: str) -> str:
+    """Return a ``publisher`` text without its outlet (the part from ``", via"`` on), e.g. "Cục Thống kê"."""
+    return _VIA.sub("", publisher).strip()
+
+
 @lru_cache(maxsize=1)
 def _publisher_aliases() -> tuple[tuple[str, re.Pattern[str]], ...]:
     table = pd.read_csv(paths.data_file(PUBLISHERS_FILE), dtype=str, keep_default_na=False)
@@ -968,7 +974,7 @@ def publisher_identity(publisher: str) -> str:
     str
         An alias-table identity or the normalised text.
     """
-    name = _VIA.sub("", publisher).strip()
+    name = without_outlet(publisher)
     for identity, pattern in _publisher_aliases():
         if pattern.search(name):
             return identity
@@ -1008,7 +1014,7 @@ def as_of(observations: pd.DataFrame, when: str | date | None) -> pd.DataFrame:
     if obs.empty:
         return obs.copy()
     key = list(KEY)
-    ranked = obs.assign(_rank=obs["rating"].map(_RATING_ORDER),
+    ranked = obs.assign(_rank=obs["rating"].map(RATING_RANK),
                         _publisher=obs["publisher"].map(publisher_identity))
     latest = ranked.groupby(key + ["_publisher"], dropna=False)["release_date"].transform("max")
     ranked = ranked[ranked["release_date"] == latest]

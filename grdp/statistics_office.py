@@ -185,7 +185,7 @@ def year_label(value: Any) -> tuple[int, bool] | None:
     return int(match["year"]), bool(match["before"] or match["after"])
 
 
-def _plain(number: Decimal) -> str:
+def plain_decimal(number: Decimal) -> str:
     """Return a decimal as plain text: no exponent, no trailing zeros after the point."""
     text = format(number, "f")
     if "." in text:
@@ -216,7 +216,7 @@ def parse_value(value: Any) -> str | None:
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             raise ValueError(f"'{value}' is not a finite number")
-        return _plain(Decimal(repr(value)))
+        return plain_decimal(Decimal(repr(value)))
     text = _SPACES.sub("", unicodedata.normalize("NFC", str(value))).replace("\u2212", "-")
     if text == "" or text in NOT_AVAILABLE:
         return None
@@ -228,7 +228,7 @@ def parse_value(value: Any) -> str | None:
         raise ValueError(f"cannot read '{value}' as a number; expected Vietnamese format such as "
                          "1.479.227 or 1.479.227,5 or 14,41 (or '-' / '..' for not available)")
     try:
-        return _plain(Decimal(text))
+        return plain_decimal(Decimal(text))
     except InvalidOperation:  # pragma: no cover - the patterns above only let digits through
         raise ValueError(f"cannot read '{value}' as a number") from None
 
@@ -334,7 +334,8 @@ def name_key(text: str) -> str:
     return _name_key(text)
 
 
-def _is_blank(value: Any) -> bool:
+def is_blank(value: Any) -> bool:
+    """Whether a spreadsheet cell is empty (``None`` or only blanks)."""
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
@@ -415,7 +416,7 @@ def read_statistics_office_table(
     years: dict[int, tuple[str, bool]] = {}  # column index -> (period, preliminary)
     first_column_of_year: dict[int, int] = {}
     for index, cell in enumerate(header[1:], start=1):
-        if _is_blank(cell):
+        if is_blank(cell):
             continue
         label = year_label(cell)
         column = _column_name(index, cell)
@@ -442,15 +443,15 @@ def read_statistics_office_table(
         line = index + 1
         row = rows[index]
         label = row[0] if row else None
-        cells = [(i, row[i]) for i in range(1, len(row)) if not _is_blank(row[i])]
-        if _is_blank(label):
+        cells = [(i, row[i]) for i in range(1, len(row)) if not is_blank(row[i])]
+        if is_blank(label):
             for i, cell in cells:
                 problems.append(Problem(path, f"figure '{cell}' has no industry name in column A",
                                         line=line, column=_column_name(i, header[i])))
             continue
         if not any(i in years for i, _ in cells):
             # A sub-heading, footnote or source line; also a row with only "not available" cells.
-            unheaded = [(i, c) for i, c in cells if _is_blank(header[i])]
+            unheaded = [(i, c) for i, c in cells if is_blank(header[i])]
             for i, cell in unheaded:
                 problems.append(Problem(path, f"figure '{cell}' is in a column without a year header",
                                         line=line, column=_column_name(i, header[i])))
@@ -461,7 +462,7 @@ def read_statistics_office_table(
         for i, cell in cells:
             column = _column_name(i, header[i])
             if i not in years:
-                if _is_blank(header[i]):
+                if is_blank(header[i]):
                     problems.append(Problem(path, f"figure '{cell}' is in a column without a year header",
                                             line=line, column=column))
                 continue

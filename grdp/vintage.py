@@ -85,21 +85,17 @@ def default_as_of(vintage: str) -> date:
     return pd.Period(vintage, freq="Q").end_time.date()
 
 
-def list_vintages() -> list[str]:
-    """Return the published vintages (folders with a manifest), oldest first."""
-    root = paths.forecasts_dir()
-    if not root.exists():
-        return []
-    return sorted(p.name for p in root.iterdir() if p.is_dir() and VINTAGE_PATTERN.fullmatch(p.name)
-                  and (p / MANIFEST).exists())
-
-
 def vintage_folders() -> list[str]:
     """Return every folder of ``forecasts/`` named as a vintage, with or without a manifest, oldest first."""
     root = paths.forecasts_dir()
     if not root.exists():
         return []
     return sorted(p.name for p in root.iterdir() if p.is_dir() and VINTAGE_PATTERN.fullmatch(p.name))
+
+
+def list_vintages() -> list[str]:
+    """Return the published vintages (folders with a manifest), oldest first."""
+    return [name for name in vintage_folders() if (paths.vintage_dir(name) / MANIFEST).exists()]
 
 
 def load_manifest(path: Path) -> dict:

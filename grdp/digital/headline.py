@@ -37,6 +37,7 @@ from grdp.accounts import AccountsError
 from grdp.digital import cache
 from grdp.digital.calibration import CalibrationError
 from grdp.digital.estimators import LABELS, Information, Point, lognormal, point
+from grdp.digital.measured_errors import measure
 from grdp.digital.methods import METHODS
 from grdp.digital.model import DigitalModel, build
 from grdp.digital.published import INSTITUTIONS, Benchmark, benchmark, describe, share_rows
@@ -220,7 +221,7 @@ def _cells(region: str, boundary: str, as_of: str, observations: pd.DataFrame, m
     sim = simulate_years(model, account_years, draws, seed) if model is not None and account_years else None
     ctx = _Context(region, boundary, as_of, draws, seed, model, failure, account_years, sim,
                    out_of_time(observations, as_of, VALIDATION_LEVEL, VALIDATION_DRAWS, seed))
-    published_sd = model.errors.sd["published"] if model is not None else _published_sd(observations, as_of)
+    published_sd = (model.errors if model is not None else measure(observations, as_of)).sd["published"]
     cells: dict[tuple[str, int], Cell] = {}
     shares = share_rows(observations)
     for method in methods:
@@ -239,12 +240,6 @@ def _cells(region: str, boundary: str, as_of: str, observations: pd.DataFrame, m
             else:
                 cells[(method, year)] = _estimated_cell(ctx, method, year, info, order, reason)
     return cells
-
-
-def _published_sd(observations: pd.DataFrame, as_of: str) -> float:
-    from grdp.digital.measured_errors import measure
-
-    return measure(observations, as_of).sd["published"]
 
 
 def cells(region: str, boundary: str, as_of: str | date, observations: pd.DataFrame | None = None,

@@ -26,7 +26,7 @@ from grdp.digital.inputs import AccountInputs, from_accounts
 from grdp.digital.measured_errors import ErrorSizes, measure
 from grdp.digital.methods import METHODS
 from grdp.digital.methods import method as get_method
-from grdp.digital.published import Benchmark, benchmark, share_rows
+from grdp.digital.published import INSTITUTIONS, Benchmark, benchmark, share_rows
 from grdp.digital.regional_gap import FAMILIES, GapFit, fit_gaps
 from grdp.digital.spine import Blocks, Config, Params, evaluate
 from grdp.digital.targets import Target, published_targets
@@ -305,7 +305,7 @@ def _build(region: str, boundary: str, as_of: str | date | None, obs: pd.DataFra
     calibration = calibrate(inputs, targets, region, exclude_year)
     errors = measure(obs, as_of)
     shares = share_rows(digital)
-    benchmarks = {family: benchmark(shares, region, boundary, family, as_of) for family in ("gso", "mic", "hids")}
+    benchmarks = {family: benchmark(shares, region, boundary, family, as_of) for family in INSTITUTIONS}
     if exclude_year is not None and exclude_year[0] == region:
         benchmarks = {f: replace(b, table=b.table[b.table["year"] != exclude_year[1]].reset_index(drop=True))
                       for f, b in benchmarks.items()}

@@ -43,10 +43,10 @@ from grdp.digital.calibration import CalibrationError
 from grdp.digital.coefficients import coefficients
 from grdp.digital.estimators import ESTIMATORS, LABELS, Information, point
 from grdp.digital.model import DIGITAL_PREFIX, build
-from grdp.digital.published import benchmark, first_releases, share_rows
+from grdp.digital.published import INSTITUTIONS, benchmark, first_releases, share_rows
 from grdp.digital.uncertainty import simulate_years
 
-PUBLISHED_METHODS = ("gso", "mic", "hids")
+PUBLISHED_METHODS = tuple(INSTITUTIONS)
 SIMPLICITY = ("carried", "national_ratio", "line", "model")
 """Order in which ties are broken (simplest first)."""
 MIN_CHECKS = 2

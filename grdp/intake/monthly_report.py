@@ -131,15 +131,11 @@ def _label_code(label: str) -> tuple[str | None, str | None]:
     return so.industry_code(text)
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and value.strip() == "")
-
-
 def _first_data_row(rows: Sequence[tuple[Any, ...]]) -> int | None:
     for index in range(1, len(rows)):
         row = rows[index]
         if row and isinstance(row[0], str) and _label_code(row[0])[0] is not None and \
-                any(not _blank(c) for c in row[1:]):
+                any(not so.is_blank(c) for c in row[1:]):
             return index
     return None
 
@@ -149,7 +145,7 @@ def _column_headers(rows: Sequence[tuple[Any, ...]], first: int, width: int) -> 
     unit_line = ""
     header_rows: list[list[str]] = []
     for row in rows[1:first]:
-        cells = ["" if _blank(c) else " ".join(str(c).split()) for c in row[:width]]
+        cells = ["" if so.is_blank(c) else " ".join(str(c).split()) for c in row[:width]]
         for i, text in enumerate(cells):
             if _plain_key(text).startswith("don vi tinh"):
                 unit_line, cells[i] = text, ""
@@ -191,7 +187,7 @@ def read_sheet_rows(path: Path, sheet: str, rows: Sequence[tuple[Any, ...]], rel
         measure = measure_of(text, unit_line) or measure_of(title, unit_line)
         when = period_of(text, _title_year(title))
         if measure is None or when is None:
-            if any(not _blank(rows[i][j]) for i in range(first, len(rows))):
+            if any(not so.is_blank(rows[i][j]) for i in range(first, len(rows))):
                 what = "what it measures" if measure is None else "which period it covers"
                 problems.append(Problem(path, f"sheet '{sheet}': cannot tell {what} from the header '{text}'",
                                         line=first, column=name))
@@ -203,8 +199,8 @@ def read_sheet_rows(path: Path, sheet: str, rows: Sequence[tuple[Any, ...]], rel
     for i in range(first, len(rows)):
         row = rows[i]
         line = i + 1
-        label = "" if _blank(row[0]) else str(row[0])
-        figures = [(j, row[j]) for j in columns if j < len(row) and not _blank(row[j])]
+        label = "" if so.is_blank(row[0]) else str(row[0])
+        figures = [(j, row[j]) for j in columns if j < len(row) and not so.is_blank(row[j])]
         if not figures:
             key = _plain_key(label)
             if "gia so sanh" in key or "gia hien hanh" in key:

@@ -43,6 +43,7 @@ from typing import Any
 from grdp import classification
 from grdp.intake.release import IntakeError, Release, ReleaseRow, blank_row
 from grdp.sources import Problem
+from grdp.statistics_office import plain_decimal
 
 DATASET = "gso_nsdp_gdp_by_section"
 URL = "https://nsdp.nso.gov.vn/GSO-chung/SDMXFiles/GSO/GDPVNM.xml"
@@ -95,12 +96,6 @@ def indicator_code(indicator: str) -> tuple[str, str, bool] | None:
             code = code[1:] if re.fullmatch(r"A0[123]", code) else code
             return code, "constant_2010" if match["real"] else "current", production
     return None
-
-
-def _plain(number: Decimal) -> str:
-    text = format(number.quantize(ROUNDING, rounding=ROUND_HALF_UP), "f")
-    text = text.rstrip("0").rstrip(".") if "." in text else text
-    return "0" if text in ("", "-0") else text
 
 
 def read_nsdp_gdp(path: str | Path, *, url: str = URL, publisher: str = PUBLISHER, rating: str = "green",
@@ -220,7 +215,8 @@ def _series_rows(path: Path, key: Any, observations: list[Any], found: dict, pro
         quarter = "; single quarter (not cumulative)" if frequency == "Q" else ""
         row.update({"region": "vn", "boundary": "national", "period": period, "frequency": frequency,
                     "variable": "grdp", "industry": industry, "price_basis": price_basis, "unit": "bn_VND",
-                    "value": _plain(number), "publisher": common["publisher"],
+                    "value": plain_decimal(number.quantize(ROUNDING, rounding=ROUND_HALF_UP)),
+                    "publisher": common["publisher"],
                     "publication_date": common["publication_date"], "date_approx": "false", "url": common["url"],
                     "quality": "published", "rating": common["rating"],
                     "note": f"{name} ({indicator}){quarter}; {common['vintage']}"})

@@ -43,6 +43,7 @@ from grdp import plots
 from grdp.labels import has_label, label
 from grdp.report import formatting as fmt
 from grdp.report.vintage_tables import VintageTables
+from grdp.sources import without_outlet
 
 TRACKED = "mic"
 """The definition the city's targets are tracked on: the notes of ``sources/policy_targets`` say the targets
@@ -735,7 +736,7 @@ class HeadlineFigures:
                     & (obs["source_id"] == row["source_id"])]
         if match.empty:
             return None
-        return re.sub(r",\s*via\b.*$", "", str(match.iloc[0]["publisher"]), flags=re.I | re.S).strip()
+        return without_outlet(str(match.iloc[0]["publisher"]))
 
     def share(self, row: pd.Series) -> Share:
         """One row of ``digital_headline`` (published or estimate) as a :class:`Share`."""
@@ -868,7 +869,7 @@ def _targets(tables: VintageTables, reader: HeadlineFigures) -> tuple[TargetStat
 def _news(tables: VintageTables) -> News:
     manifest = tables.manifest
     previous = manifest.get("previous_vintage")
-    releases = tuple(Release(re.sub(r",\s*via\b.*$", "", str(r["publisher"]), flags=re.I | re.S).strip(),
+    releases = tuple(Release(without_outlet(str(r["publisher"])),
                              str(r["source_id"]), str(r["publication_date"]), int(r["rows"]))
                      for r in manifest.get("new_releases") or [])
     return News(previous, manifest.get("no_new_release_since") is not None, releases)
