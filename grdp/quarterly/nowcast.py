@@ -31,7 +31,7 @@ wider than the normal one). With fewer than two backtest errors at a horizon no 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -144,7 +144,10 @@ def choose_extrapolation(model: DigitalModel, accounts: SectorAccounts, observat
         rows.append({"method": method, "rmse_trend": rmse["trend"], "rmse_hold": rmse["hold"], "chosen": chosen})
     choice = pd.DataFrame(rows)
     rules = dict(zip(choice["method"], choice["chosen"]))
-    share = quarterly_share(model, grdp, methods, td_method, rules)
+    # a method's quarters depend only on its own rule; fits, indicators and contents on none: pick from the runs
+    share = replace(runs["trend"], extrapolation=rules,
+                    table=pd.concat([runs[rule].table[runs[rule].table["method"] == method]
+                                     for method, rule in rules.items()], ignore_index=True))
     chosen_errors = pd.concat([errors[rule][errors[rule]["method"] == method] for method, rule in rules.items()],
                               ignore_index=True)
     return share, chosen_errors, choice
