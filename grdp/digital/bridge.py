@@ -207,16 +207,19 @@ def bridge(method_a: str, method_b: str, region: str = "hcmc", year: int = 2022,
     va = None if inputs.region == "vn" else draw_accounts(inputs, draws, rng, model.errors)
     gaps = draw_gaps(model, params, va, rng, draws)
     point_params, point_gaps = model.calibration.arrays(), model.gap_points()
+    evaluated: dict[tuple[bool, frozenset[str]], np.ndarray] = {}  # a coalition's value depends on its switches only
 
     def game(players: list[tuple[str, ...]], drawn: bool):
         def value(subset: frozenset):
-            thrown = {s for p in subset for s in p}
-            config = replace(config_a, **{s: getattr(config_b, s) for s in thrown if s != "denominator"},
-                             denominator="publisher")
-            den = denominators[method_b if "denominator" in thrown else method_a]
-            blocks = evaluate(config, params if drawn else point_params, inputs, va if drawn else None, den,
-                              gaps if drawn else point_gaps)
-            return blocks.share()[:, row]
+            thrown = frozenset(s for p in subset for s in p)
+            if (drawn, thrown) not in evaluated:
+                config = replace(config_a, **{s: getattr(config_b, s) for s in thrown if s != "denominator"},
+                                 denominator="publisher")
+                den = denominators[method_b if "denominator" in thrown else method_a]
+                blocks = evaluate(config, params if drawn else point_params, inputs, va if drawn else None, den,
+                                  gaps if drawn else point_gaps)
+                evaluated[(drawn, thrown)] = blocks.share()[:, row]
+            return evaluated[(drawn, thrown)]
         return shapley(value, players)
 
     players = _players(switches, _split_is_published(model))
