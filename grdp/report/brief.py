@@ -1109,16 +1109,9 @@ def history_table(tables: VintageTables, lang: str, method: str) -> str:
     out = pd.DataFrame({column("year"): [fmt.year(y) for y in years]})
     for region, boundary in places:
         rows = h[(h["region"] == region) & (h["boundary"] == boundary)].set_index("year")
-        cells = []
-        for y in years:
-            if y not in rows.index or rows.loc[y, "status"] == "not_supported":
-                cells.append(fmt.MISSING)
-            elif rows.loc[y, "status"] == "published":
-                cells.append(f"**{fmt.published(rows.loc[y, 'value'], lang)}**")
-            else:
-                r = rows.loc[y]
-                cells.append(fmt.share_with_interval(r["value"], r["lower"], r["upper"], lang))
-        out[column(f"place_{boundary}")] = cells
+        out[column(f"place_{boundary}")] = [
+            fmt.share_cell(rows.loc[y, "status"], rows.loc[y, "value"], rows.loc[y, "lower"], rows.loc[y, "upper"],
+                           lang) if y in rows.index else fmt.MISSING for y in years]
     return fmt.markdown_table(out)
 
 
@@ -1144,12 +1137,10 @@ def parts_table(tables: VintageTables, lang: str, year: int | None = None) -> st
         for method in HEADLINE:
             if method not in own.index or pd.isna(own.loc[method, "share"]):
                 cell = fmt.MISSING
-            elif own.loc[method, "status"] == "published":
-                cell = f"**{fmt.published(own.loc[method, 'share'], lang)}**"
             else:
                 r = own.loc[method]
-                cell = fmt.share_with_interval(r["share"], r["lower"], r["upper"], lang)
-                if "uncalibrated" in str(r["basis"]).split(";", 1)[0]:
+                cell = fmt.share_cell(r["status"], r["share"], r["lower"], r["upper"], lang)
+                if r["status"] != "published" and "uncalibrated" in str(r["basis"]).split(";", 1)[0]:
                     cell += "¹"
             row[_method(method, lang)] = cell
         rows.append(row)

@@ -114,6 +114,16 @@ def share_with_interval(value: float, lower: float, upper: float, lang: str) -> 
     return f"{percent(value, places, lang)}{NBSP}{interval(lower, upper, places, lang)}"
 
 
+def share_cell(status: str, value: float, lower: float, upper: float, lang: str) -> str:
+    """Return a share as a table cell: :data:`MISSING` when ``status`` is ``not_supported``, a published figure
+    in bold (:func:`published`), else with its interval (:func:`share_with_interval`)."""
+    if status == "not_supported":
+        return MISSING
+    if status == "published":
+        return f"**{published(value, lang)}**"
+    return share_with_interval(value, lower, upper, lang)
+
+
 def published(value: float | None, lang: str) -> str:
     """Return a published share in percent with the decimals it was published with (one or two).
 

@@ -198,14 +198,12 @@ def headline_shares(tables: VintageTables, lang: str, region: str, boundary: str
         row = {label("field", "method", lang): label("method", method, lang, short=True)}
         for year in years:
             r = own.loc[year] if year in own.index else None
-            if r is None or r["status"] == "not_supported":
+            if r is None:
                 cell = fmt.MISSING
-            elif r["status"] == "published":
-                cell = f"**{fmt.published(r['value'], lang)}**"
             else:
-                cell = fmt.share_with_interval(r["value"], r["lower"], r["upper"], lang)
-                kind = estimate_basis(str(r["basis"]))
-                cell += {"uncalibrated": "¹", "not_validated": "²"}.get(kind, "")
+                cell = fmt.share_cell(r["status"], r["value"], r["lower"], r["upper"], lang)
+                if r["status"] not in ("published", "not_supported"):
+                    cell += {"uncalibrated": "¹", "not_validated": "²"}.get(estimate_basis(str(r["basis"])), "")
             row[fmt.year(year)] = cell
         rows.append(row)
     return fmt.markdown_table(pd.DataFrame(rows))
