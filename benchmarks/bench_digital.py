@@ -5,7 +5,7 @@ Run from the repository root (with grdp installed, or ``PYTHONPATH=.``)::
     .venv/bin/python benchmarks/bench_digital.py [--draws 20000] [--repeats 3] [--as-of 2025-12-31]
 
 Prints, for each step, the median wall-clock and CPU seconds of the repeats, each computed from scratch
-(the run cache of :mod:`grdp.digital.cache` is emptied before every repeat):
+(the run cache of :mod:`grdp.base.run_cache` is emptied before every repeat):
 
 * ``build``: assemble the HCMC and national accounts, calibrate, measure the errors, fit the gaps;
 * ``simulate_years``: every method in every simulated year, ``--draws`` draws (the notebooks' default);
@@ -29,7 +29,8 @@ import statistics  # noqa: E402
 import time  # noqa: E402
 
 from grdp import sources  # noqa: E402
-from grdp.digital import build, cache, headline, validation  # noqa: E402
+from grdp.base import run_cache
+from grdp.digital import build, headline, region_cells, validation  # noqa: E402
 from grdp.digital.uncertainty import simulate, simulate_years  # noqa: E402
 
 SEED = 20251231
@@ -45,7 +46,7 @@ def _time(call) -> tuple[float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--draws", type=int, default=headline.DEFAULT_DRAWS)
+    parser.add_argument("--draws", type=int, default=region_cells.DEFAULT_DRAWS)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--as-of", default="2025-12-31")
     args = parser.parse_args()
@@ -59,8 +60,8 @@ def main() -> None:
     steps = {
         "build": lambda: build("hcmc", "old", as_of, observations),
         "simulate_years": lambda: simulate_years(build("hcmc", "old", as_of, observations), draws=draws, seed=SEED),
-        "out_of_time": lambda: validation.out_of_time(observations, as_of, headline.VALIDATION_LEVEL,
-                                                      headline.VALIDATION_DRAWS, SEED),
+        "out_of_time": lambda: validation.out_of_time(observations, as_of, region_cells.VALIDATION_LEVEL,
+                                                      region_cells.VALIDATION_DRAWS, SEED),
         "share_table (3 tables)": tables,
         "100k draws": lambda: simulate(build("hcmc", "old", as_of, observations), 2023, draws=100_000, seed=SEED),
     }
@@ -70,12 +71,12 @@ def main() -> None:
     for name, step in steps.items():
         walls, cpus = [], []
         for _ in range(args.repeats):
-            cache._memory.clear()
+            run_cache._memory.clear()
             if name in ("simulate_years", "100k draws"):
                 build("hcmc", "old", as_of, observations)  # time the simulation, not the build
             if name == "share_table (3 tables)":
-                validation.out_of_time(observations, as_of, headline.VALIDATION_LEVEL, headline.VALIDATION_DRAWS,
-                                       SEED)
+                validation.out_of_time(observations, as_of, region_cells.VALIDATION_LEVEL,
+                                       region_cells.VALIDATION_DRAWS, SEED)
             wall, cpu = _time(step)
             walls.append(wall)
             cpus.append(cpu)

@@ -15,14 +15,14 @@ import argparse
 import tracemalloc
 
 import pandas as pd
+from timing import median_s
 
 from grdp import sources
-from grdp.forecast import assessment, backtest, calibration, history, series
+from grdp.forecast import assessment, backtest, history, probability_calibration, series
 from grdp.forecast.estimates import load_estimates
 from grdp.forecast.models import forecast
 from grdp.forecast.projection import PROJECTED
 from grdp.forecast.scenarios import load_scenarios
-from timing import median_s
 
 AS_OF = "2025-12-31"
 METHODS = ["gso", "mic", "hids", "oecd-core", "oecd-narrow", "oecd-broad"]
@@ -47,9 +47,10 @@ def main() -> None:
 
     def run_backtests() -> None:
         errors = backtest.run_backtests(collection, horizon=5, draws=500, seed=0, models=PROJECTED)
-        realtime = calibration.realtime_backtest(observations, AS_OF, PROJECTED, draws=500, seed=0)
+        realtime = probability_calibration.realtime_backtest(observations, AS_OF, PROJECTED, draws=500, seed=0)
         evidence["errors"] = errors
-        evidence["calibration"] = calibration.calibration_table(pd.concat([errors, realtime], ignore_index=True))
+        both = pd.concat([errors, realtime], ignore_index=True)
+        evidence["calibration"] = probability_calibration.calibration_table(both)
     seconds = median_s(run_backtests, repeats)
     print(f"backtests ({len(collection)} share series + real time, 500 paths) {seconds:8.2f} s "
           f"({len(evidence['errors'])} scored rows)")

@@ -4,7 +4,7 @@ Prints both times (median of repeats), their ratio (target: at most 2, i.e. the 
 costs no more than the notebook machinery), the same ratio in CPU seconds (user + system of every
 process, which a busy machine moves less than wall time), each notebook's own duration in the last run
 (papermill's record in the executed notebook; the notebooks share the sector accounts, built models and
-Monte Carlo draws through the run cache, ``grdp.digital.cache``) and the time of `grdp --help` (target:
+Monte Carlo draws through the run cache, ``grdp.base.run_cache``) and the time of `grdp --help` (target:
 under 0.5 s).
 Runs in a scratch copy of sources/ and notebooks/, so the repository's forecasts/ is untouched.
 
@@ -27,7 +27,8 @@ from pathlib import Path
 import nbformat
 import papermill as pm
 
-from grdp import paths, pipeline
+from grdp.base import paths
+from grdp.run import pipeline
 
 REPO = paths.repo_root()
 

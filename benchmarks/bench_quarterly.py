@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import argparse
 
+from timing import median_s
+
 from grdp import accounts, digital, sources
 from grdp.digital.uncertainty import simulate
 from grdp.quarterly import backtest, nowcast, quarter_shares, quarterly_grdp, quarterly_share
 from grdp.quarterly.digital_share import seasonally_adjusted
-from timing import median_s
 
 AS_OF = "2025-12-31"
 

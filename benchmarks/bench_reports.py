@@ -21,7 +21,7 @@ from pathlib import Path
 
 from timing import median_s
 
-from grdp import paths
+from grdp.base import paths
 
 
 def main() -> None:
@@ -38,7 +38,8 @@ def main() -> None:
             shutil.copytree(repo / folder, root / folder, ignore=shutil.ignore_patterns(".quarto", "*_files"))
         shutil.copytree(repo / "forecasts", root / "forecasts", ignore=shutil.ignore_patterns("reports", ".*"))
         os.environ["GRDP_ROOT"] = str(root)
-        from grdp import publish, revisions, workbook
+        from grdp.publish import render, workbook
+        from grdp.run import revisions
 
         table = revisions.revision_table(upto=args.vintage)
         seconds = median_s(lambda: revisions.revision_table(upto=args.vintage), args.repeats)
@@ -51,18 +52,19 @@ def main() -> None:
 
         print(f"write_workbook: {median_s(write, args.repeats):.3f} s")
 
-        def render() -> None:
+        def render_reports() -> None:
             shutil.rmtree(root / "forecasts" / args.vintage / "reports", ignore_errors=True)
-            publish.publish(args.vintage, renderer="preview")
+            render.publish(args.vintage, renderer="preview")
 
-        print(f"publish (preview, {len(publish.report_notebooks())} reports): {median_s(render, args.repeats):.1f} s")
+        seconds = median_s(render_reports, args.repeats)
+        print(f"publish (preview, {len(render.report_notebooks())} reports): {seconds:.1f} s")
 
         def render_quarto() -> None:
             shutil.rmtree(root / "forecasts" / args.vintage / "reports", ignore_errors=True)
-            publish.publish(args.vintage, renderer="quarto")
+            render.publish(args.vintage, renderer="quarto")
 
-        if publish.quarto() is not None:
-            print(f"publish (quarto, {len(publish.report_notebooks())} reports x {len(publish.FORMATS)} formats): "
+        if render.quarto() is not None:
+            print(f"publish (quarto, {len(render.report_notebooks())} reports x {len(render.FORMATS)} formats): "
                   f"{median_s(render_quarto, 1):.1f} s")
         print(f"peak memory of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 

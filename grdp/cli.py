@@ -56,7 +56,8 @@ def _ties(as_of: str | None) -> str:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from grdp import paths, pipeline, vintage
+    from grdp.base import paths
+    from grdp.run import pipeline, vintage
 
     if args.skip_existing and paths.vintage_dir(args.vintage).exists():
         print(f"vintage {args.vintage} already exists at {paths.vintage_dir(args.vintage)}; "
@@ -87,7 +88,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_accounts(args: argparse.Namespace) -> int:
-    from grdp import accounts, classification
+    from grdp import accounts
+    from grdp.base import classification
     from grdp.sources import SourceValidationError
 
     try:
@@ -140,7 +142,7 @@ def _cmd_estimate(args: argparse.Namespace) -> int:
 
     from grdp.accounts import AccountsError
     from grdp.digital import METHODS, build
-    from grdp.digital.calibration import CalibrationError
+    from grdp.digital.coefficient_calibration import CalibrationError
     from grdp.digital.headline import share_table
     from grdp.digital.uncertainty import simulate
     from grdp.sources import SourceValidationError, load_observations
@@ -215,7 +217,7 @@ def _draws(text: str) -> int:
 
 
 def _vintage_label(text: str) -> str:
-    from grdp.vintage import VintageError, check_name
+    from grdp.run.vintage import VintageError, check_name
 
     try:
         check_name(text)
@@ -225,7 +227,8 @@ def _vintage_label(text: str) -> str:
 
 
 def _reports_state(name: str) -> str:
-    from grdp import paths, vintage
+    from grdp.base import paths
+    from grdp.run import vintage
 
     folder = paths.vintage_dir(name) / vintage.REPORTS
     if not folder.exists():
@@ -237,7 +240,8 @@ def _reports_state(name: str) -> str:
 
 
 def _cmd_vintages(args: argparse.Namespace) -> int:
-    from grdp import paths, vintage
+    from grdp.base import paths
+    from grdp.run import vintage
 
     if args.clean:
         for folder in vintage.clean_staging():
@@ -267,13 +271,13 @@ def _cmd_vintages(args: argparse.Namespace) -> int:
 
 
 QUANTITY_CHOICES = ("grdp", "share", "forecast", "probability")
-"""``grdp revisions --quantity`` choices (the keys of ``grdp.revisions.QUANTITIES``, kept here for ``--help``)."""
+"""``grdp revisions --quantity`` choices (the keys of ``grdp.run.revisions.QUANTITIES``, kept here for ``--help``)."""
 
 _VALUE_FORMATS = {"grdp": "{:,.0f}", "share": "{:.2f}", "forecast": "{:.2f}", "probability": "{:.3f}"}
 
 
 def _cmd_revisions(args: argparse.Namespace) -> int:
-    from grdp import revisions, vintage
+    from grdp.run import revisions, vintage
 
     try:
         output = vintage.check_output_path(args.output) if args.output else None
@@ -315,17 +319,19 @@ def _cmd_revisions(args: argparse.Namespace) -> int:
 
 
 def _cmd_publish(args: argparse.Namespace) -> int:
-    from grdp import paths, publish, vintage
+    from grdp.base import paths
+    from grdp.publish import render
+    from grdp.run import vintage
 
-    if args.skip_existing and (paths.vintage_dir(args.vintage) / publish.REPORTS).exists():
+    if args.skip_existing and (paths.vintage_dir(args.vintage) / render.REPORTS).exists():
         print(f"the reports of vintage {args.vintage} already exist at "
-              f"{paths.vintage_dir(args.vintage) / publish.REPORTS}; left as they are (never overwritten)")
+              f"{paths.vintage_dir(args.vintage) / render.REPORTS}; left as they are (never overwritten)")
         return 0
-    if (publish.quarto() is None and args.renderer == "auto") or args.renderer == "preview":
-        print(publish.PREVIEW_WARNING, file=sys.stderr)
+    if (render.quarto() is None and args.renderer == "auto") or args.renderer == "preview":
+        print(render.PREVIEW_WARNING, file=sys.stderr)
     try:
-        result = publish.publish(args.vintage, renderer=args.renderer, progress=not args.quiet)
-    except (vintage.VintageError, publish.PublishError, FileNotFoundError, ValueError) as exc:
+        result = render.publish(args.vintage, renderer=args.renderer, progress=not args.quiet)
+    except (vintage.VintageError, render.PublishError, FileNotFoundError, ValueError) as exc:
         print(f"grdp publish: {exc}", file=sys.stderr)
         return 1
     print(f"reports of vintage {args.vintage} written to {result.folder} ({result.renderer})")
@@ -516,7 +522,7 @@ def _on_signal(signum: int, frame: object) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``grdp`` console script."""
     args = build_parser().parse_args(argv)
-    from grdp.vintage import VintageError  # after parsing: `grdp --help` imports nothing heavy
+    from grdp.run.vintage import VintageError  # after parsing: `grdp --help` imports nothing heavy
 
     if getattr(args, "boundary", "") is None:
         args.boundary = "national" if args.region == "vn" else "old"

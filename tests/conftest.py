@@ -24,7 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from grdp import paths, sources
+from grdp import sources
+from grdp.base import paths
 
 REPO = paths.repo_root()
 COPIED = ("sources", "notebooks", "reports", "docs")
@@ -56,14 +57,15 @@ def observations():
 @pytest.fixture(scope="session")
 def built_root(tmp_path_factory):
     """The root of a project with the vintages :data:`VINTAGES` and the preview reports of :data:`LATEST`."""
-    from grdp import pipeline, publish
+    from grdp.publish import render
+    from grdp.run import pipeline
 
     root = copy_project(tmp_path_factory.mktemp("built"))
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("GRDP_ROOT", str(root))
         for vintage in VINTAGES:
             pipeline.run(vintage, progress=False)
-        publish.publish(LATEST, renderer="preview")
+        render.publish(LATEST, renderer="preview")
     return root
 
 
@@ -99,7 +101,7 @@ def quarto_rendered(built_root, tmp_path_factory):
     """
     if shutil.which("quarto") is None:
         pytest.skip("quarto is not on PATH")
-    from grdp import publish
+    from grdp.publish import render
 
     root = copy_project(tmp_path_factory.mktemp("quarto"))
     shutil.copytree(built_root / "forecasts", root / "forecasts", ignore=shutil.ignore_patterns("reports"))
@@ -113,5 +115,5 @@ def quarto_rendered(built_root, tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("GRDP_ROOT", str(root))
         patch.setenv("PATH", f"{decoys}{os.pathsep}{os.environ.get('PATH', '')}")
-        published = publish.publish(LATEST, renderer="quarto")
+        published = render.publish(LATEST, renderer="quarto")
     return QuartoRendering(root, published, before, tree_hashes(root / "reports"))

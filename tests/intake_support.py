@@ -8,7 +8,7 @@ import io
 from datetime import date
 from pathlib import Path
 
-from grdp import schemas
+from grdp.base import schemas
 
 TODAY = date(2026, 12, 1)
 GSO = "Cục Thống kê (National Statistics Office, Ministry of Finance), via cafef.vn"

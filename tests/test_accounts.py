@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from grdp import accounts, classification, schemas, sources
+from grdp import sources
+from grdp.accounts import assembly as accounts
+from grdp.base import classification, schemas
 
 CELLS = list(classification.SECTIONS) + ["TAX"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from grdp import accounts
+from grdp.accounts import assembly as accounts
 from tests.test_accounts import hcmc_rows, synthetic
 
 OIL_BAND = (25.0, 45.0)
@@ -99,9 +99,9 @@ def test_a_target_that_does_not_fit_the_published_margins_is_seed_only_and_the_m
 
 
 def test_midpoints_of_periods():
-    from grdp import share_targets
+    from grdp.accounts import carried_shares
 
-    assert share_targets.midpoint("2024H1", "H") == pytest.approx(2024.25)
-    assert share_targets.midpoint("2025-9M", "YTD") == pytest.approx(2025.375)
-    assert share_targets.midpoint("2023", "A") == pytest.approx(2023.5)
-    assert share_targets.midpoint("2022Q1", "Q") == pytest.approx(2022.125)
+    assert carried_shares.midpoint("2024H1", "H") == pytest.approx(2024.25)
+    assert carried_shares.midpoint("2025-9M", "YTD") == pytest.approx(2025.375)
+    assert carried_shares.midpoint("2023", "A") == pytest.approx(2023.5)
+    assert carried_shares.midpoint("2022Q1", "Q") == pytest.approx(2022.125)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from grdp import accounts, classification, schemas, sources
+from grdp import sources
+from grdp.accounts import assembly as accounts
+from grdp.base import classification, schemas
 
 CELLS = list(classification.SECTIONS) + ["TAX"]
 
@@ -77,7 +79,7 @@ def test_the_2025_national_account_gets_better_when_the_level_arrives(observatio
 
 
 def test_hierarchy_residual_growth_by_hand():
-    from grdp import growth_years
+    from grdp.accounts import growth_years
 
     base = {"A": 10.0, "B": 5.0, "C": 20.0, "D": 5.0, "E": 0.0, "F": 10.0, "G": 30.0, "H": 10.0, "TAX": 10.0}
     rates = growth_years.volume_growth(base, {"TOTAL": 0.05, "A": 0.02, "BTF": 0.08, "C": 0.10})

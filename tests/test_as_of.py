@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from grdp import schemas, sources
+from grdp import sources
+from grdp.base import schemas
 
 
 def releases(*rows):

@@ -8,10 +8,10 @@ import pytest
 from matplotlib.container import ErrorbarContainer
 from matplotlib.patches import Rectangle
 
-from grdp import plots
 from grdp.cli import METHOD_CHOICES, main
 from grdp.digital import METHODS, build
 from grdp.digital.bridge import bridge
+from grdp.report import charts
 
 AS_OF = "2025-12-31"
 
@@ -69,7 +69,7 @@ def test_all_methods_are_printed_and_unpublished_ones_say_so(capsys):
 
 def test_bridge_waterfall_draws_each_contribution_and_the_residual(model):
     result = bridge("gso", "mic", year=2022, model=model, draws=500)
-    fig = plots.bridge_waterfall(result)
+    fig = charts.bridge_waterfall(result)
     heights = [p.get_height() for p in fig.axes[0].patches if isinstance(p, Rectangle)]
     expected = [result.published_a, *result.steps["contribution"], result.residual, result.published_b]
     assert len(heights) == len(expected)
@@ -84,10 +84,10 @@ def test_bridge_waterfall_draws_each_contribution_and_the_residual(model):
 def test_method_shares_needs_a_tidy_table():
     table = pd.DataFrame({"method": ["gso", "mic"], "year": [2023, 2023], "point": [14.5, 21.4],
                           "lower": [13.7, 19.5], "upper": [15.4, 23.9], "published": [14.65, np.nan]})
-    fig = plots.method_shares(table)
+    fig = charts.method_shares(table)
     assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["gso", "mic", "published"]
     with pytest.raises(ValueError, match="published"):
-        plots.method_shares(table.drop(columns="published"))
+        charts.method_shares(table.drop(columns="published"))
 
 
 def test_the_cli_method_choices_are_the_registry():

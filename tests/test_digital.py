@@ -20,9 +20,17 @@ import numpy as np
 import pytest
 
 import grdp.digital
-from grdp import paths, sources
+from grdp import sources
+from grdp.base import paths
 from grdp.digital import bridge as bridge_mod
-from grdp.digital import calibration, coefficients, reproduction, targets, uncertainty, validation
+from grdp.digital import (
+    calibration_targets,
+    coefficient_calibration,
+    coefficients,
+    reproduction,
+    uncertainty,
+    validation,
+)
 from grdp.digital.spine import OPTIONS, Config, evaluate
 
 AS_OF = "2025-12-31"
@@ -160,7 +168,7 @@ def test_summary_agrees_with_the_table(table):
 def test_national_figures_do_not_depend_on_the_region_modelled(model, national):
     # the national stages see the same national figures whichever region is built: same values
     # to optimiser precision
-    for name in calibration.NATIONAL_GSO + calibration.NATIONAL_MIC:
+    for name in coefficient_calibration.NATIONAL_GSO + coefficient_calibration.NATIONAL_MIC:
         assert national.calibration.params[name] == pytest.approx(model.calibration.params[name], abs=1e-9), name
     assert national.inputs["vn"].va.tolist() == model.inputs["vn"].va.tolist()
 
@@ -259,7 +267,7 @@ def test_estimate_carries_its_published_figures_and_assumptions(model):
 
 
 def test_a_region_calibrated_without_figures_says_so(model):
-    held = calibration.calibrate(model.inputs, model.targets, "hcmc", exclude_year=("hcmc", 2021))
+    held = coefficient_calibration.calibrate(model.inputs, model.targets, "hcmc", exclude_year=("hcmc", 2021))
     without_hids = replace(model, calibration=held)  # HIDS's only figure is of 2021
     note = ("no published figure to calibrate hids.breadth on for hcmc (old boundary): the centre of its stated "
             "range is used")
@@ -306,7 +314,7 @@ def test_national_gso_stage_meets_the_division_26_lower_bound(model, table):
 
 def test_exclude_year_removes_that_years_figures(model):
     before = [(t.fit, t.reason) for t in model.targets]
-    held = calibration.calibrate(model.inputs, model.targets, "hcmc", exclude_year=("vn", 2024))
+    held = coefficient_calibration.calibrate(model.inputs, model.targets, "hcmc", exclude_year=("vn", 2024))
     assert [(t.fit, t.reason) for t in model.targets] == before  # the model's targets are untouched
     national_gso = held.stages["national GSO"]
     assert national_gso.targets and not any(t.covers(2024) for t in national_gso.targets)
@@ -322,7 +330,7 @@ def test_exclude_year_removes_that_years_figures(model):
 
 
 def test_excluding_the_hids_year_leaves_h_at_the_centre_of_its_range(model):
-    held = calibration.calibrate(model.inputs, model.targets, "hcmc", exclude_year=("hcmc", 2021))
+    held = coefficient_calibration.calibrate(model.inputs, model.targets, "hcmc", exclude_year=("hcmc", 2021))
     stage = held.stages["regional HIDS"]
     assert stage.targets == []
     assert held.params["hids.breadth"] == coefficients.coefficients()["hids.breadth"].centre
@@ -787,17 +795,17 @@ def test_a_lower_bound_note_makes_a_lower_bound_target(model, observations):
     assert mask.sum() == 1
     edited = selected.copy()
     edited.loc[mask, "note"] = "LOWER BOUND: published as 'more than 18.66%'"
-    mic_2022 = [t for t in targets.published_targets(edited, model.inputs)
+    mic_2022 = [t for t in calibration_targets.published_targets(edited, model.inputs)
                 if t.region == "hcmc" and t.variable == "de_share_mic" and t.period == "2022"]
     assert len(mic_2022) == 1 and mic_2022[0].lower_bound
     # a note that merely mentions a lower bound does not make one
     edited.loc[mask, "note"] = "not a LOWER BOUND"
-    assert not [t for t in targets.published_targets(edited, model.inputs)
+    assert not [t for t in calibration_targets.published_targets(edited, model.inputs)
                 if t.variable == "de_share_mic" and t.period == "2022" and t.region == "hcmc"][0].lower_bound
     # above a lower bound there is no miss; below it the miss counts
     bound = mic_2022[0]
-    assert targets.residual(bound, np.array([19.5]))[0] == 0.0
-    assert targets.residual(bound, np.array([18.56]))[0] == pytest.approx(-0.1 / bound.tolerance)
+    assert calibration_targets.residual(bound, np.array([19.5]))[0] == 0.0
+    assert calibration_targets.residual(bound, np.array([18.56]))[0] == pytest.approx(-0.1 / bound.tolerance)
 
 
 def test_average_target_is_the_mean_of_the_annual_values(model):
@@ -805,7 +813,7 @@ def test_average_target_is_the_mean_of_the_annual_values(model):
     inputs = model.inputs["vn"]
     blocks = evaluate(grdp.digital.METHODS["gso"].config, model.calibration.arrays(), inputs)
     annual = [100 * blocks.core[0, inputs.index(y)].sum() / inputs.grdp[inputs.index(y)] for y in t.years]
-    assert targets.model_value(t, blocks, inputs)[0] == pytest.approx(np.mean(annual), rel=1e-12)
+    assert calibration_targets.model_value(t, blocks, inputs)[0] == pytest.approx(np.mean(annual), rel=1e-12)
 
 
 # ----------------------------------------------------------------------------------------- errors

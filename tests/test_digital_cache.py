@@ -11,8 +11,10 @@ import pandas as pd
 import papermill as pm
 import pytest
 
-from grdp import paths, pipeline, sources
-from grdp.digital import build, cache
+from grdp import sources
+from grdp.base import paths, run_cache
+from grdp.digital import build
+from grdp.run import pipeline
 
 
 @pytest.fixture
@@ -21,12 +23,12 @@ def observations():
 
 
 def test_a_model_is_built_once_and_read_back_from_disk(tmp_path, monkeypatch, observations):
-    monkeypatch.setenv(cache.ENV, str(tmp_path / ".cache"))
-    cache._memory.clear()
+    monkeypatch.setenv(run_cache.ENV, str(tmp_path / ".cache"))
+    run_cache._memory.clear()
     first = build("vn", "national", "2025-12-31", observations)
     files = sorted(p.name for p in (tmp_path / ".cache").glob("model-*.pkl"))
     assert len(files) == 1
-    cache._memory.clear()  # as in another notebook's kernel
+    run_cache._memory.clear()  # as in another notebook's kernel
     calls = []
     monkeypatch.setattr("grdp.digital.model._build", lambda *a: calls.append(a))
     again = build("vn", "national", "2025-12-31", observations)
@@ -35,8 +37,8 @@ def test_a_model_is_built_once_and_read_back_from_disk(tmp_path, monkeypatch, ob
 
 
 def test_the_key_changes_with_the_observations_and_the_date(tmp_path, monkeypatch, observations):
-    monkeypatch.setenv(cache.ENV, str(tmp_path / ".cache"))
-    cache._memory.clear()
+    monkeypatch.setenv(run_cache.ENV, str(tmp_path / ".cache"))
+    run_cache._memory.clear()
     base = build("vn", "national", "2025-12-31", observations)
     edited = observations.copy()
     row = edited.index[(edited["variable"] == "de_share_gso") & (edited["region"] == "vn")
@@ -50,18 +52,18 @@ def test_the_key_changes_with_the_observations_and_the_date(tmp_path, monkeypatc
 
 
 def test_clear_removes_the_folder(tmp_path):
-    folder = tmp_path / cache.FOLDER
+    folder = tmp_path / run_cache.FOLDER
     folder.mkdir()
     (folder / "x.pkl").write_bytes(b"")
-    cache.clear(tmp_path)
-    assert not folder.exists() and cache._memory == {}
+    run_cache.clear(tmp_path)
+    assert not folder.exists() and run_cache._memory == {}
 
 
 def test_the_vintage_has_the_headline_and_out_of_time_tables_and_no_cache(built):
     vintage = paths.vintage_dir("2025Q4")
-    assert not (vintage / cache.FOLDER).exists()
+    assert not (vintage / run_cache.FOLDER).exists()
     manifest = json.loads((vintage / "manifest.json").read_text(encoding="utf-8"))
-    assert not any(cache.FOLDER in name for name in manifest["outputs"])
+    assert not any(run_cache.FOLDER in name for name in manifest["outputs"])
     head = pd.read_csv(vintage / "tables" / "digital_headline.csv")
     assert {"hcmc", "vn"} <= set(head["region"]) and {"old", "merged", "national"} <= set(head["boundary"])
     assert head.loc[(head["region"] == "hcmc") & (head["boundary"] == "old") & (head["method"] == "gso")

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from grdp import sources
-from grdp.digital import METHODS, headline
+from grdp.digital import METHODS, headline, region_cells
 
 VINTAGES = ["2025-09-30", "2025-12-31", "2026-03-31"]
 REGIONS = [("hcmc", "old"), ("vn", "national")]
@@ -48,7 +48,7 @@ def test_every_published_region_year_is_the_headline(tables, observations, regio
         assert row["value"] == figure.value and row["rating"] == figure.rating, key
         assert row["release"] == figure.release_date.date().isoformat() and row["url"] == figure.url, key
         assert row["source_id"] == figure.source_id
-        assert row["basis"].startswith(f"published by {headline.INSTITUTIONS[key[0]]} (release {row['release']}, "
+        assert row["basis"].startswith(f"published by {region_cells.INSTITUTIONS[key[0]]} (release {row['release']}, "
                                        f"{figure.rating})")
         assert row["lower"] < row["value"] < row["upper"]  # the published figure's own error
     # and nothing else is called published
@@ -57,16 +57,16 @@ def test_every_published_region_year_is_the_headline(tables, observations, regio
 
 
 def test_the_table_runs_to_the_last_year_that_has_ended():
-    assert headline.ended_years("2025-12-30") == [2020, 2021, 2022, 2023, 2024]
-    assert headline.ended_years("2025-12-31") == [2020, 2021, 2022, 2023, 2024, 2025]
-    assert headline.ended_years("2026-03-31") == [2020, 2021, 2022, 2023, 2024, 2025]
+    assert region_cells.ended_years("2025-12-30") == [2020, 2021, 2022, 2023, 2024]
+    assert region_cells.ended_years("2025-12-31") == [2020, 2021, 2022, 2023, 2024, 2025]
+    assert region_cells.ended_years("2026-03-31") == [2020, 2021, 2022, 2023, 2024, 2025]
 
 
 @pytest.mark.parametrize("as_of", VINTAGES)
 def test_one_row_per_method_and_year_with_the_interface_columns(tables, as_of):
     table = tables[("hcmc", "old", as_of)]
     assert list(table.columns) == headline.COLUMNS
-    years = headline.ended_years(as_of)
+    years = region_cells.ended_years(as_of)
     assert sorted(zip(table["method"], table["year"])) == sorted((m, y) for m in METHODS for y in years)
     assert set(table["status"]) <= {"published", "estimate", "not_supported"}
     assert (table["level"] == 0.9).all()

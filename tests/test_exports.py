@@ -14,9 +14,10 @@ import pandas as pd
 import pytest
 from conftest import LATEST
 
-from grdp import paths, vintage
+from grdp.base import paths
 from grdp.cli import main
-from grdp.workbook import write_workbook
+from grdp.publish.workbook import write_workbook
+from grdp.run import vintage
 
 HOSTILE = ['=HYPERLINK("http://evil.example/x","MIC")', "+SUM(1,1)", "-2+3+cmd|' /C calc'!A0", "@SUM(A1:A2)",
            "\t=1+1", "\r=1+1"]

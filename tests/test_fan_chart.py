@@ -1,4 +1,4 @@
-"""The projection fan chart (grdp.plots.fan_chart, fan_charts), checked on the artists a reader sees."""
+"""The projection fan chart (grdp.report.charts.fan_chart, fan_charts), checked on the artists a reader sees."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from matplotlib.colors import to_rgb  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.markers import MarkerStyle  # noqa: E402
 
-from grdp import plots  # noqa: E402
 from grdp.digital import METHODS  # noqa: E402
+from grdp.report import charts  # noqa: E402
 
 YEARS = list(range(2025, 2031))
 MEDIAN = [22.0 + 1.5 * k for k in range(len(YEARS))]
@@ -71,7 +71,7 @@ def legend_labels(ax: Axes) -> list[str]:
 @pytest.mark.parametrize("levels", [(80,), (80, 95), (50, 80, 95)])
 def test_one_band_per_level_wider_lighter_and_spanning_its_interval(levels):
     frame = bands(levels)
-    ax = plots.fan_chart(history(), frame, targets()).axes[0]
+    ax = charts.fan_chart(history(), frame, targets()).axes[0]
     drawn = bands_of(ax)
     assert len(drawn) == len(levels)
     lightness = [sum(to_rgb(band.get_facecolor()[0])) for band in drawn]
@@ -87,12 +87,12 @@ def test_one_band_per_level_wider_lighter_and_spanning_its_interval(levels):
 def test_levels_are_the_numbered_bounds_decimals_included():
     frame = bands(()).assign(**{"lower_66.5": [m - 1 for m in MEDIAN], "upper_66.5": [m + 1 for m in MEDIAN],
                                 "lower_note": "not a level: its suffix is not a number"})
-    ax = plots.fan_chart(history(), frame, targets()).axes[0]
+    ax = charts.fan_chart(history(), frame, targets()).axes[0]
     assert len(bands_of(ax)) == 1 and "projection 66.5% interval" in legend_labels(ax)
 
 
 def test_median_is_a_dashed_line_joined_to_the_last_estimate():
-    ax = plots.fan_chart(history(), bands(), targets()).axes[0]
+    ax = charts.fan_chart(history(), bands(), targets()).axes[0]
     medians = [line for line in ax.get_lines() if np.array_equal(line.get_ydata(), MEDIAN)]
     assert len(medians) == 1 and medians[0].get_linestyle() == "--"
     assert list(medians[0].get_xdata()) == YEARS
@@ -102,8 +102,8 @@ def test_median_is_a_dashed_line_joined_to_the_last_estimate():
 
 
 def test_estimates_are_a_solid_line_with_error_bars_only_when_an_interval_is_given():
-    with_interval = plots.fan_chart(history(), bands(), targets()).axes[0]
-    without = plots.fan_chart(history(interval=False), bands(), targets()).axes[0]
+    with_interval = charts.fan_chart(history(), bands(), targets()).axes[0]
+    without = charts.fan_chart(history(interval=False), bands(), targets()).axes[0]
     for ax in (with_interval, without):
         solid = [line for line in ax.get_lines() if np.array_equal(line.get_ydata(), history()["share"])]
         assert len(solid) == 1 and solid[0].get_linestyle() == "-" and solid[0].get_marker() == "o"
@@ -113,11 +113,11 @@ def test_estimates_are_a_solid_line_with_error_bars_only_when_an_interval_is_giv
 
 
 def test_one_dotted_line_per_distinct_target_value_with_a_marker_and_label_at_each_target():
-    ax = plots.fan_chart(history(), bands(), targets()).axes[0]
+    ax = charts.fan_chart(history(), bands(), targets()).axes[0]
     lines = target_lines(ax)
     assert sorted(line.get_ydata()[0] for line in lines) == [25.0, 40.0]
     assert all(line.get_ydata()[0] == line.get_ydata()[1] for line in lines)
-    markers = [line for line in ax.get_lines() if line.get_marker() == plots.TARGET_MARKER and len(line.get_xdata())]
+    markers = [line for line in ax.get_lines() if line.get_marker() == charts.TARGET_MARKER and len(line.get_xdata())]
     assert sorted((line.get_xdata()[0], line.get_ydata()[0]) for line in markers) == [(2025, 25.0), (2025, 25.0),
                                                                                         (2030, 40.0)]
     assert {text.get_text() for text in ax.texts} == set(targets()["label"])
@@ -126,7 +126,7 @@ def test_one_dotted_line_per_distinct_target_value_with_a_marker_and_label_at_ea
 
 
 def test_published_figures_have_one_marker_shape_per_institution_and_a_legend_entry():
-    ax = plots.fan_chart(history(), bands(), targets(), published()).axes[0]
+    ax = charts.fan_chart(history(), bands(), targets(), published()).axes[0]
     labels = legend_labels(ax)
     for institution in ("GSO", "HIDS", "World Bank"):
         assert f"published: {institution}" in labels
@@ -140,25 +140,25 @@ def test_published_figures_have_one_marker_shape_per_institution_and_a_legend_en
 
     names = list(METHODS)
     for institution, key in (("GSO", "gso"), ("HIDS", "hids")):  # the method's marker, matched ignoring case
-        marker = plots.METHOD_MARKERS[names.index(key)]
+        marker = charts.METHOD_MARKERS[names.index(key)]
         assert np.allclose(points[f"published: {institution}"].get_paths()[0].vertices, shape(marker))
     other = points["published: World Bank"].get_paths()[0].vertices
-    assert not any(np.array_equal(other, shape(plots.METHOD_MARKERS[names.index(key)])) for key in ("gso", "hids"))
+    assert not any(np.array_equal(other, shape(charts.METHOD_MARKERS[names.index(key)])) for key in ("gso", "hids"))
 
 
 def test_a_method_column_gives_translated_institutions_their_method_marker_and_words_follow_lang():
     translated = published().assign(institution=["TCTK", "TCTK", "HIDS", "World Bank"],
                                     method=["gso", "gso", "hids", "other"])
-    ax = plots.fan_chart(history(), bands(), targets(), translated, lang="vi").axes[0]
+    ax = charts.fan_chart(history(), bands(), targets(), translated, lang="vi").axes[0]
     points = {c.get_label(): c for c in ax.collections if isinstance(c, PathCollection)}
-    style = MarkerStyle(plots.METHOD_MARKERS[list(METHODS).index("gso")])
+    style = MarkerStyle(charts.METHOD_MARKERS[list(METHODS).index("gso")])
     assert np.allclose(points["công bố: TCTK"].get_paths()[0].vertices,
                        style.get_path().transformed(style.get_transform()).vertices)
     assert "dự phóng, trung vị" in legend_labels(ax) and ax.get_ylabel() == "% GRDP"
 
 
 def test_no_published_entries_without_published_figures():
-    ax = plots.fan_chart(history(), bands(), targets()).axes[0]
+    ax = charts.fan_chart(history(), bands(), targets()).axes[0]
     assert not [label for label in legend_labels(ax) if label.startswith("published")]
     assert not [c for c in ax.collections if isinstance(c, PathCollection)]
 
@@ -166,10 +166,10 @@ def test_no_published_entries_without_published_figures():
 def test_y_axis_starts_at_zero_years_are_integers_and_legend_is_below_the_axes():
     high = history().assign(share=lambda f: f["share"] + 50, lower=lambda f: f["lower"] + 50,
                             upper=lambda f: f["upper"] + 50)
-    fig = plots.fan_chart(high, bands(), targets(), published(), title="far from zero")
+    fig = charts.fan_chart(high, bands(), targets(), published(), title="far from zero")
     ax = fig.axes[0]
     assert ax.get_ylim()[0] == 0
-    assert tuple(fig.get_size_inches()) == pytest.approx((plots.PAGE_WIDTH, 3.6))  # drawn for the page
+    assert tuple(fig.get_size_inches()) == pytest.approx((charts.PAGE_WIDTH, 3.6))  # drawn for the page
     fig.canvas.draw()
     ticks = [label.get_text() for label in ax.get_xticklabels() if label.get_text()]
     assert ticks and all(text.isdigit() and len(text) == 4 for text in ticks)
@@ -181,7 +181,7 @@ def test_y_axis_starts_at_zero_years_are_integers_and_legend_is_below_the_axes()
 
 def test_draws_on_the_axes_given_and_returns_its_figure():
     fig, (left, right) = plt.subplots(1, 2)
-    assert plots.fan_chart(history(), bands(), targets(), ax=right, ylabel="share") is fig
+    assert charts.fan_chart(history(), bands(), targets(), ax=right, ylabel="share") is fig
     assert len(bands_of(right)) == 2 and right.get_ylabel() == "share"
     assert not left.get_lines() and not left.collections and len(fig.axes) == 2
 
@@ -191,7 +191,7 @@ def test_grid_has_one_axes_per_panel_sharing_the_y_range_and_one_legend():
     panels = [{"history": history(), "bands": bands(), "targets": targets(), "published": published(), "title": "gso"},
               {"history": history(), "bands": doubled, "targets": targets(), "title": "mic"},
               {"history": history(interval=False), "bands": bands((80,)), "targets": targets(), "title": "hids"}]
-    fig = plots.fan_charts(panels, ncols=2, title="by method")
+    fig = charts.fan_charts(panels, ncols=2, title="by method")
     assert len(fig.axes) == 3  # the fourth cell of the 2 x 2 grid is removed
     assert [ax.get_title() for ax in fig.axes] == ["gso", "mic", "hids"]
     assert [len(bands_of(ax)) for ax in fig.axes] == [2, 2, 1]
@@ -206,7 +206,7 @@ def test_grid_has_one_axes_per_panel_sharing_the_y_range_and_one_legend():
 
 
 def test_grid_of_one_panel_has_one_axes():
-    fig = plots.fan_charts([{"history": history(), "bands": bands(), "targets": targets()}])
+    fig = charts.fan_charts([{"history": history(), "bands": bands(), "targets": targets()}])
     assert len(fig.axes) == 1
 
 
@@ -215,7 +215,7 @@ def test_grid_of_one_panel_has_one_axes():
                                                    ["ncols"])])
 def test_grid_rejects_no_panels_and_no_columns(panels, ncols, words):
     with pytest.raises(ValueError) as error:
-        plots.fan_charts(panels, ncols=ncols)
+        charts.fan_charts(panels, ncols=ncols)
     assert all(word in str(error.value) for word in words)
 
 
@@ -231,7 +231,7 @@ def test_a_missing_column_is_named_with_its_argument(argument, change, missing):
     frames = {"history": history(), "bands": bands(), "targets": targets(), "published": published()}
     frames[argument] = change(frames[argument])
     with pytest.raises(ValueError) as error:
-        plots.fan_chart(frames["history"], frames["bands"], frames["targets"], frames["published"])
+        charts.fan_chart(frames["history"], frames["bands"], frames["targets"], frames["published"])
     message = str(error.value)
     assert f"in {argument}" in message and all(column in message for column in missing)
     assert not plt.get_fignums()  # nothing drawn before the check
@@ -239,19 +239,19 @@ def test_a_missing_column_is_named_with_its_argument(argument, change, missing):
 
 def test_empty_bands_are_rejected():
     with pytest.raises(ValueError, match="bands"):
-        plots.fan_chart(history(), bands().iloc[0:0], targets())
+        charts.fan_chart(history(), bands().iloc[0:0], targets())
 
 
 def test_grid_panel_errors_name_the_argument_and_leave_no_figure_open():
     with pytest.raises(ValueError, match="label in targets"):
-        plots.fan_charts([{"history": history(), "bands": bands(), "targets": targets()},
+        charts.fan_charts([{"history": history(), "bands": bands(), "targets": targets()},
                           {"history": history(), "bands": bands(), "targets": targets().drop(columns="label")}])
     assert not plt.get_fignums()
 
 
 def test_saved_png_is_not_empty(tmp_path):
     path = tmp_path / "fan.png"
-    plots.fan_chart(history(), bands(), targets(), published(), title="GSO").savefig(path, dpi=80)
+    charts.fan_chart(history(), bands(), targets(), published(), title="GSO").savefig(path, dpi=80)
     data = path.read_bytes()
     assert data.startswith(b"\x89PNG") and len(data) > 5_000
 
@@ -277,8 +277,8 @@ def long_bands() -> pd.DataFrame:
 def test_year_labels_never_run_together_at_print_size_even_in_narrow_panels():
     panels = [{"history": history(), "bands": long_bands(), "targets": targets(), "title": name}
               for name in ("gso", "mic", "hids", "oecd-core", "oecd-narrow", "oecd-broad")]
-    fig = plots.fan_charts(panels, ncols=3)
-    assert tuple(fig.get_size_inches())[0] == pytest.approx(plots.PAGE_WIDTH)  # printed at 100%
+    fig = charts.fan_charts(panels, ncols=3)
+    assert tuple(fig.get_size_inches())[0] == pytest.approx(charts.PAGE_WIDTH)  # printed at 100%
     for ax in fig.axes:
         ticks = [label for label in ax.get_xticklabels() if label.get_text()]
         extents = boxes(fig, ticks)
@@ -289,7 +289,7 @@ def test_year_labels_never_run_together_at_print_size_even_in_narrow_panels():
 
 
 def test_target_labels_neither_collide_nor_leave_the_axes():
-    fig = plots.fan_chart(history(), bands(), targets(), published())  # two labels at the same point
+    fig = charts.fan_chart(history(), bands(), targets(), published())  # two labels at the same point
     ax = fig.axes[0]
     extents = boxes(fig, ax.texts)
     assert len(extents) == 3 and not overlapping(extents)
@@ -300,7 +300,7 @@ def test_target_labels_neither_collide_nor_leave_the_axes():
 def test_target_labels_collide_nowhere_in_a_grid():
     near = pd.DataFrame({"year": [2025, 2026, 2030], "value": [25.0, 30.0, 40.0],
                          "label": ["25% (2025)", "30% (2026)", "40% (2030)"]})
-    fig = plots.fan_charts([{"history": history(), "bands": bands(), "targets": near, "title": k} for k in "abc"],
+    fig = charts.fan_charts([{"history": history(), "bands": bands(), "targets": near, "title": k} for k in "abc"],
                            ncols=3)
     for ax in fig.axes:
         extents = boxes(fig, ax.texts)
@@ -314,7 +314,7 @@ def test_the_share_axis_uses_the_decimal_mark_of_the_language(lang, mark):
     small = history().assign(share=lambda f: f["share"] / 40, lower=lambda f: f["lower"] / 40,
                              upper=lambda f: f["upper"] / 40)
     tiny = bands().assign(**{c: bands()[c] / 40 for c in bands().columns if c != "year"})
-    fig = plots.fan_chart(small, tiny, targets().assign(value=0.5), lang=lang)
+    fig = charts.fan_chart(small, tiny, targets().assign(value=0.5), lang=lang)
     fig.canvas.draw()
     ticks = [label.get_text() for label in fig.axes[0].get_yticklabels() if label.get_text()]
     fractional = [t for t in ticks if not t.isdigit()]
@@ -323,7 +323,7 @@ def test_the_share_axis_uses_the_decimal_mark_of_the_language(lang, mark):
 
 def test_target_path_joins_the_targets_in_year_order_instead_of_lines_across():
     path = pd.DataFrame({"year": [2030, 2025, 2026], "value": [40.0, 25.0, 30.0], "label": ["c", "a", "b"]})
-    ax = plots.fan_chart(history(), bands(), path, target_path=True, lang="vi").axes[0]
+    ax = charts.fan_chart(history(), bands(), path, target_path=True, lang="vi").axes[0]
     assert not target_lines(ax)
     joined = [line for line in ax.get_lines() if line.get_linestyle() == ":" and len(line.get_xdata()) == 3]
     assert len(joined) == 1 and list(joined[0].get_xdata()) == [2025, 2026, 2030]
@@ -333,11 +333,11 @@ def test_target_path_joins_the_targets_in_year_order_instead_of_lines_across():
 
 def test_a_comparison_definition_is_drawn_in_its_method_style_and_the_series_names_the_fan():
     other = history(interval=False).assign(share=lambda f: f["share"] - 5, label="GSO: grdp estimate", method="gso")
-    ax = plots.fan_chart(history(), bands(), targets(), published(), comparison=other, series="MIC").axes[0]
+    ax = charts.fan_chart(history(), bands(), targets(), published(), comparison=other, series="MIC").axes[0]
     drawn = [line for line in ax.get_lines() if np.array_equal(line.get_ydata(), other["share"])]
     assert len(drawn) == 1
     k = list(METHODS).index("gso")
-    assert drawn[0].get_marker() == plots.METHOD_MARKERS[k] and drawn[0].get_color() == plots.OKABE_ITO[k]
+    assert drawn[0].get_marker() == charts.METHOD_MARKERS[k] and drawn[0].get_color() == charts.OKABE_ITO[k]
     labels = legend_labels(ax)
     assert labels[0] == "MIC: grdp estimate or published (bars: interval)" and "GSO: grdp estimate" in labels
     assert "MIC: projection median" in labels and "MIC: projection 95% interval" in labels
@@ -345,9 +345,9 @@ def test_a_comparison_definition_is_drawn_in_its_method_style_and_the_series_nam
 
 def test_colours_stay_in_the_colour_blind_safe_palette():
     other = history(interval=False).assign(label="GSO", method="gso")
-    ax = plots.fan_chart(history(), bands(), targets(), published(), comparison=other).axes[0]
-    allowed = {to_rgb(c) for c in plots.OKABE_ITO} | {to_rgb("black"), to_rgb("white")}
-    tints = {plots._tint(plots.FORECAST_COLOUR, 0.15 + 0.35 * (k + 1) / 2) for k in range(2)}
+    ax = charts.fan_chart(history(), bands(), targets(), published(), comparison=other).axes[0]
+    allowed = {to_rgb(c) for c in charts.OKABE_ITO} | {to_rgb("black"), to_rgb("white")}
+    tints = {charts._tint(charts.FORECAST_COLOUR, 0.15 + 0.35 * (k + 1) / 2) for k in range(2)}
     used = {to_rgb(line.get_color()) for line in ax.get_lines()}
     used |= {tuple(round(x, 6) for x in to_rgb(c.get_facecolor()[0])) for c in ax.collections
              if len(c.get_facecolor())}
@@ -363,7 +363,7 @@ def test_named_bands_are_drawn_widest_first_with_their_words_and_a_blank_median_
                           "lower_range": [m - 1 for m in MEDIAN], "upper_range": [m + 2 for m in MEDIAN],
                           "lower_80": MEDIAN, "upper_80": MEDIAN})  # numbered bounds are ignored with named bands
     words = {"envelope": "envelope of the intervals", "range": "range of the medians"}
-    ax = plots.fan_chart(history(), frame, targets(), band_labels=words, median_label="ensemble median").axes[0]
+    ax = charts.fan_chart(history(), frame, targets(), band_labels=words, median_label="ensemble median").axes[0]
     drawn = bands_of(ax)
     assert len(drawn) == 2
     top = [band.get_paths()[0].vertices[:, 1].max() for band in drawn]
@@ -376,4 +376,4 @@ def test_named_bands_are_drawn_widest_first_with_their_words_and_a_blank_median_
     median = next(line for line in ax.get_lines() if line.get_label() == "ensemble median")
     assert np.isnan(median.get_ydata()[2:]).all() and list(median.get_ydata()[:2]) == MEDIAN[:2]
     with pytest.raises(ValueError, match="upper_range in bands"):
-        plots.fan_chart(history(), frame.drop(columns="upper_range"), targets(), band_labels=words)
+        charts.fan_chart(history(), frame.drop(columns="upper_range"), targets(), band_labels=words)

@@ -26,8 +26,10 @@ import nbformat
 import pandas as pd
 import pytest
 
-from grdp import paths, pipeline, sources, vintage
+from grdp import sources
+from grdp.base import paths
 from grdp.cli import main
+from grdp.run import pipeline, vintage
 
 REPO = paths.repo_root()
 PARAMETERS = 'vintage = ""\nas_of = ""\nregion = "hcmc"\nboundary = "old"\noutput_dir = ""\ninputs = ""'
@@ -38,7 +40,8 @@ GRDP_2022 = "1479227"
 READ = """
 import os, time
 from pathlib import Path
-from grdp import sources, vintage as vintages
+from grdp import sources
+from grdp.run import vintage as vintages
 
 time.sleep(float(os.environ.get("GRDP_TEST_SLEEP", "0")) if "{name}" == "second" else 0)
 observations = sources.load_snapshot(inputs)

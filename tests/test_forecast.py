@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from grdp import targets as tg
 from grdp.forecast import backtest, ensemble
+from grdp.forecast import policy_targets as tg
 from grdp.forecast.models import MODELS, forecast, increment_correlation
 
 YEARS = pd.Index(np.arange(1900, 2100), dtype=int)

@@ -177,7 +177,7 @@ def test_share_series_are_the_annual_share_series_of_the_collection(observations
 
 
 def test_realtime_backtest_scores_each_release_against_the_figures_known_at_the_vintage(observations):
-    from grdp.forecast.calibration import realtime_backtest
+    from grdp.forecast.probability_calibration import realtime_backtest
 
     q4 = realtime_backtest(observations, "2025-12-31", ("naive", "drift"), draws=300)
     assert (pd.to_datetime(q4["release"]) <= pd.Timestamp("2025-12-31")).all()

@@ -16,7 +16,8 @@ import openpyxl
 import pytest
 from intake_support import CAFEF, TODAY, row, snapshot, write_dataset
 
-from grdp import cli, schemas, sources
+from grdp import cli, sources
+from grdp.base import schemas
 from grdp.intake import IntakeError, apply, plan, summary
 from grdp.intake.compare import publisher_key
 from grdp.intake.template import TABLE_COLUMNS, read_template, write_template

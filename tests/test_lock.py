@@ -8,7 +8,7 @@ from importlib import metadata
 
 import yaml
 
-from grdp import paths
+from grdp.base import paths
 
 ROOT = paths.PACKAGE_DIR.parent
 

@@ -8,12 +8,15 @@ from __future__ import annotations
 import csv
 import io
 import os
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from grdp import schemas, sources
+from grdp import sources
+from grdp.base import schemas
 from grdp.cli import main
+from grdp.sources import contract
 
 VALID_ROWS = [
     ["hcmc", "old", "2022", "A", "grdp", "TOTAL", "current", "bn_VND", "1479227", "Cục Thống kê TP.HCM via vneconomy",
@@ -307,7 +310,7 @@ def test_number_signed_values_within_bounds_pass(tmp_path):
 
 
 def test_date_release_date_refuses_days_that_do_not_exist():
-    assert sources.release_date("2024-02") == sources.date(2024, 2, 29)
+    assert sources.release_date("2024-02") == date(2024, 2, 29)
     for text in ("2023-13", "2025-99", "2023-02-29", "0000", "2023-1-05"):
         with pytest.raises(ValueError):
             sources.release_date(text)
@@ -408,7 +411,7 @@ def test_file_unreadable_is_reported(tmp_path, monkeypatch):
 
 def test_file_larger_than_the_limit_is_refused(tmp_path, monkeypatch):
     write_dataset(tmp_path)
-    monkeypatch.setattr(sources, "MAX_DATA_BYTES", 500)
+    monkeypatch.setattr(contract, "MAX_DATA_BYTES", 500)
     (problem,) = problems_of(tmp_path)
     assert "bytes; expected at most 500" in problem
 

@@ -13,8 +13,9 @@ import nbformat
 import pandas as pd
 import pytest
 
-from grdp import paths, pipeline, vintage
+from grdp.base import paths
 from grdp.cli import main
+from grdp.run import pipeline, vintage
 from grdp.sources import SourceValidationError
 
 REPO = paths.repo_root()

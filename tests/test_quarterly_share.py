@@ -8,12 +8,13 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from grdp import accounts, digital, plots, sources
+from grdp import accounts, digital, sources
 from grdp.accounts import SectorAccounts
 from grdp.digital.uncertainty import simulate
 from grdp.quarterly.digital_share import quarterly_share, seasonally_adjusted
 from grdp.quarterly.nowcast import MIN_ERRORS, backtest, choose_extrapolation, nowcast
 from grdp.quarterly.regional import NATIONAL_MOVEMENT, national_quarterly, quarterly_grdp
+from grdp.report import charts
 
 AS_OF = "2025-12-31"
 ITEMS = list("ABCDEFGHIJKLMNOPQRST") + ["TAX"]
@@ -182,7 +183,7 @@ def test_seasonally_adjusted_share_is_the_ratio_of_adjusted_aggregates(share, ob
 
 def test_quarterly_chart_needs_its_columns(share):
     with pytest.raises(ValueError, match="needs columns lower, upper in nowcast"):
-        plots.quarterly_shares(share.table, share.annual, share.table[["period", "method", "share"]])
+        charts.quarterly_shares(share.table, share.annual, share.table[["period", "method", "share"]])
 
 
 # --------------------------------------------------------------------------- nowcast

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from grdp.raking import Constraint, RakingError, rake
+from grdp.accounts.raking import Constraint, RakingError, rake
 
 
 def test_nested_constraints_are_met_and_structure_within_groups_is_kept():

@@ -25,13 +25,15 @@ import pandas as pd
 import pytest
 from conftest import LATEST, VINTAGES
 
-from grdp import paths, publish, vintage
+from grdp.base import paths
+from grdp.base.labels import label
 from grdp.cli import main
-from grdp.labels import label
+from grdp.publish import render
+from grdp.publish.workbook import SHEETS
 from grdp.report import brief, layout
 from grdp.report import formatting as fmt
 from grdp.report.vintage_tables import VintageTables
-from grdp.workbook import SHEETS
+from grdp.run import vintage
 
 PREVIOUS = VINTAGES[-2]
 REPORTS = ("brief_vi", "brief_en", "technical_vi", "technical_en")
@@ -262,7 +264,7 @@ def test_the_preview_says_so_and_hides_the_print_layout(built):
     folder = built / "forecasts" / LATEST / "reports"
     for name in REPORTS:
         text = text_of(folder / f"{name}.html")
-        assert publish.PREVIEW_BANNER[name.rsplit("_", 1)[1]] in text
+        assert render.PREVIEW_BANNER[name.rsplit("_", 1)[1]] in text
         assert "{{<" not in text and ":::" not in text and "{.landscape}" not in text
 
 
@@ -480,7 +482,7 @@ def test_published_reports_are_never_overwritten(built, capsys):
     folder = built / "forecasts" / LATEST / "reports"
     before = (folder / "manifest.json").read_bytes()
     with pytest.raises(vintage.VintageError, match="never overwritten"):
-        publish.publish(LATEST, renderer="preview")
+        render.publish(LATEST, renderer="preview")
     assert main(["publish", "--vintage", LATEST, "--renderer", "preview", "--quiet"]) == 1
     assert "never overwritten" in capsys.readouterr().err
     assert main(["publish", "--vintage", LATEST, "--skip-existing"]) == 0
@@ -502,8 +504,8 @@ def broken_reports(folder):
 
 def test_a_failing_report_names_the_cell_and_leaves_nothing(built, tmp_path, monkeypatch):
     monkeypatch.setattr(paths, "reports_dir", lambda: broken_reports(tmp_path))
-    with pytest.raises(publish.PublishError, match=r"broken.ipynb failed in cell \d+: ZeroDivisionError"):
-        publish.publish("2025Q3", renderer="preview")
+    with pytest.raises(render.PublishError, match=r"broken.ipynb failed in cell \d+: ZeroDivisionError"):
+        render.publish("2025Q3", renderer="preview")
     assert not (built / "forecasts" / "2025Q3" / "reports").exists()
     assert not list((built / "forecasts" / "2025Q3").glob(".reports-staging-*"))
 
@@ -511,16 +513,16 @@ def test_a_failing_report_names_the_cell_and_leaves_nothing(built, tmp_path, mon
 def test_unknown_vintage_is_refused_with_the_list_of_vintages(built, capsys):
     assert main(["publish", "--vintage", "2024Q1", "--renderer", "preview"]) == 1
     assert "2024Q1 has not been published" in capsys.readouterr().err
-    if publish.quarto() is None:
-        with pytest.raises(publish.PublishError, match="quarto is not on PATH"):
-            publish.publish("2025Q3", renderer="quarto")
+    if render.quarto() is None:
+        with pytest.raises(render.PublishError, match="quarto is not on PATH"):
+            render.publish("2025Q3", renderer="quarto")
         assert not (built / "forecasts" / "2025Q3" / "reports").exists()
 
 
 @pytest.mark.parametrize("name", REPORTS)
 def test_report_sources_are_quarto_notebooks_without_outputs(name):
     book = nbformat.read(paths.reports_dir() / f"{name}.ipynb", as_version=4)
-    meta = publish.front_matter(book)
+    meta = render.front_matter(book)
     assert meta["lang"] == name.rsplit("_", 1)[1] and meta["title"]
     tagged = [c for c in book.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1 and re.fullmatch(r'(#.*\n)*vintage = "\d{4}Q[1-4]"', tagged[0].source)
@@ -652,12 +654,12 @@ def test_reference_docx_sets_the_type_sizes_of_the_pdf():
 
 def test_quarto_publishes_html_docx_and_pdf_of_every_report_from_a_copy(quarto_rendered):
     published = quarto_rendered.published
-    assert not published.preview and published.renderer == f"quarto {publish.quarto_version(publish.quarto())}"
+    assert not published.preview and published.renderer == f"quarto {render.quarto_version(render.quarto())}"
     for name in REPORTS:
-        for suffix in publish.FORMATS:
+        for suffix in render.FORMATS:
             assert (quarto_rendered.folder / f"{name}{suffix}").stat().st_size > 10_000, f"{name}{suffix}"
     manifest = json.loads((quarto_rendered.folder / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["preview"] is False and {f"{n}{s}" for n in REPORTS for s in publish.FORMATS} <= set(
+    assert manifest["preview"] is False and {f"{n}{s}" for n in REPORTS for s in render.FORMATS} <= set(
         manifest["outputs"])
     # the tracked notebooks and the project are untouched: no outputs, no injected cell, no .quarto/, no .gitignore
     assert quarto_rendered.reports_after == quarto_rendered.reports_before
@@ -665,7 +667,7 @@ def test_quarto_publishes_html_docx_and_pdf_of_every_report_from_a_copy(quarto_r
 
 def test_quarto_runs_with_the_project_python_whatever_python_is_on_path(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", f"{tmp_path}:/usr/bin")
-    env = publish.quarto_environment()
+    env = render.quarto_environment()
     assert env["QUARTO_PYTHON"] == sys.executable
     assert env["PATH"].split(":")[0] == str(Path(sys.executable).parent)
     assert env["GRDP_ROOT"] == str(paths.repo_root())
@@ -673,9 +675,9 @@ def test_quarto_runs_with_the_project_python_whatever_python_is_on_path(monkeypa
 
 def test_quarto_version_is_the_one_the_workflow_pins():
     pinned = re.search(r'version:\s*"(\d+\.\d+\.\d+)"', WORKFLOW.read_text(encoding="utf-8")).group(1)
-    if publish.quarto() is None:
+    if render.quarto() is None:
         pytest.skip("quarto is not on PATH")
-    assert publish.quarto_version(publish.quarto()) == pinned
+    assert render.quarto_version(render.quarto()) == pinned
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
@@ -764,13 +766,13 @@ def test_intervals_are_never_broken_across_lines(quarto_rendered, suffix):
 
 
 def test_a_failing_quarto_report_names_the_report_and_cell_and_keeps_the_log(built, tmp_path, monkeypatch):
-    if publish.quarto() is None:
+    if render.quarto() is None:
         pytest.skip("quarto is not on PATH")
     (tmp_path / "reports").mkdir()
     reports = broken_reports(tmp_path / "reports")
     monkeypatch.setattr(paths, "reports_dir", lambda: reports)
-    with pytest.raises(publish.PublishError) as error:
-        publish.publish("2025Q3", renderer="quarto")
+    with pytest.raises(render.PublishError) as error:
+        render.publish("2025Q3", renderer="quarto")
     message = str(error.value)
     assert re.search(r"report broken.ipynb failed in code cell 2 \(1 / 0\): ZeroDivisionError: division by zero",
                      message), message

@@ -8,9 +8,9 @@ import json
 import pandas as pd
 import pytest
 
-from grdp import paths
+from grdp.base import paths
 from grdp.cli import QUANTITY_CHOICES, main
-from grdp.revisions import (
+from grdp.run.revisions import (
     QUANTITIES,
     RELEASE_COLUMNS,
     TABLE_COLUMNS,
@@ -20,7 +20,7 @@ from grdp.revisions import (
     revision_summary,
     revision_table,
 )
-from grdp.vintage import VintageError, default_as_of
+from grdp.run.vintage import VintageError, default_as_of
 
 TEXT_COLUMNS = ["quantity", "boundary", "method", "scenario", "first_vintage", "previous_vintage",
                 "latest_vintage", "revision_unit"]
@@ -242,7 +242,8 @@ def test_release_values_of_the_real_vintage_match_its_accounts(built):
     assert grdp["value"] == float(totals[0]["value"])
     assert grdp["as_of"] == json.loads((folder / "manifest.json").read_text())["parameters"]["as_of"]
     assert {"grdp", "share"} <= set(released["quantity"]) <= set(QUANTITIES)
-    # a probability is released only where the vintage published one (grdp.targets: the calibration rule)
+    # a probability is released only where the vintage published one
+    # (grdp.forecast.policy_targets: the calibration rule)
     with (folder / "tables" / "targets_headline.csv").open(newline="", encoding="utf-8") as handle:
         published = [r for r in csv.DictReader(handle) if r["probability"] not in ("", "nan")]
     assert (released["quantity"] == "probability").sum() == len(published)

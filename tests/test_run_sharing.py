@@ -9,9 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from grdp import accounts, paths
-from grdp.digital import cache, headline
-from grdp.digital.model import sector_account_parts, sector_accounts
+from grdp import accounts
+from grdp.accounts.shared import sector_account_parts, sector_accounts
+from grdp.base import paths
+from grdp.base import run_cache as cache
+from grdp.digital import headline
 from grdp.forecast import estimates
 from grdp.quarterly import tet
 
@@ -52,8 +54,8 @@ def test_accounts_are_assembled_once_and_read_back_by_another_kernel(observation
     def refuse(*args, **kwargs):
         raise AssertionError("assembled again")
 
-    monkeypatch.setattr("grdp.digital.model.assemble", refuse)
-    monkeypatch.setattr("grdp.digital.model.assemble_parts", refuse)
+    monkeypatch.setattr("grdp.accounts.shared.assemble", refuse)
+    monkeypatch.setattr("grdp.accounts.shared.assemble_parts", refuse)
     again = sector_accounts("hcmc", "old", AS_OF, observations)
     _same(again, first)
     # the digital-economy releases do not enter the key: a model built on fewer of them shares the accounts
@@ -106,7 +108,7 @@ def test_notebook_04_reads_the_estimates_notebook_02_computed(observations, run_
     def refuse(*args, **kwargs):
         raise AssertionError("computed again instead of read from notebook 02's run cache")
 
-    monkeypatch.setattr("grdp.digital.headline._cells", refuse)
+    monkeypatch.setattr("grdp.digital.region_cells._cells", refuse)
     read = estimates.load_estimates(observations, "hcmc", "old", AS_OF, level=nb02["level"], seed=nb04["seed"])
     pd.testing.assert_frame_equal(read.table, table)
     row = read.table[read.table["status"] == "estimate"].iloc[0]

@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from grdp import paths, sources
+from grdp import sources
+from grdp.base import paths
 from grdp.forecast import evidence as ev
 from grdp.forecast.scenarios import Assumptions, Scenario, ScenarioError, load_scenarios, resolve, resolve_all, select
 

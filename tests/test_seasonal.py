@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from grdp import paths
+from grdp.base import paths
 from grdp.quarterly import tet as tet_mod
 from grdp.quarterly.regional import national_quarterly
 from grdp.quarterly.seasonal import SeasonalAdjustment, SeasonalAdjustmentWarning, X13Unavailable, adjust, find_x13

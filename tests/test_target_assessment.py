@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from grdp import sources
-from grdp import targets as tg
-from grdp.forecast import calibration, ensemble, history
+from grdp.forecast import ensemble, history, probability_calibration
 from grdp.forecast import evidence as ev
+from grdp.forecast import policy_targets as tg
 from grdp.forecast.assessment import assess_region
 from grdp.forecast.estimates import COLUMNS, Estimates, published_range
 from grdp.forecast.models import FitReport, Forecast
@@ -78,7 +78,8 @@ def _calibrated(ok: bool = True, models=PROJECTED, horizons=range(1, 6)) -> pd.D
 
 
 def _targets(rows: list[tuple]) -> pd.DataFrame:
-    """Targets in force as :func:`grdp.targets.policy_targets` returns them: (boundary, year, target)."""
+    """Targets in force as :func:`grdp.forecast.policy_targets.policy_targets` returns them: (boundary, year,
+    target)."""
     return pd.DataFrame([{"region": "hcmc", "boundary": b, "year": y, "target": t, "instrument": f"I{y}",
                           "issuer": "City", "decided": "2025-01-01", "rating": "amber"} for b, y, t in rows])
 
@@ -268,7 +269,7 @@ def test_calibration_table_judges_coverage_and_pit():
     def errors(pit: np.ndarray, model: str) -> pd.DataFrame:
         return pd.DataFrame({"series": "s", "model": model, "horizon": 1, "pit": pit,
                              "in_80": (pit > 0.1) & (pit < 0.9), "in_95": (pit > 0.025) & (pit < 0.975)})
-    table = calibration.calibration_table(pd.concat([
+    table = probability_calibration.calibration_table(pd.concat([
         errors((np.arange(200) + 0.5) / 200, "good"),
         errors(np.clip(rng.normal(0.5, 0.45, 200), 0, 1), "overconfident"),
         errors(rng.uniform(size=10), "short")])).set_index("model")
@@ -305,7 +306,7 @@ DECISIONS = pd.DataFrame([
 
 
 def test_issuer_and_instrument_are_read_from_the_row():
-    assert tg.issuer(DECISIONS["publisher"][1]) == "HCMC Party Committee Standing Board"
+    assert sources.issuer(DECISIONS["publisher"][1]) == "HCMC Party Committee Standing Board"
     assert tg.instrument(DECISIONS["note"][1], DECISIONS["publisher"][1]) == "Directive 17-CT/TU"
     assert tg.instrument(DECISIONS["note"][0], DECISIONS["publisher"][0]) == "HCMC Digital Transformation Programme"
     assert tg.instrument("2024 target of 22%. Which document", "HCMC People's Committee, via vanban123.vn") == (
@@ -356,7 +357,8 @@ def test_required_and_achieved_growth_by_hand():
 def real(observations):
     """The assessment of HCMC as of 2025-12-31 on the bundled sources (equal weights, no calibration evidence)."""
     return assess_region(observations, Q4, "hcmc", METHODS, list(load_scenarios().values()), EQUAL_SKILL,
-                         calibration.calibration_table(pd.DataFrame(columns=["model", "horizon", "pit", "series"])),
+                         probability_calibration.calibration_table(
+                             pd.DataFrame(columns=["model", "horizon", "pit", "series"])),
                          2035, draws=1000, seed=3)
 
 

@@ -15,7 +15,9 @@ import papermill as pm
 import pytest
 import yaml
 
-from grdp import paths, pipeline, sources
+from grdp import sources
+from grdp.base import paths
+from grdp.run import pipeline
 
 AS_OF = "2025-12-31"
 

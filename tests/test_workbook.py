@@ -13,8 +13,16 @@ import pytest
 import yaml
 from conftest import LATEST
 
-from grdp import labels, paths
-from grdp.workbook import FIRST_DATA_ROW, HEADER_EN_ROW, HEADER_VI_ROW, SHEETS, UNIT_ROW, WorkbookError, write_workbook
+from grdp.base import labels, paths
+from grdp.publish.workbook import (
+    FIRST_DATA_ROW,
+    HEADER_EN_ROW,
+    HEADER_VI_ROW,
+    SHEETS,
+    UNIT_ROW,
+    WorkbookError,
+    write_workbook,
+)
 
 VINTAGE = LATEST
 EXPECTED_SHEETS = ["readme", "headline", "shares", "published", "out_of_time", "targets", "decisions",
@@ -234,7 +242,7 @@ def test_no_temporary_file_left_when_writing_fails(tmp_path, monkeypatch):
     def fail(*args):
         raise OSError("disk full")
 
-    monkeypatch.setattr("grdp.workbook.os.link", fail)
+    monkeypatch.setattr("grdp.publish.workbook.os.link", fail)
     with pytest.raises(OSError, match="disk full"):
         write_workbook(VINTAGE, tmp_path / "grdp.xlsx")
     assert list(tmp_path.iterdir()) == []

@@ -42,8 +42,8 @@ from math import factorial
 import numpy as np
 import pandas as pd
 
-from grdp.digital.methods import method as get_method
 from grdp.digital.model import DigitalModel, build
+from grdp.digital.registry import method as get_method
 from grdp.digital.spine import SWITCH_LABELS, Config, evaluate
 from grdp.digital.uncertainty import draw_accounts, draw_gaps, draw_parameters
 
@@ -179,7 +179,7 @@ def bridge(method_a: str, method_b: str, region: str = "hcmc", year: int = 2022,
     Parameters
     ----------
     method_a, method_b
-        Method names (:data:`grdp.digital.methods.METHODS`).
+        Method names (:data:`grdp.digital.registry.METHODS`).
     region, year, boundary, as_of
         Where and when; used to build the model when ``model`` is not given.
     model

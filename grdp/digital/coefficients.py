@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from grdp import paths
+from grdp.base import paths
 from grdp.sources import Problem, SourceValidationError
 
 COEFFICIENTS_FILE = "digital_coefficients.csv"
@@ -29,7 +29,8 @@ COEFFICIENT_COLUMNS = ("parameter", "stage", "low", "centre", "high", "basis", "
 QUANTITIES = ("gso.total", "gso.core", "gso.digitalisation", "gso.broad", "gso.composition",
               "mic.total", "mic.ict", "mic.platform", "mic.sectoral", "mic.ict_composition",
               "hids.total", "hids.numerator")
-"""Model quantities a published figure can be matched with (see :func:`grdp.digital.targets.model_value`)."""
+"""Model quantities a published figure can be matched with (see
+:func:`grdp.digital.calibration_targets.model_value`)."""
 STAGES = ("national", "regional", "accounts", "gap")
 
 

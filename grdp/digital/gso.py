@@ -4,7 +4,7 @@
 (GSO press release of December 2023 on compiling the digital-economy share of GDP/GRDP; research
 note ``methods.md`` section 1.3). C is GSO's seven core groups (``gso_core`` code list: division 26,
 4651, 4652, 5820, 61, 62, 631, 951). GSO does not publish the core groups' value added nor the
-``d_j``; they are calibrated to GSO's national figures (:mod:`grdp.digital.calibration`) and the
+``d_j``; they are calibrated to GSO's national figures (:mod:`grdp.digital.coefficient_calibration`) and the
 region's level to its published GSO-method shares.
 """
 

@@ -44,11 +44,10 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
-from grdp import classification
 from grdp import sources as src
-from grdp.digital import cache
+from grdp.base import classification, run_cache
+from grdp.digital.account_arrays import BROAD_OF
 from grdp.digital.coefficients import coefficients
-from grdp.digital.inputs import BROAD_OF
 
 CLASSES = ("lq", "national", "margin", "grdp", "published")
 BROAD = ("A", "BTF", "GTT", "TAX")
@@ -277,7 +276,7 @@ def measure(observations: pd.DataFrame, as_of: str | date | None = None) -> Erro
     available = observations if as_of is None else observations[observations["release_date"] <= pd.Timestamp(as_of)]
     digital = available["variable"].str.startswith("de_")
     accounts_rows = available[~digital]
-    account_checks = cache.cached("account-errors", (cache.observations_key(accounts_rows),),
+    account_checks = run_cache.cached("account-errors", (run_cache.observations_key(accounts_rows),),
                                   lambda: _account_checks(accounts_rows))
     frames = [account_checks, published_revisions(available[digital])]
     checks = pd.concat([frame for frame in frames if not frame.empty], ignore_index=True)

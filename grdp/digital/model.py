@@ -2,7 +2,7 @@
 
 ``build(region, boundary, as_of)`` assembles the region's and the national sector accounts, collects
 the published digital-economy figures available at ``as_of`` as targets, calibrates the national
-coefficients (:mod:`grdp.digital.calibration`), measures the errors of the inputs
+coefficients (:mod:`grdp.digital.coefficient_calibration`), measures the errors of the inputs
 (:mod:`grdp.digital.measured_errors`) and fits the city-specific gap of each method family to the
 region's published series (:mod:`grdp.digital.regional_gap`). ``estimate(method, accounts, year)``
 then returns one method's estimate (the indicator times the gap's posterior mean) with its
@@ -19,26 +19,23 @@ import numpy as np
 import pandas as pd
 
 from grdp import sources as src
-from grdp.accounts import MERGED_PARTS, SectorAccounts, assemble, assemble_parts
-from grdp.digital import cache
-from grdp.digital.calibration import Calibration, calibrate
-from grdp.digital.inputs import AccountInputs, from_accounts
+from grdp.accounts.assembly import SectorAccounts
+from grdp.accounts.shared import DIGITAL_PREFIX, accounts_key, sector_accounts
+from grdp.base import run_cache
+from grdp.digital.account_arrays import AccountInputs, from_accounts
+from grdp.digital.calibration_targets import Target, published_targets
+from grdp.digital.coefficient_calibration import Calibration, calibrate
 from grdp.digital.measured_errors import ErrorSizes, measure
-from grdp.digital.methods import METHODS
-from grdp.digital.methods import method as get_method
 from grdp.digital.published import INSTITUTIONS, Benchmark, benchmark, share_rows
 from grdp.digital.regional_gap import FAMILIES, GapFit, fit_gaps
+from grdp.digital.registry import METHODS
+from grdp.digital.registry import method as get_method
 from grdp.digital.spine import Blocks, Config, Params, evaluate
-from grdp.digital.targets import Target, published_targets
 
 CORE_DETAIL = {"gso": {"C": "26", "G": "4651, 4652", "J": "5820, 61, 62, 631", "S": "951"},
                "oecd": {"C": "261-264, 268", "G": "4651, 4652", "J": "5820, 61, 62, 631", "S": "951"},
                "hids": {"C": "digital part of C", "G": "digital part of G", "J": "all of J"},
                "hids-ict-j": {"C": "digital part of C", "G": "digital part of G", "J": "5820, 61, 62, 631"}}
-
-
-DIGITAL_PREFIX = "de_"
-"""Variables of the digital economy start with this; the sector accounts read none of them."""
 
 
 @dataclass
@@ -101,7 +98,7 @@ class DigitalModel:
     gaps: dict[str, GapFit]
     """City-specific gap of each method family with a regional switch (``gso``, ``mic``)."""
     source_key: str = ""
-    """Hash of the observations the model was built from (:func:`grdp.digital.cache.observations_key`)."""
+    """Hash of the observations the model was built from (:func:`grdp.base.run_cache.observations_key`)."""
 
     @property
     def accounts(self) -> AccountInputs:
@@ -187,7 +184,7 @@ def build(region: str = "hcmc", boundary: str = "old", as_of: str | date | None 
           observations: pd.DataFrame | None = None, exclude_year: tuple[str, int] | None = None) -> DigitalModel:
     """Assemble accounts, collect published figures, calibrate and fit the city-specific gaps.
 
-    A model built once in a run is reused (:mod:`grdp.digital.cache`: in memory, and across the
+    A model built once in a run is reused (:mod:`grdp.base.run_cache`: in memory, and across the
     notebooks of ``grdp run``), keyed by region, boundary, as-of date, ``exclude_year`` and a hash
     of the observations.
 
@@ -216,81 +213,17 @@ def build(region: str = "hcmc", boundary: str = "old", as_of: str | date | None 
     if (region == "vn") != (boundary == "national"):
         raise ValueError(f"boundary {boundary!r} does not fit region {region!r} (the nation's boundary is 'national')")
     obs = observations if observations is not None else src.load_observations()
-    source_key = cache.observations_key(obs)
+    source_key = run_cache.observations_key(obs)
     when = None if as_of is None else str(as_of)
-    return cache.cached("model", (region, boundary, when, exclude_year, source_key),
+    return run_cache.cached("model", (region, boundary, when, exclude_year, source_key),
                         lambda: _build(region, boundary, as_of, obs, exclude_year, source_key))
 
 
-def sector_accounts(region: str, boundary: str, as_of: str | date | None,
-                    observations: pd.DataFrame) -> SectorAccounts:
-    """The region's sector accounts (:func:`grdp.accounts.assemble`), assembled once per run.
-
-    The accounts read no digital-economy figure, so they are assembled from the observations without them
-    (variables ``de_*``) and kept in the run cache (:mod:`grdp.digital.cache`) under a hash of those rows:
-    every notebook of a run, and every model built on fewer digital releases (the out-of-time checks),
-    shares one assembly.
-
-    Parameters
-    ----------
-    region, boundary, as_of
-        As for :func:`grdp.accounts.assemble`.
-    observations
-        The observations table.
-
-    Returns
-    -------
-    grdp.accounts.SectorAccounts
-        Shared with the other callers of the run: read it, do not modify it.
-
-    Raises
-    ------
-    grdp.accounts.AccountsError
-        As :func:`grdp.accounts.assemble`.
-    """
-    rows, key = _accounts_key(region, boundary, as_of, observations)
-    if (region, boundary) in MERGED_PARTS:  # a former locality of the merged city: assembled with the others
-        parts = cache.cached("sector-account-parts", key[2:], lambda: _parts_or_none(as_of, rows))
-        if parts is not None:
-            return parts[region]
-    return cache.cached("sector-accounts", key, lambda: assemble(region, boundary, as_of, rows))
-
-
-def _parts_or_none(as_of: str | date | None, rows: pd.DataFrame) -> dict[str, SectorAccounts] | None:
-    """:func:`grdp.accounts.assemble_parts` (one assembly of the national context for the three localities), or
-    ``None`` where they cannot all be assembled, so that each is then assembled, or refused with its own error,
-    exactly as :func:`grdp.accounts.assemble` would."""
-    try:
-        return assemble_parts(as_of, rows)
-    except Exception:  # noqa: BLE001 - whatever the cause, the plain path below raises it for the part asked for
-        return None
-
-
-def _accounts_key(region: str, boundary: str, as_of: str | date | None,
-                  observations: pd.DataFrame) -> tuple[pd.DataFrame, tuple]:
-    """The observations the accounts read (all but ``de_*``) and the cache key of the region's accounts."""
-    rows = observations[~observations["variable"].str.startswith(DIGITAL_PREFIX)]
-    return rows, (region, boundary, None if as_of is None else str(as_of), cache.observations_key(rows))
-
-
-def sector_account_parts(as_of: str | date | None, observations: pd.DataFrame) -> dict[str, SectorAccounts]:
-    """The accounts of the merged city's three former localities (:func:`grdp.accounts.assemble_parts`), shared.
-
-    Each part is :func:`sector_accounts` of that locality on the ``old`` boundary: the three are assembled
-    together, once per run.
-
-    Raises
-    ------
-    grdp.accounts.AccountsError
-        If a part has no published GRDP by ``as_of``.
-    """
-    return {region: sector_accounts(region, boundary, as_of, observations) for region, boundary in MERGED_PARTS}
-
-
 def account_inputs(region: str, boundary: str, as_of: str | date | None, observations: pd.DataFrame) -> AccountInputs:
-    """The region's sector accounts (:func:`sector_accounts`) as arrays (cached, like them)."""
-    _, key = _accounts_key(region, boundary, as_of, observations)
-    return cache.cached("accounts", key, lambda: from_accounts(sector_accounts(region, boundary, as_of, observations)))
+    """The region's sector accounts (:func:`grdp.accounts.shared.sector_accounts`) as arrays (cached, like them)."""
+    _, key = accounts_key(region, boundary, as_of, observations)
+    return run_cache.cached("accounts", key,
+                            lambda: from_accounts(sector_accounts(region, boundary, as_of, observations)))
 
 
 def _build(region: str, boundary: str, as_of: str | date | None, obs: pd.DataFrame,
@@ -323,7 +256,7 @@ def estimate(method: str, accounts: SectorAccounts, year: int, *, observations: 
     ----------
     method
         ``"gso"``, ``"mic"``, ``"hids"``, ``"oecd-core"``, ``"oecd-narrow"`` or ``"oecd-broad"``
-        (:data:`grdp.digital.methods.METHODS`).
+        (:data:`grdp.digital.registry.METHODS`).
     accounts
         Sector accounts of the region (their region, boundary and as-of date are used).
     year

@@ -32,12 +32,12 @@ import pandas as pd
 
 from grdp import sources as src
 from grdp.accounts import MERGED_PARTS, AccountsError
-from grdp.digital import cache
-from grdp.digital.headline import DEFAULT_DRAWS, Cell, cells, published_cell
+from grdp.base import run_cache
 from grdp.digital.measured_errors import measure
-from grdp.digital.methods import METHODS
 from grdp.digital.model import account_inputs
 from grdp.digital.published import benchmark, share_rows
+from grdp.digital.region_cells import DEFAULT_DRAWS, Cell, published_cell, region_cells
+from grdp.digital.registry import METHODS
 
 PART_NAMES = {"hcmc": "old HCMC", "binh_duong": "Binh Duong", "ba_ria_vung_tau": "Ba Ria-Vung Tau"}
 PART_COLUMNS = ["part", "method", "year", "status", "share", "lower", "upper", "numerator", "numerator_lower",
@@ -91,7 +91,7 @@ def merged_grdp(as_of: str, observations: pd.DataFrame) -> dict[int, tuple[float
 def part_cells(as_of: str, observations: pd.DataFrame, methods: list[str], draws: int,
                seed: int) -> dict[str, dict[tuple[str, int], Cell]]:
     """Each part's headline cells (old boundary)."""
-    return {region: cells(region, boundary, as_of, observations, methods, draws, seed)
+    return {region: region_cells(region, boundary, as_of, observations, methods, draws, seed)
             for region, boundary in MERGED_PARTS}
 
 
@@ -137,8 +137,8 @@ def _sum(as_of: str, observations: pd.DataFrame, methods: list[str], draws: int,
 
 
 def _summed(as_of: str, observations: pd.DataFrame, draws: int, seed: int):
-    """Every method's parts and sums, once per run (:mod:`grdp.digital.cache`)."""
-    return cache.cached("parts", (as_of, cache.observations_key(observations), draws, seed),
+    """Every method's parts and sums, once per run (:mod:`grdp.base.run_cache`)."""
+    return run_cache.cached("parts", (as_of, run_cache.observations_key(observations), draws, seed),
                         lambda: _sum(as_of, observations, list(METHODS), draws, seed))
 
 

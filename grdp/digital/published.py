@@ -19,9 +19,9 @@ from datetime import date
 import pandas as pd
 
 from grdp import sources as src
-from grdp.digital import cache
-from grdp.digital.methods import METHODS
-from grdp.digital.methods import method as get_method
+from grdp.base import run_cache
+from grdp.digital.registry import METHODS
+from grdp.digital.registry import method as get_method
 
 INSTITUTIONS = {"gso": "GSO", "mic": "MIC", "hids": "HIDS"}
 """Methods whose institution publishes the share, and the institution's short name."""
@@ -106,7 +106,7 @@ def benchmark(observations: pd.DataFrame, region: str, boundary: str, method: st
     region, boundary
         The territory (``"vn"`` with ``"national"`` for the nation).
     method
-        A method name (:data:`grdp.digital.methods.METHODS`); a method no institution publishes
+        A method name (:data:`grdp.digital.registry.METHODS`); a method no institution publishes
         gives an empty series.
     as_of
         Use only releases published on or before this date (``None``: all).
@@ -116,7 +116,7 @@ def benchmark(observations: pd.DataFrame, region: str, boundary: str, method: st
     Benchmark
     """
     rows = _annual_shares(observations, region, boundary, method)
-    selected = cache.cached("benchmark", (cache.observations_key(rows), None if as_of is None else str(as_of)),
+    selected = run_cache.cached("benchmark", (run_cache.observations_key(rows), None if as_of is None else str(as_of)),
                             lambda: src.as_of(rows, as_of))
     table = _table(selected).drop_duplicates("year", keep="first").reset_index(drop=True)
     return Benchmark(region, boundary, method, None if as_of is None else str(as_of), table)

@@ -15,9 +15,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from grdp.digital import gso, mic
+from grdp.digital.account_arrays import AccountInputs
 from grdp.digital.coefficients import coefficients
 from grdp.digital.gap import GapModel, GapPosterior, estimate_q, prior_from_range
-from grdp.digital.inputs import AccountInputs
 from grdp.digital.published import Benchmark
 from grdp.digital.spine import Config, Params, evaluate
 

@@ -1,6 +1,6 @@
 """Reproduction of published figures by the model: in sample, and out of time.
 
-For every published figure the model can express (:mod:`grdp.digital.targets`), the table gives the
+For every published figure the model can express (:mod:`grdp.digital.calibration_targets`), the table gives the
 figure and the **model's value**: the method with its calibrated national coefficients on the
 region's accounts and *no* city-specific gap. For the nation that is the calibrated national model;
 for a region it is the indicator of :mod:`grdp.digital.gap`, so the difference to a region's
@@ -19,10 +19,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from grdp.digital.methods import method
+from grdp.digital.calibration_targets import Target, model_value
 from grdp.digital.model import DigitalModel
+from grdp.digital.registry import method
 from grdp.digital.spine import Params, evaluate
-from grdp.digital.targets import Target, model_value
 from grdp.digital.validation import Validation
 
 IN_SAMPLE_TARGET_PP = 0.1

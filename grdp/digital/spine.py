@@ -39,7 +39,7 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-from grdp.digital.inputs import AccountInputs
+from grdp.digital.account_arrays import AccountInputs
 
 REFERENCE_YEAR = 2022
 """Year at which the drifts ``(1 + g)^(t - 2022)`` equal one."""

@@ -3,7 +3,7 @@
 Each draw takes
 
 * every calibrated parameter from the Laplace approximation of its stage's calibration
-  (multivariate normal truncated to the parameters' ranges, see :mod:`grdp.digital.calibration`);
+  (multivariate normal truncated to the parameters' ranges, see :mod:`grdp.digital.coefficient_calibration`);
   stages are drawn independently (the dependence of the HIDS stage on the national stages is
   ignored, which widens rather than narrows the intervals);
 * every parameter that no published figure calibrates from a triangular distribution over its range
@@ -43,13 +43,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from grdp.digital import cache
+from grdp.base import run_cache
+from grdp.digital.account_arrays import BROAD_GROUPS, AccountInputs
 from grdp.digital.coefficients import coefficients
-from grdp.digital.inputs import BROAD_GROUPS, AccountInputs
 from grdp.digital.measured_errors import ErrorSizes
-from grdp.digital.methods import METHODS
 from grdp.digital.model import DigitalModel
 from grdp.digital.regional_gap import indicator
+from grdp.digital.registry import METHODS
 from grdp.digital.spine import Params, evaluate
 
 CHUNK = 25_000
@@ -224,7 +224,7 @@ def simulate_years(model: DigitalModel, years: list[int] | tuple[int, ...] | Non
         Methods to return (default: all).
     only
         Evaluate only ``methods`` (faster, not cached). By default every method is simulated once and
-        cached for the run (:mod:`grdp.digital.cache`); the draws of a method do not depend on which
+        cached for the run (:mod:`grdp.base.run_cache`); the draws of a method do not depend on which
         others are evaluated with it.
 
     Returns
@@ -243,8 +243,8 @@ def simulate_years(model: DigitalModel, years: list[int] | tuple[int, ...] | Non
     if only:
         full = _simulate_all(model, draws, seed, methods)
     elif model.source_key:
-        full = cache.cached("simulation", (model.region, model.boundary, model.as_of, model.source_key, draws, seed),
-                            lambda: _simulate_all(model, draws, seed))
+        key = (model.region, model.boundary, model.as_of, model.source_key, draws, seed)
+        full = run_cache.cached("simulation", key, lambda: _simulate_all(model, draws, seed))
     else:
         full = _simulate_all(model, draws, seed)
     return YearsSimulation(model.region, model.boundary, years, draws, seed,

@@ -38,8 +38,8 @@ import pandas as pd
 from scipy.stats import norm
 
 from grdp.accounts import AccountsError
-from grdp.digital import cache
-from grdp.digital.calibration import CalibrationError
+from grdp.base import run_cache
+from grdp.digital.coefficient_calibration import CalibrationError
 from grdp.digital.coefficients import coefficients
 from grdp.digital.estimators import ESTIMATORS, LABELS, Information, point
 from grdp.digital.model import DIGITAL_PREFIX, build
@@ -212,7 +212,7 @@ def out_of_time(observations: pd.DataFrame, as_of: str | date | None = None, lev
     """
     available = observations if as_of is None else observations[observations["release_date"] <= pd.Timestamp(as_of)]
     when = None if as_of is None else str(as_of)
-    return cache.cached("validation", (when, cache.observations_key(available), level, draws, seed),
+    return run_cache.cached("validation", (when, run_cache.observations_key(available), level, draws, seed),
                         lambda: _validate(available, when, level, draws, seed))
 
 

@@ -1,11 +1,12 @@
 """The target assessment of one region: estimates, starts, projections and targets, for every boundary and scenario.
 
 :func:`assess_region` reads each boundary's estimates table (:mod:`grdp.forecast.estimates`), takes the targets
-in force at the as-of date (:func:`grdp.targets.target_decisions`), computes every scenario's numbers from the
+in force at the as-of date (:func:`grdp.forecast.policy_targets.target_decisions`), computes every scenario's
+numbers from the
 releases of that date (:func:`grdp.forecast.scenarios.resolve_all`), projects every method from its latest
 published figure (:mod:`grdp.forecast.history`, :mod:`grdp.forecast.projection`) and assesses the projections
-against the targets (:mod:`grdp.targets`), publishing probabilities only under
-:func:`grdp.forecast.calibration.probability_rule`. The notebook ``04_targets_forecast`` calls it and writes
+against the targets (:mod:`grdp.forecast.policy_targets`), publishing probabilities only under
+:func:`grdp.forecast.probability_calibration.probability_rule`. The notebook ``04_targets_forecast`` calls it and writes
 the tables; nothing here is specific to a notebook.
 """
 
@@ -15,11 +16,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from grdp import targets as tg
 from grdp.forecast import history as hist
-from grdp.forecast.calibration import HEADLINE
+from grdp.forecast import policy_targets as tg
 from grdp.forecast.estimates import FIRST_YEAR, Estimates, load_estimates
 from grdp.forecast.evidence import GrdpPath
+from grdp.forecast.probability_calibration import HEADLINE
 from grdp.forecast.projection import Projection, agreement_by_year, bands, project_method
 from grdp.forecast.scenarios import TREND, Assumptions, Scenario, resolve_all
 
@@ -32,7 +33,8 @@ class Assessment:
     Attributes
     ----------
     decisions, targets
-        Every target decision known at the as-of date (:func:`grdp.targets.target_decisions`), and those in force.
+        Every target decision known at the as-of date (:func:`grdp.forecast.policy_targets.target_decisions`), and
+        those in force.
     estimates
         The estimates tables of the boundaries assessed.
     history
@@ -47,8 +49,9 @@ class Assessment:
     bands
         Median and 80%/95% intervals of every projection by open year (``forecast_bands``).
     assessment, headline, crossing, measured
-        :func:`grdp.targets.assess`, :func:`grdp.targets.headline`, :func:`grdp.targets.crossing`,
-        :func:`grdp.targets.measured`.
+        :func:`grdp.forecast.policy_targets.assess`, :func:`grdp.forecast.policy_targets.headline`,
+        :func:`grdp.forecast.policy_targets.crossing`,
+        :func:`grdp.forecast.policy_targets.measured`.
     scenarios
         The scenarios' numbers at the as-of date.
     rules
@@ -87,7 +90,7 @@ class Assessment:
         return pd.concat(frames, ignore_index=True)[["scenario", "boundary", "year", "grdp", "growth", "status"]]
 
     def fan_panels(self, boundary: str, scenario: str, model: str = "ensemble") -> list[dict]:
-        """Return one :func:`grdp.plots.fan_chart` panel per method for a boundary, scenario and model."""
+        """Return one :func:`grdp.report.charts.fan_chart` panel per method for a boundary, scenario and model."""
         panels = []
         targets = self.targets[self.targets["boundary"] == boundary]
         marks = targets.assign(value=targets["target"],
@@ -130,7 +133,7 @@ def assess_region(observations: pd.DataFrame, as_of: str, region: str, methods: 
     skill
         Pooled backtest summary by model, for the ensemble weights.
     calibration
-        :func:`grdp.forecast.calibration.calibration_table`, for the probability rule.
+        :func:`grdp.forecast.probability_calibration.calibration_table`, for the probability rule.
     horizon
         Last year projected.
     draws, seed

@@ -12,7 +12,7 @@ forecast is scored by
   share of forecasts inside is the empirical coverage;
 * its probability integral transform ``PIT = #{r: x[r, h] <= y[o+h]} / R``, the predictive distribution
   evaluated at the outcome: uniform on (0, 1) when the forecast distribution is calibrated (Dawid 1984;
-  Gneiting, Balabdaoui and Raftery 2007). :mod:`grdp.forecast.calibration` tests it.
+  Gneiting, Balabdaoui and Raftery 2007). :mod:`grdp.forecast.probability_calibration` tests it.
 
 Because models are refused on some samples (a saturation curve only fits where the data saturate),
 models are compared on the forecasts they share with the naive benchmark: the *relative MASE* is

@@ -7,7 +7,7 @@ figure), ``basis, bridged_from_year, release, rating, source_id, url, reason``; 
 (:meth:`Estimates.draws`). The table is :func:`grdp.digital.headline.share_table` (published figures first;
 grdp's estimates bridged from them, with intervals measured out of time) and the draws are
 :func:`grdp.digital.headline.share_samples`; both are computed once per run and shared with notebook 02 through
-:mod:`grdp.digital.cache` when the same draws and seed are asked for (:data:`ESTIMATE_DRAWS`).
+:mod:`grdp.base.run_cache` when the same draws and seed are asked for (:data:`ESTIMATE_DRAWS`).
 
 A published figure's draws are uniform over its stated range: the estimates table's range (the figure times its
 error measured from revisions of published figures, :mod:`grdp.digital.measured_errors`) where the table gives
@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from grdp.digital import headline
-from grdp.digital.methods import METHODS
+from grdp.digital import headline, region_cells
 from grdp.digital.model import DigitalModel, build
+from grdp.digital.registry import METHODS
 
 COLUMNS = ["region", "boundary", "method", "year", "status", "value", "lower", "upper", "level", "basis",
            "bridged_from_year", "release", "rating", "source_id", "url", "reason"]
@@ -35,7 +35,7 @@ RATING_MARGIN = {"green": 0.01, "amber": 0.05, "red": 0.10}
 """Relative half-width of a published figure's stated range by its rating (see the module docstring)."""
 FIRST_YEAR = 2020
 """First year of the table: the first year an institution published a share for HCMC."""
-ESTIMATE_DRAWS = headline.DEFAULT_DRAWS
+ESTIMATE_DRAWS = region_cells.DEFAULT_DRAWS
 """Monte Carlo draws behind the estimates (notebook 02's default, so its cached results are reused)."""
 
 

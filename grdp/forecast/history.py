@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from grdp import sources as src
-from grdp.digital.methods import METHODS
+from grdp.digital.registry import METHODS
 from grdp.forecast.estimates import FIRST_YEAR, Estimates
 from grdp.forecast.models import MIN_OBS
 

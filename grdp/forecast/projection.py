@@ -17,7 +17,7 @@ For one method's start ``S`` in year ``T`` (:func:`grdp.forecast.history.start_p
 The driver models of :mod:`grdp.forecast.models` (``drivers-uc``, ``drivers-ets``) are not projected: they
 forecast GRDP from its own history, which would contradict the scenario's one GRDP path. Each projection
 carries its scenario's GRDP path (:class:`grdp.forecast.evidence.GrdpPath`), the only GRDP the bn VND and
-nominal-growth arithmetic of :mod:`grdp.targets` reads.
+nominal-growth arithmetic of :mod:`grdp.forecast.policy_targets` reads.
 
 :func:`agreement_by_year` says, per boundary, method, scenario and year, whether the models agree and into how many
 groups they fall (:func:`grdp.forecast.ensemble.agreement`, on their central 80% intervals); :func:`bands`

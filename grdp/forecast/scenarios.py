@@ -34,8 +34,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from grdp import paths
 from grdp import sources as src
+from grdp.base import paths
 from grdp.forecast import evidence as ev
 
 FILE_NAME = "scenarios.yaml"

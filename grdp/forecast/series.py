@@ -28,8 +28,8 @@ from typing import TypeVar
 
 import pandas as pd
 
-from grdp import classification
 from grdp import sources as src
+from grdp.base import classification
 from grdp.quarterly.regional import national_quarterly
 
 BASES = ("current", "constant_2010")
@@ -317,7 +317,7 @@ def backtest_series(observations: pd.DataFrame, as_of: str | None = None) -> dic
 def share_series(observations: pd.DataFrame, as_of: str | None = None) -> dict[str, pd.Series | pd.DataFrame]:
     """The annual share series the share models are judged on: ``vn_share_<section>`` and ``vn_de_share_<method>``.
 
-    These are the *comparable series* of :mod:`grdp.forecast.calibration` (the subset of
+    These are the *comparable series* of :mod:`grdp.forecast.probability_calibration` (the subset of
     :func:`backtest_series` on the share scale, annual), in the same order and with the same ``attrs``.
     """
     series: dict[str, pd.Series | pd.DataFrame] = dict(national_section_shares(observations, as_of))

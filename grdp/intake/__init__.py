@@ -13,7 +13,7 @@ Readers (one module each):
 - :mod:`~grdp.intake.nsdp_sdmx`: GSO's NSDP SDMX file ``GDPVNM.xml`` (GDP by section), read with ``sdmx1``;
 - :mod:`~grdp.intake.monthly_report`: the GDP sheet of the statistics office's monthly report workbook;
 - :mod:`~grdp.intake.office_table`: the statistics office's wide yearbook tables, through
-  :mod:`grdp.statistics_office`;
+  :mod:`grdp.intake.statistics_office`;
 
 and :mod:`~grdp.intake.download` fetches a file from its official URL for a reader to read offline.
 """

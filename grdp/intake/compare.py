@@ -1,6 +1,6 @@
 """Compare a release with the rows already in ``sources/``: new figures, revisions, conflicts, duplicates.
 
-A *figure* is one key of :data:`grdp.schemas.FIGURE_KEY` (what is measured, where, when, at what prices, in
+A *figure* is one key of :data:`grdp.base.schemas.FIGURE_KEY` (what is measured, where, when, at what prices, in
 what unit); a *release* of it is one (``publication_date``, ``url``). For every row of an incoming release:
 
 - **duplicate**: a row with the same figure, release and value is already in ``sources/`` (refused);
@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grdp import schemas
+from grdp.base import schemas
 from grdp.intake.release import Release, ReleaseRow
 from grdp.sources import Problem, release_date
 

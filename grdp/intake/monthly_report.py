@@ -24,7 +24,7 @@ The layout read::
   with the year written in the header or, failing that, the title's (a title such as "Tốc độ tăng GDP các
   quý năm 2025 so với cùng kỳ năm trước (%)" also says what columns headed only "Quý I".."Cả năm" measure).
   ``Ước tính``/``Sơ bộ`` (estimate, preliminary) go into the note.
-- **Data rows** carry an industry name in column A (names as in :func:`grdp.statistics_office.industry_code`,
+- **Data rows** carry an industry name in column A (names as in :func:`grdp.intake.statistics_office.industry_code`,
   ``"(GDP)"`` and ``"Trong đó:"`` ignored); a row with a name but no figures that mentions ``giá hiện hành``
   or ``giá so sánh`` sets the price basis of the level columns below it that do not state one.
 - **Values** as in the statistics-office adapter (numbers, or ``"1.479.227"``/``"6,93"``); levels in
@@ -43,7 +43,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from grdp import statistics_office as so
+from grdp.intake import statistics_office as so
 from grdp.intake.release import IntakeError, Release, ReleaseRow, blank_row
 from grdp.sources import Problem, SourceValidationError
 

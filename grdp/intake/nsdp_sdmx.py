@@ -40,10 +40,10 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from grdp import classification
+from grdp.base import classification
 from grdp.intake.release import IntakeError, Release, ReleaseRow, blank_row
+from grdp.intake.statistics_office import plain_decimal
 from grdp.sources import Problem
-from grdp.statistics_office import plain_decimal
 
 DATASET = "gso_nsdp_gdp_by_section"
 URL = "https://nsdp.nso.gov.vn/GSO-chung/SDMXFiles/GSO/GDPVNM.xml"

@@ -1,6 +1,6 @@
 """The statistics office's wide Excel tables (years across, industries down) as a release.
 
-The reading is :func:`grdp.statistics_office.read_statistics_office_table` (the adapter the toolkit already
+The reading is :func:`grdp.intake.statistics_office.read_statistics_office_table` (the adapter the toolkit already
 has); this module only wraps its rows into a :class:`~grdp.intake.release.Release` for a dataset and turns
 its located problems into the intake's refusal.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from grdp import statistics_office
+from grdp.intake import statistics_office
 from grdp.intake.release import IntakeError, Release, ReleaseRow
 from grdp.sources import SourceValidationError
 
@@ -26,7 +26,7 @@ def read_office_table(path: str | Path, *, dataset: str, **table: str | int) -> 
     dataset
         The folder under ``sources/`` the rows go to.
     **table
-        The arguments of :func:`grdp.statistics_office.read_statistics_office_table` (region, boundary,
+        The arguments of :func:`grdp.intake.statistics_office.read_statistics_office_table` (region, boundary,
         variable, price_basis, unit, publisher, publication_date, url, rating, sheet).
 
     Raises

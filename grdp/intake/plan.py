@@ -30,7 +30,8 @@ from pathlib import Path
 
 import yaml
 
-from grdp import paths, schemas, sources
+from grdp import sources
+from grdp.base import paths, schemas
 from grdp.intake.compare import Existing, Finding, classify, figure_key, read_existing, within_release
 from grdp.intake.release import IntakeError, Release
 from grdp.sources import Problem, release_date
@@ -209,7 +210,7 @@ def plan(release: Release, *, root: str | Path | None = None, today: date | None
     release
         From one of the readers.
     root
-        The ``sources/`` folder (default :func:`grdp.paths.sources_dir`).
+        The ``sources/`` folder (default :func:`grdp.base.paths.sources_dir`).
     today
         The intake date (default today): later release dates are refused; it is the ``retrieval_date``.
     skip_unchanged

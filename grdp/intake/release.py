@@ -2,7 +2,7 @@
 
 Every reader (:mod:`~grdp.intake.template`, :mod:`~grdp.intake.nsdp_sdmx`, :mod:`~grdp.intake.monthly_report`,
 :mod:`~grdp.intake.office_table`) turns a file into a :class:`Release`: rows with exactly the columns of
-``sources/<dataset>/data.csv`` (:data:`grdp.schemas.SOURCE_COLUMNS`, all text) plus, for each row, the place
+``sources/<dataset>/data.csv`` (:data:`grdp.base.schemas.SOURCE_COLUMNS`, all text) plus, for each row, the place
 in the file every value came from, so that a problem found later (by the source contract, or against the rows
 already in ``sources/``) is reported at the line and column the economist typed it.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grdp import schemas
+from grdp.base import schemas
 from grdp.sources import Problem
 
 Place = tuple[int | None, str | None]

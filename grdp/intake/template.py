@@ -33,7 +33,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from grdp import classification, schemas, sources
+from grdp import sources
+from grdp.base import classification, schemas
 from grdp.intake.release import IntakeError, Place, Release, ReleaseRow, blank_row
 from grdp.sources import Problem
 
@@ -113,7 +114,7 @@ def write_template(path: str | Path) -> Path:
 
 def _cell_text(value: Any) -> str:
     """The text of a spreadsheet cell: numbers as plain decimals, dates as YYYY-MM-DD, booleans as true/false."""
-    from grdp.statistics_office import parse_value
+    from grdp.intake.statistics_office import parse_value
 
     if value is None:
         return ""
@@ -141,7 +142,7 @@ def _csv_lines(path: Path) -> Iterable[tuple[int, list[str]]]:
 
 
 def _xlsx_lines(path: Path) -> Iterable[tuple[int, list[str]]]:
-    from grdp.statistics_office import read_sheet
+    from grdp.intake.statistics_office import read_sheet
 
     rows = read_sheet(path, 0)
     for index, row in enumerate(rows, start=1):

@@ -47,11 +47,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from grdp.digital.methods import METHODS
 from grdp.digital.model import DigitalModel
-from grdp.quarterly.disaggregation import ESTIMATORS, TdResult, td
+from grdp.digital.registry import METHODS
 from grdp.quarterly.national_factors import city_tet_effect, national_factors
 from grdp.quarterly.regional import QuarterlyGRDP
+from grdp.quarterly.tempdisagg.disaggregation import ESTIMATORS, TdResult, td
 
 DEFAULT_TD_METHOD = "denton-cholette"
 EXTRAPOLATIONS = ("trend", "hold")

@@ -54,10 +54,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from grdp import classification
 from grdp import sources as src
 from grdp.accounts import SectorAccounts
-from grdp.quarterly.disaggregation import TdResult, td
+from grdp.base import classification
+from grdp.quarterly.tempdisagg.disaggregation import TdResult, td
 
 INDICATOR_SETS = {
     "hcmc": "national quarter-on-quarter movement with the region's weights, benchmarked to the region's published "

@@ -64,7 +64,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from grdp import paths
+from grdp.base import paths
 from grdp.sources import Problem, SourceValidationError
 
 TET_FILE = "tet_dates.csv"

@@ -39,11 +39,11 @@ from typing import Any
 import pandas as pd
 from matplotlib.figure import Figure
 
-from grdp import plots
-from grdp.labels import has_label, label
+from grdp.base.labels import has_label, label
+from grdp.report import charts
 from grdp.report import formatting as fmt
 from grdp.report.vintage_tables import VintageTables
-from grdp.sources import without_outlet
+from grdp.sources import issuer, publisher_identity, without_outlet
 
 TRACKED = "mic"
 """The definition the city's targets are tracked on: the notes of ``sources/policy_targets`` say the targets
@@ -313,24 +313,14 @@ def _place(boundary: str, lang: str, short: bool = False) -> str:
     return _words(lang)(f"{'short' if short else 'place'}_{boundary}")
 
 
-def _issuer_text(publisher: str) -> str:
-    """The issuer of a publisher's text: up to the first ``:``, ``,``, `` (`` or `` via `` (the rule of
-    :func:`grdp.targets.issuer`)."""
-    from grdp.targets import issuer
-
-    return issuer(publisher)
-
-
 def publisher_name(publisher: str, lang: str) -> str:
     """Return who published a figure, in ``lang``: the institution's name from ``labels.yaml`` (kind
     ``publisher``: by the identity of :func:`grdp.sources.publisher_identity`, else by the issuer), else the
     issuer as recorded."""
-    from grdp.sources import publisher_identity
-
     identity = publisher_identity(publisher)
     if has_label("publisher", identity):
         return label("publisher", identity, lang)
-    name = _issuer_text(publisher)
+    name = issuer(publisher)
     return label("publisher", name, lang) if has_label("publisher", name) else name
 
 
@@ -662,7 +652,7 @@ def first_page_chart(page: FirstPage, lang: str) -> Figure:
     the envelope of their 80% intervals, the ensemble where the models agree) against the target path, with
     the statistics office's definition beside it.
 
-    Drawn at the page's text width (:data:`grdp.plots.PAGE_WIDTH`), Okabe-Ito colours, every series also
+    Drawn at the page's text width (:data:`grdp.report.charts.PAGE_WIDTH`), Okabe-Ito colours, every series also
     distinguished by line style or marker shape.
     """
     chart = page.chart
@@ -672,9 +662,9 @@ def first_page_chart(page: FirstPage, lang: str) -> Figure:
         for m, b in zip(published["method"], published["boundary"])])
     official = chart["official"].assign(label=label("chart", "series", lang).format(
         series=_method(OFFICIAL, lang), what=label("chart", "grdp_estimate", lang)), method=OFFICIAL)
-    return plots.fan_chart(chart["history"], chart["bands"], _target_labels(chart["targets"], lang), published,
+    return charts.fan_chart(chart["history"], chart["bands"], _target_labels(chart["targets"], lang), published,
                            lang=lang, comparison=official, target_path=True, series=_method(TRACKED, lang),
-                           figsize=(plots.PAGE_WIDTH, 2.5), band_labels=band_labels(lang),
+                           figsize=(charts.PAGE_WIDTH, 2.5), band_labels=band_labels(lang),
                            median_label=label("chart", "projection_median", lang))
 
 
@@ -1180,7 +1170,7 @@ def fan_figure(tables: VintageTables, lang: str, panels: tuple[tuple[str, str], 
                       "title": _where(boundary, method, lang),
                       "lang": lang, "band_labels": band_labels(lang),
                       "median_label": label("chart", "projection_median", lang)})
-    return plots.fan_charts(drawn, ncols=min(ncols, len(drawn)))
+    return charts.fan_charts(drawn, ncols=min(ncols, len(drawn)))
 
 
 def _capital(text: str) -> str:
@@ -1231,7 +1221,7 @@ def changes(tables: VintageTables, lang: str) -> tuple[str, str]:
     percentage points (probability points for probabilities). The table is empty (``""``) for the first
     vintage or when nothing was revised.
     """
-    from grdp.revisions import changes_since_previous, compared_vintages
+    from grdp.run.revisions import changes_since_previous, compared_vintages
 
     words, column = _words(lang), partial(label, "column", lang=lang)
     table = changes_since_previous(tables.vintage)

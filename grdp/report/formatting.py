@@ -28,7 +28,7 @@ from datetime import date
 
 import pandas as pd
 
-from grdp.labels import label
+from grdp.base.labels import label
 
 NBSP = "\u00a0"
 """No-break space: inside intervals, after ``<``/``>`` and between a number and its unit."""

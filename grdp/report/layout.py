@@ -1,7 +1,7 @@
 """Page layout of the printed reports (DOCX and PDF through Typst): A4 pages, landscape pages for wide tables.
 
 The PDF's page is set in ``reports/_quarto.yml`` (A4, 2.5 cm side and 2 cm top and bottom margins), so its
-text block is 16 cm wide, the width the report charts are drawn at (:data:`grdp.plots.PAGE_WIDTH`). Wide
+text block is 16 cm wide, the width the report charts are drawn at (:data:`grdp.report.charts.PAGE_WIDTH`). Wide
 tables sit in ``::: {.landscape}`` divs of the report notebooks, which Quarto turns into landscape pages in
 Typst and into section breaks in DOCX. Pandoc's DOCX leaves the page of a section to the word processor's
 default (US Letter in many), and Quarto's landscape sections have no margins, so :func:`a4_docx` gives every

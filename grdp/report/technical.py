@@ -20,7 +20,8 @@ from collections.abc import Callable
 import pandas as pd
 from matplotlib.figure import Figure
 
-from grdp.labels import has_label, label
+from grdp.base.labels import has_label, label
+from grdp.base.method_names import METHOD_NAMES
 from grdp.report import formatting as fmt
 from grdp.report.vintage_tables import VintageTables
 
@@ -393,14 +394,13 @@ def fan_figures(tables: VintageTables, lang: str) -> list[Figure]:
     """The fan charts of every projected definition, one figure per boundary (panels three wide), drawn in
     ``lang`` from the vintage's tables (:func:`grdp.report.brief.fan_figure`); the targets are drawn on the
     headline definitions only (the others are alternative lenses)."""
-    from grdp.digital import METHODS
     from grdp.report.brief import fan_figure
 
     bands = tables.table("forecast_bands")
     figures = []
     for boundary, _ in TREND_SCENARIOS:
         present = set(bands.loc[bands["boundary"] == boundary, "method"])
-        methods = [m for m in METHODS if m in present]
+        methods = [m for m in METHOD_NAMES if m in present]
         if methods:
             figures.append(fan_figure(tables, lang, tuple((boundary, m) for m in methods), ncols=3))
     return figures
@@ -648,7 +648,7 @@ def revisions(tables: VintageTables, lang: str) -> tuple[str, str]:
     (bn VND for GRDP, pp for shares and forecasts, probability points for probabilities). Returns two
     Markdown strings; both are a sentence when there is only one vintage.
     """
-    from grdp.revisions import revision_summary, revision_table
+    from grdp.run.revisions import revision_summary, revision_table
 
     rev = revision_table(upto=tables.vintage)
     repeated = rev[(rev["releases"] > 1) & (rev["revision"].abs() > REVISED)]
@@ -726,7 +726,7 @@ def methods_page(lang: str) -> str:
     """The methods document (``docs/methods.md``) without its title, for the report's methods appendix (its
     ``##`` sections become the appendix's subsections): one text, kept with the code it describes (in
     English), shown as it is after a note in the report's language."""
-    from grdp import paths
+    from grdp.base import paths
 
     lines = paths.methods_document().read_text(encoding="utf-8").splitlines()
     if lines and lines[0].startswith("# "):

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from grdp import paths
-from grdp.vintage import FIGURES, TABLES, read_manifest
+from grdp.base import paths
+from grdp.run.vintage import FIGURES, TABLES, read_manifest
 
 
 class VintageTables:
@@ -25,7 +25,7 @@ class VintageTables:
 
     Raises
     ------
-    grdp.vintage.VintageError
+    grdp.run.vintage.VintageError
         If the label is malformed or the vintage does not exist (the message lists those that do).
     """
 

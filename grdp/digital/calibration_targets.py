@@ -23,8 +23,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from grdp.digital.account_arrays import AccountInputs
 from grdp.digital.coefficients import target_rules
-from grdp.digital.inputs import AccountInputs
 from grdp.digital.spine import Blocks
 
 REVISED_WITH_TOTAL = ("gso.total", "gso.core", "gso.digitalisation")

@@ -1,6 +1,6 @@
 """Run the pipeline notebooks with papermill and publish the result as an immutable vintage.
 
-``run()`` takes the vintage's lock (:func:`grdp.vintage.lock`), removes the staging folders of dead runs,
+``run()`` takes the vintage's lock (:func:`grdp.run.vintage.lock`), removes the staging folders of dead runs,
 validates ``sources/`` once and writes the run's **input snapshot** (every row released by the as-of date,
 :func:`grdp.sources.snapshot_table`) into the staging folder as ``inputs/observations.csv``. It then executes
 every ``notebooks/NN_*.ipynb`` in order, with the ``grdp`` Jupyter kernel, into the staging folder; each
@@ -11,10 +11,10 @@ and renamed to ``forecasts/<vintage>``. On failure the executed notebook is kept
 for debugging, the staging folder is removed, and :class:`PipelineError` names the notebook, the cell and the
 error.
 
-Each notebook runs in a child process (``python -m grdp.pipeline``), so that an interruption (Ctrl-C,
+Each notebook runs in a child process (``python -m grdp.run.pipeline``), so that an interruption (Ctrl-C,
 SIGTERM) of ``grdp run`` stops the notebook and its kernel before the staging folder is removed: nothing is
 left behind and nothing is written after the run has stopped. The child imports only papermill (this module
-imports :mod:`grdp.vintage`, and with it pandas, inside the functions that need it), so starting a notebook's
+imports :mod:`grdp.run.vintage`, and with it pandas, inside the functions that need it), so starting a notebook's
 process costs little.
 """
 
@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from grdp import paths
+from grdp.base import paths
 
 KERNEL = "grdp"
 """Name of the Jupyter kernel registered inside the project's environment."""
@@ -63,13 +63,13 @@ def check_parameters(vintage: str, as_of: str, region: str, boundary: str) -> No
 
     Called in the first cell of every pipeline notebook.
     """
-    from grdp import vintage as vintages
+    from grdp.run import vintage as vintages
     vintages.check_name(vintage)
     try:
         date.fromisoformat(as_of)
     except (TypeError, ValueError):
         raise ValueError(f"as_of {as_of!r} is not a date such as 2025-12-31") from None
-    from grdp.schemas import REGIONS
+    from grdp.base.schemas import REGIONS
     if region not in REGIONS - {"vn"}:
         raise ValueError(f"region {region!r} is not one of {sorted(REGIONS - {'vn'})}")
     if boundary not in ("old", "merged") or (boundary == "merged" and region != "hcmc"):
@@ -99,7 +99,7 @@ def execute(notebook: Path, output: Path, parameters: dict, cwd: Path, progress:
     """
     spec = {"notebook": str(notebook), "output": str(output), "parameters": parameters, "cwd": str(cwd),
             "progress": progress}
-    child = subprocess.Popen([sys.executable, "-m", "grdp.pipeline", json.dumps(spec)], stdout=subprocess.PIPE,
+    child = subprocess.Popen([sys.executable, "-m", "grdp.run.pipeline", json.dumps(spec)], stdout=subprocess.PIPE,
                              text=True, start_new_session=True)
     try:
         out, _ = child.communicate()
@@ -168,7 +168,7 @@ def run(vintage: str, as_of: str | None = None, region: str = "hcmc", boundary: 
 
     Raises
     ------
-    grdp.vintage.VintageError
+    grdp.run.vintage.VintageError
         If the label is malformed, the vintage exists already or another run of it is in progress (nothing
         is run).
     grdp.sources.SourceValidationError
@@ -177,7 +177,7 @@ def run(vintage: str, as_of: str | None = None, region: str = "hcmc", boundary: 
         If a notebook fails, or a notebook or package data file changed during the run (no vintage is written).
     """
     from grdp import sources
-    from grdp import vintage as vintages
+    from grdp.run import vintage as vintages
 
     vintages.check_name(vintage)
     as_of = as_of or vintages.default_as_of(vintage).isoformat()
@@ -210,27 +210,27 @@ def run(vintage: str, as_of: str | None = None, region: str = "hcmc", boundary: 
 
 @contextmanager
 def _shared_cache(staging: Path) -> Iterator[None]:
-    """Let the notebooks of one run share built models through ``<staging>/.cache`` (:mod:`grdp.digital.cache`).
+    """Let the notebooks of one run share built models through ``<staging>/.cache`` (:mod:`grdp.base.run_cache`).
 
     The notebooks' processes inherit the variable that names the folder; the folder is deleted afterwards, so
     it is never part of the vintage.
     """
-    from grdp.digital import cache
+    from grdp.base import run_cache
 
-    previous = os.environ.get(cache.ENV)
-    os.environ[cache.ENV] = str(staging / cache.FOLDER)
+    previous = os.environ.get(run_cache.ENV)
+    os.environ[run_cache.ENV] = str(staging / run_cache.FOLDER)
     try:
         yield
     finally:
         if previous is None:
-            os.environ.pop(cache.ENV, None)
+            os.environ.pop(run_cache.ENV, None)
         else:
-            os.environ[cache.ENV] = previous
-        cache.clear(staging)
+            os.environ[run_cache.ENV] = previous
+        run_cache.clear(staging)
 
 
 def _run_notebooks(staging: Path, vintage: str, parameters: dict, progress: bool) -> None:
-    from grdp import vintage as vintages
+    from grdp.run import vintage as vintages
 
     books = notebooks()
     for number, notebook in enumerate(books, 1):
@@ -254,7 +254,7 @@ def _check_unchanged(inputs: dict[str, str]) -> None:
 
     The sources may change: the notebooks read the snapshot taken at the start.
     """
-    from grdp import vintage as vintages
+    from grdp.run import vintage as vintages
 
     now = vintages.hashes(_code_and_data(), paths.repo_root())
     changed = sorted(name for name in set(now) | {n for n in inputs if not n.startswith("sources/")}

@@ -24,7 +24,7 @@ as-of date is not known to the vintage and is not used.
   the GRDP path.
 
 **What the projections say.** For projected paths ``x[r, h]``: median and central intervals; the probability
-``P = #{r: x[r, h] >= s*} / R`` (published only under :func:`grdp.forecast.calibration.probability_rule`);
+``P = #{r: x[r, h] >= s*} / R`` (published only under :func:`grdp.forecast.probability_calibration.probability_rule`);
 the gap ``s* - median`` in percentage points and ``(s* - median) / 100 P(Y)`` in bn VND; the range across models
 and scenarios (lowest and highest model median; the envelope of their 80% intervals); the crossing year of each
 target value per path, with paths that never cross counted as "later than the horizon".
@@ -46,22 +46,16 @@ import numpy as np
 import pandas as pd
 
 from grdp.forecast import ensemble
-from grdp.forecast.calibration import HEADLINE, probability_rule
 from grdp.forecast.estimates import FIRST_YEAR, Estimates
 from grdp.forecast.evidence import GrdpPath
+from grdp.forecast.probability_calibration import HEADLINE, probability_rule
 from grdp.forecast.projection import Projection
-from grdp.sources import RATING_RANK
+from grdp.sources import ISSUER_END, RATING_RANK, issuer
 
 VARIABLE = "de_share_target"
 DRAFT = "a draft: recorded, not in force"
 """What ``superseded_by`` says of a draft decision."""
-_ISSUER_END = re.compile(r":|,| \(| via ")
 _INSTRUMENT = re.compile(r"^\s*([^:]{2,100}?)\s*:")
-
-
-def issuer(publisher: str) -> str:
-    """The issuer of a target: the publisher up to the first ``:``, ``,``, `` (`` or `` via ``."""
-    return _ISSUER_END.split(publisher, maxsplit=1)[0].strip()
 
 
 def instrument(note: str, publisher: str) -> str:
@@ -71,7 +65,7 @@ def instrument(note: str, publisher: str) -> str:
     if match:
         return match.group(1)
     after = publisher.split(":", 1)
-    return _ISSUER_END.split(after[1], maxsplit=1)[0].strip() if len(after) == 2 else issuer(publisher)
+    return ISSUER_END.split(after[1], maxsplit=1)[0].strip() if len(after) == 2 else issuer(publisher)
 
 
 def target_decisions(observations: pd.DataFrame, as_of: str | None = None, region: str | None = None) -> pd.DataFrame:
@@ -281,7 +275,7 @@ def assess(projections: list[Projection], targets: pd.DataFrame, first_open: int
     fits
         The fit reports (``boundary, method, model, weight``), for the models weighted in the ensemble.
     calibration
-        :func:`grdp.forecast.calibration.calibration_table`.
+        :func:`grdp.forecast.probability_calibration.calibration_table`.
     level
         Central interval level reported (the 95% interval is always reported too).
 
@@ -479,7 +473,8 @@ def headline(assessment: pd.DataFrame, measured_rows: pd.DataFrame, starts: pd.D
           scenarios), ``envelope_lower, envelope_upper`` (of their 80% intervals), ``models, scenarios`` (counts),
           ``models_agree, groups`` (trend scenario), ``median, lower, upper, level`` (the trend ensemble, blank
           where the models disagree), ``probability`` (only where
-          :func:`grdp.forecast.calibration.probability_rule` publishes it), ``probability_model`` (the number
+          :func:`grdp.forecast.probability_calibration.probability_rule` publishes it), ``probability_model`` (the
+          number
           whatever the rule says; blank where the models disagree), ``probability_published``,
           ``probability_reason``, ``gap_pp, gap_bn_vnd`` (target minus the ensemble median).
     """

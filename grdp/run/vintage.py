@@ -44,7 +44,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from grdp import paths
+from grdp.base import paths
 
 VINTAGE_PATTERN = re.compile(r"(?P<year>[0-9]{4})Q(?P<quarter>[1-4])")
 """A vintage label, matched in full (``fullmatch``): ``2025Q4``."""
@@ -459,7 +459,7 @@ def publish(staging: Path, vintage: str, parameters: dict, inputs: dict[str, str
     Parameters
     ----------
     staging
-        The completed temporary folder (the run cache already removed by :func:`grdp.pipeline.run`).
+        The completed temporary folder (the run cache already removed by :func:`grdp.run.pipeline.run`).
     vintage
         The vintage label.
     parameters
@@ -515,7 +515,7 @@ def verify(vintage: str) -> list[str]:
 
     Every file of the manifest must be there with its SHA-256, no file may have been added, and the manifest
     must be present, valid JSON and sealed. The published reports (``reports/``, written later by
-    :func:`grdp.publish.publish` with their own manifest) are checked the same way. Staging folders of
+    :func:`grdp.publish.render.publish` with their own manifest) are checked the same way. Staging folders of
     publications (``.reports-staging-*``) are left to :func:`stale_staging`.
     """
     check_name(vintage)

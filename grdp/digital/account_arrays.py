@@ -6,8 +6,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from grdp import classification
 from grdp.accounts import SectorAccounts
+from grdp.base import classification
 
 INDUSTRY_SECTIONS = ("B", "C", "E", "F")
 """Sections whose non-core value added takes the ``industry`` digitalisation coefficient."""

@@ -1,4 +1,4 @@
-"""VSIC 2018 classification and the code lists the methods need.
+"""VSIC 2018 classification: sections, the codes the methods use, and their aggregates.
 
 Everything here is read from data files in ``grdp/data/``:
 
@@ -7,8 +7,7 @@ Everything here is read from data files in ``grdp/data/``:
   and English names (Decision 27/2018/QĐ-TTg);
 - ``aggregates.csv``: codes that are sums of sections (``TOTAL`` = GRDP, ``TAX`` = product
   taxes less subsidies, ``BTF`` industry and construction, ``BTE`` industry, ``GTT`` services,
-  ``KEY9`` the nine key services HCMC reports, ``GVA``);
-- ``code_lists.csv``: named lists (``oecd_ict_2007``, ``gso_core``, ``hids_groups``).
+  ``KEY9`` the nine key services HCMC reports, ``GVA``).
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from grdp.paths import data_file
+from grdp.base.paths import data_file
 
 SECTIONS: tuple[str, ...] = tuple("ABCDEFGHIJKLMNOPQRSTU")
 """VSIC 2018 section letters in order."""
@@ -85,14 +84,3 @@ def section_of(code: str) -> str:
     while table.at[code, "level"] != "section":
         code = table.at[code, "parent"]
     return code
-
-
-@lru_cache(maxsize=None)
-def code_list(list_name: str) -> tuple[str, ...]:
-    """Return the codes of a named code list (``oecd_ict_2007``, ``gso_core``, ``hids_groups``)."""
-    table = pd.read_csv(data_file("code_lists.csv"), dtype=str, keep_default_na=False)
-    codes = table.loc[table["list"] == list_name, "code"]
-    if codes.empty:
-        known = ", ".join(sorted(table["list"].unique()))
-        raise KeyError(f"unknown code list {list_name!r}; known lists: {known}")
-    return tuple(codes)

@@ -2,7 +2,7 @@
 one run.
 
 ``grdp run`` executes each notebook in its own kernel; assembling the same accounts in notebooks 01-04
-(:func:`grdp.digital.model.sector_accounts`), and building the same model and running the same Monte Carlo
+(:func:`grdp.accounts.shared.sector_accounts`), and building the same model and running the same Monte Carlo
 in notebooks 02, 03 and 04, would repeat the work in every notebook. :func:`cached` keeps every result in
 memory, and also on disk in the folder named by the environment variable ``GRDP_CACHE_DIR`` when it
 is set (the pipeline sets it to ``<output_dir>/.cache/`` and deletes the folder before publishing,
@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
-from grdp import paths
+from grdp.base import paths
 
 ENV = "GRDP_CACHE_DIR"
 """Environment variable naming the on-disk cache folder."""

@@ -58,7 +58,8 @@ from typing import Any
 
 import pandas as pd
 
-from grdp import classification, schemas, sources
+from grdp import sources
+from grdp.base import classification, schemas
 from grdp.sources import Problem, SourceValidationError
 
 PRELIMINARY_NOTE = "preliminary (Sơ bộ)"
@@ -388,7 +389,7 @@ def read_statistics_office_table(
     -------
     pandas.DataFrame
         One row per available figure with exactly the columns of
-        :data:`grdp.schemas.SOURCE_COLUMNS`, all strings: ``period`` the year, ``frequency``
+        :data:`grdp.base.schemas.SOURCE_COLUMNS`, all strings: ``period`` the year, ``frequency``
         ``"A"``, ``value`` plain decimal text, ``date_approx`` ``"false"``, ``quality``
         ``"published"``, ``note`` ``"preliminary (Sơ bộ)"`` for preliminary columns else ``""``.
         Rows are ordered by column (year), then by their order in the sheet.

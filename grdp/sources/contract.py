@@ -1,11 +1,12 @@
-"""Read and validate the source datasets in ``sources/`` into one long observations table.
+"""The source contract: validate the dataset folders of ``sources/``, reporting every problem with its place.
+
 
 Each dataset is a folder with ``data.csv`` and ``provenance.yaml`` (the contract is in
 ``sources/README.md``). Validation reads every file with the standard ``csv`` module so that
 every problem can be reported on one line with its file, line and column, what is wrong and what
 was expected; it collects *all* problems rather than stopping at the first. Only a fully valid set
 of sources is turned into the observations table, which is then checked again against
-:data:`grdp.schemas.OBSERVATIONS`.
+:data:`grdp.base.schemas.OBSERVATIONS`.
 
 What validation refuses, beyond the contract's codes and columns:
 
@@ -26,16 +27,6 @@ What validation refuses, beyond the contract's codes and columns:
 * **Spreadsheet mistakes**, each named: a UTF-8 byte-order mark, semicolon or tab delimiters, decimal
   commas and thousands separators, percent signs, invisible characters (non-breaking or zero-width
   spaces, control characters) and stray spaces in codes, text that starts like a spreadsheet formula.
-
-The "as of" rule (:func:`as_of`) reconstructs what was known on a date: for every figure, among the
-releases published on or before that date, a publisher's later release supersedes its earlier ones
-(a revision), and the rating decides between publishers (see :func:`as_of`). A partial publication
-date (``2025-04`` or ``2025``) counts from the end of its month or year, so a figure is never used
-before it can have been published.
-
-A run of the pipeline reads the observations once, from an *input snapshot*
-(:func:`snapshot_table`, :func:`load_snapshot`): every row released by the vintage's as-of date, as
-text, exactly as the source files held it when the run started.
 """
 
 from __future__ import annotations
@@ -51,13 +42,13 @@ import stat
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
-from grdp import classification, paths, schemas
+from grdp.base import classification, paths, schemas
 
 DATA_FILE = "data.csv"
 PROVENANCE_FILE = "provenance.yaml"
@@ -448,7 +439,7 @@ def check_row(row: dict[str, str], known_variables: pd.DataFrame, *, retrieval_d
     return out
 
 
-def _read_text(path: Path, problems: list[Problem], limit: int | None = None) -> str | None:
+def read_limited_text(path: Path, problems: list[Problem], limit: int | None = None) -> str | None:
     """Read a source file as UTF-8 text, or add the problem and return ``None``.
 
     Only a regular file is read, at most ``limit`` bytes; a symbolic link is followed only to a regular file
@@ -555,7 +546,7 @@ def _provenance(folder: Path, today: date) -> tuple[dict | None, list[Problem]]:
     """The provenance fields of a dataset (``None`` if unusable) and every problem with them."""
     path = folder / PROVENANCE_FILE
     problems: list[Problem] = []
-    text = _read_text(path, problems, MAX_PROVENANCE_BYTES)
+    text = read_limited_text(path, problems, MAX_PROVENANCE_BYTES)
     if text is None:
         return None, problems
     meta, yaml_problems = _load_yaml(path, text)
@@ -728,7 +719,7 @@ def _csv_problem(exc: csv.Error) -> str:
 def _check_data(path: Path, retrieval_date: date | None, today: date
                 ) -> tuple[list[tuple[int, dict[str, str]]], list[Problem]]:
     problems: list[Problem] = []
-    text = _read_text(path, problems)
+    text = read_limited_text(path, problems)
     if text is None:
         return [], problems
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -785,7 +776,7 @@ def source_folders(root: Path | None = None) -> list[Path]:
     return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
 
 
-def _folders(root: Path) -> tuple[list[Path], list[Problem]]:
+def dataset_folders(root: Path) -> tuple[list[Path], list[Problem]]:
     """The dataset folders to check under ``root`` (or ``root`` itself when it is one), or the problem."""
     try:
         if not root.exists():
@@ -800,7 +791,7 @@ def _folders(root: Path) -> tuple[list[Path], list[Problem]]:
     return folders, ([] if folders else [Problem(root, "no source folders found")])
 
 
-def _checked(folders: list[Path]) -> tuple[dict[Path, list[tuple[int, dict[str, str]]]], list[Problem]]:
+def checked_rows(folders: list[Path]) -> tuple[dict[Path, list[tuple[int, dict[str, str]]]], list[Problem]]:
     """Check each dataset and the datasets against each other; the valid rows by folder and every problem."""
     today = _today()
     problems: list[Problem] = []
@@ -822,207 +813,5 @@ def validate(root: Path | None = None) -> list[Problem]:
     ``root`` may also be a single dataset folder (one that holds ``data.csv``).
     """
     root = Path(root) if root is not None else paths.sources_dir()
-    folders, problems = _folders(root)
-    return problems or _checked(folders)[1]
-
-
-def _records(root: Path | None) -> list[dict[str, str]]:
-    """Every source row as text with its ``source_id``, in folder and line order; refuses invalid sources."""
-    root = Path(root) if root is not None else paths.sources_dir()
-    folders, problems = _folders(root)
-    if problems:
-        raise SourceValidationError(problems)
-    rows, problems = _checked(folders)
-    if problems:
-        raise SourceValidationError(problems)
-    return [{**row, "source_id": folder.name} for folder, good in rows.items() for _, row in good]
-
-
-def load_observations(root: Path | None = None) -> pd.DataFrame:
-    """Load every dataset into one long observations table.
-
-    Parameters
-    ----------
-    root
-        Folder of dataset folders; defaults to the repository's ``sources/``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per published value with the columns of :data:`grdp.schemas.OBSERVATIONS`:
-        the source columns plus ``source_id`` (the folder name) and ``release_date`` (the date
-        from which the value could be known).
-
-    Raises
-    ------
-    SourceValidationError
-        If any file has any problem; the error lists all of them.
-    """
-    return _frame(_records(root))
-
-
-def snapshot_table(as_of: str | date, root: Path | None = None) -> pd.DataFrame:
-    """Return a run's input snapshot: every source row released on or before ``as_of``, as text.
-
-    The rows keep the text of the source files (so the values read back are exactly those published) and
-    their ``source_id``, in folder and line order, so the same sources give the same table. Superseded
-    releases are kept: the as-of selection (:func:`as_of`) is made from the snapshot by whoever reads it.
-
-    Raises
-    ------
-    SourceValidationError
-        If any source file has any problem (nothing is selected from invalid sources).
-    """
-    cutoff = date.fromisoformat(str(as_of))
-    records = [r for r in _records(root) if release_date(r["publication_date"]) <= cutoff]
-    return pd.DataFrame(records, columns=list(SNAPSHOT_COLUMNS), dtype=object)
-
-
-def load_snapshot(path: str | Path) -> pd.DataFrame:
-    """Return the observations of a run: its input snapshot, or ``sources/`` itself when ``path`` is empty.
-
-    Every pipeline notebook reads its observations through this function, with its ``inputs`` parameter:
-    ``grdp run`` passes the snapshot it wrote into the vintage (``inputs/observations.csv``), so that every
-    notebook of a run uses the same inputs; an analyst in JupyterLab leaves it empty and reads ``sources/``.
-
-    Parameters
-    ----------
-    path
-        An input snapshot (:func:`snapshot_table` written by :func:`grdp.vintage.write_csv`), or ``""``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        The table of :func:`load_observations`.
-
-    Raises
-    ------
-    SourceValidationError
-        If the snapshot cannot be read or is not one (its columns are named).
-    """
-    if not str(path):
-        return load_observations()
-    path = Path(path)
-    problems: list[Problem] = []
-    text = _read_text(path, problems, MAX_SNAPSHOT_BYTES)
-    if text is None:
-        raise SourceValidationError(problems)
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    if reader.fieldnames != list(SNAPSHOT_COLUMNS):
-        raise SourceValidationError([Problem(path, f"not an input snapshot: columns {reader.fieldnames}; expected "
-                                                   f"{list(SNAPSHOT_COLUMNS)}", line=1)])
-    return _frame(list(reader))
-
-
-def tied_releases(selected: pd.DataFrame) -> list[str]:
-    """Describe every figure of an as-of selection held by two equally good releases with different values.
-
-    :func:`as_of` keeps both such releases (it never chooses silently); the accounts cannot use the figure.
-    Each description names the figure and every release (value, dataset, publication date).
-    """
-    out = []
-    for key, rows in selected.groupby(list(KEY), dropna=False, sort=True):
-        if rows["value"].nunique() > 1:
-            releases = "; ".join(f"{r.value:.10g} ({r.source_id}, {r.publication_date}, {r.rating})"
-                                 for r in rows.itertuples())
-            out.append(f"{' '.join(map(str, key))}: {releases}")
-    return out
-
-
-def _frame(records: list[dict[str, str]]) -> pd.DataFrame:
-    """The observations table of text records (:data:`SNAPSHOT_COLUMNS`)."""
-    obs = pd.DataFrame(records, columns=list(SNAPSHOT_COLUMNS))
-    obs["value"] = obs["value"].astype(float)
-    obs["date_approx"] = obs["date_approx"] == "true"
-    obs["release_date"] = pd.to_datetime([release_date(d) for d in obs["publication_date"]])
-    return schemas.OBSERVATIONS.validate(obs[list(schemas.OBSERVATIONS.columns)])
-
-
-PUBLISHERS_FILE = "publishers.csv"
-"""Alias table of publisher identities (``grdp/data/publishers.csv``): one institution under several names."""
-_VIA = re.compile(r",\s*via\b.*$", re.IGNORECASE | re.DOTALL)
-
-
-def without_outlet(publisher: str) -> str:
-    """Return a ``publisher`` text without its outlet (the part from ``", via"`` on), e.g. "Cục Thống kê"."""
-    return _VIA.sub("", publisher).strip()
-
-
-@lru_cache(maxsize=1)
-def _publisher_aliases() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    table = pd.read_csv(paths.data_file(PUBLISHERS_FILE), dtype=str, keep_default_na=False)
-    return tuple((row.identity, re.compile(row.pattern, re.IGNORECASE)) for row in table.itertuples())
-
-
-@lru_cache(maxsize=None)
-def publisher_identity(publisher: str) -> str:
-    """Return the institution behind a ``publisher`` text, so that its releases can be recognised as one series.
-
-    The outlet is dropped (the part from ``", via"`` on: "Cục Thống kê ..., via cafef.vn" and the same figure via
-    another newspaper are one publisher). The rest is matched, in order, against the regular expressions of
-    ``grdp/data/publishers.csv`` (case-insensitive ``re.search``; the first match gives the identity, e.g. ``gso``
-    for "GSO", "General Statistics Office", "Tổng cục Thống kê", "National Statistics Office" and "NSO"). A
-    publisher no pattern matches is its own identity: the text lower-cased with runs of blanks made single.
-
-    Parameters
-    ----------
-    publisher
-        The ``publisher`` column of a source row.
-
-    Returns
-    -------
-    str
-        An alias-table identity or the normalised text.
-    """
-    name = without_outlet(publisher)
-    for identity, pattern in _publisher_aliases():
-        if pattern.search(name):
-            return identity
-    return " ".join(name.lower().split())
-
-
-def as_of(observations: pd.DataFrame, when: str | date | None) -> pd.DataFrame:
-    """Keep, for every figure, the release that was current on ``when``.
-
-    The rule, for one figure (one :data:`KEY`), among the releases published on or before ``when``:
-
-    1. **Revisions.** Releases by the same publisher (:func:`publisher_identity`) form one series: its latest
-       release supersedes the earlier ones, whatever their ratings (a statistics office's revision replaces
-       its first estimate even when the revision reached us through a lower-rated outlet). On one date the
-       better-rated row of that publisher is kept.
-    2. **Between publishers** the rating decides: the latest releases of the different publishers are ranked
-       green, amber, red, and among the best-rated the latest is kept. A red-rated release (rounded,
-       approximate, or of unclear scope) therefore never displaces a green or amber figure of another
-       publisher, but is used when it is all there is.
-
-    Parameters
-    ----------
-    observations
-        The table from :func:`load_observations`.
-    when
-        A date (``"2024-06-30"``) or ``None`` for everything published so far.
-
-    Returns
-    -------
-    pandas.DataFrame
-        The selected rows. If equally rated releases share the latest date and differ in value, *all* are
-        kept, and the accounts refuse to choose between them.
-    """
-    obs = observations
-    if when is not None:
-        obs = obs[obs["release_date"] <= pd.Timestamp(when)]
-    if obs.empty:
-        return obs.copy()
-    key = list(KEY)
-    ranked = obs.assign(_rank=obs["rating"].map(RATING_RANK),
-                        _publisher=obs["publisher"].map(publisher_identity))
-    latest = ranked.groupby(key + ["_publisher"], dropna=False)["release_date"].transform("max")
-    ranked = ranked[ranked["release_date"] == latest]
-    best = ranked.groupby(key + ["_publisher"], dropna=False)["_rank"].transform("min")
-    ranked = ranked[ranked["_rank"] == best]
-    best = ranked.groupby(key, dropna=False)["_rank"].transform("min")
-    ranked = ranked[ranked["_rank"] == best]
-    latest = ranked.groupby(key, dropna=False)["release_date"].transform("max")
-    ranked = ranked[ranked["release_date"] == latest]
-    ranked = ranked.drop_duplicates(subset=key + ["value"])
-    return ranked.drop(columns=["_rank", "_publisher"]).reset_index(drop=True)
+    folders, problems = dataset_folders(root)
+    return problems or checked_rows(folders)[1]

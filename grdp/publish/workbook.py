@@ -4,8 +4,9 @@ The sheets, their columns, headers and units are data in ``grdp/data/workbook.ya
 ``forecasts/<vintage>/tables/*.csv`` and nothing else. Every table sheet has the same layout: row 1 the title
 (Vietnamese / English), row 2 the source table, rows 3-5 the Vietnamese headers, the English headers and the units
 (``vi | en``), data from row 6, panes frozen below the headers. A column coded as a method, boundary or industry is
-followed by a column with its Vietnamese name (:mod:`grdp.labels`, :mod:`grdp.classification`). The ``revisions``
-sheet writes the table of :func:`grdp.revisions.revision_table` when one is given.
+followed by a column with its Vietnamese name (:mod:`grdp.base.labels`, :mod:`grdp.base.classification`). The
+``revisions``
+sheet writes the table of :func:`grdp.run.revisions.revision_table` when one is given.
 
 Text cells that a spreadsheet would run as a formula are neutralised (:func:`_put`): a source whose publisher reads
 ``=HYPERLINK(...)`` is shown as that text, never run.
@@ -29,8 +30,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from grdp import classification, labels, paths
-from grdp import vintage as vintages
+from grdp.base import classification, labels, paths
+from grdp.run import vintage as vintages
 
 SPEC_FILE = "workbook.yaml"
 TITLE_ROW, NOTE_ROW, HEADER_VI_ROW, HEADER_EN_ROW, UNIT_ROW, FIRST_DATA_ROW = 1, 2, 3, 4, 5, 6
@@ -108,7 +109,7 @@ def _read_table(folder: Path, sheet: dict, parameters: dict) -> tuple[str, pd.Da
 def _put(ws: Worksheet, row: int, column: int, value: object) -> Cell:
     """Write one cell. Text a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or
     a carriage return) is neutralised as OWASP recommends: prefixed with a single quote and typed as text
-    (:func:`grdp.vintage.neutralise_formula`); numbers stay numbers."""
+    (:func:`grdp.run.vintage.neutralise_formula`); numbers stay numbers."""
     cell = ws.cell(row, column)
     cell.value = vintages.neutralise_formula(value)
     if isinstance(cell.value, str):
@@ -242,7 +243,7 @@ def write_workbook(vintage: str, path: Path, revisions: pd.DataFrame | None = No
     ------
     FileExistsError
         If ``path`` already exists.
-    grdp.vintage.VintageError
+    grdp.run.vintage.VintageError
         If the vintage has not been published (no manifest).
     FileNotFoundError
         If one of its tables is missing.

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from grdp import classification
+from grdp.base import classification
 from grdp.sources import RATING_RANK
 
 

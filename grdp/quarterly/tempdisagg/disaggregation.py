@@ -6,7 +6,7 @@ averages or picks the first/last quarter of each year (``conversion``). Quarterl
 ``X`` shape the path. Indicator quarters after the last (or before the first) annual value are
 extrapolated, which gives a nowcast of the current year.
 
-Methods (formulas and references in :mod:`grdp.quarterly.methods`):
+Methods (formulas and references in :mod:`grdp.quarterly.tempdisagg.solvers`):
 
 - regression-based, ``y = X beta + u``, ``Cov(u) = sigma^2 Q(rho)``, GLS on ``C X`` and
   ``y_hat = X beta + Q C' (C Q C')^{-1} (y_l - C X beta)``:
@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from grdp.quarterly import methods as _m
+from grdp.quarterly.tempdisagg import solvers as _m
 
 _Estimator = Callable[[_m.Problem, float, float, str, int], _m.Fit]
 
@@ -223,7 +223,7 @@ def td(
     References
     ----------
     Sax, C. and Steiner, P. (2013). Temporal disaggregation of time series. The R Journal 5(2).
-    See :mod:`grdp.quarterly.methods` for the method-specific references.
+    See :mod:`grdp.quarterly.tempdisagg.solvers` for the method-specific references.
     """
     _check_options(method, conversion, to, criterion, h, truncated_rho, fixed_rho)
     freq_type, freq_code = _TARGETS[to]

@@ -49,10 +49,10 @@ import pandas as pd
 from scipy.optimize import least_squares
 
 from grdp.digital import gso, hids, mic
+from grdp.digital.account_arrays import AccountInputs
+from grdp.digital.calibration_targets import Target, model_value, residual
 from grdp.digital.coefficients import coefficients
-from grdp.digital.inputs import AccountInputs
 from grdp.digital.spine import Config, Params, evaluate
-from grdp.digital.targets import Target, model_value, residual
 
 NATIONAL_GSO = ("gso.core_share.C", "gso.core_share.G", "gso.core_share.J", "gso.core_share.S", "gso.core_growth",
                 "gso.digitalisation.A", "gso.digitalisation.D", "gso.digitalisation.G",
@@ -195,7 +195,7 @@ def calibrate(inputs: dict[str, AccountInputs], targets: list[Target], region: s
     inputs
         Account inputs of ``"vn"`` and of ``region``.
     targets
-        Published figures from :func:`grdp.digital.targets.published_targets`.
+        Published figures from :func:`grdp.digital.calibration_targets.published_targets`.
     region
         The region whose regional parameters are calibrated (``"vn"``: regional stage skipped).
     exclude_year

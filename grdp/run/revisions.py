@@ -27,7 +27,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from grdp import paths, vintage
+from grdp.base import paths
+from grdp.run import vintage
 
 QUANTITIES = {"grdp": "bn_VND", "share": "percent", "forecast": "percent", "probability": "probability"}
 """Each released quantity and the unit of its values."""
@@ -136,7 +137,7 @@ def release_values(label: str) -> pd.DataFrame:
 
     Raises
     ------
-    grdp.vintage.VintageError
+    grdp.run.vintage.VintageError
         If the label is malformed or no such vintage is published.
     RevisionError
         If the manifest lacks its parameters, or a table lacks a needed column (the message names the file
@@ -177,7 +178,7 @@ def compared_vintages(upto: str | None = None, vintages: Sequence[str] | None = 
     upto
         Last vintage to include (default: the latest); must be one of the vintages.
     vintages
-        Vintage labels to choose from (default: :func:`grdp.vintage.list_vintages`).
+        Vintage labels to choose from (default: :func:`grdp.run.vintage.list_vintages`).
 
     Returns
     -------
@@ -186,7 +187,7 @@ def compared_vintages(upto: str | None = None, vintages: Sequence[str] | None = 
 
     Raises
     ------
-    grdp.vintage.VintageError
+    grdp.run.vintage.VintageError
         If a label is malformed, ``upto`` is not among the vintages, or there are no vintages.
     """
     labels = sorted(set(vintage.list_vintages() if vintages is None else vintages))
@@ -230,7 +231,7 @@ def revision_table(upto: str | None = None, vintages: Sequence[str] | None = Non
 
     Raises
     ------
-    grdp.vintage.VintageError
+    grdp.run.vintage.VintageError
         See :func:`compared_vintages` and :func:`release_values`.
     RevisionError
         See :func:`release_values`.
@@ -307,7 +308,7 @@ def changes_since_previous(upto: str) -> pd.DataFrame:
 
     Raises
     ------
-    grdp.vintage.VintageError
+    grdp.run.vintage.VintageError
         If ``upto`` is malformed or not published.
     """
     labels = compared_vintages(upto)

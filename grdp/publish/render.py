@@ -13,14 +13,14 @@ vintage's tables only.
   (the project's Python, whose Jupyter has the kernel the notebooks name), into self-contained HTML, DOCX
   (every page A4: :func:`grdp.report.layout.a4_docx`) and PDF (Typst). A failing
   report stops the publication with one message naming the report, the code cell and the error; the tail
-  of Quarto's output is kept in the failed-runs folder (:func:`grdp.paths.failed_runs_dir`), named in the
+  of Quarto's output is kept in the failed-runs folder (:func:`grdp.base.paths.failed_runs_dir`), named in the
   message.
 * Without it: a **preview**. Each report is executed by papermill with the same parameter and converted to
   HTML by nbconvert (code hidden, figures embedded), with a banner saying it is not the Quarto rendering;
   no DOCX or PDF. The executed notebooks are kept next to the HTML.
 
-Either way the folder also gets ``tables/revisions.csv`` (:func:`grdp.revisions.revision_table` up to this
-vintage), the XLSX workbook (:func:`grdp.workbook.write_workbook`) and ``manifest.json`` (renderer,
+Either way the folder also gets ``tables/revisions.csv`` (:func:`grdp.run.revisions.revision_table` up to this
+vintage), the XLSX workbook (:func:`grdp.publish.workbook.write_workbook`) and ``manifest.json`` (renderer,
 SHA-256 of every file). Everything is written into a staging folder and renamed into place when
 complete; published reports are never overwritten.
 """
@@ -39,8 +39,8 @@ from pathlib import Path
 
 import yaml
 
-from grdp import paths
-from grdp import vintage as vintages
+from grdp.base import paths
+from grdp.run import vintage as vintages
 
 REPORTS = vintages.REPORTS
 """Name of the reports folder inside a vintage."""
@@ -120,7 +120,7 @@ def publish(vintage: str, renderer: str = "auto", progress: bool = False) -> Pub
 
     Raises
     ------
-    grdp.vintage.VintageError
+    grdp.run.vintage.VintageError
         If the vintage does not exist, has changed since it was published, or already has reports.
     PublishError
         If Quarto is asked for but missing, or a report fails (nothing is left behind).
@@ -130,8 +130,9 @@ def publish(vintage: str, renderer: str = "auto", progress: bool = False) -> Pub
 
 
 def _publish(vintage: str, renderer: str, progress: bool) -> Published:
-    from grdp import revisions, workbook
+    from grdp.publish import workbook
     from grdp.report.vintage_tables import VintageTables
+    from grdp.run import revisions
 
     tables = VintageTables(vintage)  # raises VintageError if the vintage was never published
     target = tables.folder / REPORTS
@@ -218,7 +219,7 @@ def _dated(book: Path, as_of: str) -> None:
     (``labels.yaml`` kind ``quarto``)."""
     import nbformat
 
-    from grdp.labels import label
+    from grdp.base.labels import label
 
     notebook = nbformat.read(book, as_version=4)
     meta = front_matter(notebook)
@@ -343,7 +344,7 @@ def render_quarto(executable: str, vintage: str, staging: Path, progress: bool =
 def _render_preview(vintage: str, staging: Path, progress: bool) -> None:
     import nbformat
 
-    from grdp.pipeline import NotebookError, execute
+    from grdp.run.pipeline import NotebookError, execute
 
     books = report_notebooks()
     if not books:

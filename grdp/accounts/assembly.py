@@ -4,7 +4,7 @@ with a quality flag and a method on every cell.
 **National accounts** (``region="vn"``) are GSO's NSDP file, taken as published, in every year with all sections.
 A later year whose accounts are only partly published (its real GDP growth is out, perhaps its level, growth by
 broad sector and a few sections, a structure for the first months) is built by
-:mod:`grdp.growth_years`: the previous year's sections moved by the published volume growth (applied down
+:mod:`grdp.accounts.growth_years`: the previous year's sections moved by the published volume growth (applied down
 the hierarchy TOTAL > broad sectors > BTE > sections, unpublished children sharing the residual) and by the
 deflator growth of the same section over the quarters of the year in the quarterly national accounts, then
 raked to the year's published margins: the GDP level if published, broad-sector shares if published, else
@@ -24,13 +24,15 @@ figures fixed and fill gaps with indicator-based structures:
    so the four add up to 100 (imputed).
 3. **Published section and division shares in other periods** (a section's share in one year or quarter, crude
    oil's share, division 06, in 2023 and 2024H1) are carried to every year as location quotients interpolated
-   in time (:mod:`grdp.share_targets`): ``s(y) = LQ(y) x s_national(y)``. They are the seed of their section
-   and imputed targets of the raking, imposed in order of :attr:`grdp.share_targets.Target.rank` as long as they
+   in time (:mod:`grdp.accounts.carried_shares`): ``s(y) = LQ(y) x s_national(y)``. They are the seed of their section
+   and imputed targets of the raking, imposed in order of :attr:`grdp.accounts.carried_shares.Target.rank` as long
+   as they
    fit the published margins: a target fits when, inside the smallest margin containing it, the margins and
    targets already imposed leave room for it while the unconstrained cells keep at least
    :data:`FREE_FLOOR` of their seed. A target that does not fit is used as seed only and the margins table says so.
 4. **Seed** of the other sections: the national section structure of the same year (GSO NSDP).
-5. **Raking** (:mod:`grdp.raking`, iterative proportional fitting) scales the seed so that every published annual
+5. **Raking** (:mod:`grdp.accounts.raking`, iterative proportional fitting) scales the seed so that every published
+annual
    margin holds at once: GRDP, the broad sectors, any published annual share of an aggregate (BTE, KEY9), a
    section or a division (applied to its section when the section itself is not published; the rest of the
    section is then assumed negligible), and the targets of step 3 that fit.
@@ -59,10 +61,11 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from grdp import classification, schemas, share_targets
-from grdp import growth_years as growth
 from grdp import sources as src
-from grdp.raking import Constraint, RakingError, rake
+from grdp.accounts import carried_shares
+from grdp.accounts import growth_years as growth
+from grdp.accounts.raking import Constraint, RakingError, rake
+from grdp.base import classification, schemas
 
 BROAD = ("A", "BTF", "GTT", "TAX")
 """Broad sectors that partition GRDP."""
@@ -110,7 +113,7 @@ class SectorAccounts:
     Attributes
     ----------
     table
-        One row per year and industry (schema :data:`grdp.schemas.ACCOUNTS`).
+        One row per year and industry (schema :data:`grdp.base.schemas.ACCOUNTS`).
     margins
         Published figures against the accounts (columns :data:`MARGIN_COLUMNS`): ``role`` is ``imposed`` (a
         published margin the raking holds, checked to :data:`MARGIN_TOLERANCE_PP`), ``imputed target`` (an
@@ -584,7 +587,7 @@ class _Context:
             missing = next(c for c in BROAD if c not in published)
             published[missing] = 100.0 - sum(published.values())
         previous_period = f"{year - 1}{period[4:]}"
-        same_period = share_targets.period_structure(self.quarterly["current"], previous_period, frequency)
+        same_period = carried_shares.period_structure(self.quarterly["current"], previous_period, frequency)
         annual = self._complete_years("current")[year - 1]
         if same_period is None:
             return {}
@@ -632,7 +635,7 @@ class _Regional:
         selected = context.selected
         self.totals = _totals(selected, region, boundary)
         self.shares = self._published_shares()
-        self.anchors = share_targets.anchors(self._anchor_rows(), self._national_annual_shares(),
+        self.anchors = carried_shares.anchors(self._anchor_rows(), self._national_annual_shares(),
                                              context.quarterly["current"])
         self.oil_sections = {a.section for a in self.anchors if a.code == OIL_DIVISION}
         self.oil_sections |= {classification.section_of(OIL_DIVISION) for by_code in self.shares.values()
@@ -710,7 +713,7 @@ class _Regional:
         extra = _extra_constraints(self.shares.get(year, {}))
         structure, seed_year = self.context.national_structure(year)
         hard_sections = {cells[0] for _, cells, _ in extra if len(cells) == 1}
-        targets = share_targets.targets(self.anchors, year, structure, hard_sections)
+        targets = carried_shares.targets(self.anchors, year, structure, hard_sections)
         seed = {c: float(structure[c]) * total for c in structure.index}
         for section, target in targets.items():
             seed[section] = target.share / 100 * total

@@ -32,11 +32,11 @@ from matplotlib.text import Annotation  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator, StrMethodFormatter  # noqa: E402
 from matplotlib.transforms import Bbox, offset_copy  # noqa: E402
 
-from grdp.accounts import SectorAccounts  # noqa: E402
-from grdp.digital import METHODS  # noqa: E402
-from grdp.labels import label as words_of  # noqa: E402
+from grdp.base.labels import label as words_of  # noqa: E402
+from grdp.base.method_names import METHOD_NAMES  # noqa: E402
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # types only: the charts draw what they are given and import no estimation code
+    from grdp.accounts import SectorAccounts
     from grdp.digital.bridge import Bridge
 
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
@@ -368,17 +368,18 @@ def _institution_styles(institutions: list[str], methods: dict[str, str] | None 
     """Marker shape and colour of each institution, those of its method (``methods[institution]``, else the
     method of the same name) where there is one.
 
-    Methods keep the position they have in :data:`grdp.digital.METHODS` (``gso`` a circle, ``mic`` a square,
+    Methods keep the position they have in :data:`grdp.base.method_names.METHOD_NAMES` (``gso`` a circle, ``mic`` a
+    square,
     ``hids`` a triangle, ...); other institutions take the following positions in order of appearance.
     """
-    position = {name: k for k, name in enumerate(METHODS)}
+    position = {name: k for k, name in enumerate(METHOD_NAMES)}
     methods = methods or {}
     styles: dict[str, tuple[str, str]] = {}
     others = 0
     for institution in institutions:
         k = position.get(str(methods.get(institution, institution)).lower())
         if k is None:
-            k, others = len(METHODS) + others, others + 1
+            k, others = len(METHOD_NAMES) + others, others + 1
         styles[institution] = (METHOD_MARKERS[k % len(METHOD_MARKERS)], OKABE_ITO[k % len(OKABE_ITO)])
     return styles
 

@@ -2,7 +2,7 @@
 
 The repository root is found from the environment variable ``GRDP_ROOT`` when set
 (useful for tests and for analysts who keep data elsewhere), otherwise from the
-location of this package (``<root>/grdp/paths.py``). Every other path is derived
+location of this package (``<root>/grdp/base/paths.py``). Every other path is derived
 from it; no module builds a path of its own.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
 DATA_DIR = PACKAGE_DIR / "data"
 
 

@@ -11,7 +11,7 @@ from functools import cache
 
 import yaml
 
-from grdp import paths
+from grdp.base import paths
 
 LANGUAGES = ("vi", "en")
 """Languages of the published outputs, Vietnamese first."""
