@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from grdp import sources
+from grdp.base import estimate_kinds as kinds
 from grdp.digital import METHODS, headline, region_cells
 
 VINTAGES = ["2025-09-30", "2025-12-31", "2026-03-31"]
@@ -102,6 +103,31 @@ def test_uncalibrated_regions_are_labelled_so(observations):
     assert not (table["status"] == "published").any()
     estimates = table[table["status"] == "estimate"]
     assert len(estimates) and estimates["basis"].str.startswith("grdp estimate, uncalibrated").all()
+    assert (estimates["kind"] == kinds.UNCALIBRATED).all()
+
+
+@pytest.mark.parametrize("as_of", VINTAGES)
+def test_every_row_carries_its_kind_as_data(tables, as_of):
+    """The kind agrees with the status and with what the English basis says (the reports read only the kind)."""
+    says = {"published by": kinds.PUBLISHED, "grdp estimate, uncalibrated": kinds.UNCALIBRATED,
+            "grdp model, not validated": kinds.NOT_VALIDATED, "carried to": kinds.CARRIED,
+            "line through": kinds.LINE, "moved with the national figure": kinds.NATIONAL_RATIO,
+            "moved by the indicator": kinds.MODEL, "sum of the three former localities": kinds.PARTS}
+    seen = set()
+    for (region, boundary, when), table in tables.items():
+        if when != as_of:
+            continue
+        for row in table.itertuples():
+            assert row.kind in kinds.KINDS and kinds.status_of(row.kind) == row.status, row
+            if row.kind == kinds.NOT_SUPPORTED:
+                assert row.reason and not row.basis, row
+                continue
+            first = row.basis.split(";", 1)[0]
+            named = {kind for words, kind in says.items() if words in first}
+            assert named == {row.kind}, (row.kind, first)
+            seen.add(row.kind)
+    assert {kinds.PUBLISHED, kinds.NOT_VALIDATED} <= seen and seen & {kinds.MODEL, kinds.CARRIED, kinds.LINE,
+                                                                      kinds.NATIONAL_RATIO}
 
 
 def test_the_samples_are_what_the_interval_is_made_of(tables, observations):

@@ -50,6 +50,7 @@ def test_each_part_is_estimated_on_its_own(table):
         estimates = part.loc[region]
         estimates = estimates[estimates["status"] == "estimate"]
         assert len(estimates) == 10 and estimates["basis"].str.contains("uncalibrated").all(), region
+        assert (estimates["kind"] == "uncalibrated").all(), region
 
 
 def test_the_draws_combine_the_parts(observations):
@@ -95,6 +96,7 @@ def test_a_year_without_any_grdp_yet_holds_the_parts_last_weights(observations):
     late = parts.parts_table("2026-12-31", observations, ["mic"], draws=DRAWS, seed=3).set_index(["part", "year"])
     merged = late.loc[("merged", 2026)]
     assert merged["status"] == "estimate" and "GRDP of 2025 held" in merged["basis"]
+    assert merged["kind"] == "parts"
     weights = {r: late.loc[(r, 2025), "denominator"] for r in ("hcmc", "binh_duong", "ba_ria_vung_tau")}
     assert {r: late.loc[(r, 2026), "denominator"] for r in weights} == weights  # the 2025 levels, not new ones
     expected = sum(late.loc[(r, 2026), "share"] * w for r, w in weights.items()) / sum(weights.values())

@@ -37,7 +37,7 @@ from grdp.digital.parts import merged_cells
 from grdp.digital.region_cells import DEFAULT_DRAWS, Cell, region_cells
 from grdp.digital.registry import METHODS
 
-COLUMNS = ["region", "boundary", "method", "year", "status", "value", "lower", "upper", "level", "basis",
+COLUMNS = ["region", "boundary", "method", "year", "status", "kind", "value", "lower", "upper", "level", "basis",
            "bridged_from_year", "release", "rating", "source_id", "url", "reason"]
 
 def cells(region: str, boundary: str, as_of: str | date, observations: pd.DataFrame | None = None,
@@ -68,7 +68,7 @@ def table(found: dict[tuple[str, int], Cell], region: str, boundary: str, level:
         if c.samples is not None:
             lower, upper = np.percentile(c.samples, [tail, 100 - tail])
         rows.append({"region": region, "boundary": boundary, "method": method, "year": year, "status": c.status,
-                     "value": c.value, "lower": lower, "upper": upper, "level": level, "basis": c.basis,
+                     "kind": c.kind, "value": c.value, "lower": lower, "upper": upper, "level": level, "basis": c.basis,
                      "bridged_from_year": c.bridged_from_year, "release": c.release, "rating": c.rating,
                      "source_id": c.source_id, "url": c.url, "reason": c.reason})
     out = pd.DataFrame(rows, columns=COLUMNS)
@@ -102,9 +102,10 @@ def share_table(region: str, boundary: str, as_of: str | date, observations: pd.
     -------
     pandas.DataFrame
         One row per method and year, columns :data:`COLUMNS`: ``status`` (``published``,
-        ``estimate``, ``not_supported``), ``value`` (percent of GRDP), ``lower``, ``upper``, ``level``,
-        ``basis`` (plain English), ``bridged_from_year``, ``release``, ``rating``, ``source_id``,
-        ``url`` (of a published figure), ``reason`` (of ``not_supported``).
+        ``estimate``, ``not_supported``), ``kind`` (how the figure is obtained, one of
+        :data:`grdp.base.estimate_kinds.KINDS`, read by the reports as data), ``value`` (percent of GRDP),
+        ``lower``, ``upper``, ``level``, ``basis`` (plain English), ``bridged_from_year``, ``release``, ``rating``,
+        ``source_id``, ``url`` (of a published figure), ``reason`` (of ``not_supported``).
     """
     return table(cells(region, boundary, as_of, observations, methods, draws, seed), region, boundary, level)
 

@@ -32,6 +32,7 @@ import pandas as pd
 
 from grdp import sources as src
 from grdp.accounts import MERGED_PARTS, AccountsError
+from grdp.base import estimate_kinds as kinds
 from grdp.base import run_cache
 from grdp.digital.measured_errors import measure
 from grdp.digital.model import account_inputs
@@ -40,7 +41,7 @@ from grdp.digital.region_cells import DEFAULT_DRAWS, Cell, published_cell, regio
 from grdp.digital.registry import METHODS
 
 PART_NAMES = {"hcmc": "old HCMC", "binh_duong": "Binh Duong", "ba_ria_vung_tau": "Ba Ria-Vung Tau"}
-PART_COLUMNS = ["part", "method", "year", "status", "share", "lower", "upper", "numerator", "numerator_lower",
+PART_COLUMNS = ["part", "method", "year", "status", "kind", "share", "lower", "upper", "numerator", "numerator_lower",
                 "numerator_upper", "denominator", "level", "basis"]
 
 
@@ -109,7 +110,7 @@ def _sum(as_of: str, observations: pd.DataFrame, methods: list[str], draws: int,
             if missing:
                 reasons = "; ".join(f"{PART_NAMES[r]}: {parts[r][(method, year)].reason or 'no GRDP'}"
                                     for r, _ in MERGED_PARTS if PART_NAMES[r] in missing)
-                merged[(method, year)] = Cell(method, year, "not_supported",
+                merged[(method, year)] = Cell(method, year, kinds.NOT_SUPPORTED,
                                               reason=f"no figure for {', '.join(missing)} ({reasons})")
                 continue
             numerator = np.zeros(draws)
@@ -123,14 +124,14 @@ def _sum(as_of: str, observations: pd.DataFrame, methods: list[str], draws: int,
                 numerator += share / 100 * level_draws
                 denominator += level_draws
                 levels[(region, method, year)] = (share / 100 * level_draws, level_draws)
-                label = (cell.basis.split(";")[0] if cell.status == "published" else
-                         "grdp estimate, uncalibrated" if "uncalibrated" in cell.basis else "grdp estimate")
+                label = (cell.basis.split(";")[0] if cell.kind == kinds.PUBLISHED else
+                         "grdp estimate, uncalibrated" if cell.kind == kinds.UNCALIBRATED else "grdp estimate")
                 described.append(f"{PART_NAMES[region]} {cell.value:.2f} ({label})")
             point = sum(parts[r][(method, year)].value * grdp[(r, year)][0] for r, _ in MERGED_PARTS) / sum(
                 grdp[(r, year)][0] for r, _ in MERGED_PARTS)
             weights = ", ".join(f"{PART_NAMES[r]} {grdp[(r, year)][1]}" for r, _ in MERGED_PARTS)
             merged[(method, year)] = Cell(
-                method, year, "estimate", point, 100 * numerator / denominator,
+                method, year, kinds.PARTS, point, 100 * numerator / denominator,
                 f"grdp estimate: sum of the three former localities, numerators and GRDP added "
                 f"({'; '.join(described)}); GRDP: {weights}")
     return parts, merged, levels, grdp
@@ -177,7 +178,8 @@ def parts_table(as_of: str, observations: pd.DataFrame, methods: list[str], leve
     rows = []
     for part, found in [*parts.items(), ("merged", merged)]:
         for (method, year), cell in found.items():
-            row = {"part": part, "method": method, "year": year, "status": cell.status, "share": cell.value,
+            row = {"part": part, "method": method, "year": year, "status": cell.status, "kind": cell.kind,
+                   "share": cell.value,
                    "level": level, "basis": cell.basis or cell.reason}
             if part == "merged" and cell.samples is not None:
                 num = sum(levels[(r, method, year)][0] for r, _ in MERGED_PARTS)

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from grdp.accounts import AccountsError
+from grdp.base import estimate_kinds as kinds
 from grdp.base import run_cache
 from grdp.digital.coefficient_calibration import CalibrationError
 from grdp.digital.estimators import LABELS, Information, Point, lognormal, point
@@ -40,11 +41,12 @@ NOT_IDENTIFIED = {
 
 @dataclass
 class Cell:
-    """One method and year: status, headline value, the draws behind the interval, and provenance."""
+    """One method and year: the kind of figure (:mod:`grdp.base.estimate_kinds`), headline value, the draws behind
+    the interval, and provenance."""
 
     method: str
     year: int
-    status: str
+    kind: str
     value: float = float("nan")
     samples: np.ndarray | None = None
     basis: str = ""
@@ -54,6 +56,11 @@ class Cell:
     source_id: str = ""
     url: str = ""
     reason: str = ""
+
+    @property
+    def status(self) -> str:
+        """``published``, ``estimate`` or ``not_supported``: the status of the cell's kind."""
+        return kinds.status_of(self.kind)
 
 
 def ended_years(as_of: str | date) -> list[int]:
@@ -73,7 +80,7 @@ def published_cell(method: str, year: int, row: pd.Series, sigma: float, draws: 
     note = ""
     if model is not None and year not in model.accounts.years:
         note = f"; no sector account for {year}: shown, not fitted"
-    return Cell(method, year, "published", float(row["value"]),
+    return Cell(method, year, kinds.PUBLISHED, float(row["value"]),
                 lognormal(float(row["value"]), sigma, draws, _rng(seed, method, year)),
                 describe(row, method) + f"; range: the error of published figures ({100 * sigma:.1f}%, from their "
                 f"revisions){note}", None, str(row["release"]), str(row["rating"]), str(row["source_id"]),
@@ -151,8 +158,9 @@ def _unpublished_cell(ctx: _Context, method: str, year: int) -> Cell:
     found = ctx.model_point(method, year)
     last = ctx.last_account
     if ctx.model is None or (found is None and not (last is not None and year > last and last in ctx.account_years)):
-        return Cell(method, year, "not_supported", reason=ctx.no_account(year))
-    basis = _uncalibrated_basis(method, ctx.region, ctx.model) if spec.published is not None else (
+        return Cell(method, year, kinds.NOT_SUPPORTED, reason=ctx.no_account(year))
+    kind = kinds.UNCALIBRATED if spec.published is not None else kinds.NOT_VALIDATED
+    basis = _uncalibrated_basis(method, ctx.region, ctx.model) if kind == kinds.UNCALIBRATED else (
         f"grdp model, not validated: no institution publishes the {spec.title}; the tier on "
         f"{_name(ctx.region)}'s sector accounts times the GSO-method "
         f"{'national' if ctx.region == 'vn' else 'city-specific'} gap")
@@ -163,8 +171,8 @@ def _unpublished_cell(ctx: _Context, method: str, year: int) -> Cell:
         draws = draws * np.exp(np.sqrt(q * (year - last)) * _rng(ctx.seed, method, year).standard_normal(len(draws)))
         basis += (f"; {year} is after the last sector account ({last}): the {last} estimate carried, its "
                   f"interval widened by the gap's yearly innovation ({100 * np.sqrt(q):.1f}% a year)")
-        return Cell(method, year, "estimate", value, draws, basis)
-    return Cell(method, year, "estimate", found[0], found[1], basis)
+        return Cell(method, year, kind, value, draws, basis)
+    return Cell(method, year, kind, found[0], found[1], basis)
 
 
 def _estimated_cell(ctx: _Context, method: str, year: int, info: Information, order: list[str], reason: str) -> Cell:
@@ -172,7 +180,7 @@ def _estimated_cell(ctx: _Context, method: str, year: int, info: Information, or
     found = ctx.model_point(method, year)
     p = point(info, year, order[0], found[0] if found is not None else None)
     if p is None:
-        return Cell(method, year, "not_supported", reason=ctx.no_account(year))
+        return Cell(method, year, kinds.NOT_SUPPORTED, reason=ctx.no_account(year))
     if p.estimator == "model" and found is not None:
         samples, sigma_basis = found[1], ""
     else:
@@ -182,7 +190,7 @@ def _estimated_cell(ctx: _Context, method: str, year: int, info: Information, or
     last = ctx.last_account
     if last is not None and year > last:
         basis += f"; {year} is after the last sector account ({last})"
-    return Cell(method, year, "estimate", p.value, samples, basis, p.bridged_from_year)
+    return Cell(method, year, p.estimator, p.value, samples, basis, p.bridged_from_year)
 
 
 def _cells(region: str, boundary: str, as_of: str, observations: pd.DataFrame, methods: list[str], draws: int,
@@ -210,7 +218,7 @@ def _cells(region: str, boundary: str, as_of: str, observations: pd.DataFrame, m
             if row is not None:
                 cells[(method, year)] = published_cell(method, year, row, published_sd, draws, seed, model)
             elif method in NOT_IDENTIFIED:
-                cells[(method, year)] = Cell(method, year, "not_supported", reason=NOT_IDENTIFIED[method])
+                cells[(method, year)] = Cell(method, year, kinds.NOT_SUPPORTED, reason=NOT_IDENTIFIED[method])
             elif METHODS[method].published is None or not len(bench):
                 cells[(method, year)] = _unpublished_cell(ctx, method, year)
             else:

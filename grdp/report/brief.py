@@ -39,6 +39,7 @@ from typing import Any
 import pandas as pd
 from matplotlib.figure import Figure
 
+from grdp.base import estimate_kinds as kinds
 from grdp.base.labels import has_label, label
 from grdp.report import charts
 from grdp.report import formatting as fmt
@@ -69,14 +70,9 @@ STATUSES = ("published", "estimate", "projection")
 """What a :class:`Share` can be: a figure an institution published, grdp's estimate of a year that has ended,
 or grdp's projection of one that has not."""
 
-BASES = ("carried", "line", "national_ratio", "model", "parts", "uncalibrated", "not_validated")
-"""How a grdp estimate is obtained (words in ``labels.yaml``, kind ``basis``)."""
-
-BASIS_MARKERS = (("sum of the three former localities", "parts"), ("uncalibrated", "uncalibrated"),
-                 ("not validated", "not_validated"), ("carried to", "carried"), ("line through", "line"),
-                 ("moved with the national figure", "national_ratio"), ("moved by the indicator", "model"))
-"""Words of the first clause of ``digital_headline.basis`` (written by :mod:`grdp.digital.headline`) and the
-estimate they name, tried in this order."""
+BASES = kinds.ESTIMATES
+"""How a grdp estimate is obtained: the ``kind`` of its row (:mod:`grdp.base.estimate_kinds`; words in
+``labels.yaml``, kind ``basis``)."""
 
 REASONS = ("start_estimate", "horizon", "disagree", "uncalibrated", "other")
 """Why no probability is published, in plain words (``labels.yaml``, kind ``brief``, ``reason_<key>``)."""
@@ -670,22 +666,6 @@ def first_page_chart(page: FirstPage, lang: str) -> Figure:
 
 # --- 3. The adapter: the vintage's tables -> records --------------------------------------------------------
 
-def estimate_basis(basis: str) -> str:
-    """Return how a grdp estimate is obtained (one of :data:`BASES`) from the first clause of its
-    ``digital_headline.basis``.
-
-    Raises
-    ------
-    ValueError
-        If the clause names none of :data:`BASIS_MARKERS` (the estimates table changed its words).
-    """
-    clause = str(basis).split(";", 1)[0]
-    for marker, kind in BASIS_MARKERS:
-        if marker in clause:
-            return kind
-    raise ValueError(f"digital_headline basis {clause!r} names no known estimate ({[m for m, _ in BASIS_MARKERS]})")
-
-
 def _level(value: Any) -> int | None:
     """An interval level (fraction, e.g. 0.9) in percent, ``None`` when blank."""
     return None if value is None or pd.isna(value) else round(100 * float(value))
@@ -734,7 +714,7 @@ class HeadlineFigures:
         if row["status"] == "published":
             return Share(method, year, float(row["value"]), "published", boundary, publisher=self.publisher(row),
                          release=str(row["release"]), rating=str(row["rating"]))
-        kind = estimate_basis(str(row["basis"]))
+        kind = str(row["kind"])
         bridged = None
         if kind == "line":
             h = self.headline
@@ -916,7 +896,7 @@ def first_page(tables: VintageTables) -> FirstPage:
       release's ``publisher`` in ``observations_as_of`` without its outlet.
     * The city's figures for the year: ``digital_headline`` per headline definition (:data:`HEADLINE`) and
       boundary (:data:`BOUNDARIES`): the published figure where one exists, else grdp's estimate with its
-      interval, its level and what it is bridged from (the first clause of ``basis``, :func:`estimate_basis`;
+      interval, its level and what it is bridged from (the row's ``kind``;
       for a straight line, the published years of the same series).
     * The targets in force: the target years and values of ``targets_headline`` (city boundaries, headline
       definitions), with the decisions of ``targets`` that set them (instrument, issuer, date; "about" where
@@ -1130,7 +1110,7 @@ def parts_table(tables: VintageTables, lang: str, year: int | None = None) -> st
             else:
                 r = own.loc[method]
                 cell = fmt.share_cell(r["status"], r["share"], r["lower"], r["upper"], lang)
-                if r["status"] != "published" and "uncalibrated" in str(r["basis"]).split(";", 1)[0]:
+                if r["kind"] == kinds.UNCALIBRATED:
                     cell += "¹"
             row[_method(method, lang)] = cell
         rows.append(row)

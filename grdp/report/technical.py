@@ -20,6 +20,7 @@ from collections.abc import Callable
 import pandas as pd
 from matplotlib.figure import Figure
 
+from grdp.base import estimate_kinds as kinds
 from grdp.base.labels import has_label, label
 from grdp.base.method_names import METHOD_NAMES
 from grdp.report import formatting as fmt
@@ -188,8 +189,6 @@ def headline_shares(tables: VintageTables, lang: str, region: str, boundary: str
     """The headline share of every definition by year for one region and boundary (``digital_headline``):
     published figures in bold with their decimals, grdp's estimates with their interval (¹ uncalibrated, ² a
     model not validated against any published figure), "–" where no data support a figure."""
-    from grdp.report.brief import estimate_basis
-
     h = tables.table("digital_headline")
     h = h[(h["region"] == region) & (h["boundary"] == boundary)]
     years = sorted(int(y) for y in h["year"].unique())
@@ -203,8 +202,7 @@ def headline_shares(tables: VintageTables, lang: str, region: str, boundary: str
                 cell = fmt.MISSING
             else:
                 cell = fmt.share_cell(r["status"], r["value"], r["lower"], r["upper"], lang)
-                if r["status"] not in ("published", "not_supported"):
-                    cell += {"uncalibrated": "¹", "not_validated": "²"}.get(estimate_basis(str(r["basis"])), "")
+                cell += {kinds.UNCALIBRATED: "¹", kinds.NOT_VALIDATED: "²"}.get(str(r["kind"]), "")
             row[fmt.year(year)] = cell
         rows.append(row)
     return fmt.markdown_table(pd.DataFrame(rows))
