@@ -98,3 +98,18 @@ def test_tied_releases_of_one_publisher_keep_the_better_rated_row_and_real_confl
 ])
 def test_publisher_identity_drops_the_outlet_and_applies_the_alias_table(publisher, identity):
     assert sources.publisher_identity(publisher) == identity
+
+
+def test_a_release_dated_by_its_month_is_known_from_the_end_of_that_month():
+    obs = releases(("GSO", "2025-04", "green", 1.0))
+    obs["release_date"] = pd.Timestamp(sources.release_date("2025-04"))  # as load_observations dates it
+    assert sources.known_at(obs, "2025-04-29").empty
+    assert len(sources.known_at(obs, "2025-04-30")) == 1
+    assert sources.known_at(obs, None) is obs
+
+
+@pytest.mark.parametrize("when", ["2023-12-31", "2025-06-30", "2025-12-31"])
+def test_the_as_of_rule_selects_among_what_was_known(observations, when):
+    known = sources.known_at(observations, when)
+    assert known["release_date"].max() <= pd.Timestamp(when) < observations["release_date"].max()
+    pd.testing.assert_frame_equal(sources.as_of(known, None), sources.as_of(observations, when))

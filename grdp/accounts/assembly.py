@@ -381,7 +381,7 @@ class _Context:
     @classmethod
     def build(cls, observations: pd.DataFrame | None, as_of: str | date | None) -> _Context:
         obs = observations if observations is not None else src.load_observations()
-        known = obs if as_of is None else obs[obs["release_date"] <= pd.Timestamp(as_of)]
+        known = src.known_at(obs, as_of)
         selected = src.as_of(obs, as_of)
         quarterly = {}
         for basis in ("current", "constant_2010"):

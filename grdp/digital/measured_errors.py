@@ -273,7 +273,7 @@ def measure(observations: pd.DataFrame, as_of: str | date | None = None) -> Erro
     -------
     ErrorSizes
     """
-    available = observations if as_of is None else observations[observations["release_date"] <= pd.Timestamp(as_of)]
+    available = src.known_at(observations, as_of)
     digital = available["variable"].str.startswith("de_")
     accounts_rows = available[~digital]
     account_checks = run_cache.cached("account-errors", (run_cache.observations_key(accounts_rows),),

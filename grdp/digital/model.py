@@ -233,7 +233,7 @@ def _build(region: str, boundary: str, as_of: str | date | None, obs: pd.DataFra
         inputs[region] = account_inputs(region, boundary, as_of, obs)
     digital = obs[obs["variable"].str.startswith(DIGITAL_PREFIX)]  # targets and benchmarks read only these
     selected = src.as_of(digital, as_of)
-    available = digital if as_of is None else digital[digital["release_date"] <= pd.Timestamp(as_of)]
+    available = src.known_at(digital, as_of)
     targets = published_targets(selected, inputs, available)
     calibration = calibrate(inputs, targets, region, exclude_year)
     errors = measure(obs, as_of)

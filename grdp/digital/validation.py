@@ -37,12 +37,14 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
+from grdp import sources as src
 from grdp.accounts import AccountsError
+from grdp.accounts.shared import DIGITAL_PREFIX
 from grdp.base import run_cache
 from grdp.digital.coefficient_calibration import CalibrationError
 from grdp.digital.coefficients import coefficients
 from grdp.digital.estimators import ESTIMATORS, LABELS, Information, point
-from grdp.digital.model import DIGITAL_PREFIX, build
+from grdp.digital.model import build
 from grdp.digital.published import INSTITUTIONS, benchmark, first_releases, share_rows
 from grdp.digital.uncertainty import simulate_years
 
@@ -210,7 +212,7 @@ def out_of_time(observations: pd.DataFrame, as_of: str | date | None = None, lev
     -------
     Validation
     """
-    available = observations if as_of is None else observations[observations["release_date"] <= pd.Timestamp(as_of)]
+    available = src.known_at(observations, as_of)
     when = None if as_of is None else str(as_of)
     return run_cache.cached("validation", (when, run_cache.observations_key(available), level, draws, seed),
                         lambda: _validate(available, when, level, draws, seed))

@@ -50,7 +50,7 @@ from grdp.forecast.estimates import FIRST_YEAR, Estimates
 from grdp.forecast.evidence import GrdpPath
 from grdp.forecast.probability_calibration import HEADLINE, probability_rule
 from grdp.forecast.projection import Projection
-from grdp.sources import ISSUER_END, RATING_RANK, issuer
+from grdp.sources import ISSUER_END, RATING_RANK, issuer, known_at
 
 VARIABLE = "de_share_target"
 DRAFT = "a draft: recorded, not in force"
@@ -89,8 +89,7 @@ def target_decisions(observations: pd.DataFrame, as_of: str | None = None, regio
         year and decision date.
     """
     rows = observations[observations["variable"] == VARIABLE]
-    if as_of is not None:
-        rows = rows[rows["release_date"] <= pd.Timestamp(as_of)]
+    rows = known_at(rows, as_of)
     if region is not None:
         rows = rows[rows["region"] == region]
     table = pd.DataFrame({"region": rows["region"], "boundary": rows["boundary"], "year": rows["period"].astype(int),

@@ -8,15 +8,15 @@ Each dataset in ``sources/`` is a folder with ``data.csv`` and ``provenance.yaml
   dates of releases (:func:`release_date`, :func:`period_start`);
 - :mod:`~grdp.sources.load`: the observations table of valid sources (:func:`load_observations`) and a run's
   input snapshot (:func:`snapshot_table`, :func:`load_snapshot`);
-- :mod:`~grdp.sources.as_of`: what was known of every figure on a date (:func:`as_of`: a publisher's later
-  release supersedes its earlier one, the rating decides between publishers), who published it
-  (:func:`publisher_identity`, :func:`issuer`, :func:`without_outlet`) and the ties it cannot break
-  (:func:`tied_releases`).
+- :mod:`~grdp.sources.as_of`: what could be known on a date (:func:`known_at`) and what was known of every figure
+  (:func:`as_of`: a publisher's later release supersedes its earlier one, the rating decides between publishers),
+  who published it (:func:`publisher_identity`, :func:`issuer`, :func:`without_outlet`) and the ties it cannot
+  break (:func:`tied_releases`).
 
 The names below are what the other stages use.
 """
 
-from grdp.sources.as_of import ISSUER_END, as_of, issuer, publisher_identity, tied_releases, without_outlet
+from grdp.sources.as_of import ISSUER_END, as_of, issuer, known_at, publisher_identity, tied_releases, without_outlet
 from grdp.sources.contract import (
     DATA_FILE,
     FIRST_YEAR,
@@ -42,6 +42,6 @@ from grdp.sources.load import load_observations, load_snapshot, snapshot_table
 
 __all__ = ["DATA_FILE", "FIRST_YEAR", "ISSUER_END", "KEY", "LAST_YEAR", "PROVENANCE_FILE", "RATING_RANK", "Problem",
            "SourceValidationError", "as_of", "bound", "check_conflicts", "check_data", "check_provenance",
-           "check_row", "check_shares_add_up", "issuer", "load_observations", "load_snapshot", "period_start",
-           "publisher_identity", "release_date", "snapshot_table", "source_folders", "tied_releases", "validate",
-           "variables", "without_outlet"]
+           "check_row", "check_shares_add_up", "issuer", "known_at", "load_observations", "load_snapshot",
+           "period_start", "publisher_identity", "release_date", "snapshot_table", "source_folders", "tied_releases",
+           "validate", "variables", "without_outlet"]

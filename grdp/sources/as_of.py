@@ -84,6 +84,18 @@ def publisher_identity(publisher: str) -> str:
     return " ".join(name.lower().split())
 
 
+def known_at(observations: pd.DataFrame, when: str | date | None) -> pd.DataFrame:
+    """Return the releases published on or before ``when`` (every release for ``None``): what could be known then.
+
+    This is the one place where the release-date cut is made; :func:`as_of` then selects, for every figure, the
+    release that was current. A release dated only by its month or year counts from the end of it
+    (:func:`grdp.sources.contract.release_date`).
+    """
+    if when is None:
+        return observations
+    return observations[observations["release_date"] <= pd.Timestamp(when)]
+
+
 def as_of(observations: pd.DataFrame, when: str | date | None) -> pd.DataFrame:
     """Keep, for every figure, the release that was current on ``when``.
 
@@ -111,9 +123,7 @@ def as_of(observations: pd.DataFrame, when: str | date | None) -> pd.DataFrame:
         The selected rows. If equally rated releases share the latest date and differ in value, *all* are
         kept, and the accounts refuse to choose between them.
     """
-    obs = observations
-    if when is not None:
-        obs = obs[obs["release_date"] <= pd.Timestamp(when)]
+    obs = known_at(observations, when)
     if obs.empty:
         return obs.copy()
     key = list(KEY)
