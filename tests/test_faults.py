@@ -5,7 +5,9 @@ vintage; tampering is detected), ``staging`` and ``lock`` (dead runs are cleaned
 (Ctrl-C and SIGTERM clean up and exit 130 and 143) and ``cli`` (user errors give one message, never a traceback).
 
 Runs of the pipeline here use small notebooks written by the tests (a few seconds each) against a copy of the real
-``sources/``; one test runs the real notebooks while a source is edited.
+``sources/``; one test runs the real notebooks while a source is edited. Each small notebook writes the observations
+it read as the catalogued table ``observations_as_of`` into a folder of its own (``<staging>/<notebook>/tables/``),
+since a run only writes tables of the catalogue (:mod:`grdp.run.catalogue`).
 """
 
 from __future__ import annotations
@@ -47,8 +49,18 @@ time.sleep(float(os.environ.get("GRDP_TEST_SLEEP", "0")) if "{name}" == "second"
 observations = sources.load_snapshot(inputs)
 grdp = observations[(observations["region"] == "hcmc") & (observations["variable"] == "grdp")
                     & (observations["period"] == "2022") & (observations["industry"] == "TOTAL")]
-vintages.write_table(grdp[["source_id", "publication_date", "value"]], output_dir, "{name}")
+vintages.write_table(grdp.drop(columns="release_date"), Path(output_dir, "{name}"), "observations_as_of")
 """
+
+
+def read_back(folder: Path, notebook: str) -> pd.DataFrame:
+    """The observations a small notebook (``READ``) read, from the vintage ``folder`` it ran in."""
+    return pd.read_csv(folder / notebook / "tables" / "observations_as_of.csv")
+
+
+SMALL_TABLE = "cell_counts_hcmc_old"
+CELL_COUNTS = pd.DataFrame({"year": [2024], "derived": [1], "imputed": [0]})
+"""A small catalogued table: the cells of an account that are derived or imputed, by year."""
 
 
 def write_notebook(path: Path, *cells: str) -> None:
@@ -73,7 +85,7 @@ def project(tmp_path, monkeypatch) -> Path:
 def small_vintage(label: str = "2025Q4") -> Path:
     """Publish a vintage of two files by hand (no notebooks) in the current ``GRDP_ROOT``."""
     staging = vintage.staging_dir(label)
-    vintage.write_table(pd.DataFrame({"year": [2024], "value": [1.5]}), staging, "t")
+    vintage.write_table(CELL_COUNTS, staging, SMALL_TABLE)
     (staging / "figures" / "f.png").write_bytes(b"not really a png")
     parameters = {"vintage": label, "as_of": vintage.default_as_of(label).isoformat(), "region": "hcmc",
                   "boundary": "old"}
@@ -132,7 +144,7 @@ def test_snapshot_edit_during_a_run_cannot_leak_in(project):
     live = READ.format(name="live").replace("sources.load_snapshot(inputs)", "sources.load_observations()")
     write_notebook(project / "notebooks" / "03_live.ipynb", live)
     folder = pipeline.run("2026Q1", as_of="2025-12-31", progress=False)
-    first, second, edited = (pd.read_csv(folder / "tables" / f"{n}.csv") for n in ("first", "second", "live"))
+    first, second, edited = (read_back(folder, n) for n in ("first", "second", "live"))
     assert first["value"].tolist() == second["value"].tolist() and float(GRDP_2022) in first["value"].tolist()
     assert 2000000 in edited["value"].tolist()  # the edit did happen, while the run was in progress
     manifest = vintage.read_manifest("2026Q1")
@@ -231,18 +243,18 @@ def test_snapshot_real_notebooks_ignore_a_source_edited_during_the_run(built_roo
 
 def _rehash(folder: Path) -> None:
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    manifest["outputs"]["tables/t.csv"] = vintage.sha256(folder / "tables" / "t.csv")
+    manifest["outputs"][f"tables/{SMALL_TABLE}.csv"] = vintage.sha256(folder / "tables" / f"{SMALL_TABLE}.csv")
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
 
 
 TAMPERING = {
     "added-file": (lambda f: (f / "tables" / "extra.csv").write_text("a\n1\n"), "tables/extra.csv added"),
     "added-hidden-file": (lambda f: (f / ".notes").write_text("x"), ".notes added"),
-    "removed-file": (lambda f: (f / "tables" / "t.csv").unlink(), "tables/t.csv missing"),
-    "changed-file": (lambda f: (f / "tables" / "t.csv").write_text("year,value\n2024,9.9\n"),
-                     "tables/t.csv changed"),
-    "changed-file-and-its-hash": (lambda f: ((f / "tables" / "t.csv").write_text("year,value\n2024,9.9\n"),
-                                             _rehash(f)), "manifest.json was edited after publication"),
+    "removed-file": (lambda f: (f / "tables" / f"{SMALL_TABLE}.csv").unlink(), f"tables/{SMALL_TABLE}.csv missing"),
+    "changed-file": (lambda f: (f / "tables" / f"{SMALL_TABLE}.csv").write_text("year,derived,imputed\n2024,9,0\n"),
+                     f"tables/{SMALL_TABLE}.csv changed"),
+    "changed-file-and-its-hash": (lambda f: ((f / "tables" / f"{SMALL_TABLE}.csv").write_text(
+        "year,derived,imputed\n2024,9,0\n"), _rehash(f)), "manifest.json was edited after publication"),
     "deleted-manifest": (lambda f: (f / "manifest.json").unlink(), "manifest.json missing"),
     "empty-manifest": (lambda f: (f / "manifest.json").write_text(""), "manifest.json: is empty"),
     "corrupt-manifest": (lambda f: (f / "manifest.json").write_text('{"vintage": "2025Q4",'),
@@ -288,9 +300,9 @@ def test_sealed_tables_are_written_only_into_a_staging_folder(tmp_path, monkeypa
     monkeypatch.setenv("GRDP_ROOT", str(tmp_path))
     folder = small_vintage()
     with pytest.raises(vintage.VintageError, match="published vintages are sealed"):
-        vintage.write_table(pd.DataFrame({"a": [1]}), folder, "smuggled")
-    assert not (folder / "tables" / "smuggled.csv").exists() and vintage.verify("2025Q4") == []
-    vintage.write_table(pd.DataFrame({"a": [1]}), tmp_path / "elsewhere", "fine")  # outside forecasts/
+        vintage.write_table(CELL_COUNTS, folder, "cell_counts_hcmc_merged")
+    assert not (folder / "tables" / "cell_counts_hcmc_merged.csv").exists() and vintage.verify("2025Q4") == []
+    assert vintage.write_table(CELL_COUNTS, tmp_path / "elsewhere", SMALL_TABLE).exists()  # outside forecasts/
 
 
 def test_sealed_cache_is_deleted_before_the_manifest(project):

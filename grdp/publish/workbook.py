@@ -1,12 +1,13 @@
 """The XLSX workbook of a vintage's key tables, Vietnamese first and English, for readers who work in Excel.
 
 The sheets, their columns, headers and units are data in ``grdp/data/workbook.yaml``; the figures are copied from
-``forecasts/<vintage>/tables/*.csv`` and nothing else. Every table sheet has the same layout: row 1 the title
-(Vietnamese / English), row 2 the source table, rows 3-5 the Vietnamese headers, the English headers and the units
-(``vi | en``), data from row 6, panes frozen below the headers. A column coded as a method, boundary or industry is
-followed by a column with its Vietnamese name (:mod:`grdp.base.labels`, :mod:`grdp.base.classification`). The
-``revisions``
-sheet writes the table of :func:`grdp.run.revisions.revision_table` when one is given.
+``forecasts/<vintage>/tables/*.csv`` and nothing else. The layout is checked when it is read: every table and column
+it names must be in the catalogue of vintage tables (:func:`check_layout`, :mod:`grdp.run.catalogue`). Every table
+sheet has the same layout: row 1 the title (Vietnamese / English), row 2 the source table, rows 3-5 the Vietnamese
+headers, the English headers and the units (``vi | en``), data from row 6, panes frozen below the headers. A column
+coded as a method, boundary or industry is followed by a column with its Vietnamese name (:mod:`grdp.base.labels`,
+:mod:`grdp.base.classification`). The ``revisions`` sheet writes the table of
+:func:`grdp.run.revisions.revision_table` when one is given.
 
 Text cells that a spreadsheet would run as a formula are neutralised (:func:`_put`): a source whose publisher reads
 ``=HYPERLINK(...)`` is shown as that text, never run.
@@ -17,6 +18,7 @@ so no half-written workbook is left behind and an existing file is never overwri
 
 from __future__ import annotations
 
+import difflib
 import os
 import tempfile
 from functools import cache
@@ -31,6 +33,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from grdp.base import classification, labels, paths
+from grdp.run import catalogue
 from grdp.run import vintage as vintages
 
 SPEC_FILE = "workbook.yaml"
@@ -44,13 +47,50 @@ _MIN_WIDTH = 8
 
 
 class WorkbookError(ValueError):
-    """Raised when a vintage table lacks a column the workbook needs; the message names the file and column."""
+    """Raised when the layout names a table or column the catalogue does not have, or a vintage table lacks a
+    column the workbook needs; the message names the sheet or file and the column."""
+
+
+def check_layout(spec: dict) -> None:
+    """Check that every table and column a workbook layout names is one of the catalogue's.
+
+    A table sheet names its source table (``table``, a file of the vintage's ``tables/``, a pattern for a table
+    written for the run's region and boundary) and columns of it (``columns``, ``distinct_sorted_by``); the
+    revisions sheet names columns of the ``revisions`` table. The catalogue is :mod:`grdp.run.catalogue`.
+
+    Parameters
+    ----------
+    spec
+        A workbook layout, as ``grdp/data/workbook.yaml`` reads.
+
+    Raises
+    ------
+    WorkbookError
+        Naming the sheet and the table that is not catalogued, or the columns its table does not have.
+    """
+    for sheet in spec["sheets"]:
+        kind = sheet.get("kind", "table")
+        if kind == "readme":
+            continue
+        where = f"{paths.data_file(SPEC_FILE)}, sheet {sheet['name']!r}"
+        try:
+            table = catalogue.entry("revisions" if kind == "revisions" else sheet["table"].removesuffix(".csv"))
+        except catalogue.CatalogueError as exc:
+            raise WorkbookError(f"{where}: {exc}") from None
+        named = [column["name"] for column in sheet["columns"]] + sheet.get("distinct_sorted_by", [])
+        for name in dict.fromkeys(named):
+            if name not in table.column_names:
+                close = difflib.get_close_matches(name, table.column_names, n=1)
+                raise WorkbookError(f"{where}: table {table.name!r} has no column {name!r}"
+                                    + (f"; did you mean {close[0]!r}?" if close else ""))
 
 
 @cache
 def _spec() -> dict:
     with paths.data_file(SPEC_FILE).open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        spec = yaml.safe_load(handle)
+    check_layout(spec)
+    return spec
 
 
 SHEETS: tuple[str, ...] = tuple(sheet["name"] for sheet in _spec()["sheets"])

@@ -1,4 +1,4 @@
-"""Read-only access to one published vintage: its manifest, tables and figures."""
+"""Read-only access to one published vintage: its manifest, tables (those of :mod:`grdp.run.catalogue`) and figures."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from grdp.base import paths
+from grdp.run import catalogue
 from grdp.run.vintage import FIGURES, TABLES, read_manifest
 
 
@@ -50,10 +51,14 @@ class VintageTables:
 
         Raises
         ------
+        grdp.run.catalogue.CatalogueError
+            If no vintage has such a table (a misspelt name in report code): the message names it and suggests
+            the closest names of the catalogue.
         FileNotFoundError
-            If the vintage has no such table, naming the file and the vintage.
+            If this vintage lacks the table, naming the file and the vintage.
         """
         if name not in self._tables:
+            catalogue.entry(name)
             path = self.folder / TABLES / f"{name}.csv"
             if not path.exists():
                 raise FileNotFoundError(f"vintage {self.vintage} has no table {name!r} ({path}); it may predate the "

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from grdp.base import paths
-from grdp.run import vintage
+from grdp.run import catalogue, vintage
 
 QUANTITIES = {"grdp": "bn_VND", "share": "percent", "forecast": "percent", "probability": "probability"}
 """Each released quantity and the unit of its values."""
@@ -39,15 +39,23 @@ REVISION_UNITS = {"bn_VND": "bn_VND", "percent": "pp", "probability": "probabili
 BOUNDARIES = ("old", "merged")
 """Boundaries whose accounts give a GRDP release."""
 
-KEY = ["quantity", "boundary", "method", "scenario", "year"]
+ACCOUNTS = catalogue.entry("accounts_{region}_{boundary}")
+"""The table of the ``grdp`` releases: the sector accounts (:mod:`grdp.run.catalogue`)."""
+HISTORY = catalogue.entry("forecast_history")
+"""The table of the ``share`` releases."""
+HEADLINE = catalogue.entry("targets_headline")
+"""The table of the ``forecast`` and ``probability`` releases."""
+
+REVISIONS = catalogue.entry("revisions")
+"""The revision table, as the catalogue has it (written with a vintage's reports)."""
+
+KEY = list(REVISIONS.key)
 """Columns that identify one released value across vintages."""
 
 RELEASE_COLUMNS = ["vintage", "as_of", *KEY, "unit", "value"]
 """Columns of :func:`release_values`."""
 
-TABLE_COLUMNS = [*KEY, "releases", "first_vintage", "first_value", "previous_vintage", "previous_value",
-                 "latest_vintage", "latest_value", "revision", "revision_since_previous", "revision_pct",
-                 "revision_unit"]
+TABLE_COLUMNS = list(REVISIONS.column_names)
 """Columns of :func:`revision_table`."""
 
 SUMMARY_COLUMNS = ["quantity", "boundary", "method", "values", "compared", "revised", "mean_revision",
@@ -70,6 +78,14 @@ def _manifest_parameters(label: str) -> dict:
     if missing:
         raise RevisionError(f"{path}: 'parameters' lacks {', '.join(repr(k) for k in missing)}")
     return parameters
+
+
+def _accounts(label: str, region: str, boundary: str) -> str:
+    """The name of a vintage's accounts table of a boundary; :class:`RevisionError` if its region is not a code."""
+    try:
+        return ACCOUNTS.name_for(region=region, boundary=boundary)
+    except catalogue.CatalogueError as exc:
+        raise RevisionError(f"{paths.vintage_dir(label) / vintage.MANIFEST}: {exc}") from None
 
 
 def _read(path: Path, columns: list[str], quantity: str) -> pd.DataFrame:
@@ -147,16 +163,16 @@ def release_values(label: str) -> pd.DataFrame:
     tables = paths.vintage_dir(label) / vintage.TABLES
     frames = []
     for boundary in BOUNDARIES:
-        path = tables / f"accounts_{parameters['region']}_{boundary}.csv"
+        path = tables / f"{_accounts(label, parameters['region'], boundary)}.csv"
         if path.exists():
             accounts = _read(path, ["year", "industry", "value"], "grdp")
             total = accounts[accounts["industry"].str.strip() == "TOTAL"]
             frames.append(_release(total, path, "grdp", "year", "value", boundary=boundary))
-    path = tables / "forecast_history.csv"
+    path = tables / f"{HISTORY.name}.csv"
     if path.exists():
         history = _read(path, ["boundary", "method", "year", "share"], "share")
         frames.append(_release(history, path, "share", "year", "share"))
-    path = tables / "targets_headline.csv"
+    path = tables / f"{HEADLINE.name}.csv"
     if path.exists():
         for quantity, value in (("forecast", "median"), ("probability", "probability")):
             headline = _read(path, ["boundary", "method", "scenario", "target_year", value], quantity)

@@ -10,7 +10,8 @@ rest of the manifest, so that a manifest edited by hand (a hash updated to hide 
 seal guards against accidents and careless edits, it is not a signature. :func:`verify` reports every file
 added, removed or changed and a missing, corrupt or unsealed manifest. Nothing grdp writes lands inside a
 published vintage: tables only go to a staging folder (:func:`write_table`), a file the user names goes
-anywhere but ``forecasts/`` and ``sources/`` (:func:`check_output_path`).
+anywhere but ``forecasts/`` and ``sources/`` (:func:`check_output_path`). Every table written is one of the
+catalogue's, with its columns and a unique key (:mod:`grdp.run.catalogue`).
 
 **One writer at a time.** A run (and the publication of reports) holds an exclusive lock on its vintage,
 ``forecasts/.locks/<vintage>.lock`` (:func:`lock`, ``fcntl.flock``, released by the kernel when the process
@@ -45,6 +46,7 @@ from pathlib import Path
 import pandas as pd
 
 from grdp.base import paths
+from grdp.run import catalogue
 
 VINTAGE_PATTERN = re.compile(r"(?P<year>[0-9]{4})Q(?P<quarter>[1-4])")
 """A vintage label, matched in full (``fullmatch``): ``2025Q4``."""
@@ -350,15 +352,23 @@ def write_csv(table: pd.DataFrame, path: str | Path, *, spreadsheet: bool = Fals
 def write_table(table: pd.DataFrame, output_dir: str | Path, name: str) -> Path:
     """Write a table as ``<output_dir>/tables/<name>.csv`` in the deterministic vintage format.
 
+    The table must be one of the catalogue's, with exactly its columns and a unique key
+    (:func:`grdp.run.catalogue.check`); otherwise nothing is written.
+
     Raises
     ------
     VintageError
-        If ``output_dir`` is inside ``forecasts/`` but not a staging folder (a published vintage is sealed).
+        If ``output_dir`` is inside ``forecasts/`` but not a staging folder (a published vintage is sealed), or if
+        the table is not catalogued or does not match its entry (the message names the table and what differs).
     """
     if not _in_staging(Path(output_dir)):
         raise VintageError(f"refusing to write {name}.csv into {output_dir}: inside {paths.forecasts_dir()} only a "
                            "run's staging folder is written (published vintages are sealed); leave output_dir empty "
                            "or name a folder elsewhere")
+    try:
+        catalogue.check(name, table)
+    except catalogue.CatalogueError as exc:
+        raise VintageError(f"refusing to write {name}.csv: {exc} (grdp.run.catalogue)") from None
     folder = Path(output_dir) / TABLES
     folder.mkdir(parents=True, exist_ok=True)
     return write_csv(table, folder / f"{name}.csv")
