@@ -190,7 +190,7 @@ TABLES: tuple[Table, ...] = (
            "The digital-economy share of GRDP by region, boundary, method and year: the published figure first, else "
            "grdp's estimate with its interval and basis, else why there is none",
            key=("region", "boundary", "method", "year"),
-           columns={"region": TEXT, "boundary": TEXT, "method": TEXT, "year": INTEGER, "status": TEXT,
+           columns={"region": TEXT, "boundary": TEXT, "method": TEXT, "year": INTEGER, "status": TEXT, "kind": TEXT,
                     "value": NUMBER, "lower": NUMBER, "upper": NUMBER, "level": NUMBER, "basis": TEXT,
                     "bridged_from_year": INTEGER, "release": DATE, "rating": TEXT, "source_id": TEXT, "url": TEXT,
                     "reason": TEXT}),
@@ -231,9 +231,9 @@ TABLES: tuple[Table, ...] = (
            "The merged city's share as the sum of its three former localities, by part, method and year, with "
            "numerator, denominator and interval",
            key=("part", "method", "year"),
-           columns={"part": TEXT, "method": TEXT, "year": INTEGER, "status": TEXT, "share": NUMBER, "lower": NUMBER,
-                    "upper": NUMBER, "numerator": NUMBER, "numerator_lower": NUMBER, "numerator_upper": NUMBER,
-                    "denominator": NUMBER, "level": NUMBER, "basis": TEXT}),
+           columns={"part": TEXT, "method": TEXT, "year": INTEGER, "status": TEXT, "kind": TEXT, "share": NUMBER,
+                    "lower": NUMBER, "upper": NUMBER, "numerator": NUMBER, "numerator_lower": NUMBER,
+                    "numerator_upper": NUMBER, "denominator": NUMBER, "level": NUMBER, "basis": TEXT}),
     _table("digital_estimates", _DIGITAL_ECONOMY,
            "The model's estimate of the share and of its components by method and year, with intervals",
            key=("method", "year", "component"),
