@@ -179,7 +179,7 @@ def test_the_check_passes_a_clean_tree(tmp_path):
 def test_a_report_renders_without_importing_estimation_code():
     code = ("import sys\n"
             "import grdp.report.brief, grdp.report.technical, grdp.report.charts, grdp.publish.render, "
-            "grdp.publish.workbook\n"
+            "grdp.publish.workbook, grdp.run.pipeline, grdp.run.revisions\n"
             "print('\\n'.join(sorted(sys.modules)))\n")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     estimation = [m for m in loaded if m.startswith(tuple(f"{s}." for s in ESTIMATION)) or m in ESTIMATION]

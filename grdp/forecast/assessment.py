@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from grdp.base.method_names import HEADLINE_METHODS
+from grdp.digital.region_cells import FIRST_YEAR
 from grdp.forecast import history as hist
 from grdp.forecast import policy_targets as tg
-from grdp.forecast.estimates import FIRST_YEAR, Estimates, load_estimates
+from grdp.forecast.estimates import Estimates, load_estimates
 from grdp.forecast.evidence import GrdpPath
-from grdp.forecast.probability_calibration import HEADLINE
 from grdp.forecast.projection import Projection, agreement_by_year, bands, project_method
 from grdp.forecast.scenarios import TREND, Assumptions, Scenario, resolve_all
 
@@ -188,7 +189,7 @@ def assess_region(observations: pd.DataFrame, as_of: str, region: str, methods: 
                                        "last_share": float(ended["value"].iloc[-1]),
                                        "last_status": str(ended["status"].iloc[-1])})
             rows["achieved"].append(_achieved(loaded, boundary, method, first_open, paths))
-            start = hist.start_point(est, method, first_open, lens=method not in HEADLINE)
+            start = hist.start_point(est, method, first_open, lens=method not in HEADLINE_METHODS)
             if start is None:
                 rules[(boundary, method)] = f"no figure for any ended year of {method} ({boundary} boundary)"
                 continue

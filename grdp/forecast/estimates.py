@@ -33,8 +33,6 @@ COLUMNS = ["region", "boundary", "method", "year", "status", "value", "lower", "
 """Columns of the estimates table (the interface of ``grdp.digital.headline.share_table``)."""
 RATING_MARGIN = {"green": 0.01, "amber": 0.05, "red": 0.10}
 """Relative half-width of a published figure's stated range by its rating (see the module docstring)."""
-FIRST_YEAR = 2020
-"""First year of the table: the first year an institution published a share for HCMC."""
 ESTIMATE_DRAWS = region_cells.DEFAULT_DRAWS
 """Monte Carlo draws behind the estimates (notebook 02's default, so its cached results are reused)."""
 

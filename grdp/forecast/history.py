@@ -26,8 +26,9 @@ import numpy as np
 import pandas as pd
 
 from grdp import sources as src
+from grdp.digital.region_cells import FIRST_YEAR
 from grdp.digital.registry import METHODS
-from grdp.forecast.estimates import FIRST_YEAR, Estimates
+from grdp.forecast.estimates import Estimates
 from grdp.forecast.models import MIN_OBS
 
 PUBLISHERS = {"gso": "GSO", "mic": "MIC", "hids": "HIDS"}

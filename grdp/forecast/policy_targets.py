@@ -45,10 +45,12 @@ import re
 import numpy as np
 import pandas as pd
 
+from grdp.base.method_names import HEADLINE_METHODS
+from grdp.digital.region_cells import FIRST_YEAR
 from grdp.forecast import ensemble
-from grdp.forecast.estimates import FIRST_YEAR, Estimates
+from grdp.forecast.estimates import Estimates
 from grdp.forecast.evidence import GrdpPath
-from grdp.forecast.probability_calibration import HEADLINE, probability_rule
+from grdp.forecast.probability_calibration import probability_rule
 from grdp.forecast.projection import Projection
 from grdp.sources import ISSUER_END, RATING_RANK, issuer, known_at
 
@@ -302,7 +304,7 @@ def assess(projections: list[Projection], targets: pd.DataFrame, first_open: int
             h = year - p.start.year
             found = groups[(p.boundary, p.method, p.scenario)].loc[year]
             agree, count = bool(found["agree"]), int(found["groups"])
-            role = "headline" if p.method in HEADLINE else "lens"
+            role = "headline" if p.method in HEADLINE_METHODS else "lens"
             lower, upper, lower95, upper95 = (float(x[year]) for x in (low, high, low95, high95))
             median = float(p.percentiles.loc[50.0, year])
             probability = float((paths >= target.target).mean())
@@ -353,7 +355,7 @@ def measured(estimates: Estimates, targets: pd.DataFrame, first_open: int, path:
             found = verdict(value, lower, upper, target.target)
             grdp = path.level(year)
             rows.append({"boundary": estimates.boundary, "method": method,
-                         "role": "headline" if method in HEADLINE else "lens", "target_year": year,
+                         "role": "headline" if method in HEADLINE_METHODS else "lens", "target_year": year,
                          "target": target.target, "source": target.instruments, "instruments": target.instruments,
                          "issuers": target.issuers} | figure | {
                          "verdict": found, "met": found == "reached", "probability": np.nan,
@@ -482,7 +484,7 @@ def headline(assessment: pd.DataFrame, measured_rows: pd.DataFrame, starts: pd.D
         path = paths[boundary]
         chosen = headline_targets(targets, boundary)
         ended = [int(y) for y in chosen["year"] if int(y) < first_open] if len(chosen) else []
-        for method in HEADLINE:
+        for method in HEADLINE_METHODS:
             info = {"boundary": boundary, "method": method, "scenario": scenario, "level": level}
             for frame in (latest, starts, achieved):
                 match = frame[(frame["boundary"] == boundary) & (frame["method"] == method)]

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from grdp.base.method_names import HEADLINE_METHODS
 from grdp.forecast import backtest
 from grdp.forecast import series as bseries
 from grdp.forecast.models import forecast
@@ -45,9 +46,6 @@ ALPHA = 0.05
 """Level of the coverage and PIT tests."""
 MIN_KNOWN = 3
 """Fewest years known at a release for it to be an origin of the real-time backtest (no model fits fewer)."""
-HEADLINE = ("gso", "mic")
-"""Definitions the targets are assessed on: MIC (the city tracked its targets on it) and GSO (the official
-compiler of the indicator). The others are alternative lenses."""
 
 
 def realtime_backtest(observations: pd.DataFrame, as_of: str, models: tuple[str, ...], *, horizon: int = 5,
@@ -165,7 +163,7 @@ def probability_rule(*, method: str, trend: bool, start_status: str, horizon: in
     (bool, str)
         Whether it is published, and the reason in words (the evidence when it is published).
     """
-    if method not in HEADLINE:
+    if method not in HEADLINE_METHODS:
         return False, "alternative lens: the targets were not set or tracked on this definition"
     if not trend:
         return False, "a scenario is an assumption, not a forecast: no probability is published under it"

@@ -41,20 +41,16 @@ from matplotlib.figure import Figure
 
 from grdp.base import estimate_kinds as kinds
 from grdp.base.labels import has_label, label
+from grdp.base.method_names import OFFICIAL, TRACKED
 from grdp.report import charts
 from grdp.report import formatting as fmt
 from grdp.report.vintage_tables import VintageTables
+from grdp.run.revisions import changes_since_previous, compared_vintages
 from grdp.sources import issuer, publisher_identity, without_outlet
 
-TRACKED = "mic"
-"""The definition the city's targets are tracked on: the notes of ``sources/policy_targets`` say the targets
-"were tracked against MIC-style figures, not the GSO method"."""
-
-OFFICIAL = "gso"
-"""The statistics office's definition (GSO, since March 2025 the National Statistics Office), the official one."""
-
 HEADLINE = (TRACKED, OFFICIAL)
-"""The definitions the brief assesses the targets on, in the order it names them."""
+"""The definitions the targets are assessed on (:data:`grdp.base.method_names.HEADLINE_METHODS`), in the order the
+brief names them: the one the city tracks its targets on first."""
 
 CITY = "hcmc"
 """Region id of Ho Chi Minh City in the vintage's tables."""
@@ -1201,8 +1197,6 @@ def changes(tables: VintageTables, lang: str) -> tuple[str, str]:
     percentage points (probability points for probabilities). The table is empty (``""``) for the first
     vintage or when nothing was revised.
     """
-    from grdp.run.revisions import changes_since_previous, compared_vintages
-
     words, column = _words(lang), partial(label, "column", lang=lang)
     table = changes_since_previous(tables.vintage)
     if table.empty:

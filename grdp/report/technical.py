@@ -21,10 +21,21 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from grdp.base import estimate_kinds as kinds
+from grdp.base import paths
 from grdp.base.labels import has_label, label
 from grdp.base.method_names import METHOD_NAMES
+from grdp.forecast.scenarios import load_scenarios
 from grdp.report import formatting as fmt
+from grdp.report.brief import (
+    HeadlineFigures,
+    dataset_name,
+    fan_figure,
+    no_probability_reasons,
+    publisher_name,
+    what_it_is,
+)
 from grdp.report.vintage_tables import VintageTables
+from grdp.run.revisions import revision_summary, revision_table
 
 YEAR_COLUMNS = ("year", "target_year")
 CATEGORIES = ("quality", "rating", "status", "basis", "mode", "component", "region", "in_sample_ok", "held_out_ok",
@@ -44,8 +55,6 @@ IDENTIFIERS = ("source_id", "parameter", "series", "variable", "arima_model", "o
 
 
 def _scenario(key: str, lang: str) -> str:
-    from grdp.forecast.scenarios import load_scenarios
-
     scenarios = load_scenarios()
     return scenarios[key].label[lang] if key in scenarios else key
 
@@ -216,8 +225,6 @@ def headline_caption(boundary: str, lang: str) -> str:
 def headline_bases(tables: VintageTables, lang: str) -> str:
     """How the latest year of each definition is obtained, per region and boundary: published (when), grdp's
     estimate and what it is bridged from, or why no data support a figure (:func:`grdp.report.brief.what_it_is`)."""
-    from grdp.report.brief import HeadlineFigures, what_it_is
-
     reader = HeadlineFigures(tables)
     h = reader.headline
     year = int(h["year"].max())
@@ -392,8 +399,6 @@ def fan_figures(tables: VintageTables, lang: str) -> list[Figure]:
     """The fan charts of every projected definition, one figure per boundary (panels three wide), drawn in
     ``lang`` from the vintage's tables (:func:`grdp.report.brief.fan_figure`); the targets are drawn on the
     headline definitions only (the others are alternative lenses)."""
-    from grdp.report.brief import fan_figure
-
     bands = tables.table("forecast_bands")
     figures = []
     for boundary, _ in TREND_SCENARIOS:
@@ -452,8 +457,6 @@ def assessment(tables: VintageTables, lang: str) -> str:
 def no_probability(tables: VintageTables, lang: str) -> str:
     """Why no probability is published, per boundary, headline definition and open target year, in plain words
     (:func:`grdp.report.brief.no_probability_reasons`) as a Markdown list ("" when every one is published)."""
-    from grdp.report.brief import no_probability_reasons
-
     head = tables.table("targets_headline")
     head = head[head["status"] == "projection"]
     reach = int(tables.table("forecast_calibration")["horizon"].max())
@@ -539,8 +542,6 @@ def scenario_numbers(tables: VintageTables, lang: str) -> str:
     """Every number of the scenarios as computed for this vintage (``forecast_scenarios``): the quantity, its
     value (percent a year), whether it is used (supporting evidence is not), the series it reads (from
     ``forecast_scenario_evidence``), its years and the latest release it rests on."""
-    from grdp.report.brief import dataset_name
-
     rows = tables.table("forecast_scenarios")
     evidence = tables.table("forecast_scenario_evidence")
     series = {key: "; ".join(dict.fromkeys(f"{dataset_name(s, lang)} ({v})"
@@ -559,8 +560,6 @@ def scenario_numbers(tables: VintageTables, lang: str) -> str:
 def scenario_evidence(tables: VintageTables, lang: str) -> str:
     """Every published figure the scenarios' numbers rest on, once (``forecast_scenario_evidence``): dataset,
     series, period, value, release, publisher and rating."""
-    from grdp.report.brief import dataset_name, publisher_name
-
     rows = tables.table("forecast_scenario_evidence")
     rows = rows.drop_duplicates(["source_id", "region", "boundary", "variable", "period", "release_date"])
     shown = pd.DataFrame({
@@ -602,8 +601,6 @@ def measured(tables: VintageTables, lang: str) -> str:
 def decisions(tables: VintageTables, lang: str) -> str:
     """Every target decision known at the vintage's date (``targets_decisions``): region, boundary, year, value,
     instrument, issuer, decision date, rating, whether it is in force and what superseded it."""
-    from grdp.report.brief import publisher_name
-
     rows = tables.table("targets_decisions")
     shown = pd.DataFrame({
         "region": rows["region"], "boundary": rows["boundary"], "year": rows["year"], "target": rows["target"],
@@ -646,8 +643,6 @@ def revisions(tables: VintageTables, lang: str) -> tuple[str, str]:
     (bn VND for GRDP, pp for shares and forecasts, probability points for probabilities). Returns two
     Markdown strings; both are a sentence when there is only one vintage.
     """
-    from grdp.run.revisions import revision_summary, revision_table
-
     rev = revision_table(upto=tables.vintage)
     repeated = rev[(rev["releases"] > 1) & (rev["revision"].abs() > REVISED)]
     if not (rev["releases"] > 1).any():
@@ -714,8 +709,6 @@ def reproduce(tables: VintageTables, lang: str) -> str:
 
 def scenario_notes(lang: str) -> str:
     """The scenarios' labels and rationales (text of ``grdp/data/scenarios.yaml``), as a Markdown list."""
-    from grdp.forecast.scenarios import load_scenarios
-
     return "\n".join(f"- **{s.label[lang]}** ({label('boundary', s.boundary, lang, short=True)}): "
                      f"{' '.join(s.rationale[lang].split())}" for s in load_scenarios().values())
 
@@ -724,8 +717,6 @@ def methods_page(lang: str) -> str:
     """The methods document (``docs/methods.md``) without its title, for the report's methods appendix (its
     ``##`` sections become the appendix's subsections): one text, kept with the code it describes (in
     English), shown as it is after a note in the report's language."""
-    from grdp.base import paths
-
     lines = paths.methods_document().read_text(encoding="utf-8").splitlines()
     if lines and lines[0].startswith("# "):
         lines = lines[1:]  # the document's title: the appendix heading stands for it

@@ -8,15 +8,23 @@ Each dataset in ``sources/`` is a folder with ``data.csv`` and ``provenance.yaml
   dates of releases (:func:`release_date`, :func:`period_start`);
 - :mod:`~grdp.sources.load`: the observations table of valid sources (:func:`load_observations`) and a run's
   input snapshot (:func:`snapshot_table`, :func:`load_snapshot`);
-- :mod:`~grdp.sources.as_of`: what could be known on a date (:func:`known_at`) and what was known of every figure
-  (:func:`as_of`: a publisher's later release supersedes its earlier one, the rating decides between publishers),
+- :mod:`~grdp.sources.as_of_rule`: what could be known on a date (:func:`known_at`) and what was known of every
+  figure (:func:`as_of`: a publisher's later release supersedes its earlier one, the rating decides between publishers),
   who published it (:func:`publisher_identity`, :func:`issuer`, :func:`without_outlet`) and the ties it cannot
   break (:func:`tied_releases`).
 
 The names below are what the other stages use.
 """
 
-from grdp.sources.as_of import ISSUER_END, as_of, issuer, known_at, publisher_identity, tied_releases, without_outlet
+from grdp.sources.as_of_rule import (
+    ISSUER_END,
+    as_of,
+    issuer,
+    known_at,
+    publisher_identity,
+    tied_releases,
+    without_outlet,
+)
 from grdp.sources.contract import (
     DATA_FILE,
     FIRST_YEAR,
