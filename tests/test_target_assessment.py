@@ -10,11 +10,12 @@ import pandas as pd
 import pytest
 
 from grdp import sources
+from grdp.digital.headline import COLUMNS
 from grdp.forecast import ensemble, history, probability_calibration
 from grdp.forecast import evidence as ev
 from grdp.forecast import policy_targets as tg
 from grdp.forecast.assessment import assess_region
-from grdp.forecast.estimates import COLUMNS, Estimates, published_range
+from grdp.forecast.estimates import Estimates, published_range
 from grdp.forecast.models import FitReport, Forecast
 from grdp.forecast.projection import PROJECTED, Projection, agreement_by_year, bands, project_method
 from grdp.forecast.scenarios import Assumptions, Scenario, load_scenarios

@@ -24,18 +24,16 @@ figures fixed and fill gaps with indicator-based structures:
    so the four add up to 100 (imputed).
 3. **Published section and division shares in other periods** (a section's share in one year or quarter, crude
    oil's share, division 06, in 2023 and 2024H1) are carried to every year as location quotients interpolated
-   in time (:mod:`grdp.accounts.carried_shares`): ``s(y) = LQ(y) x s_national(y)``. They are the seed of their section
-   and imputed targets of the raking, imposed in order of :attr:`grdp.accounts.carried_shares.Target.rank` as long
-   as they
-   fit the published margins: a target fits when, inside the smallest margin containing it, the margins and
-   targets already imposed leave room for it while the unconstrained cells keep at least
+   in time (:mod:`grdp.accounts.carried_shares`): ``s(y) = LQ(y) x s_national(y)``. They are the seed of their
+   section and imputed targets of the raking, imposed in order of :attr:`grdp.accounts.carried_shares.Target.rank`
+   as long as they fit the published margins: a target fits when, inside the smallest margin containing it, the
+   margins and targets already imposed leave room for it while the unconstrained cells keep at least
    :data:`FREE_FLOOR` of their seed. A target that does not fit is used as seed only and the margins table says so.
 4. **Seed** of the other sections: the national section structure of the same year (GSO NSDP).
-5. **Raking** (:mod:`grdp.accounts.raking`, iterative proportional fitting) scales the seed so that every published
-annual
-   margin holds at once: GRDP, the broad sectors, any published annual share of an aggregate (BTE, KEY9), a
-   section or a division (applied to its section when the section itself is not published; the rest of the
-   section is then assumed negligible), and the targets of step 3 that fit.
+5. **Raking** (:mod:`grdp.accounts.raking`, iterative proportional fitting) scales the seed so that every
+   published annual margin holds at once: GRDP, the broad sectors, any published annual share of an aggregate
+   (BTE, KEY9), a section or a division (applied to its section when the section itself is not published; the rest
+   of the section is then assumed negligible), and the targets of step 3 that fit.
 6. **Years after the last published GRDP** with a published annual real growth (total, or excluding oil and gas)
    are the previous year's account moved by that growth and by the national deflator of the year by section
    (:meth:`_Context.cell_deflators`); in a region with published oil shares, growth excluding oil and gas applies to

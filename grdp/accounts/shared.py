@@ -21,12 +21,8 @@ DIGITAL_PREFIX = "de_"
 
 def sector_accounts(region: str, boundary: str, as_of: str | date | None,
                     observations: pd.DataFrame) -> SectorAccounts:
-    """The region's sector accounts (:func:`grdp.accounts.assemble`), assembled once per run.
-
-    The accounts read no digital-economy figure, so they are assembled from the observations without them
-    (variables ``de_*``) and kept in the run cache (:mod:`grdp.base.run_cache`) under a hash of those rows:
-    every notebook of a run, and every model built on fewer digital releases (the out-of-time checks),
-    shares one assembly.
+    """The region's sector accounts (:func:`grdp.accounts.assemble`), assembled once per run from the observations
+    without ``de_*`` rows (module docstring); a former locality of the merged city is assembled with the other two.
 
     Parameters
     ----------
@@ -64,7 +60,7 @@ def _parts_or_none(as_of: str | date | None, rows: pd.DataFrame) -> dict[str, Se
 
 
 def accounts_key(region: str, boundary: str, as_of: str | date | None,
-                  observations: pd.DataFrame) -> tuple[pd.DataFrame, tuple]:
+                 observations: pd.DataFrame) -> tuple[pd.DataFrame, tuple]:
     """The observations the accounts read (all but ``de_*``) and the cache key of the region's accounts."""
     rows = observations[~observations["variable"].str.startswith(DIGITAL_PREFIX)]
     return rows, (region, boundary, None if as_of is None else str(as_of), run_cache.observations_key(rows))

@@ -12,7 +12,7 @@ Modules: :mod:`~grdp.forecast.estimates` (the estimates table the assessment rea
 target assessment of a region), :mod:`~grdp.forecast.policy_targets` (the targets in force at the as-of date and the
 required-growth arithmetic).
 
-The face imports nothing, so that a stage below (the reports read scenario definitions) loads only the module it
+The face imports nothing, so that a later stage (the reports read scenario definitions) loads only the module it
 names.
 """
 

@@ -2,12 +2,11 @@
 
 :func:`assess_region` reads each boundary's estimates table (:mod:`grdp.forecast.estimates`), takes the targets
 in force at the as-of date (:func:`grdp.forecast.policy_targets.target_decisions`), computes every scenario's
-numbers from the
-releases of that date (:func:`grdp.forecast.scenarios.resolve_all`), projects every method from its latest
-published figure (:mod:`grdp.forecast.history`, :mod:`grdp.forecast.projection`) and assesses the projections
-against the targets (:mod:`grdp.forecast.policy_targets`), publishing probabilities only under
-:func:`grdp.forecast.probability_calibration.probability_rule`. The notebook ``04_targets_forecast`` calls it and writes
-the tables; nothing here is specific to a notebook.
+numbers from the releases of that date (:func:`grdp.forecast.scenarios.resolve_all`), projects every method from
+its latest published figure (:mod:`grdp.forecast.history`, :mod:`grdp.forecast.projection`) and assesses the
+projections against the targets (:mod:`grdp.forecast.policy_targets`), publishing probabilities only under
+:func:`grdp.forecast.probability_calibration.probability_rule`. The notebook ``04_targets_forecast`` calls it and
+writes the tables; nothing here is specific to a notebook.
 """
 
 from __future__ import annotations
@@ -51,8 +50,7 @@ class Assessment:
         Median and 80%/95% intervals of every projection by open year (``forecast_bands``).
     assessment, headline, crossing, measured
         :func:`grdp.forecast.policy_targets.assess`, :func:`grdp.forecast.policy_targets.headline`,
-        :func:`grdp.forecast.policy_targets.crossing`,
-        :func:`grdp.forecast.policy_targets.measured`.
+        :func:`grdp.forecast.policy_targets.crossing`, :func:`grdp.forecast.policy_targets.measured`.
     scenarios
         The scenarios' numbers at the as-of date.
     rules

@@ -28,9 +28,6 @@ from grdp.digital import headline, region_cells
 from grdp.digital.model import DigitalModel, build
 from grdp.digital.registry import METHODS
 
-COLUMNS = ["region", "boundary", "method", "year", "status", "value", "lower", "upper", "level", "basis",
-           "bridged_from_year", "release", "rating", "source_id", "url", "reason"]
-"""Columns of the estimates table (the interface of ``grdp.digital.headline.share_table``)."""
 RATING_MARGIN = {"green": 0.01, "amber": 0.05, "red": 0.10}
 """Relative half-width of a published figure's stated range by its rating (see the module docstring)."""
 ESTIMATE_DRAWS = region_cells.DEFAULT_DRAWS
@@ -64,7 +61,7 @@ class Estimates:
     Attributes
     ----------
     table
-        One row per method and year (:data:`COLUMNS`).
+        One row per method and year (columns :data:`grdp.digital.headline.COLUMNS`).
     draws_of
         ``(method, year) -> draws`` of an estimated share (percent of GRDP).
     components_of

@@ -475,8 +475,7 @@ def headline(assessment: pd.DataFrame, measured_rows: pd.DataFrame, starts: pd.D
           ``models_agree, groups`` (trend scenario), ``median, lower, upper, level`` (the trend ensemble, blank
           where the models disagree), ``probability`` (only where
           :func:`grdp.forecast.probability_calibration.probability_rule` publishes it), ``probability_model`` (the
-          number
-          whatever the rule says; blank where the models disagree), ``probability_published``,
+          number whatever the rule says; blank where the models disagree), ``probability_published``,
           ``probability_reason``, ``gap_pp, gap_bn_vnd`` (target minus the ensemble median).
     """
     rows = []

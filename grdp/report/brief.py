@@ -66,9 +66,6 @@ STATUSES = ("published", "estimate", "projection")
 """What a :class:`Share` can be: a figure an institution published, grdp's estimate of a year that has ended,
 or grdp's projection of one that has not."""
 
-BASES = kinds.ESTIMATES
-"""How a grdp estimate is obtained: the ``kind`` of its row (:mod:`grdp.base.estimate_kinds`; words in
-``labels.yaml``, kind ``basis``)."""
 
 REASONS = ("start_estimate", "horizon", "disagree", "uncalibrated", "other")
 """Why no probability is published, in plain words (``labels.yaml``, kind ``brief``, ``reason_<key>``)."""
@@ -101,7 +98,8 @@ class Share:
         Who published it (the publisher's text as recorded, without the outlet), when (ISO date, month or
         year) and its quality rating; ``None`` for grdp's own.
     basis
-        How a grdp estimate is obtained, one of :data:`BASES`; ``None`` otherwise.
+        How a grdp estimate is obtained: its row's ``kind``, one of :data:`grdp.base.estimate_kinds.ESTIMATES`
+        (words in ``labels.yaml``, kind ``basis``); ``None`` otherwise.
     bridged_from
         The first and last year of the published figures an estimate is bridged from (the same year twice
         for one figure); ``None`` where it is not bridged from the definition's own figures.
@@ -124,8 +122,8 @@ class Share:
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
             raise ValueError(f"share status {self.status!r} is not one of {STATUSES}")
-        if self.basis is not None and self.basis not in BASES:
-            raise ValueError(f"estimate basis {self.basis!r} is not one of {BASES}")
+        if self.basis is not None and self.basis not in kinds.ESTIMATES:
+            raise ValueError(f"estimate basis {self.basis!r} is not one of {kinds.ESTIMATES}")
 
 
 @dataclass(frozen=True)

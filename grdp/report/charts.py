@@ -369,8 +369,7 @@ def _institution_styles(institutions: list[str], methods: dict[str, str] | None 
     method of the same name) where there is one.
 
     Methods keep the position they have in :data:`grdp.base.method_names.METHOD_NAMES` (``gso`` a circle, ``mic`` a
-    square,
-    ``hids`` a triangle, ...); other institutions take the following positions in order of appearance.
+    square, ``hids`` a triangle, ...); other institutions take the following positions in order of appearance.
     """
     position = {name: k for k, name in enumerate(METHOD_NAMES)}
     methods = methods or {}

@@ -3,8 +3,8 @@
 :func:`ta` is the inverse direction of :func:`grdp.quarterly.tempdisagg.disaggregation.td`: the annual value of
 each complete year is ``y_l = w' y``, where the ``fr`` weights ``w`` sum (``sum``), average (``average``) or pick
 the first or last period (``first``, ``last``) of the year
-(:func:`grdp.quarterly.tempdisagg.solvers.conversion_weights`).
-Every result of ``td`` therefore satisfies ``ta(td(y_l, ...).values, conversion) == y_l`` on the years of ``y_l``.
+(:func:`grdp.quarterly.tempdisagg.solvers.conversion_weights`). Every result of ``td`` therefore satisfies
+``ta(td(y_l, ...).values, conversion) == y_l`` on the years of ``y_l``.
 
 References
 ----------
