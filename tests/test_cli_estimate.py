@@ -12,13 +12,14 @@ from grdp.cli import METHOD_CHOICES, main
 from grdp.digital import METHODS, build
 from grdp.digital.bridge import bridge
 from grdp.report import charts
+from grdp.sources import Releases, load_observations
 
 AS_OF = "2025-12-31"
 
 
 @pytest.fixture(scope="module")
 def model():
-    return build("hcmc", "old", AS_OF)
+    return build("hcmc", "old", Releases(load_observations(), AS_OF))
 
 
 def test_estimate_prints_the_published_figure_as_the_headline(capsys):

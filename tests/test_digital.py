@@ -32,6 +32,7 @@ from grdp.digital import (
     validation,
 )
 from grdp.digital.spine import OPTIONS, Config, evaluate
+from grdp.sources import Releases
 
 AS_OF = "2025-12-31"
 HIDS_VALUE_ADDED = 191_768.0
@@ -45,17 +46,17 @@ METHODS = list(grdp.digital.METHODS)
 
 @pytest.fixture(scope="module")
 def model(observations):
-    return grdp.digital.build("hcmc", "old", AS_OF, observations)
+    return grdp.digital.build("hcmc", "old", Releases(observations, AS_OF))
 
 
 @pytest.fixture(scope="module")
 def national(observations):
-    return grdp.digital.build("vn", "national", AS_OF, observations)
+    return grdp.digital.build("vn", "national", Releases(observations, AS_OF))
 
 
 @pytest.fixture(scope="module")
 def checked(observations):
-    return validation.out_of_time(observations, AS_OF)
+    return validation.out_of_time(Releases(observations, AS_OF))
 
 
 @pytest.fixture(scope="module")

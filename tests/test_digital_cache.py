@@ -15,6 +15,7 @@ from grdp import sources
 from grdp.base import paths, run_cache
 from grdp.digital import build
 from grdp.run import pipeline
+from grdp.sources import Releases
 
 
 @pytest.fixture
@@ -25,13 +26,13 @@ def observations():
 def test_a_model_is_built_once_and_read_back_from_disk(tmp_path, monkeypatch, observations):
     monkeypatch.setenv(run_cache.ENV, str(tmp_path / ".cache"))
     run_cache._memory.clear()
-    first = build("vn", "national", "2025-12-31", observations)
+    first = build("vn", "national", Releases(observations, "2025-12-31"))
     files = sorted(p.name for p in (tmp_path / ".cache").glob("model-*.pkl"))
     assert len(files) == 1
     run_cache._memory.clear()  # as in another notebook's kernel
     calls = []
     monkeypatch.setattr("grdp.digital.model._build", lambda *a: calls.append(a))
-    again = build("vn", "national", "2025-12-31", observations)
+    again = build("vn", "national", Releases(observations, "2025-12-31"))
     assert calls == [] and again.calibration.params == first.calibration.params
     assert again.source_key == first.source_key
 
@@ -39,14 +40,14 @@ def test_a_model_is_built_once_and_read_back_from_disk(tmp_path, monkeypatch, ob
 def test_the_key_changes_with_the_observations_and_the_date(tmp_path, monkeypatch, observations):
     monkeypatch.setenv(run_cache.ENV, str(tmp_path / ".cache"))
     run_cache._memory.clear()
-    base = build("vn", "national", "2025-12-31", observations)
+    base = build("vn", "national", Releases(observations, "2025-12-31"))
     edited = observations.copy()
     row = edited.index[(edited["variable"] == "de_share_gso") & (edited["region"] == "vn")
                        & (edited["period"] == "2024")][0]
     edited.loc[row, "value"] = 13.5
-    other = build("vn", "national", "2025-12-31", edited)
+    other = build("vn", "national", Releases(edited, "2025-12-31"))
     assert other is not base and other.benchmarks["gso"].value(2024) == 13.5
-    earlier = build("vn", "national", "2025-09-30", observations)
+    earlier = build("vn", "national", Releases(observations, "2025-09-30"))
     assert earlier is not base
     assert len(list((tmp_path / ".cache").glob("model-*.pkl"))) == 3
 

@@ -14,6 +14,7 @@ import pytest
 from grdp import sources
 from grdp.base import estimate_kinds as kinds
 from grdp.digital import METHODS, headline, region_cells
+from grdp.sources import Releases
 
 VINTAGES = ["2025-09-30", "2025-12-31", "2026-03-31"]
 REGIONS = [("hcmc", "old"), ("vn", "national")]
@@ -22,7 +23,7 @@ DRAWS = 4_000
 
 @pytest.fixture(scope="module")
 def tables(observations):
-    return {(r, b, a): headline.share_table(r, b, a, observations, draws=DRAWS, seed=1)
+    return {(r, b, a): headline.share_table(r, b, Releases(observations, a), draws=DRAWS, seed=1)
             for a in VINTAGES for r, b in REGIONS}
 
 
@@ -98,7 +99,7 @@ def test_an_unidentified_tier_is_not_supported_with_its_reason(tables):
 
 
 def test_uncalibrated_regions_are_labelled_so(observations):
-    table = headline.share_table("binh_duong", "old", "2025-12-31", observations, methods=["gso", "mic"],
+    table = headline.share_table("binh_duong", "old", Releases(observations, "2025-12-31"), methods=["gso", "mic"],
                                  draws=DRAWS, seed=1)
     assert not (table["status"] == "published").any()
     estimates = table[table["status"] == "estimate"]
@@ -133,44 +134,49 @@ def test_every_row_carries_its_kind_as_data(tables, as_of):
 def test_the_samples_are_what_the_interval_is_made_of(tables, observations):
     table = tables[("hcmc", "old", "2025-12-31")].set_index(["method", "year"])
     for key in [("gso", 2023), ("gso", 2024), ("mic", 2025), ("oecd-core", 2024)]:
-        draws = headline.share_samples("hcmc", "old", "2025-12-31", observations, *key, draws=DRAWS, seed=1)
+        draws = headline.share_samples("hcmc", "old", Releases(observations, "2025-12-31"), *key, draws=DRAWS, seed=1)
         assert len(draws) == DRAWS
         lower, upper = np.percentile(draws, [5, 95])
         assert (lower, upper) == (table.loc[key, "lower"], table.loc[key, "upper"])
     with pytest.raises(KeyError, match="not supported"):
-        headline.share_samples("hcmc", "old", "2025-12-31", observations, "oecd-narrow", 2024, draws=DRAWS, seed=1)
+        headline.share_samples("hcmc", "old", Releases(observations, "2025-12-31"), "oecd-narrow", 2024,
+                               draws=DRAWS, seed=1)
     with pytest.raises(KeyError, match="no headline row"):
-        headline.share_samples("hcmc", "old", "2025-12-31", observations, "gso", 2026, draws=DRAWS, seed=1)
+        headline.share_samples("hcmc", "old", Releases(observations, "2025-12-31"), "gso", 2026, draws=DRAWS, seed=1)
 
 
 def test_asking_for_some_methods_gives_the_same_rows(tables, observations):
-    some = headline.share_table("hcmc", "old", "2025-12-31", observations, methods=["mic"], draws=DRAWS, seed=1)
+    some = headline.share_table("hcmc", "old", Releases(observations, "2025-12-31"), methods=["mic"], draws=DRAWS,
+                                seed=1)
     full = tables[("hcmc", "old", "2025-12-31")]
     pd.testing.assert_frame_equal(some.reset_index(drop=True),
                                   full[full["method"] == "mic"].reset_index(drop=True))
-    narrower = headline.share_table("hcmc", "old", "2025-12-31", observations, methods=["mic"], level=0.5,
+    narrower = headline.share_table("hcmc", "old", Releases(observations, "2025-12-31"), methods=["mic"], level=0.5,
                                     draws=DRAWS, seed=1)
     assert (narrower["upper"] - narrower["lower"] < some["upper"] - some["lower"]).all()
 
 
 def test_a_vintage_uses_no_later_release(observations):
     # HCMC's GSO figures for 2020-2022 were first released on 2025-02-18
-    before = headline.share_table("hcmc", "old", "2025-02-17", observations, methods=["gso"], draws=DRAWS, seed=1)
+    before = headline.share_table("hcmc", "old", Releases(observations, "2025-02-17"), methods=["gso"], draws=DRAWS,
+                                  seed=1)
     row = before[before["year"] == 2021].iloc[0]
     assert row.status == "estimate" and "13.84" not in row.basis
-    after = headline.share_table("hcmc", "old", "2025-02-18", observations, methods=["gso"], draws=DRAWS, seed=1)
+    after = headline.share_table("hcmc", "old", Releases(observations, "2025-02-18"), methods=["gso"], draws=DRAWS,
+                                 seed=1)
     assert after[after["year"] == 2021].iloc[0].value == 13.84
 
 
 @pytest.mark.parametrize("as_of", ["2026-12-31", "2027-12-31"])
 def test_nothing_crashes_after_the_last_data(observations, as_of):
     for region, boundary in [*REGIONS, ("hcmc", "merged"), ("ba_ria_vung_tau", "old")]:
-        table = headline.share_table(region, boundary, as_of, observations, draws=1_000, seed=1)
+        table = headline.share_table(region, boundary, Releases(observations, as_of), draws=1_000, seed=1)
         assert table["year"].max() == int(as_of[:4])
         after = table[table["year"] > 2025]
         assert (after["status"] != "published").all()
         assert ((after["status"] == "estimate") | after["reason"].str.len().gt(0)).all()
-    national = headline.share_table("vn", "national", as_of, observations, methods=["gso"], draws=1_000, seed=1)
+    national = headline.share_table("vn", "national", Releases(observations, as_of), methods=["gso"], draws=1_000,
+                                    seed=1)
     gso_2025 = national[national["year"] == 2025].iloc[0]
     # published in January 2026: the headline, whether or not a (partly imputed) 2025 national account exists
     assert gso_2025.status == "published" and gso_2025.value == 14.02
@@ -180,7 +186,8 @@ def test_a_published_figure_without_a_sector_account_is_shown_not_fitted(observa
     # as before the 2025 national releases reached sources/: the 2025 GSO share, but no 2025 national account
     national_2025 = ((observations["region"] == "vn") & observations["period"].str.startswith("2025")
                      & ~observations["variable"].str.startswith("de_"))
-    table = headline.share_table("vn", "national", "2026-03-31", observations[~national_2025], methods=["gso"],
+    table = headline.share_table("vn", "national", Releases(observations[~national_2025], "2026-03-31"),
+                                 methods=["gso"],
                                  draws=1_000, seed=1)
     row = table[table["year"] == 2025].iloc[0]
     assert row.status == "published" and row.value == 14.02

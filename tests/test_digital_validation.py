@@ -12,13 +12,14 @@ import pytest
 
 from grdp.digital import validation
 from grdp.digital.estimators import ESTIMATORS
+from grdp.sources import Releases
 
 AS_OF = "2025-12-31"
 
 
 @pytest.fixture(scope="module")
 def checked(observations):
-    return validation.out_of_time(observations, AS_OF)
+    return validation.out_of_time(Releases(observations, AS_OF))
 
 
 def first_releases_by_hand(observations, as_of):
@@ -82,7 +83,7 @@ def test_the_model_is_rebuilt_with_the_earlier_releases_only(checked, observatio
 
     digital = observations["variable"].str.startswith("de_")
     known = observations[~digital | (observations["release_date"] <= pd.Timestamp(row.as_of))]
-    model = build("vn", "national", AS_OF, known)
+    model = build("vn", "national", Releases(known, AS_OF))
     assert 2023 not in model.benchmarks["mic"].years and 2022 in model.benchmarks["mic"].years
     assert row.accounts_as_of == AS_OF and row.used == "model"
 
@@ -146,7 +147,7 @@ def test_the_choice_for_hcmc_is_stated(checked):
 
 
 def test_as_of_limits_the_validation(observations):
-    early = validation.out_of_time(observations, "2024-12-31")
+    early = validation.out_of_time(Releases(observations, "2024-12-31"))
     assert (pd.to_datetime(early.table["first_release"]) <= pd.Timestamp("2024-12-31")).all()
     assert not ((early.table["region"] == "hcmc") & (early.table["year"] == 2021)).any()
 

@@ -11,6 +11,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from grdp import sources as src
 from grdp.accounts import AccountsError
 from grdp.base import estimate_kinds as kinds
 from grdp.base import run_cache
@@ -193,24 +194,25 @@ def _estimated_cell(ctx: _Context, method: str, year: int, info: Information, or
     return Cell(method, year, p.estimator, p.value, samples, basis, p.bridged_from_year)
 
 
-def _cells(region: str, boundary: str, as_of: str, observations: pd.DataFrame, methods: list[str], draws: int,
+def _cells(region: str, boundary: str, releases: src.Releases, methods: list[str], draws: int,
            seed: int) -> dict[tuple[str, int], Cell]:
+    as_of = str(releases.as_of)
     years = ended_years(as_of)
     try:
-        model: DigitalModel | None = build(region, boundary, as_of, observations)
+        model: DigitalModel | None = build(region, boundary, releases)
         failure = ""
     except (AccountsError, CalibrationError) as exc:
         model, failure = None, " ".join(str(exc).split())
     account_years = [y for y in years if model is not None and y in model.accounts.years]
     sim = simulate_years(model, account_years, draws, seed) if model is not None and account_years else None
     ctx = _Context(region, boundary, as_of, draws, seed, model, failure, account_years, sim,
-                   out_of_time(observations, as_of, VALIDATION_LEVEL, VALIDATION_DRAWS, seed))
-    published_sd = (model.errors if model is not None else measure(observations, as_of)).sd["published"]
+                   out_of_time(releases, VALIDATION_LEVEL, VALIDATION_DRAWS, seed))
+    published_sd = (model.errors if model is not None else measure(releases)).sd["published"]
     cells: dict[tuple[str, int], Cell] = {}
-    shares = share_rows(observations)
+    shares = share_rows(releases)
     for method in methods:
-        bench = benchmark(shares, region, boundary, method, as_of)
-        national = None if region == "vn" else benchmark(shares, "vn", "national", method, as_of)
+        bench = benchmark(shares, region, boundary, method)
+        national = None if region == "vn" else benchmark(shares, "vn", "national", method)
         info = Information(bench, national, tuple(account_years))
         order, reason = ranking(ctx.validation.table, region, method)
         for year in years:
@@ -226,14 +228,13 @@ def _cells(region: str, boundary: str, as_of: str, observations: pd.DataFrame, m
     return cells
 
 
-def region_cells(region: str, boundary: str, as_of: str | date, observations: pd.DataFrame, methods: list[str],
+def region_cells(region: str, boundary: str, releases: src.Releases, methods: list[str],
                  draws: int = DEFAULT_DRAWS, seed: int = 0) -> dict[tuple[str, int], Cell]:
     """Every method and year of one region's headline cells with their draws, cached once per run.
 
     The draws of a cell do not depend on which other methods are asked for, so every method is computed
     and ``methods`` (known method names) only selects.
     """
-    key = (region, boundary, str(as_of), run_cache.observations_key(observations), draws, seed)
-    found = run_cache.cached("headline", key, lambda: _cells(region, boundary, str(as_of), observations,
-                                                             list(METHODS), draws, seed))
+    key = (region, boundary, releases.as_of, releases.key, draws, seed)
+    found = run_cache.cached("headline", key, lambda: _cells(region, boundary, releases, list(METHODS), draws, seed))
     return {k: c for k, c in found.items() if k[0] in methods}

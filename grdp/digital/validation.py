@@ -120,12 +120,14 @@ def _series(observations: pd.DataFrame) -> list[tuple[str, str, str]]:
     return sorted({(r.region, r.boundary, variables[r.variable]) for r in rows.itertuples()})
 
 
-def _model_draws(region: str, boundary: str, as_of: str, accounts_as_of: str | None, observations: pd.DataFrame,
-                 method: str, year: int, draws: int, seed: int) -> tuple[float, np.ndarray] | None:
-    digital = observations["variable"].str.startswith(DIGITAL_PREFIX)
-    known = observations[~digital | (observations["release_date"] <= pd.Timestamp(as_of))]
+def _model_draws(region: str, boundary: str, as_of: str, releases: src.Releases, method: str, year: int, draws: int,
+                 seed: int) -> tuple[float, np.ndarray] | None:
+    """The model's point and draws of one check: the accounts of the vintage's view ``releases``, the digital
+    releases known on the check's date ``as_of`` only."""
+    known = releases.known
+    digital = known["variable"].str.startswith(DIGITAL_PREFIX)
     try:
-        model = build(region, boundary, accounts_as_of, known)
+        model = build(region, boundary, releases.subset(~digital | (known["release_date"] <= pd.Timestamp(as_of))))
     except (AccountsError, CalibrationError, ValueError):
         return None
     if year not in model.accounts.years:
@@ -134,20 +136,20 @@ def _model_draws(region: str, boundary: str, as_of: str, accounts_as_of: str | N
     return float(sim.point[method]["total"][0]), sim.samples[method]["total"][:, 0]
 
 
-def _checks(observations: pd.DataFrame, accounts_as_of: str | None, draws: int, seed: int,
-            level: float) -> pd.DataFrame:
+def _checks(releases: src.Releases, draws: int, seed: int, level: float) -> pd.DataFrame:
     records = []
     tail = 100 * (1 - level) / 2
-    shares = share_rows(observations)
-    for region, boundary, method in _series(shares):
-        for first in first_releases(shares, region, boundary, method).itertuples():
+    accounts_as_of = releases.as_of
+    shares = share_rows(releases)
+    for region, boundary, method in _series(shares.known):
+        for first in first_releases(shares.known, region, boundary, method).itertuples():
             as_of = (date.fromisoformat(first.release) - timedelta(days=1)).isoformat()
-            bench = benchmark(shares, region, boundary, method, as_of)
+            before = shares.at(as_of)
+            bench = benchmark(before, region, boundary, method)
             if not len(bench):
                 continue
-            national = None if region == "vn" else benchmark(shares, "vn", "national", method, as_of)
-            found = _model_draws(region, boundary, as_of, accounts_as_of, observations, method, first.year, draws,
-                                 seed)
+            national = None if region == "vn" else benchmark(before, "vn", "national", method)
+            found = _model_draws(region, boundary, as_of, releases, method, first.year, draws, seed)
             info = Information(bench, national, (first.year,) if found is not None else ())
             kind = "interpolation" if min(bench.years) < first.year < max(bench.years) else "extrapolation"
             for estimator in ESTIMATORS:
@@ -193,16 +195,14 @@ def rival_sigma(table: pd.DataFrame, method: str, estimator: str,
                       f"gap.innovation_sd ({100 * fallback:.0f}% per sqrt(year))")
 
 
-def out_of_time(observations: pd.DataFrame, as_of: str | date | None = None, level: float = 0.9,
-                draws: int = 2000, seed: int = 0) -> Validation:
-    """Run every out-of-time check on the releases published by ``as_of``.
+def out_of_time(releases: src.Releases, level: float = 0.9, draws: int = 2000, seed: int = 0) -> Validation:
+    """Run every out-of-time check on the releases of the vintage's as-of view.
 
     Parameters
     ----------
-    observations
-        The observations table.
-    as_of
-        The vintage's date: checks and their information sets use only releases published by then.
+    releases
+        The vintage's as-of view (:class:`grdp.sources.Releases`): checks and their information sets use only
+        the releases it knows.
     level
         Central interval level.
     draws, seed
@@ -212,14 +212,12 @@ def out_of_time(observations: pd.DataFrame, as_of: str | date | None = None, lev
     -------
     Validation
     """
-    available = src.known_at(observations, as_of)
-    when = None if as_of is None else str(as_of)
-    return run_cache.cached("validation", (when, run_cache.observations_key(available), level, draws, seed),
-                        lambda: _validate(available, when, level, draws, seed))
+    return run_cache.cached("validation", (releases.as_of, releases.key, level, draws, seed),
+                            lambda: _validate(releases, level, draws, seed))
 
 
-def _validate(available: pd.DataFrame, as_of: str | None, level: float, draws: int, seed: int) -> Validation:
-    table = _checks(available, as_of, draws, seed, level)
+def _validate(releases: src.Releases, level: float, draws: int, seed: int) -> Validation:
+    table = _checks(releases, draws, seed, level)
     z = float(norm.ppf(0.5 + level / 2))
     for i, row in table.iterrows():
         if row["used"] != "model":

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from grdp import sources as src
 from grdp.digital import headline, region_cells
 from grdp.digital.model import DigitalModel, build
 from grdp.digital.registry import METHODS
@@ -103,19 +104,16 @@ class Estimates:
         return dict(self.components_of(method, year))
 
 
-def load_estimates(observations: pd.DataFrame, region: str, boundary: str, as_of: str,
-                   methods: list[str] | None = None, *, level: float = 0.9, draws: int | None = None,
-                   seed: int = 0) -> Estimates:
+def load_estimates(releases: src.Releases, region: str, boundary: str, methods: list[str] | None = None, *,
+                   level: float = 0.9, draws: int | None = None, seed: int = 0) -> Estimates:
     """The estimates table of a region and boundary (see the module docstring).
 
     Parameters
     ----------
-    observations
-        All observations (:func:`grdp.sources.load_observations`).
+    releases
+        The vintage's as-of view (:class:`grdp.sources.Releases`).
     region, boundary
         The region (``hcmc``) and boundary (``old`` or ``merged``).
-    as_of
-        The vintage's as-of date.
     methods
         Methods (default all).
     level
@@ -130,18 +128,17 @@ def load_estimates(observations: pd.DataFrame, region: str, boundary: str, as_of
     """
     methods = list(methods or METHODS)
     draws = draws or ESTIMATE_DRAWS
-    table = headline.share_table(region, boundary, as_of, observations, methods=methods, level=level, draws=draws,
-                                 seed=seed)
+    table = headline.share_table(region, boundary, releases, methods=methods, level=level, draws=draws, seed=seed)
     models: dict[str, DigitalModel] = {}
 
     def draws_of(method: str, year: int) -> np.ndarray:
-        return headline.share_samples(region, boundary, as_of, observations, method, year, draws=draws, seed=seed)
+        return headline.share_samples(region, boundary, releases, method, year, draws=draws, seed=seed)
 
     def components_of(method: str, year: int) -> dict[str, float]:
         """The components' split of the year's value: the model's split in that year, or in the last year with
         sector accounts before it (a year after the accounts has no split of its own)."""
         if "model" not in models:
-            models["model"] = build(region, boundary, as_of, observations)
+            models["model"] = build(region, boundary, releases)
         model = models["model"]
         split_year = max((y for y in model.accounts.years if y <= year), default=min(model.accounts.years))
         spec = METHODS[method]
@@ -151,4 +148,4 @@ def load_estimates(observations: pd.DataFrame, region: str, boundary: str, as_of
         scale = value / sum(parts.values())
         return {block: part * scale for block, part in parts.items()}
 
-    return Estimates(region, boundary, as_of, table, draws_of, components_of)
+    return Estimates(region, boundary, str(releases.as_of), table, draws_of, components_of)

@@ -152,16 +152,16 @@ def history_table(estimates: Estimates, first_open: int, grdp: pd.Series) -> pd.
     return out.reset_index(drop=True)
 
 
-def published_history(observations: pd.DataFrame, region: str, boundary: str, as_of: str,
+def published_history(releases: src.Releases, region: str, boundary: str,
                       methods: list[str] | None = None) -> pd.DataFrame:
-    """Every figure an institution published for the region and boundary, as selected at ``as_of``.
+    """Every figure an institution published for the region and boundary, as the as-of view selects it.
 
     Returns
     -------
     pandas.DataFrame
         ``boundary, method, institution, year, value, release, rating, url``.
     """
-    selected = src.as_of(observations, as_of)
+    selected = releases.selected
     frames = []
     for method in methods or list(METHODS):
         variable = METHODS[method].published

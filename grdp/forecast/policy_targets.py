@@ -52,7 +52,7 @@ from grdp.forecast.estimates import Estimates
 from grdp.forecast.evidence import GrdpPath
 from grdp.forecast.probability_calibration import probability_rule
 from grdp.forecast.projection import Projection
-from grdp.sources import ISSUER_END, RATING_RANK, issuer, known_at
+from grdp.sources import ISSUER_END, RATING_RANK, Releases, issuer
 
 VARIABLE = "de_share_target"
 DRAFT = "a draft: recorded, not in force"
@@ -70,15 +70,13 @@ def instrument(note: str, publisher: str) -> str:
     return ISSUER_END.split(after[1], maxsplit=1)[0].strip() if len(after) == 2 else issuer(publisher)
 
 
-def target_decisions(observations: pd.DataFrame, as_of: str | None = None, region: str | None = None) -> pd.DataFrame:
-    """Every target decision known at ``as_of``, and whether it is in force then (module docstring).
+def target_decisions(releases: Releases, region: str | None = None) -> pd.DataFrame:
+    """Every target decision the vintage's as-of view knows, and whether it is in force then (module docstring).
 
     Parameters
     ----------
-    observations
-        All observations (:func:`grdp.sources.load_observations`).
-    as_of
-        The vintage's as-of date (``None``: every decision).
+    releases
+        The as-of view (:class:`grdp.sources.Releases`; a view of ``None``: every decision).
     region
         ``hcmc`` or ``vn``; ``None`` for both.
 
@@ -90,8 +88,7 @@ def target_decisions(observations: pd.DataFrame, as_of: str | None = None, regio
         superseded_by`` (the instrument and date of the decision that replaced it), sorted by region, boundary,
         year and decision date.
     """
-    rows = observations[observations["variable"] == VARIABLE]
-    rows = known_at(rows, as_of)
+    rows = releases.known[releases.known["variable"] == VARIABLE]
     if region is not None:
         rows = rows[rows["region"] == region]
     table = pd.DataFrame({"region": rows["region"], "boundary": rows["boundary"], "year": rows["period"].astype(int),
@@ -114,18 +111,18 @@ def target_decisions(observations: pd.DataFrame, as_of: str | None = None, regio
     return table.reset_index(drop=True)
 
 
-def policy_targets(observations: pd.DataFrame, region: str | None = None, as_of: str | None = None) -> pd.DataFrame:
-    """The targets in force at ``as_of`` (the rows of :func:`target_decisions` with ``in_force``).
+def policy_targets(releases: Releases, region: str | None = None) -> pd.DataFrame:
+    """The targets in force on the view's date (the rows of :func:`target_decisions` with ``in_force``).
 
     Raises
     ------
     ValueError
         If no target is in force.
     """
-    decisions = target_decisions(observations, as_of, region)
+    decisions = target_decisions(releases, region)
     table = decisions[decisions["in_force"]].drop(columns=["in_force", "superseded_by"]).reset_index(drop=True)
     if table.empty:
-        raise ValueError(f"no {VARIABLE} rows for region {region!r} in the sources (as of {as_of})")
+        raise ValueError(f"no {VARIABLE} rows for region {region!r} in the sources (as of {releases.as_of})")
     return table
 
 
