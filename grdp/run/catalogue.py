@@ -41,7 +41,7 @@ TEXT: Kind = "text"
 KINDS: tuple[Kind, ...] = (INTEGER, NUMBER, BOOLEAN, DATE, TEXT)
 """Every kind of column."""
 
-PARAMETERS: Mapping[str, frozenset[str]] = {"region": schemas.REGIONS, "boundary": schemas.BOUNDARIES}
+PARAMETERS: Mapping[str, frozenset[str]] = {"region": schemas.ESTIMATED_REGIONS, "boundary": schemas.BOUNDARIES}
 """The placeholders of a table's name pattern and the codes each takes (those of :mod:`grdp.base.schemas`)."""
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
