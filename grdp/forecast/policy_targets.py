@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 
 from grdp.base.method_names import HEADLINE_METHODS
-from grdp.digital.region_cells import FIRST_YEAR
+from grdp.digital.measurement import FIRST_YEAR
 from grdp.forecast import ensemble
 from grdp.forecast.estimates import Estimates
 from grdp.forecast.evidence import GrdpPath
