@@ -13,7 +13,7 @@ import pytest
 
 from grdp import sources
 from grdp.base import estimate_kinds as kinds
-from grdp.digital import METHODS, headline, region_cells
+from grdp.digital import METHODS, headline, measurement, region_cells
 from grdp.sources import Releases
 
 VINTAGES = ["2025-09-30", "2025-12-31", "2026-03-31"]
@@ -81,8 +81,8 @@ def test_estimates_say_what_they_are_bridged_from(tables, observations):
         assert row.basis.startswith("grdp estimate"), row
         source = (row.method, int(row.bridged_from_year))
         assert source in published, row  # bridged from a figure that was published
-        assert f"{published[source].value:.2f}" in row.basis
-        assert "chosen out of time" in row.basis
+        assert f"{published[source].value:.2f}" in row.basis  # the nearest published figure of the series
+        assert "the measurement model" in row.basis and "published figure(s)" in row.basis
         assert row.lower < row.value < row.upper
     gso_2024 = table[(table["method"] == "gso") & (table["year"] == 2024)].iloc[0]
     assert gso_2024.status == "estimate" and int(gso_2024.bridged_from_year) == 2023

@@ -119,6 +119,8 @@ class Measurement:
 def relative_margin(value: float, rating: str) -> float:
     """Relative half-width of a published figure's stated range: rounding to its decimals plus its rating's margin,
     ``(0.5 10^-d + m_rating v) / v``."""
+    if rating not in RATING_MARGIN:
+        raise ValueError(f"unknown rating {rating!r}; expected one of {', '.join(RATING_MARGIN)}")
     text = f"{value:.10f}".rstrip("0").rstrip(".")
     places = len(text.split(".")[1]) if "." in text else 0
     return (0.5 * 10.0 ** -places + RATING_MARGIN[rating] * value) / value

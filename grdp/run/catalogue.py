@@ -429,7 +429,7 @@ TABLES: tuple[Table, ...] = (
     _table("targets_assessment", _TARGETS_FORECAST,
            "Each target by boundary, method, scenario and model: the projected share, the probability of reaching "
            "it, the gap and the growth required",
-           key=("boundary", "method", "scenario", "model", "target_year"),
+           key=("boundary", "method", "scenario", "model", "target_year", "target"),
            columns={"boundary": TEXT, "method": TEXT, "role": TEXT, "scenario": TEXT, "trend": BOOLEAN, "model": TEXT,
                     "target_year": INTEGER, "target": NUMBER, "instruments": TEXT, "issuers": TEXT,
                     "horizon": INTEGER, "median": NUMBER, "lower": NUMBER, "upper": NUMBER, "lower_95": NUMBER,
@@ -470,7 +470,7 @@ TABLES: tuple[Table, ...] = (
                     "probability_published": BOOLEAN}),
     _table("targets_measured", _TARGETS_FORECAST,
            "Targets of years that have ended, judged on the year's published or estimated figure",
-           key=("boundary", "method", "target_year"),
+           key=("boundary", "method", "target_year", "target"),
            columns={"boundary": TEXT, "method": TEXT, "role": TEXT, "target_year": INTEGER, "target": NUMBER,
                     "source": TEXT, "instruments": TEXT, "issuers": TEXT, "status": TEXT, "estimate": NUMBER,
                     "lower": NUMBER, "upper": NUMBER, "level": NUMBER, "release": DATE, "rating": TEXT, "basis": TEXT,
