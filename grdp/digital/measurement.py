@@ -32,8 +32,9 @@ never averaged away) of an annual total share is ``ln y = ln s + e``, ``e ~ N(0,
     sigma_i^2 = sigma_pub^2 + (r_i / sqrt 3)^2,  r_i = (0.5 10^-d_i + m_i y_i) / y_i
 
 ``sigma_pub`` the error of published figures measured from their revisions (:mod:`grdp.digital.measured_errors`)
-and ``r_i`` the relative half-width of the figure's stated range (rounding to its ``d_i`` decimals plus
-:data:`RATING_MARGIN`: 1% green, 5% amber, 10% red), taken as uniform. **The structural model** of the city's sector
+and ``r_i`` the relative half-width of the figure's stated range (rounding to the two decimals the sources store,
+``d_i = 2``, plus :data:`RATING_MARGIN`: 1% green, 5% amber, 10% red), taken as uniform; the rounding is not read
+from each value, so that no error jumps on a rounding edge. **The structural model** of the city's sector
 accounts (national coefficients on the city's accounts, without a city-specific gap,
 :meth:`grdp.digital.model.DigitalModel.blocks`) enters as an *indicator* of each city cell with an account::
 
@@ -84,6 +85,8 @@ REGIONS = {"vn": "national", "hcmc": "old"}
 """The regions the model covers, with their boundary."""
 RATING_MARGIN = {"green": 0.01, "amber": 0.05, "red": 0.10}
 """Relative margin of a published figure's stated range by its rating (docs/methods.md)."""
+STORED_DECIMALS = 2
+"""Decimals every share is stored with in ``sources/`` (at most two): the rounding of a figure's error term."""
 INDICATOR_SD_RANGE = (0.02, 0.20)
 """Prior range of the structural indicator's yearly error ``sigma_I`` (relative): from the national coefficients'
 precision (2%) to the largest yearly gap move the published city series show (about 15%), rounded up."""
@@ -116,13 +119,23 @@ class Measurement:
     publisher: str
 
 
-def relative_margin(value: float, rating: str) -> float:
-    """Relative half-width of a published figure's stated range: rounding to its decimals plus its rating's margin,
-    ``(0.5 10^-d + m_rating v) / v``."""
+def decimals(value: float) -> int:
+    """Decimals a figure was published with, read from the value (``22.0`` -> 0, ``21.5`` -> 1, ``18.66`` -> 2)."""
+    text = f"{value:.10f}".rstrip("0").rstrip(".")
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def relative_margin(value: float, rating: str, places: int = STORED_DECIMALS) -> float:
+    """Relative half-width of a published figure's stated range: rounding to ``places`` decimals plus its rating's
+    margin, ``(0.5 10^-d + m_rating v) / v``.
+
+    The measurement model and the headline use the precision the sources store every value with
+    (:data:`STORED_DECIMALS`), so that a figure's error does not jump when its value crosses a rounding edge
+    (22.0 and 22.01 get the same error); the projections' stated start range reads the decimals from the value
+    (:func:`decimals`, ``grdp.forecast.estimates.published_range``).
+    """
     if rating not in RATING_MARGIN:
         raise ValueError(f"unknown rating {rating!r}; expected one of {', '.join(RATING_MARGIN)}")
-    text = f"{value:.10f}".rstrip("0").rstrip(".")
-    places = len(text.split(".")[1]) if "." in text else 0
     return (0.5 * 10.0 ** -places + RATING_MARGIN[rating] * value) / value
 
 

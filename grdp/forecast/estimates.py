@@ -27,7 +27,7 @@ import pandas as pd
 
 from grdp import sources as src
 from grdp.digital import headline, region_cells
-from grdp.digital.measurement import relative_margin
+from grdp.digital.measurement import decimals, relative_margin
 from grdp.digital.model import DigitalModel, build
 from grdp.digital.registry import METHODS
 
@@ -43,7 +43,7 @@ def published_range(value: float, rating: str) -> tuple[float, float]:
     ValueError
         For a rating other than green, amber or red.
     """
-    half = value * relative_margin(value, rating)
+    half = value * relative_margin(value, rating, decimals(value))
     return value - half, value + half
 
 

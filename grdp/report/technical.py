@@ -261,7 +261,10 @@ def out_of_time_summary(tables: VintageTables, lang: str) -> str:
     every check of each and over the checks all of them made: errors in pp, coverage of the 50%, 80% and 90%
     intervals, the interval score and the CRPS (proper scores: lower is better)."""
     rows = tables.table("digital_out_of_time_summary")
-    shown = rows.assign(estimator=[label("estimator", e, lang, short=True) for e in rows["estimator"]],
+    scope = [label("checks_on", "own", lang) if c == "own" else
+             label("checks_on", "rival", lang).format(rival=label("estimator", c, lang, short=True))
+             for c in rows["checks_on"]]
+    shown = rows.assign(estimator=[label("estimator", e, lang, short=True) for e in rows["estimator"]], checks_on=scope,
                         **{c: [fmt.percent(100 * v, 0, lang) for v in rows[c]]
                            for c in ("coverage_50", "coverage_80", "coverage_90")})
     return table(shown, lang)
