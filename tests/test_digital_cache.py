@@ -71,7 +71,8 @@ def test_the_vintage_has_the_headline_and_out_of_time_tables_and_no_cache(built)
                     & (head["year"] == 2023), "value"].tolist() == [14.65]
     checks = pd.read_csv(vintage / "tables" / "digital_out_of_time.csv")
     assert checks["error_pp"].notna().all() and checks["covered"].notna().all()
-    assert (pd.read_csv(vintage / "tables" / "digital_out_of_time_summary.csv")["coverage"].between(0, 1)).all()
+    summary = pd.read_csv(vintage / "tables" / "digital_out_of_time_summary.csv")
+    assert summary[["coverage_50", "coverage_80", "coverage_90"]].stack().between(0, 1).all()
 
 
 def test_notebook_02_runs_for_a_vintage_after_the_last_data(tmp_path):

@@ -13,7 +13,7 @@ import pytest
 
 from grdp import sources
 from grdp.base import estimate_kinds as kinds
-from grdp.digital import METHODS, headline, region_cells
+from grdp.digital import METHODS, headline, measurement, region_cells
 from grdp.sources import Releases
 
 VINTAGES = ["2025-09-30", "2025-12-31", "2026-03-31"]
@@ -59,16 +59,16 @@ def test_every_published_region_year_is_the_headline(tables, observations, regio
 
 
 def test_the_table_runs_to_the_last_year_that_has_ended():
-    assert region_cells.ended_years("2025-12-30") == [2020, 2021, 2022, 2023, 2024]
-    assert region_cells.ended_years("2025-12-31") == [2020, 2021, 2022, 2023, 2024, 2025]
-    assert region_cells.ended_years("2026-03-31") == [2020, 2021, 2022, 2023, 2024, 2025]
+    assert measurement.ended_years("2025-12-30") == [2020, 2021, 2022, 2023, 2024]
+    assert measurement.ended_years("2025-12-31") == [2020, 2021, 2022, 2023, 2024, 2025]
+    assert measurement.ended_years("2026-03-31") == [2020, 2021, 2022, 2023, 2024, 2025]
 
 
 @pytest.mark.parametrize("as_of", VINTAGES)
 def test_one_row_per_method_and_year_with_the_interface_columns(tables, as_of):
     table = tables[("hcmc", "old", as_of)]
     assert list(table.columns) == headline.COLUMNS
-    years = region_cells.ended_years(as_of)
+    years = measurement.ended_years(as_of)
     assert sorted(zip(table["method"], table["year"])) == sorted((m, y) for m in METHODS for y in years)
     assert set(table["status"]) <= {"published", "estimate", "not_supported"}
     assert (table["level"] == 0.9).all()
@@ -81,8 +81,8 @@ def test_estimates_say_what_they_are_bridged_from(tables, observations):
         assert row.basis.startswith("grdp estimate"), row
         source = (row.method, int(row.bridged_from_year))
         assert source in published, row  # bridged from a figure that was published
-        assert f"{published[source].value:.2f}" in row.basis
-        assert "chosen out of time" in row.basis
+        assert f"{published[source].value:.2f}" in row.basis  # the nearest published figure of the series
+        assert "the measurement model" in row.basis and "published figure(s)" in row.basis
         assert row.lower < row.value < row.upper
     gso_2024 = table[(table["method"] == "gso") & (table["year"] == 2024)].iloc[0]
     assert gso_2024.status == "estimate" and int(gso_2024.bridged_from_year) == 2023
@@ -111,9 +111,8 @@ def test_uncalibrated_regions_are_labelled_so(observations):
 def test_every_row_carries_its_kind_as_data(tables, as_of):
     """The kind agrees with the status and with what the English basis says (the reports read only the kind)."""
     says = {"published by": kinds.PUBLISHED, "grdp estimate, uncalibrated": kinds.UNCALIBRATED,
-            "grdp model, not validated": kinds.NOT_VALIDATED, "carried to": kinds.CARRIED,
-            "line through": kinds.LINE, "moved with the national figure": kinds.NATIONAL_RATIO,
-            "moved by the indicator": kinds.MODEL, "sum of the three former localities": kinds.PARTS}
+            "grdp model, not validated": kinds.NOT_VALIDATED, "the measurement model": kinds.MODEL,
+            "sum of the three former localities": kinds.PARTS}
     seen = set()
     for (region, boundary, when), table in tables.items():
         if when != as_of:
@@ -127,8 +126,7 @@ def test_every_row_carries_its_kind_as_data(tables, as_of):
             named = {kind for words, kind in says.items() if words in first}
             assert named == {row.kind}, (row.kind, first)
             seen.add(row.kind)
-    assert {kinds.PUBLISHED, kinds.NOT_VALIDATED} <= seen and seen & {kinds.MODEL, kinds.CARRIED, kinds.LINE,
-                                                                      kinds.NATIONAL_RATIO}
+    assert {kinds.PUBLISHED, kinds.NOT_VALIDATED, kinds.MODEL} <= seen
 
 
 def test_the_samples_are_what_the_interval_is_made_of(tables, observations):

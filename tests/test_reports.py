@@ -328,6 +328,8 @@ def test_outlook_tables_give_what_it_takes_the_range_and_no_probability_where_no
                 assert f"{r.range_lower:.1f}–{r.range_upper:.1f}%" in text  # the range across models and scenarios
                 assert f"{r.required_excess_growth:.1f} [".replace("-", "−") in text
                 assert f"{r.achieved_excess_growth:.1f} ({r.achieved_from_year}–{r.achieved_to_year})" in text
+            elif r.status == "published":  # with the decimals it was published with
+                assert fmt.published(r.value, "en") in text and f"| {r.verdict} |" in text
             else:
                 k = places(r.value_lower, r.value_upper)
                 assert f"{r.value:.{k}f}% [{r.value_lower:.{k}f}, {r.value_upper:.{k}f}]" in text
@@ -442,10 +444,13 @@ def test_technical_report_shows_the_out_of_time_validation_calibration_and_decis
     folder = built / "forecasts" / LATEST
     text = text_of(folder / "reports" / "technical_en.html").replace("\xa0", " ").replace("−", "-")
     summary = pd.read_csv(folder / "tables" / "digital_out_of_time_summary.csv")
+    shown = "".join(executed_markdown(folder / "reports", "technical_en", "out-of-time")).replace("\xa0", " ") \
+        .replace("−", "-")
+    assert {"model", "carried"} <= set(summary["estimator"]) and (summary["checks_on"] == "own").any()
     for r in summary.itertuples():
-        assert f"| {r.checks} | {r.mae_pp:.2f} | {r.rmse_pp:.2f} | {r.mean_error_pp:.2f} | {100 * r.coverage:.0f}% |" \
-            in "".join(executed_markdown(folder / "reports", "technical_en", "out-of-time")).replace("\xa0", " ") \
-            .replace("−", "-")
+        assert (f"| {r.checks} | {r.mae_pp:.2f} | {r.rmse_pp:.2f} | {r.mean_error_pp:.2f} | "
+                f"{100 * r.coverage_50:.0f}% | {100 * r.coverage_80:.0f}% | {100 * r.coverage_90:.0f}% | "
+                f"{r.interval_score:.2f} | {r.crps:.2f} |") in shown
     calibration = pd.read_csv(folder / "tables" / "forecast_calibration.csv")
     cal = "".join(executed_markdown(folder / "reports", "technical_en", "calibration"))
     assert len(markdown_rows(cal)) == len(calibration)

@@ -17,7 +17,7 @@ import pandas as pd
 
 from grdp import sources as src
 from grdp.base.method_names import HEADLINE_METHODS
-from grdp.digital.region_cells import FIRST_YEAR
+from grdp.digital.measurement import FIRST_YEAR
 from grdp.forecast import history as hist
 from grdp.forecast import policy_targets as tg
 from grdp.forecast.estimates import Estimates, load_estimates

@@ -13,7 +13,8 @@ A published figure's draws are uniform over its stated range: the estimates tabl
 error measured from revisions of published figures, :mod:`grdp.digital.measured_errors`) where the table gives
 one, else :func:`published_range`, the rounding half-unit plus a margin for its rating,
 ``v -/+ (0.5 * 10^-d + m_rating * v)`` with ``d`` the decimals published (``22.0`` read as ``22``: ``d = 0``)
-and ``m`` = 1% (green), 5% (amber) and 10% (red) of the value.
+and ``m`` = 1% (green), 5% (amber) and 10% (red) of the value (:func:`grdp.digital.measurement.relative_margin`,
+the rule the measurement model and the headline use too).
 """
 
 from __future__ import annotations
@@ -26,19 +27,12 @@ import pandas as pd
 
 from grdp import sources as src
 from grdp.digital import headline, region_cells
+from grdp.digital.measurement import decimals, relative_margin
 from grdp.digital.model import DigitalModel, build
 from grdp.digital.registry import METHODS
 
-RATING_MARGIN = {"green": 0.01, "amber": 0.05, "red": 0.10}
-"""Relative half-width of a published figure's stated range by its rating (see the module docstring)."""
 ESTIMATE_DRAWS = region_cells.DEFAULT_DRAWS
 """Monte Carlo draws behind the estimates (notebook 02's default, so its cached results are reused)."""
-
-
-def decimals(value: float) -> int:
-    """Decimals a figure was published with, read from the value (``22.0`` -> 0, ``21.5`` -> 1, ``18.66`` -> 2)."""
-    text = f"{value:.10f}".rstrip("0").rstrip(".")
-    return len(text.split(".")[1]) if "." in text else 0
 
 
 def published_range(value: float, rating: str) -> tuple[float, float]:
@@ -49,9 +43,7 @@ def published_range(value: float, rating: str) -> tuple[float, float]:
     ValueError
         For a rating other than green, amber or red.
     """
-    if rating not in RATING_MARGIN:
-        raise ValueError(f"unknown rating {rating!r}; expected one of {', '.join(RATING_MARGIN)}")
-    half = 0.5 * 10.0 ** -decimals(value) + RATING_MARGIN[rating] * value
+    half = value * relative_margin(value, rating, decimals(value))
     return value - half, value + half
 
 

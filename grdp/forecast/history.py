@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from grdp import sources as src
-from grdp.digital.region_cells import FIRST_YEAR
+from grdp.digital.measurement import FIRST_YEAR
 from grdp.digital.registry import METHODS
 from grdp.forecast.estimates import Estimates
 from grdp.forecast.models import MIN_OBS

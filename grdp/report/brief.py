@@ -334,8 +334,8 @@ def _interval(share: Share, lang: str) -> str:
 
 
 def basis_phrase(share: Share, lang: str) -> str:
-    """Return what a grdp estimate is bridged from: "MIC's 2024 figure carried forward", "a straight line
-    through GSO's figures for 2020–2023", "the sum of the former city, Binh Duong and Ba Ria–Vung Tau"."""
+    """Return what a grdp estimate rests on: "grdp's measurement model of every published figure (nearest MIC
+    figure: 2024)", "the sum of the former city, Binh Duong and Ba Ria–Vung Tau"."""
     if share.basis is None:
         return ""
     first, last = share.bridged_from if share.bridged_from is not None else (share.year, share.year)
@@ -710,12 +710,7 @@ class HeadlineFigures:
                          release=str(row["release"]), rating=str(row["rating"]))
         kind = str(row["kind"])
         bridged = None
-        if kind == "line":
-            h = self.headline
-            own = h[(h["region"] == row["region"]) & (h["boundary"] == boundary) & (h["method"] == method)
-                    & (h["status"] == "published") & (h["year"] < year)]["year"]
-            bridged = (int(own.min()), int(own.max())) if len(own) else None
-        elif pd.notna(row["bridged_from_year"]):
+        if pd.notna(row["bridged_from_year"]):
             bridged = (int(row["bridged_from_year"]), int(row["bridged_from_year"]))
         return Share(method, year, float(row["value"]), "estimate", boundary, float(row["lower"]),
                      float(row["upper"]), _level(row["level"]), basis=kind, bridged_from=bridged)
@@ -956,7 +951,8 @@ def _where(boundary: str, definition: str, lang: str) -> str:
 
 
 def what_it_is(share: Share, lang: str) -> str:
-    """Return what a figure is, for a table cell: "grdp estimate: MIC's 2024 figure carried forward",
+    """Return what a figure is, for a table cell: "grdp estimate: grdp's measurement model of every published
+    figure (nearest MIC figure: 2024)",
     "published, 15 October 2025 (red-rated)"."""
     words = _words(lang)
     if share.status == "published":
