@@ -377,7 +377,7 @@ def published_point(page: FirstPage, lang: str) -> str:
             [share_phrase(s, lang, place=False) for s in page.national], lang))
     else:
         nation = words("published_national_none").format(year=year)
-    parts = []
+    parts: list[str] = []
     explained = any(s.rating == "red" for s in page.national)
     for when in (page.year, page.year - 1):
         if parts and any(s.year == page.year for s in page.city_published):
