@@ -99,8 +99,8 @@ def tables_of(folder):
 def expected_figures(folder) -> list[list[float]]:
     """The figures of each main point in reading order (:func:`figures`), from the vintage's tables.
 
-    1. What was published for the last ended year Y: Viet Nam's published shares of Y, then the city's of Y and
-       Y - 1 (latest year first, MIC before GSO).
+    1. What was published for the last ended year Y: Viet Nam's published shares of Y, then the city's of Y
+       (MIC before GSO), or of Y - 1 where nothing was published for the city for Y.
     2. The city's figures for Y: the interval level (90), then per definition (MIC, GSO) and boundary (merged,
        former city) the published figure or grdp's estimate with its interval.
     3. One point per target year and value of ``targets_headline``: the target; for an ended year the gaps to
@@ -113,9 +113,9 @@ def expected_figures(folder) -> list[list[float]]:
     year = int(h.loc[h["region"] == "hcmc", "year"].max())
     published = h[(h["status"] == "published") & h["method"].isin(HEADLINE)]
     first = [v for v in published[(published["region"] == "vn") & (published["year"] == year)]["value"]]
-    city = published[(published["region"] == "hcmc") & published["year"].isin([year, year - 1])]
-    for when in (year, year - 1):
-        first += list(city[city["year"] == when].sort_values("method")["value"])
+    city = published[published["region"] == "hcmc"]
+    when = year if (city["year"] == year).any() else year - 1
+    first += list(city[city["year"] == when].sort_values("method")["value"])
     second: list[float] = []
     levels = sorted({round(100 * v) for v in h.loc[(h["region"] == "hcmc") & (h["status"] == "estimate"), "level"]})
     second += levels
