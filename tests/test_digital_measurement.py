@@ -56,9 +56,9 @@ def test_the_merged_citys_2025_gso_share_is_the_statistics_offices_figure(tables
 def test_a_red_figure_carries_at_least_its_stated_ten_percent(tables):
     row = tables[("hcmc", "old")].set_index(["method", "year"]).loc[("mic", 2024)]
     assert row["rating"] == "red" and row["value"] == 22.0
-    half = 0.005 + 0.10 * 22.0  # the red margin, 10%, uniform, plus the revision error
-    assert row["lower"] <= 22.0 - 0.85 * half and row["upper"] >= 22.0 + 0.85 * half
-    assert row["upper"] - row["lower"] >= 0.18 * 22.0  # about +-10% at 90%, against 1.4% before
+    assert row["level"] == 0.9
+    assert row["lower"] <= 0.9 * 22.0 and row["upper"] >= 1.1 * 22.0  # at least +-10% at 90%, against 1.4% before
+    assert row["upper"] - row["lower"] < 0.25 * 22.0  # the margin and the revision error, not more
 
 
 @pytest.mark.parametrize("region,variable,period", [("hcmc", "de_share_gso", "2023"), ("hcmc", "de_share_mic", "2024"),
@@ -88,7 +88,7 @@ def test_conflicting_releases_are_two_measurements(observations):
     red = next(m for m in found if (m.region, m.method, m.year, m.value) == ("hcmc", "mic", 2022, 18.86))
     amber = next(m for m in found if (m.region, m.method, m.year, m.value) == ("hcmc", "mic", 2022, 18.66))
     assert red.sd > amber.sd
-    assert red.sd == pytest.approx(np.sqrt(0.014 ** 2 + ((0.005 + 0.10 * 18.86) / 18.86) ** 2 / 3))
+    assert red.sd == pytest.approx(np.sqrt(0.014 ** 2 + (np.log(1 - (0.005 + 0.10 * 18.86) / 18.86) / 1.6448536) ** 2))
     # no jump on a rounding edge: 22.0 and 22.01 get (almost) the same error
     assert measurement.measurement_sd(22.01, "red", 0.014) == pytest.approx(
         measurement.measurement_sd(22.0, "red", 0.014), rel=1e-5)

@@ -29,12 +29,15 @@ trend of the GSO-method share wherever GSO's figures are few. The shares are::
 :func:`grdp.sources.publisher_identity`; a conflicting release of another publisher is a second measurement,
 never averaged away) of an annual total share is ``ln y = ln s + e``, ``e ~ N(0, sigma_i^2)`` with
 
-    sigma_i^2 = sigma_pub^2 + (r_i / sqrt 3)^2,  r_i = (0.5 10^-d_i + m_i y_i) / y_i
+    sigma_i^2 = sigma_pub^2 + (-ln(1 - r_i) / z_0.95)^2,  r_i = (0.5 10^-d_i + m_i y_i) / y_i
 
 ``sigma_pub`` the error of published figures measured from their revisions (:mod:`grdp.digital.measured_errors`)
 and ``r_i`` the relative half-width of the figure's stated range (rounding to the two decimals the sources store,
-``d_i = 2``, plus :data:`RATING_MARGIN`: 1% green, 5% amber, 10% red), taken as uniform; the rounding is not read
-from each value, so that no error jumps on a rounding edge. **The structural model** of the city's sector
+``d_i = 2``, plus :data:`RATING_MARGIN`: 1% green, 5% amber, 10% red). The stated range is the figure's 90%
+range: its wider side in logs, ``-ln(1 - r_i)``, is ``z_0.95 = 1.645`` standard deviations, so a red figure's
+90% interval reaches at least 10% below and above it, and a figure may lie outside its stated range (a rounded
+figure of unclear scope can be further off than its rating says). The rounding is not read from each value, so
+that no error jumps on a rounding edge. **The structural model** of the city's sector
 accounts (national coefficients on the city's accounts, without a city-specific gap,
 :meth:`grdp.digital.model.DigitalModel.blocks`) enters as an *indicator* of each city cell with an account::
 
@@ -66,6 +69,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import product
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
@@ -85,6 +89,9 @@ REGIONS = {"vn": "national", "hcmc": "old"}
 """The regions the model covers, with their boundary."""
 RATING_MARGIN = {"green": 0.01, "amber": 0.05, "red": 0.10}
 """Relative margin of a published figure's stated range by its rating (docs/methods.md)."""
+RANGE_Z = NormalDist().inv_cdf(0.95)
+"""Standard deviations of a figure's log error that its stated range spans on its wider side: the range is its 90%
+range."""
 STORED_DECIMALS = 2
 """Decimals every share is stored with in ``sources/`` (at most two): the rounding of a figure's error term."""
 INDICATOR_SD_RANGE = (0.02, 0.20)
@@ -140,8 +147,10 @@ def relative_margin(value: float, rating: str, places: int = STORED_DECIMALS) ->
 
 
 def measurement_sd(value: float, rating: str, sigma_published: float) -> float:
-    """``sqrt(sigma_pub^2 + r^2 / 3)``: a figure's log error, its revision error and its stated range."""
-    return float(np.sqrt(sigma_published ** 2 + relative_margin(value, rating) ** 2 / 3))
+    """``sqrt(sigma_pub^2 + (-ln(1 - r) / z_0.95)^2)``: a figure's log error, its revision error and its stated range
+    taken as its 90% range (module docstring)."""
+    range_sd = -np.log1p(-relative_margin(value, rating)) / RANGE_Z
+    return float(np.sqrt(sigma_published ** 2 + range_sd ** 2))
 
 
 def measurements(releases: src.Releases, sigma_published: float, years: list[int]) -> list[Measurement]:

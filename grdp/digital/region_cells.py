@@ -71,9 +71,10 @@ def published_cell(method: str, year: int, row: pd.Series, sigma: float, draws: 
                    model: DigitalModel | None) -> Cell:
     """A published figure as the headline: its value, release and rating, and draws of its own error.
 
-    The error is the figure's stated range (its rounding and the margin of its rating, uniform,
-    :func:`grdp.digital.measurement.relative_margin`) plus the error of published figures measured from their
-    revisions (``sigma``, log-normal): ``v exp(sigma Z) + v r U``, ``U`` uniform on [-1, 1].
+    The error is the measurement model's (:func:`grdp.digital.measurement.measurement_sd`): the error of published
+    figures measured from their revisions (``sigma``) and the figure's stated range (its rounding and the margin of
+    its rating, :func:`grdp.digital.measurement.relative_margin`) taken as its 90% range, log-normal:
+    ``v exp(s Z)``, ``s = sqrt(sigma^2 + (-ln(1 - r) / z_0.95)^2)``.
     """
     note = ""
     if model is not None and year not in model.accounts.years:
@@ -81,11 +82,12 @@ def published_cell(method: str, year: int, row: pd.Series, sigma: float, draws: 
     value, rating = float(row["value"]), str(row["rating"])
     margin = measurement.relative_margin(value, rating)
     rng = _rng(seed, method, year)
-    samples = value * np.exp(sigma * rng.standard_normal(draws)) + value * margin * rng.uniform(-1, 1, draws)
+    spread = measurement.measurement_sd(value, rating, sigma)
+    samples = value * np.exp(spread * rng.standard_normal(draws))
     return Cell(method, year, kinds.PUBLISHED, value, samples,
                 describe(row, method) + f"; range: its stated range ({100 * margin:.1f}%: rounding and the margin of "
-                f"a {rating} rating) and the error of published figures ({100 * sigma:.1f}%, from their "
-                f"revisions){note}", None, str(row["release"]), rating, str(row["source_id"]), str(row["url"]))
+                f"a {rating} rating) as its 90% range and the error of published figures ({100 * sigma:.1f}%, from "
+                f"their revisions){note}", None, str(row["release"]), rating, str(row["source_id"]), str(row["url"]))
 
 
 def _uncalibrated_basis(method: str, region: str, model: DigitalModel) -> str:
