@@ -78,12 +78,32 @@ def test_same_inputs_give_byte_identical_tables(built_root, project):
     assert tables(first) and tables(first) == tables(second)
 
 
-def test_failing_notebook_names_cell_and_leaves_no_vintage(project):
+def small_notebook(path, *cells):
     book = nbformat.v4.new_notebook()
-    book.cells = [nbformat.v4.new_code_cell("vintage = ''\noutput_dir = ''", metadata={"tags": ["parameters"]}),
-                  nbformat.v4.new_code_cell("raise RuntimeError('deliberate failure')")]
+    parameters = "vintage = ''\noutput_dir = ''\ninputs = ''"
+    book.cells = [nbformat.v4.new_code_cell(parameters, metadata={"tags": ["parameters"]})]
+    book.cells += [nbformat.v4.new_code_cell(code) for code in cells]
     book.metadata["kernelspec"] = {"name": "grdp", "display_name": "Python (grdp)", "language": "python"}
-    nbformat.write(book, project / "notebooks" / "99_fails.ipynb")
+    nbformat.write(book, path)
+
+
+WRITES = """
+from grdp import sources
+from grdp.run import vintage as vintages
+
+observations = sources.load_snapshot(inputs)
+vintages.write_table(observations.drop(columns="release_date"), output_dir, "observations_as_of")
+"""
+"""A notebook that succeeds and writes a catalogued table into the staging folder (from the run's snapshot)."""
+
+
+def test_failing_notebook_names_cell_and_leaves_no_vintage(project):
+    # the pipeline's own notebooks are not needed to make a run fail (they would take a minute to run before
+    # it): one that writes a table into the staging folder, then the failing one
+    for book in (project / "notebooks").glob("*.ipynb"):
+        book.unlink()
+    small_notebook(project / "notebooks" / "01_writes.ipynb", WRITES)
+    small_notebook(project / "notebooks" / "99_fails.ipynb", "raise RuntimeError('deliberate failure')")
     with pytest.raises(pipeline.PipelineError) as err:
         pipeline.run("2025Q4", as_of="2025-12-31", progress=False)
     message = str(err.value)
