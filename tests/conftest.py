@@ -23,6 +23,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,6 +73,59 @@ def built(built_root, monkeypatch):
     """The shared built project, with ``GRDP_ROOT`` pointing at it for this test."""
     monkeypatch.setenv("GRDP_ROOT", str(built_root))
     return built_root
+
+
+LEVELS = Path("sources") / "hcmc_grdp_levels" / "data.csv"
+GRDP_2022 = "1479227"
+"""HCMC's published GRDP 2022 (bn VND) in ``sources/hcmc_grdp_levels``; tests edit it during runs."""
+
+
+@dataclass(frozen=True)
+class SecondRun:
+    """What :func:`second_run` made: the project root, the vintage folder it published, and whether the source
+    was edited while the run was in progress."""
+
+    root: Path
+    folder: Path
+    edited: bool
+
+
+@pytest.fixture(scope="session")
+def second_run(built_root, tmp_path_factory):
+    """The real pipeline run again on the inputs of the session's vintage 2025Q4, once per session.
+
+    ``pipeline.run("2026Q1", as_of="2025-12-31")`` in a fresh copy of the repository's ``sources/`` and
+    ``notebooks/`` beside a copy of the session's 2025Q4 (without its reports), while HCMC's GRDP 2022 is edited
+    in the copy's ``sources/`` as notebook 02 starts. ``test_pipeline`` checks that the same inputs give
+    byte-identical tables, ``test_faults`` that the edit cannot reach the run.
+    """
+    from grdp.run import pipeline
+
+    root = tmp_path_factory.mktemp("second-run")
+    for folder in ("sources", "notebooks"):
+        shutil.copytree(REPO / folder, root / folder)
+    shutil.copytree(built_root / "forecasts" / "2025Q4", root / "forecasts" / "2025Q4",
+                    ignore=shutil.ignore_patterns("reports"))
+    edited = threading.Event()
+
+    def edit_when_notebook_02_starts():
+        end = time.monotonic() + 600
+        while not any((staging / "02_digital_economy.ipynb").exists()
+                      for staging in (root / "forecasts").glob(".staging-*")):
+            if time.monotonic() > end:
+                return
+            time.sleep(0.1)
+        path = root / LEVELS
+        path.write_text(path.read_text(encoding="utf-8").replace(GRDP_2022, "2000000"), encoding="utf-8")
+        edited.set()
+
+    editor = threading.Thread(target=edit_when_notebook_02_starts, daemon=True)
+    editor.start()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GRDP_ROOT", str(root))
+        folder = pipeline.run("2026Q1", as_of="2025-12-31", progress=False)
+    editor.join(timeout=5)
+    return SecondRun(root, folder, edited.is_set())
 
 
 @dataclass(frozen=True)
