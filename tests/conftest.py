@@ -55,10 +55,16 @@ def tree_hashes(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-@pytest.fixture(scope="module")
-def observations():
-    """Every release in the repository's sources/, read afresh for each test module (tests only filter it)."""
+@pytest.fixture(scope="session")
+def loaded_observations():
+    """Every release in the repository's sources/, read once per session (use :func:`observations`)."""
     return sources.load_observations()
+
+
+@pytest.fixture(scope="module")
+def observations(loaded_observations):
+    """Every release in the repository's sources/, a fresh copy for each test module (tests only filter it)."""
+    return loaded_observations.copy(deep=True)
 
 
 @pytest.fixture(scope="session")
