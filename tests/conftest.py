@@ -134,6 +134,24 @@ def second_run(built_root, tmp_path_factory):
     return SecondRun(root, folder, edited.is_set())
 
 
+@pytest.fixture(scope="session")
+def late_vintage(tmp_path_factory):
+    """Vintage 2027Q4, after the last data (as of 2027-12-31: nothing was published after March 2026), once per session.
+
+    ``pipeline.run("2027Q4")`` of the real notebooks in a fresh copy of the repository's ``sources/`` and
+    ``notebooks/``; returns the vintage folder (its project root is ``folder.parents[1]``).
+    ``test_pipeline`` checks what the vintage flags as projected, ``test_digital_cache`` what notebook 02 wrote.
+    """
+    from grdp.run import pipeline
+
+    root = tmp_path_factory.mktemp("late")
+    for folder in ("sources", "notebooks"):
+        shutil.copytree(REPO / folder, root / folder)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GRDP_ROOT", str(root))
+        return pipeline.run("2027Q4", progress=False)
+
+
 @dataclass(frozen=True)
 class QuartoRendering:
     """What :func:`quarto_rendered` made: the project root, what publish returned, and the project's
