@@ -8,9 +8,14 @@ in a temporary copy of the repository's ``sources/``, ``notebooks/``, ``reports/
 ``make run`` builds them, and the preview reports of the latest, :data:`LATEST`. Tests that use it must not
 write to it.
 
-Rendering the four reports with Quarto takes one to two minutes, so it is also done once per session
+Rendering the four reports with Quarto takes some minutes, so it is also done once per session
 (:func:`quarto_rendered`), into a second copy of the project holding the same vintages; tests that need
 it skip where Quarto is not installed.
+
+Both are made in a child process started as the session starts (:func:`session_build`,
+``tests/session_build.py``), while the test modules that need neither run first; the fixtures wait for it.
+Two more real runs are made once per session for the tests that need them: :func:`second_run` (the inputs of
+2025Q4 again) and :func:`late_vintage` (2027Q4, after the last data).
 """
 
 from __future__ import annotations
