@@ -46,7 +46,7 @@ def _ties(as_of: str | None) -> str:
     from grdp import sources
 
     try:
-        ties = sources.tied_releases(sources.as_of(sources.load_observations(), as_of))
+        ties = sources.tied_releases(sources.Releases(sources.load_observations(), as_of).selected)
     except sources.SourceValidationError:
         return ""
     if not ties:
@@ -90,10 +90,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_accounts(args: argparse.Namespace) -> int:
     from grdp import accounts
     from grdp.base import classification
-    from grdp.sources import SourceValidationError
+    from grdp.sources import Releases, SourceValidationError, load_observations
 
     try:
-        result = accounts.assemble(args.region, args.boundary, as_of=args.as_of)
+        result = accounts.assemble(args.region, args.boundary, Releases(load_observations(), args.as_of))
     except SourceValidationError as exc:
         print(f"grdp accounts: {exc}", file=sys.stderr)
         return 1
@@ -145,16 +145,16 @@ def _cmd_estimate(args: argparse.Namespace) -> int:
     from grdp.digital.coefficient_calibration import CalibrationError
     from grdp.digital.headline import share_table
     from grdp.digital.uncertainty import simulate
-    from grdp.sources import SourceValidationError, load_observations
+    from grdp.sources import Releases, SourceValidationError, load_observations
 
     methods = list(METHODS) if args.method == "all" else [args.method]
     try:
-        observations = load_observations()
-        model = build(args.region, args.boundary, args.as_of, observations)  # ValueError if the boundary does not fit
+        releases = Releases(load_observations(), args.as_of or date.today().isoformat())
+        model = build(args.region, args.boundary, releases)  # ValueError if the boundary does not fit
         year = args.year if args.year is not None else model.accounts.years[-1]
         simulation = simulate(model, year, draws=args.draws, seed=args.seed, methods=methods)
-        headline = share_table(args.region, args.boundary, args.as_of or date.today().isoformat(), observations,
-                               methods, args.level, args.draws, args.seed).set_index(["method", "year"])
+        headline = share_table(args.region, args.boundary, releases, methods, args.level, args.draws,
+                               args.seed).set_index(["method", "year"])
     except (TypeError, KeyError, AccountsError, SourceValidationError, CalibrationError, ValueError) as exc:
         ties = "" if isinstance(exc, SourceValidationError) else _ties(args.as_of)
         if isinstance(exc, TypeError) and not ties:

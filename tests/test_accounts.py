@@ -8,13 +8,14 @@ import pytest
 from grdp import sources
 from grdp.accounts import assembly as accounts
 from grdp.base import classification, schemas
+from grdp.sources import Releases
 
 CELLS = list(classification.SECTIONS) + ["TAX"]
 
 
 @pytest.fixture(scope="module")
 def hcmc(observations):
-    return accounts.assemble("hcmc", "old", observations=observations)
+    return accounts.assemble("hcmc", "old", Releases(observations, None))
 
 
 def published_total(observations, region, boundary, year, as_of=None):
@@ -46,7 +47,7 @@ def test_as_of_hides_releases_not_yet_published(observations):
     assert published_total(observations, "hcmc", "old", 2022, as_of="2023-06-30").value == 1_479_227
     # the national accounts on file were published in 2024-2025, so no seed structure existed then
     with pytest.raises(accounts.AccountsError, match="no complete national accounts"):
-        accounts.assemble("hcmc", "old", as_of="2023-06-30", observations=observations)
+        accounts.assemble("hcmc", "old", Releases(observations, "2023-06-30"))
 
 
 def test_published_margins_reproduced_within_tolerance(hcmc):
@@ -82,7 +83,7 @@ def test_every_cell_is_flagged_and_imputed_cells_name_their_method(hcmc):
 
 
 def test_national_accounts_are_published_and_add_up(observations):
-    vn = accounts.assemble("vn", "national", observations=observations)
+    vn = accounts.assemble("vn", "national", Releases(observations, None))
     complete = vn.table[(vn.table.year <= 2024) & vn.table.industry.isin(CELLS)]
     assert (complete.quality == "published").all()
     year = vn.table[vn.table.year == 2023].set_index("industry")["value"]
@@ -90,8 +91,8 @@ def test_national_accounts_are_published_and_add_up(observations):
 
 
 def test_merged_city_is_the_sum_of_the_three_localities(observations):
-    merged = accounts.assemble("hcmc", "merged", observations=observations)
-    parts = [accounts.assemble(r, "old", observations=observations).table for r in ("hcmc", "binh_duong",
+    merged = accounts.assemble("hcmc", "merged", Releases(observations, None))
+    parts = [accounts.assemble(r, "old", Releases(observations, None)).table for r in ("hcmc", "binh_duong",
                                                                                       "ba_ria_vung_tau")]
     common = set.intersection(*(set(p.year) for p in parts))
     assert common, "expected at least one year with all three localities"
@@ -146,7 +147,7 @@ def test_missing_years_interpolate_broad_shares_and_a_single_gap_is_a_residual()
     obs = synthetic(hcmc_rows(2020, 1000.0, {"A": 2.0, "BTF": 30.0, "GTT": 58.0, "TAX": 10.0})
                     + hcmc_rows(2021, 1100.0, {})
                     + hcmc_rows(2022, 1200.0, {"A": 1.0, "BTF": 26.0, "GTT": 61.0}))
-    result = accounts.assemble("hcmc", "old", observations=obs).table
+    result = accounts.assemble("hcmc", "old", Releases(obs, None)).table
     tax_2022 = result[(result.year == 2022) & (result.industry == "TAX")].iloc[0]
     assert tax_2022.share == pytest.approx(0.12) and tax_2022.quality == "derived"
     assert "residual" in tax_2022.method
@@ -159,9 +160,9 @@ def test_missing_years_interpolate_broad_shares_and_a_single_gap_is_a_residual()
 
 def test_location_quotient_shifts_the_seed_inside_a_broad_sector():
     shares = {"A": 1.0, "BTF": 25.0, "GTT": 64.0, "TAX": 10.0}
-    plain = accounts.assemble("hcmc", "old", observations=synthetic(hcmc_rows(2021, 1000.0, shares))).table
+    plain = accounts.assemble("hcmc", "old", Releases(synthetic(hcmc_rows(2021, 1000.0, shares)), None)).table
     quarterly = [("hcmc", "old", "2021Q1", "Q", "grdp_share", "G", "percent", 20.0)]  # national G share is 10%
-    with_lq = accounts.assemble("hcmc", "old", observations=synthetic(hcmc_rows(2021, 1000.0, shares) + quarterly))
+    with_lq = accounts.assemble("hcmc", "old", Releases(synthetic(hcmc_rows(2021, 1000.0, shares) + quarterly), None))
     g_plain = plain[(plain.industry == "G")]["share"].iloc[0]
     g_lq = with_lq.table[(with_lq.table.industry == "G")]["share"].iloc[0]
     assert g_lq > g_plain
@@ -175,10 +176,10 @@ def test_tied_conflicting_releases_are_refused():
     obs = synthetic(hcmc_rows(2021, 1000.0, {"A": 1.0, "BTF": 25.0, "GTT": 64.0, "TAX": 10.0})
                     + [("hcmc", "old", "2021", "A", "grdp", "TOTAL", "bn_VND", 1010.0)])
     with pytest.raises(accounts.AccountsError, match="conflicting releases of hcmc GRDP 2021"):
-        accounts.assemble("hcmc", "old", observations=obs)
+        accounts.assemble("hcmc", "old", Releases(obs, None))
 
 
 def test_inconsistent_margins_are_refused():
     obs = synthetic(hcmc_rows(2021, 1000.0, {"A": 1.0, "BTF": 25.0, "GTT": 64.0, "TAX": 10.0, "C": 30.0}))
     with pytest.raises(accounts.AccountsError, match="hcmc 2021: raking did not converge"):
-        accounts.assemble("hcmc", "old", observations=obs)
+        accounts.assemble("hcmc", "old", Releases(obs, None))

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from grdp.accounts import assembly as accounts
+from grdp.sources import Releases
 from tests.test_accounts import hcmc_rows, synthetic
 
 OIL_BAND = (25.0, 45.0)
@@ -18,7 +19,7 @@ MANUFACTURING_BAND_PP = 2.0
 
 @pytest.fixture(scope="module")
 def brvt(observations):
-    return accounts.assemble("ba_ria_vung_tau", "old", observations=observations)
+    return accounts.assemble("ba_ria_vung_tau", "old", Releases(observations, None))
 
 
 def share(account, year, code):
@@ -50,7 +51,7 @@ def test_brvt_manufacturing_does_not_jump_when_the_oil_share_is_unpublished(brvt
 
 
 def test_merged_mining_share_moves_with_the_oil_share_not_with_the_seed(observations):
-    merged = accounts.assemble("hcmc", "merged", observations=observations)
+    merged = accounts.assemble("hcmc", "merged", Releases(observations, None))
     mining = merged.wide("share")["B"].loc[2021:2024]
     assert mining.between(4.0, 9.0).all(), mining.round(2).to_dict()  # base commit: 2.5, 3.4, 7.95, 2.3
     assert mining.diff().abs().max() < 2.5
@@ -66,7 +67,7 @@ def test_location_quotients_are_interpolated_between_the_periods_that_measure_th
     quarters = obs[(obs.region == "vn") & (obs.period == "2021Q1")].assign(period="2020Q1")
     quarters2 = quarters.assign(period="2022Q1")
     obs = pd.concat([obs, quarters, quarters2], ignore_index=True)
-    account = accounts.assemble("hcmc", "old", observations=obs)
+    account = accounts.assemble("hcmc", "old", Releases(obs, None))
     lq = 2.0 + (3.0 - 2.0) * (2021.5 - 2020.125) / (2022.125 - 2020.125)
     assert share(account, 2021, "G") == pytest.approx(10.0 * lq, rel=1e-9)
     method = account.table[(account.table.year == 2021) & (account.table.industry == "G")]["method"].iloc[0]
@@ -78,7 +79,7 @@ def test_a_published_division_share_is_carried_to_the_years_without_one():
     shares = {"A": 1.0, "BTF": 40.0, "GTT": 49.0, "TAX": 10.0}
     rows = (hcmc_rows(2020, 1000.0, {**shares, "06": 20.0}) + hcmc_rows(2021, 1100.0, shares)
             + hcmc_rows(2022, 1200.0, shares))
-    account = accounts.assemble("hcmc", "old", observations=synthetic(rows))
+    account = accounts.assemble("hcmc", "old", Releases(synthetic(rows), None))
     for year in (2020, 2021, 2022):  # national B share is the same (5%) in every year, so the quotient carries 20%
         assert share(account, year, "B") == pytest.approx(20.0, abs=1e-6)
     assert account.table[(account.table.year == 2021) & (account.table.industry == "B")]["quality"].iloc[0] == \
@@ -89,7 +90,7 @@ def test_a_target_that_does_not_fit_the_published_margins_is_seed_only_and_the_m
     shares = {"A": 1.0, "BTF": 25.0, "GTT": 64.0, "TAX": 10.0}
     rows = (hcmc_rows(2020, 1000.0, {**shares, "C": 20.0}) + hcmc_rows(2021, 1000.0, shares)
             + [("hcmc", "old", "2021Q1", "Q", "grdp_share", "B", "percent", 15.0)])  # B 15% + C 20% > BTF 25%
-    account = accounts.assemble("hcmc", "old", observations=synthetic(rows))
+    account = accounts.assemble("hcmc", "old", Releases(synthetic(rows), None))
     margins = account.margins.set_index(["year", "industry"])
     assert margins.loc[(2021, "C"), "role"] == accounts.ROLE_TARGET  # annual anchor: imposed first
     assert margins.loc[(2021, "B"), "role"] == accounts.ROLE_NOT_HELD

@@ -8,13 +8,14 @@ import pytest
 from grdp import sources
 from grdp.accounts import assembly as accounts
 from grdp.base import classification, schemas
+from grdp.sources import Releases
 
 CELLS = list(classification.SECTIONS) + ["TAX"]
 
 
 @pytest.fixture(scope="module")
 def vn(observations):
-    return accounts.assemble("vn", "national", observations=observations)
+    return accounts.assemble("vn", "national", Releases(observations, None))
 
 
 def with_rows(observations, *rows):
@@ -38,7 +39,7 @@ def without_2025_level(observations):
 
 def test_2025_national_account_from_partial_publications(observations):
     observations = without_2025_level(observations)
-    vn = accounts.assemble("vn", "national", observations=observations)
+    vn = accounts.assemble("vn", "national", Releases(observations, None))
     year = vn.require(2025).set_index("industry")
     assert year.loc["TOTAL", "quality"] == "imputed"  # no 2025 GDP level: the total is built from growth
     cells = year.loc[CELLS[:-2] + ["TAX"]]
@@ -70,7 +71,7 @@ def test_the_2025_national_account_gets_better_when_the_level_arrives(observatio
     more = with_rows(without_2025_level(observations), ("vn_gdp_growth_2025", "vn", "national", "2025", "grdp", "TOTAL", "current",
                                     "bn_VND", 12_847_600.0, "Cục Thống kê (National Statistics Office, MoF)",
                                     "2026-01-05"))
-    vn = accounts.assemble("vn", "national", observations=more)
+    vn = accounts.assemble("vn", "national", Releases(more, None))
     total = vn.require(2025).set_index("industry").loc["TOTAL"]
     assert total.value == 12_847_600.0 and total.quality == "published"
     a = vn.require(2025).set_index("industry").loc["A"]
@@ -95,8 +96,8 @@ def test_hierarchy_residual_growth_by_hand():
 
 @pytest.mark.parametrize("as_of", [None, "2025-12-31"])
 def test_merged_city_is_the_sum_of_its_parts_in_every_year_including_2025(observations, as_of):
-    parts = accounts.assemble_parts(as_of, observations)
-    merged = accounts.assemble("hcmc", "merged", as_of, observations)
+    parts = accounts.assemble_parts(Releases(observations, as_of))
+    merged = accounts.assemble("hcmc", "merged", Releases(observations, as_of))
     assert 2025 in merged.years and set(merged.years) == set.intersection(*(set(p.years) for p in parts.values()))
     columns = [c for c in CELLS + ["TOTAL"] if c in merged.wide("value").columns]
     summed = sum(p.wide("value").loc[list(merged.years), columns] for p in parts.values())
@@ -106,7 +107,7 @@ def test_merged_city_is_the_sum_of_its_parts_in_every_year_including_2025(observ
 
 
 def test_2025_parts_are_moved_by_their_published_growth_and_the_national_deflator(observations):
-    parts = accounts.assemble_parts(None, observations)
+    parts = accounts.assemble_parts(Releases(observations, None))
     expected = {"hcmc": 8.07, "binh_duong": 8.88}  # excl. oil and gas (no oil in old HCMC), total
     for region, published in expected.items():
         growth = parts[region].growth.set_index("industry")["volume_growth"]
@@ -119,14 +120,14 @@ def test_2025_parts_are_moved_by_their_published_growth_and_the_national_deflato
     assert 100 * growth["B"] == pytest.approx(-2.54)
     assert "crude oil and gas" in brvt.growth.set_index("industry").loc["B", "method"]
     # an independent check: the parts then give the merged city's published 7.53% growth including oil within 0.1 pp
-    merged = accounts.assemble("hcmc", "merged", observations=observations)
+    merged = accounts.assemble("hcmc", "merged", Releases(observations, None))
     implied = merged.growth[(merged.growth.year == 2025) & (merged.growth.industry == "TOTAL")
                             & merged.growth["method"].str.startswith("grdp_real_growth")]["volume_growth"]
     assert 100 * implied.iloc[0] == pytest.approx(7.53, abs=0.1)
 
 
 def test_both_published_merged_2025_levels_are_compared_and_neither_is_imposed(observations):
-    merged = accounts.assemble("hcmc", "merged", observations=observations)
+    merged = accounts.assemble("hcmc", "merged", Releases(observations, None))
     levels = merged.margins[(merged.margins.year == 2025) & (merged.margins.variable == "grdp")]
     # UBND 2025-12-09 (2.74), the Party drafts of October 2025 (3.03, 3.0) and the UBND chairman 2026-02-04 (3.0)
     assert {2_740_000.0, 3_000_000.0, 3_030_000.0} <= set(levels["published_value"])
@@ -143,7 +144,7 @@ def test_both_published_merged_2025_levels_are_compared_and_neither_is_imposed(o
 
 @pytest.mark.parametrize("region, boundary", [("vn", "national"), ("hcmc", "old"), ("hcmc", "merged")])
 def test_a_vintage_after_the_last_data_ends_at_the_last_year_with_a_clear_message(observations, region, boundary):
-    account = accounts.assemble(region, boundary, "2027-12-31", observations)
+    account = accounts.assemble(region, boundary, Releases(observations, "2027-12-31"))
     assert account.years[-1] == 2025
     assert account.year(2026).empty
     with pytest.raises(KeyError, match="no sector account for .* in 2026 .*the accounts end at 2025"):
@@ -154,4 +155,4 @@ def test_a_vintage_after_the_last_data_ends_at_the_last_year_with_a_clear_messag
 
 def test_before_the_2025_growth_releases_the_accounts_end_in_2024(observations):
     for region, boundary in (("vn", "national"), ("hcmc", "old"), ("hcmc", "merged")):
-        assert accounts.assemble(region, boundary, "2025-09-30", observations).years[-1] == 2024
+        assert accounts.assemble(region, boundary, Releases(observations, "2025-09-30")).years[-1] == 2024

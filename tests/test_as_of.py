@@ -113,3 +113,43 @@ def test_the_as_of_rule_selects_among_what_was_known(observations, when):
     known = sources.known_at(observations, when)
     assert known["release_date"].max() <= pd.Timestamp(when) < observations["release_date"].max()
     pd.testing.assert_frame_equal(sources.as_of(known, None), sources.as_of(observations, when))
+
+
+# --- the one as-of view (sources.Releases) ---------------------------------------------------------------------
+
+
+def test_a_view_knows_only_the_releases_of_its_date_and_selects_as_the_rule_does(observations):
+    view = sources.Releases(observations, "2025-06-30")
+    assert view.as_of == "2025-06-30"
+    assert view.known["release_date"].max() <= pd.Timestamp("2025-06-30")
+    pd.testing.assert_frame_equal(view.known, sources.known_at(observations, "2025-06-30"))
+    pd.testing.assert_frame_equal(view.selected, sources.as_of(observations, "2025-06-30"))
+    assert view.selected is view.selected  # selected once, then shared
+
+
+def test_a_view_of_an_earlier_date_is_the_view_built_at_that_date(observations):
+    later = sources.Releases(observations, "2025-12-31")
+    earlier = later.at("2024-12-31")
+    direct = sources.Releases(observations, "2024-12-31")
+    assert earlier.as_of == "2024-12-31"
+    pd.testing.assert_frame_equal(earlier.selected, direct.selected)
+    assert earlier.key == direct.key
+    assert later.at(None) is later
+
+
+def test_a_view_never_reaches_a_later_release():
+    obs = releases(("GSO", "2024-03-01", "green", 1.0), ("GSO", "2025-03-01", "green", 2.0))
+    view = sources.Releases(obs, "2024-12-31")
+    assert chosen(view.known) == [1.0]
+    with pytest.raises(ValueError, match="cannot give the releases known on the later date 2025-06-30"):
+        view.at("2025-06-30")
+
+
+def test_a_subset_keeps_the_date_and_selects_within_the_subset():
+    obs = releases(("GSO", "2024-03-01", "green", 1.0), ("Other", "2024-06-01", "green", 2.0))
+    view = sources.Releases(obs, "2024-12-31")
+    gso = view.subset(view.known["publisher"] == "GSO")
+    assert gso.as_of == "2024-12-31"
+    assert gso.selected["value"].tolist() == [1.0]
+    assert view.selected["value"].tolist() == [2.0]
+    assert gso.key != view.key

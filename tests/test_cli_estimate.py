@@ -12,13 +12,14 @@ from grdp.cli import METHOD_CHOICES, main
 from grdp.digital import METHODS, build
 from grdp.digital.bridge import bridge
 from grdp.report import charts
+from grdp.sources import Releases, load_observations
 
 AS_OF = "2025-12-31"
 
 
 @pytest.fixture(scope="module")
 def model():
-    return build("hcmc", "old", AS_OF)
+    return build("hcmc", "old", Releases(load_observations(), AS_OF))
 
 
 def test_estimate_prints_the_published_figure_as_the_headline(capsys):
@@ -41,7 +42,7 @@ def test_a_year_without_a_published_figure_says_how_it_is_estimated(capsys):
     headline = next(line.strip() for line in capsys.readouterr().out.splitlines()
                     if line.strip().startswith("headline"))
     assert headline.split()[1] == "estimate"
-    assert "grdp estimate: GSO's 2023 HCMC figure 14.65" in headline and "chosen out of time" in headline
+    assert "grdp estimate: the measurement model" in headline and "the nearest 2023 (14.65)" in headline
 
 
 def test_an_unidentified_definition_is_not_supported(capsys):

@@ -7,18 +7,19 @@ import numpy as np
 import pytest
 
 from grdp.digital import build, measured_errors, uncertainty
+from grdp.sources import Releases
 
 AS_OF = "2025-12-31"
 
 
 @pytest.fixture(scope="module")
 def sizes(observations):
-    return measured_errors.measure(observations, AS_OF)
+    return measured_errors.measure(Releases(observations, AS_OF))
 
 
 @pytest.fixture(scope="module")
 def model(observations):
-    return build("hcmc", "old", AS_OF, observations)
+    return build("hcmc", "old", Releases(observations, AS_OF))
 
 
 def check(sizes, kind, industry, period):
@@ -56,15 +57,15 @@ def test_revisions_of_published_figures(sizes):
 
 def test_a_class_without_checks_falls_back_to_the_stated_range(observations):
     shares_only = observations[~observations["variable"].isin(["grdp_share"])]
-    sizes = measured_errors.measure(shares_only, AS_OF)
+    sizes = measured_errors.measure(Releases(shares_only, AS_OF))
     assert sizes.sd["lq"] == 0.10 and "no check available" in sizes.basis["lq"]
 
 
 def test_a_vintage_measures_only_what_was_released(observations):
-    early = measured_errors.measure(observations, "2024-06-30")
+    early = measured_errors.measure(Releases(observations, "2024-06-30"))
     revisions = early.checks[early.checks["class"] == "published"]
     assert not (revisions["published"] == 12.83).any()  # the 12.83 revision came in January 2025
-    later = measured_errors.measure(observations, "2025-01-31").checks
+    later = measured_errors.measure(Releases(observations, "2025-01-31")).checks
     assert ((later["class"] == "published") & (later["published"] == 12.83)).sum() == 1
 
 

@@ -13,7 +13,8 @@ import pytest
 
 from grdp import sources
 from grdp.base import estimate_kinds as kinds
-from grdp.digital import METHODS, headline, region_cells
+from grdp.digital import METHODS, headline, measurement, region_cells
+from grdp.sources import Releases
 
 VINTAGES = ["2025-09-30", "2025-12-31", "2026-03-31"]
 REGIONS = [("hcmc", "old"), ("vn", "national")]
@@ -22,7 +23,7 @@ DRAWS = 4_000
 
 @pytest.fixture(scope="module")
 def tables(observations):
-    return {(r, b, a): headline.share_table(r, b, a, observations, draws=DRAWS, seed=1)
+    return {(r, b, a): headline.share_table(r, b, Releases(observations, a), draws=DRAWS, seed=1)
             for a in VINTAGES for r, b in REGIONS}
 
 
@@ -58,16 +59,16 @@ def test_every_published_region_year_is_the_headline(tables, observations, regio
 
 
 def test_the_table_runs_to_the_last_year_that_has_ended():
-    assert region_cells.ended_years("2025-12-30") == [2020, 2021, 2022, 2023, 2024]
-    assert region_cells.ended_years("2025-12-31") == [2020, 2021, 2022, 2023, 2024, 2025]
-    assert region_cells.ended_years("2026-03-31") == [2020, 2021, 2022, 2023, 2024, 2025]
+    assert measurement.ended_years("2025-12-30") == [2020, 2021, 2022, 2023, 2024]
+    assert measurement.ended_years("2025-12-31") == [2020, 2021, 2022, 2023, 2024, 2025]
+    assert measurement.ended_years("2026-03-31") == [2020, 2021, 2022, 2023, 2024, 2025]
 
 
 @pytest.mark.parametrize("as_of", VINTAGES)
 def test_one_row_per_method_and_year_with_the_interface_columns(tables, as_of):
     table = tables[("hcmc", "old", as_of)]
     assert list(table.columns) == headline.COLUMNS
-    years = region_cells.ended_years(as_of)
+    years = measurement.ended_years(as_of)
     assert sorted(zip(table["method"], table["year"])) == sorted((m, y) for m in METHODS for y in years)
     assert set(table["status"]) <= {"published", "estimate", "not_supported"}
     assert (table["level"] == 0.9).all()
@@ -80,8 +81,8 @@ def test_estimates_say_what_they_are_bridged_from(tables, observations):
         assert row.basis.startswith("grdp estimate"), row
         source = (row.method, int(row.bridged_from_year))
         assert source in published, row  # bridged from a figure that was published
-        assert f"{published[source].value:.2f}" in row.basis
-        assert "chosen out of time" in row.basis
+        assert f"{published[source].value:.2f}" in row.basis  # the nearest published figure of the series
+        assert "the measurement model" in row.basis and "published figure(s)" in row.basis
         assert row.lower < row.value < row.upper
     gso_2024 = table[(table["method"] == "gso") & (table["year"] == 2024)].iloc[0]
     assert gso_2024.status == "estimate" and int(gso_2024.bridged_from_year) == 2023
@@ -98,7 +99,7 @@ def test_an_unidentified_tier_is_not_supported_with_its_reason(tables):
 
 
 def test_uncalibrated_regions_are_labelled_so(observations):
-    table = headline.share_table("binh_duong", "old", "2025-12-31", observations, methods=["gso", "mic"],
+    table = headline.share_table("binh_duong", "old", Releases(observations, "2025-12-31"), methods=["gso", "mic"],
                                  draws=DRAWS, seed=1)
     assert not (table["status"] == "published").any()
     estimates = table[table["status"] == "estimate"]
@@ -110,9 +111,8 @@ def test_uncalibrated_regions_are_labelled_so(observations):
 def test_every_row_carries_its_kind_as_data(tables, as_of):
     """The kind agrees with the status and with what the English basis says (the reports read only the kind)."""
     says = {"published by": kinds.PUBLISHED, "grdp estimate, uncalibrated": kinds.UNCALIBRATED,
-            "grdp model, not validated": kinds.NOT_VALIDATED, "carried to": kinds.CARRIED,
-            "line through": kinds.LINE, "moved with the national figure": kinds.NATIONAL_RATIO,
-            "moved by the indicator": kinds.MODEL, "sum of the three former localities": kinds.PARTS}
+            "grdp model, not validated": kinds.NOT_VALIDATED, "the measurement model": kinds.MODEL,
+            "sum of the three former localities": kinds.PARTS}
     seen = set()
     for (region, boundary, when), table in tables.items():
         if when != as_of:
@@ -126,51 +126,55 @@ def test_every_row_carries_its_kind_as_data(tables, as_of):
             named = {kind for words, kind in says.items() if words in first}
             assert named == {row.kind}, (row.kind, first)
             seen.add(row.kind)
-    assert {kinds.PUBLISHED, kinds.NOT_VALIDATED} <= seen and seen & {kinds.MODEL, kinds.CARRIED, kinds.LINE,
-                                                                      kinds.NATIONAL_RATIO}
+    assert {kinds.PUBLISHED, kinds.NOT_VALIDATED, kinds.MODEL} <= seen
 
 
 def test_the_samples_are_what_the_interval_is_made_of(tables, observations):
     table = tables[("hcmc", "old", "2025-12-31")].set_index(["method", "year"])
     for key in [("gso", 2023), ("gso", 2024), ("mic", 2025), ("oecd-core", 2024)]:
-        draws = headline.share_samples("hcmc", "old", "2025-12-31", observations, *key, draws=DRAWS, seed=1)
+        draws = headline.share_samples("hcmc", "old", Releases(observations, "2025-12-31"), *key, draws=DRAWS, seed=1)
         assert len(draws) == DRAWS
         lower, upper = np.percentile(draws, [5, 95])
         assert (lower, upper) == (table.loc[key, "lower"], table.loc[key, "upper"])
     with pytest.raises(KeyError, match="not supported"):
-        headline.share_samples("hcmc", "old", "2025-12-31", observations, "oecd-narrow", 2024, draws=DRAWS, seed=1)
+        headline.share_samples("hcmc", "old", Releases(observations, "2025-12-31"), "oecd-narrow", 2024,
+                               draws=DRAWS, seed=1)
     with pytest.raises(KeyError, match="no headline row"):
-        headline.share_samples("hcmc", "old", "2025-12-31", observations, "gso", 2026, draws=DRAWS, seed=1)
+        headline.share_samples("hcmc", "old", Releases(observations, "2025-12-31"), "gso", 2026, draws=DRAWS, seed=1)
 
 
 def test_asking_for_some_methods_gives_the_same_rows(tables, observations):
-    some = headline.share_table("hcmc", "old", "2025-12-31", observations, methods=["mic"], draws=DRAWS, seed=1)
+    some = headline.share_table("hcmc", "old", Releases(observations, "2025-12-31"), methods=["mic"], draws=DRAWS,
+                                seed=1)
     full = tables[("hcmc", "old", "2025-12-31")]
     pd.testing.assert_frame_equal(some.reset_index(drop=True),
                                   full[full["method"] == "mic"].reset_index(drop=True))
-    narrower = headline.share_table("hcmc", "old", "2025-12-31", observations, methods=["mic"], level=0.5,
+    narrower = headline.share_table("hcmc", "old", Releases(observations, "2025-12-31"), methods=["mic"], level=0.5,
                                     draws=DRAWS, seed=1)
     assert (narrower["upper"] - narrower["lower"] < some["upper"] - some["lower"]).all()
 
 
 def test_a_vintage_uses_no_later_release(observations):
     # HCMC's GSO figures for 2020-2022 were first released on 2025-02-18
-    before = headline.share_table("hcmc", "old", "2025-02-17", observations, methods=["gso"], draws=DRAWS, seed=1)
+    before = headline.share_table("hcmc", "old", Releases(observations, "2025-02-17"), methods=["gso"], draws=DRAWS,
+                                  seed=1)
     row = before[before["year"] == 2021].iloc[0]
     assert row.status == "estimate" and "13.84" not in row.basis
-    after = headline.share_table("hcmc", "old", "2025-02-18", observations, methods=["gso"], draws=DRAWS, seed=1)
+    after = headline.share_table("hcmc", "old", Releases(observations, "2025-02-18"), methods=["gso"], draws=DRAWS,
+                                 seed=1)
     assert after[after["year"] == 2021].iloc[0].value == 13.84
 
 
 @pytest.mark.parametrize("as_of", ["2026-12-31", "2027-12-31"])
 def test_nothing_crashes_after_the_last_data(observations, as_of):
     for region, boundary in [*REGIONS, ("hcmc", "merged"), ("ba_ria_vung_tau", "old")]:
-        table = headline.share_table(region, boundary, as_of, observations, draws=1_000, seed=1)
+        table = headline.share_table(region, boundary, Releases(observations, as_of), draws=1_000, seed=1)
         assert table["year"].max() == int(as_of[:4])
         after = table[table["year"] > 2025]
         assert (after["status"] != "published").all()
         assert ((after["status"] == "estimate") | after["reason"].str.len().gt(0)).all()
-    national = headline.share_table("vn", "national", as_of, observations, methods=["gso"], draws=1_000, seed=1)
+    national = headline.share_table("vn", "national", Releases(observations, as_of), methods=["gso"], draws=1_000,
+                                    seed=1)
     gso_2025 = national[national["year"] == 2025].iloc[0]
     # published in January 2026: the headline, whether or not a (partly imputed) 2025 national account exists
     assert gso_2025.status == "published" and gso_2025.value == 14.02
@@ -180,7 +184,8 @@ def test_a_published_figure_without_a_sector_account_is_shown_not_fitted(observa
     # as before the 2025 national releases reached sources/: the 2025 GSO share, but no 2025 national account
     national_2025 = ((observations["region"] == "vn") & observations["period"].str.startswith("2025")
                      & ~observations["variable"].str.startswith("de_"))
-    table = headline.share_table("vn", "national", "2026-03-31", observations[~national_2025], methods=["gso"],
+    table = headline.share_table("vn", "national", Releases(observations[~national_2025], "2026-03-31"),
+                                 methods=["gso"],
                                  draws=1_000, seed=1)
     row = table[table["year"] == 2025].iloc[0]
     assert row.status == "published" and row.value == 14.02

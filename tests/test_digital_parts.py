@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from grdp.digital import headline, parts
+from grdp.sources import Releases
 
 AS_OF = "2025-12-31"
 DRAWS = 4_000
@@ -14,7 +15,7 @@ DRAWS = 4_000
 
 @pytest.fixture(scope="module")
 def table(observations):
-    return parts.parts_table(AS_OF, observations, ["gso", "mic"], draws=DRAWS, seed=3)
+    return parts.parts_table(Releases(observations, AS_OF), ["gso", "mic"], draws=DRAWS, seed=3)
 
 
 def test_numerators_and_denominators_add_up(table):
@@ -30,7 +31,8 @@ def test_numerators_and_denominators_add_up(table):
 
 
 def test_the_merged_headline_is_the_sum_of_parts(table, observations):
-    head = headline.share_table("hcmc", "merged", AS_OF, observations, methods=["gso", "mic"], draws=DRAWS, seed=3)
+    head = headline.share_table("hcmc", "merged", Releases(observations, AS_OF), methods=["gso", "mic"], draws=DRAWS,
+                                seed=3)
     merged = table[table["part"] == "merged"].set_index(["method", "year"])
     for row in head.itertuples():
         assert row.status == merged.loc[(row.method, row.year), "status"]
@@ -54,10 +56,10 @@ def test_each_part_is_estimated_on_its_own(table):
 
 
 def test_the_draws_combine_the_parts(observations):
-    found = parts.merged_cells(AS_OF, observations, ["gso"], DRAWS, 3)
+    found = parts.merged_cells(Releases(observations, AS_OF), ["gso"], DRAWS, 3)
     cell = found[("gso", 2024)]
     assert cell.samples is not None and len(cell.samples) == DRAWS
-    part = {r: headline.cells(r, "old", AS_OF, observations, ["gso"], DRAWS, 3)[("gso", 2024)]
+    part = {r: headline.cells(r, "old", Releases(observations, AS_OF), ["gso"], DRAWS, 3)[("gso", 2024)]
             for r in ("hcmc", "binh_duong", "ba_ria_vung_tau")}
     # the merged share lies between the parts' shares draw by draw
     low = np.minimum.reduce([c.samples for c in part.values()])
@@ -69,8 +71,8 @@ def test_a_common_scale_of_grdp_does_not_move_the_merged_share(observations):
     scaled = observations.copy()
     mask = (scaled["region"] == "hcmc") & (scaled["boundary"] == "merged") & (scaled["variable"] == "grdp")
     scaled.loc[mask, "value"] = scaled.loc[mask, "value"] * 3.0 / 2.74  # about 3 instead of 2.74 quadrillion
-    base = parts.merged_cells(AS_OF, observations, ["gso"], DRAWS, 3)[("gso", 2025)]
-    other = parts.merged_cells(AS_OF, scaled, ["gso"], DRAWS, 3)[("gso", 2025)]
+    base = parts.merged_cells(Releases(observations, AS_OF), ["gso"], DRAWS, 3)[("gso", 2025)]
+    other = parts.merged_cells(Releases(scaled, AS_OF), ["gso"], DRAWS, 3)[("gso", 2025)]
     assert other.value == pytest.approx(base.value, rel=1e-12)
     # the parts' 2025 GRDP are their own accounts moved by their published growth, not the merged level
     assert base.basis.count("moved from the previous year by its published growth") == 3
@@ -83,7 +85,7 @@ def test_a_figure_published_for_the_merged_city_is_its_headline(observations):
                                                                            "test_merged_release"]
     row["release_date"] = pd.Timestamp("2025-11-30")
     with_merged = pd.concat([observations, row], ignore_index=True)
-    head = headline.share_table("hcmc", "merged", AS_OF, with_merged, methods=["gso"], draws=DRAWS, seed=3)
+    head = headline.share_table("hcmc", "merged", Releases(with_merged, AS_OF), methods=["gso"], draws=DRAWS, seed=3)
     published = head[head["year"] == 2024].iloc[0]
     assert published.status == "published" and published.value == 14.9
     assert published.source_id == "test_merged_release" and published.release == "2025-11-30"
@@ -93,7 +95,8 @@ def test_a_figure_published_for_the_merged_city_is_its_headline(observations):
 def test_a_year_without_any_grdp_yet_holds_the_parts_last_weights(observations):
     # as of the end of 2026 the year has ended but no 2026 GRDP (parts' or merged) is in sources/: the merged share
     # is the parts' own 2026 estimates weighted by their 2025 GRDP, and the basis says the weights are held
-    late = parts.parts_table("2026-12-31", observations, ["mic"], draws=DRAWS, seed=3).set_index(["part", "year"])
+    late = parts.parts_table(Releases(observations, "2026-12-31"), ["mic"], draws=DRAWS, seed=3)
+    late = late.set_index(["part", "year"])
     merged = late.loc[("merged", 2026)]
     assert merged["status"] == "estimate" and "GRDP of 2025 held" in merged["basis"]
     assert merged["kind"] == "parts"

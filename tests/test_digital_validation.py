@@ -1,6 +1,7 @@
-"""Out-of-time validation: every published year with an earlier release is predicted from the releases
-before it, by the model and its rivals, with errors and coverage; the choice of estimator follows the
-stated rule. Expected checks and rival values are computed here by hand from the observations."""
+"""Out-of-time validation: every published share of the nation and the former city is predicted from the releases
+before its first release, by the measurement model and by its rivals where they can be computed, with errors,
+coverage at three levels and proper scores. Expected checks and rival values are computed here by hand from the
+observations."""
 
 from __future__ import annotations
 
@@ -11,20 +12,25 @@ import pandas as pd
 import pytest
 
 from grdp.digital import validation
-from grdp.digital.estimators import ESTIMATORS
+from grdp.digital.rivals import RULES
+from grdp.sources import Releases
 
 AS_OF = "2025-12-31"
 
 
 @pytest.fixture(scope="module")
 def checked(observations):
-    return validation.out_of_time(observations, AS_OF)
+    return validation.out_of_time(Releases(observations, AS_OF))
 
 
 def first_releases_by_hand(observations, as_of):
-    """(region, method, year) -> (first release date, value) of every published annual total share."""
-    rows = observations[observations["variable"].isin(["de_share_gso", "de_share_mic", "de_share_hids"])
+    """(region, method, year) -> (first release date, value) of every published annual total share of the nation and
+    the former city under the definitions the model covers."""
+    rows = observations[(observations["variable"].isin(["de_share_gso", "de_share_mic"])
+                         | ((observations["variable"] == "de_share_hids") & (observations["region"] == "hcmc")))
                         & (observations["industry"] == "TOTAL") & (observations["frequency"] == "A")
+                        & observations["boundary"].isin(["old", "national"])
+                        & observations["region"].isin(["vn", "hcmc"])
                         & (observations["release_date"] <= pd.Timestamp(as_of))]
     out = {}
     for (region, variable, period), group in rows.groupby(["region", "variable", "period"]):
@@ -33,34 +39,29 @@ def first_releases_by_hand(observations, as_of):
     return out
 
 
-def test_every_published_year_with_an_earlier_release_is_checked(checked, observations):
+def test_every_published_figure_is_checked_by_the_model(checked, observations):
     firsts = first_releases_by_hand(observations, AS_OF)
-    expected = set()
-    for (region, method, year), (released, _) in firsts.items():
-        earlier = [k for k, (d, _) in firsts.items() if k[:2] == (region, method) and d < released]
-        if earlier:
-            expected.add((region, method, year))
     table = checked.table
-    assert set(zip(table["region"], table["method"], table["year"])) == expected
-    assert len(expected) >= 10  # HCMC GSO 2021-2023 and MIC 2023-2024, national GSO and MIC
-    for key in expected:
-        rows = table[(table["region"] == key[0]) & (table["method"] == key[1]) & (table["year"] == key[2])]
-        assert sorted(rows["estimator"]) == sorted(ESTIMATORS), key
-        assert rows["error_pp"].notna().all() and rows["covered"].notna().all(), key
-        assert rows[["lower", "upper"]].notna().all().all(), key
-        released, value = firsts[key]
-        assert (rows["published"] == value).all()  # against the first release
-        assert (rows["as_of"] == (released.date() - timedelta(days=1)).isoformat()).all()
+    model = table[table["estimator"] == "model"]
+    assert set(zip(model["region"], model["method"], model["year"])) == set(firsts)
+    assert len(firsts) >= 15
+    for key, (released, value) in firsts.items():
+        row = model[(model["region"] == key[0]) & (model["method"] == key[1]) & (model["year"] == key[2])].iloc[0]
+        assert row.published == value  # against the first release
+        assert row.as_of == (released.date() - timedelta(days=1)).isoformat()
+        assert row.lower <= row.lower_80 <= row.lower_50 <= row.upper_50 <= row.upper_80 <= row.upper
+    assert set(table["estimator"]) <= {"model", *RULES}
 
 
-def test_the_checks_use_only_what_was_published_before(checked):
+def test_a_rival_is_there_only_where_it_can_be_computed(checked):
     table = checked.table.set_index(["region", "method", "year", "estimator"])
     # HCMC GSO 2023 first appeared (c.) 2024-12-31; the only earlier HCMC GSO figure was 12.61 (2020)
     carried = table.loc[("hcmc", "gso", 2023, "carried")]
     assert carried.estimate == 12.61 and carried.bridged_from_year == 2020 and carried.horizon == 3
-    # the line needs two points and falls back to the carried figure
-    line = table.loc[("hcmc", "gso", 2023, "line")]
-    assert line.used == "carried" and line.estimate == 12.61
+    assert ("hcmc", "gso", 2023, "line") not in table.index  # one point: no line, and no fallback
+    # the first figure of a series: only the model predicts it, from the other series and its priors
+    first = checked.table[checked.table["kind"] == "first"]
+    assert len(first) and set(first["estimator"]) == {"model"}
 
 
 def test_rival_values_by_hand(checked):
@@ -76,77 +77,44 @@ def test_rival_values_by_hand(checked):
     assert error.error_pp == pytest.approx(12.61 - 13.84) and error.error_log == pytest.approx(np.log(12.61 / 13.84))
 
 
-def test_the_model_is_rebuilt_with_the_earlier_releases_only(checked, observations):
-    row = checked.table.set_index(["region", "method", "year", "estimator"]).loc[("vn", "mic", 2023, "model")]
-    from grdp.digital import build
-
-    digital = observations["variable"].str.startswith("de_")
-    known = observations[~digital | (observations["release_date"] <= pd.Timestamp(row.as_of))]
-    model = build("vn", "national", AS_OF, known)
-    assert 2023 not in model.benchmarks["mic"].years and 2022 in model.benchmarks["mic"].years
-    assert row.accounts_as_of == AS_OF and row.used == "model"
-
-
 def test_rival_intervals_are_left_out_one_check_at_a_time(checked):
     table = checked.table
-    row = table[(table["used"] == "carried") & (table["region"] == "hcmc") & (table["method"] == "mic")].iloc[0]
-    others = table[(table["used"] == "carried") & (table["method"] == "mic")].drop_duplicates(
-        ["region", "method", "year"])
-    others = others[~((others["region"] == row.region) & (others["year"] == row.year))]
-    sigma = np.sqrt(np.mean(others["error_log"] ** 2 / others["horizon"]))
-    spread = 1.6448536269514722 * sigma * np.sqrt(row.horizon)
-    assert row.lower == pytest.approx(row.estimate * np.exp(-spread), rel=1e-9)
-    assert row.upper == pytest.approx(row.estimate * np.exp(spread), rel=1e-9)
+    row = table[(table["estimator"] == "carried") & (table["region"] == "hcmc") & (table["method"] == "mic")].iloc[0]
+    others = table[(table["estimator"] == "carried") & (table["method"] == "mic")]
+    others = others[~((others["region"] == row.region) & (others["year"] == row.year)) & (others["horizon"] > 0)]
+    sigma = np.sqrt(np.mean(np.log(others["estimate"] / others["published"]) ** 2 / others["horizon"]))
+    draws = row.estimate * np.exp(sigma * np.sqrt(max(row.horizon, 1)) *
+                                  np.random.default_rng([0, 31]).standard_normal(2000))
+    assert (row.lower, row.upper) == pytest.approx(tuple(np.percentile(draws, [5, 95])), rel=1e-9)
 
 
-def test_summary_coverage_is_the_share_of_checks_covered(checked):
-    summary = checked.summary().set_index(["region", "method", "estimator"])
+def test_the_scores_by_hand():
+    assert validation.interval_score(10.0, 12.0, 11.0) == pytest.approx(2.0)
+    assert validation.interval_score(10.0, 12.0, 13.0) == pytest.approx(2.0 + 20 * 1.0)
+    draws = np.array([1.0, 2.0, 3.0, 4.0])
+    by_definition = np.mean(np.abs(draws - 2.5)) - 0.5 * np.mean(np.abs(draws[:, None] - draws[None, :]))
+    assert validation.crps(draws, 2.5) == pytest.approx(by_definition)
+    assert validation.crps(np.full(10, 3.0), 5.0) == pytest.approx(2.0)  # a point forecast: its absolute error
+
+
+def test_summary_pools_every_check_and_compares_the_model_on_each_rivals_checks(checked):
+    summary = checked.summary().set_index(["estimator", "checks_on"])
     table = checked.table
-    for (region, method, estimator), row in summary.iterrows():
-        rows = table[(table["region"] == region) & (table["method"] == method) & (table["estimator"] == estimator)]
+    for estimator in ("model", *RULES):
+        rows = table[table["estimator"] == estimator]
+        row = summary.loc[(estimator, "own")]
         assert row.checks == len(rows)
-        assert row.coverage == pytest.approx(rows["covered"].mean())
-        assert row.mae_pp == pytest.approx(rows["error_pp"].abs().mean())
-
-
-def synthetic(errors):
-    """A validation table of extrapolation checks with the given errors by estimator (one region, method)."""
-    rows = []
-    for estimator, values in errors.items():
-        for year, e in enumerate(values, start=2020):
-            rows.append({"region": "r", "method": "gso", "year": year, "kind": "extrapolation",
-                         "estimator": estimator, "error_pp": e})
-    return pd.DataFrame(rows)
-
-
-def test_the_model_is_chosen_only_where_it_beats_every_rival():
-    best = {"model": [0.1, -0.1], "line": [0.5, 0.5], "national_ratio": [0.4, -0.4], "carried": [1.0, 1.0]}
-    order, reason = validation.ranking(synthetic(best), "r", "gso")
-    assert order[0] == "model" and "beats every rival" in reason
-    tie = {"model": [0.4, -0.4], "line": [0.5, 0.5], "national_ratio": [0.4, 0.4], "carried": [1.0, 1.0]}
-    order, reason = validation.ranking(synthetic(tie), "r", "gso")
-    assert order[0] == "national_ratio"  # a tie (to 0.01 pp) goes to the simpler estimator
-    assert "is published: the model does not beat it" in reason
-
-
-def test_too_few_checks_pool_over_regions_then_methods():
-    one = synthetic({"model": [0.1], "line": [0.5], "national_ratio": [0.4], "carried": [1.0]})
-    other = synthetic({"model": [2.0, 2.0], "line": [0.2, 0.2], "national_ratio": [0.4, 0.4],
-                       "carried": [1.0, 1.0]}).assign(region="s")
-    order, reason = validation.ranking(pd.concat([one, other]), "r", "gso")
-    assert order[0] == "line" and "pooled over regions" in reason
-    order, reason = validation.ranking(pd.concat([one, other]).assign(method="mic"), "r", "gso")
-    assert "every method (pooled)" in reason
-
-
-def test_the_choice_for_hcmc_is_stated(checked):
-    for method in ("gso", "mic"):
-        estimator, reason = checked.choice("hcmc", method)
-        assert estimator in ESTIMATORS and "extrapolation check" in reason and "MAE pp" in reason
+        assert row.coverage_50 == pytest.approx(rows["covered_50"].mean())
+        assert row.coverage_90 == pytest.approx(rows["covered"].mean())
+        assert row.crps == pytest.approx(rows["crps"].mean())
+    carried = table[table["estimator"] == "carried"][["region", "method", "year"]]
+    model = table[table["estimator"] == "model"].merge(carried)
+    assert summary.loc[("model", "carried")].checks == len(carried)
+    assert summary.loc[("model", "carried")].mae_pp == pytest.approx(model["error_pp"].abs().mean())
 
 
 def test_as_of_limits_the_validation(observations):
-    early = validation.out_of_time(observations, "2024-12-31")
+    early = validation.out_of_time(Releases(observations, "2024-12-31"))
     assert (pd.to_datetime(early.table["first_release"]) <= pd.Timestamp("2024-12-31")).all()
-    assert not ((early.table["region"] == "hcmc") & (early.table["year"] == 2021)).any()
-
+    table = early.table
+    assert not ((table["region"] == "hcmc") & (table["method"] == "gso") & (table["year"] == 2021)).any()

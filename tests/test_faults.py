@@ -177,8 +177,9 @@ def test_snapshot_every_pipeline_notebook_reads_observations_through_it():
         parameters = next(c for c in notebook.cells if "parameters" in c.metadata.get("tags", []))
         assert 'inputs = ""' in parameters.source, book.name
         code = "\n".join(c.source for c in notebook.cells if c.cell_type == "code")
-        assert "sources.load_snapshot(inputs)" in code and "load_observations" not in code, book.name
-        assert "digital.build(region, boundary, as_of)\n" not in code + "\n", book.name  # would read sources/
+        # one as-of view per notebook, built from the snapshot, and passed on: no other read, no second cut
+        assert code.count("sources.Releases.load(inputs, as_of)") == 1 and "load_observations" not in code, book.name
+        assert "load_snapshot" not in code and "sources.as_of(" not in code, book.name
 
 
 def test_snapshot_real_vintages_record_their_inputs(built):

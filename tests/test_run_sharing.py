@@ -16,6 +16,7 @@ from grdp.base import run_cache as cache
 from grdp.digital import headline
 from grdp.forecast import estimates
 from grdp.quarterly import tet
+from grdp.sources import Releases
 
 AS_OF = "2025-12-31"
 
@@ -43,18 +44,18 @@ def _same(shared: accounts.SectorAccounts, own: accounts.SectorAccounts) -> None
 
 def test_shared_accounts_are_those_each_notebook_assembled(observations, run_cache):
     for region, boundary in (("hcmc", "old"), ("vn", "national"), ("hcmc", "merged")):
-        _same(sector_accounts(region, boundary, AS_OF, observations),
-              accounts.assemble(region, boundary, AS_OF, observations))
-    own = accounts.assemble_parts(AS_OF, observations)
-    shared = sector_account_parts(AS_OF, observations)
+        _same(sector_accounts(region, boundary, Releases(observations, AS_OF)),
+              accounts.assemble(region, boundary, Releases(observations, AS_OF)))
+    own = accounts.assemble_parts(Releases(observations, AS_OF))
+    shared = sector_account_parts(Releases(observations, AS_OF))
     assert list(shared) == list(own)
     for region in own:
         _same(shared[region], own[region])
 
 
 def test_accounts_are_assembled_once_and_read_back_by_another_kernel(observations, run_cache, monkeypatch):
-    first = sector_accounts("hcmc", "old", AS_OF, observations)
-    assert sector_accounts("hcmc", "old", AS_OF, observations) is first  # the same kernel: from memory
+    first = sector_accounts("hcmc", "old", Releases(observations, AS_OF))
+    assert sector_accounts("hcmc", "old", Releases(observations, AS_OF)) is first  # the same kernel: from memory
     cache._memory.clear()  # another notebook's kernel: only the folder is shared
 
     def refuse(*args, **kwargs):
@@ -62,21 +63,21 @@ def test_accounts_are_assembled_once_and_read_back_by_another_kernel(observation
 
     monkeypatch.setattr("grdp.accounts.shared.assemble", refuse)
     monkeypatch.setattr("grdp.accounts.shared.assemble_parts", refuse)
-    again = sector_accounts("hcmc", "old", AS_OF, observations)
+    again = sector_accounts("hcmc", "old", Releases(observations, AS_OF))
     _same(again, first)
     # the digital-economy releases do not enter the key: a model built on fewer of them shares the accounts
     fewer = observations[~observations["variable"].str.startswith("de_") | (observations["period"] < "2023")]
-    _same(sector_accounts("hcmc", "old", AS_OF, fewer), first)
+    _same(sector_accounts("hcmc", "old", Releases(fewer, AS_OF)), first)
 
 
 def test_the_key_follows_the_accounts_observations(observations, run_cache):
-    base = sector_accounts("vn", "national", AS_OF, observations)
+    base = sector_accounts("vn", "national", Releases(observations, AS_OF))
     edited = observations.copy()
     rows = ((edited["region"] == "vn") & (edited["variable"] == "grdp") & (edited["period"] == "2024")
             & (edited["frequency"] == "A") & (edited["price_basis"] == "current"))
     assert rows.any()
     edited.loc[rows, "value"] = edited.loc[rows, "value"] * 1.01  # every release of every cell: sums still hold
-    other = sector_accounts("vn", "national", AS_OF, edited)
+    other = sector_accounts("vn", "national", Releases(edited, AS_OF))
     assert other is not base
     assert other.table.set_index(["year", "industry"]).loc[(2024, "C"), "value"] != \
         base.table.set_index(["year", "industry"]).loc[(2024, "C"), "value"]
@@ -84,12 +85,12 @@ def test_the_key_follows_the_accounts_observations(observations, run_cache):
 
 def test_a_locality_without_accounts_is_refused_on_its_own(observations, run_cache):
     no_brvt = observations[observations["region"] != "ba_ria_vung_tau"]
-    hcmc = sector_accounts("hcmc", "old", AS_OF, no_brvt)  # the three cannot be assembled together
-    _same(hcmc, accounts.assemble("hcmc", "old", AS_OF, no_brvt))
+    hcmc = sector_accounts("hcmc", "old", Releases(no_brvt, AS_OF))  # the three cannot be assembled together
+    _same(hcmc, accounts.assemble("hcmc", "old", Releases(no_brvt, AS_OF)))
     with pytest.raises(Exception) as own:
-        accounts.assemble_parts(AS_OF, no_brvt)
+        accounts.assemble_parts(Releases(no_brvt, AS_OF))
     with pytest.raises(type(own.value)) as shared:  # refused as the accounts refuse it
-        sector_account_parts(AS_OF, no_brvt)
+        sector_account_parts(Releases(no_brvt, AS_OF))
     assert str(shared.value) == str(own.value)
 
 
@@ -106,7 +107,7 @@ def test_notebook_04_reads_the_estimates_notebook_02_computed(observations, run_
     """The keys match: notebook 04's estimates adapter asks for the draws and seed notebook 02 computed with."""
     nb02, nb04 = _parameters("02_digital_economy.ipynb"), _parameters("04_targets_forecast.ipynb")
     assert nb02["seed"] == nb04["seed"] and nb02["draws"] == estimates.ESTIMATE_DRAWS
-    table = headline.share_table("hcmc", "old", AS_OF, observations, level=nb02["level"], draws=nb02["draws"],
+    table = headline.share_table("hcmc", "old", Releases(observations, AS_OF), level=nb02["level"], draws=nb02["draws"],
                                  seed=nb02["seed"])
     assert list(run_cache.glob("headline-*.pkl"))
     cache._memory.clear()  # notebook 04's kernel
@@ -115,7 +116,8 @@ def test_notebook_04_reads_the_estimates_notebook_02_computed(observations, run_
         raise AssertionError("computed again instead of read from notebook 02's run cache")
 
     monkeypatch.setattr("grdp.digital.region_cells._cells", refuse)
-    read = estimates.load_estimates(observations, "hcmc", "old", AS_OF, level=nb02["level"], seed=nb04["seed"])
+    read = estimates.load_estimates(Releases(observations, AS_OF), "hcmc", "old", level=nb02["level"],
+                                    seed=nb04["seed"])
     pd.testing.assert_frame_equal(read.table, table)
     row = read.table[read.table["status"] == "estimate"].iloc[0]
     assert len(read.draws(row["method"], int(row["year"]))) == nb02["draws"]

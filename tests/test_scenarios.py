@@ -16,6 +16,7 @@ from grdp import sources
 from grdp.base import paths
 from grdp.forecast import evidence as ev
 from grdp.forecast.scenarios import Assumptions, Scenario, ScenarioError, load_scenarios, resolve, resolve_all, select
+from grdp.sources import Releases
 
 REQUIRED_IDS = ["baseline", "accelerated", "stalled", "merged-baseline", "merged-accelerated", "merged-stalled"]
 Q3, Q4, Q1 = "2025-09-30", "2025-12-31", "2026-03-31"
@@ -72,7 +73,7 @@ def test_scenario_numbers_come_only_from_releases_on_or_before_the_as_of_date(sh
     5 January 2026); the accelerated sectoral pace is then the 2023-2024 rise, and only the 2026Q1 vintage uses
     the 2024-2025 rise."""
     for as_of in (Q3, Q4, Q1):
-        resolved = resolve_all(list(shipped.values()), observations, as_of)
+        resolved = resolve_all(list(shipped.values()), Releases(observations, as_of))
         figures = pd.concat([a.figures() for a in resolved])
         assert (pd.to_datetime(figures["release_date"]) <= pd.Timestamp(as_of)).all()
         table = pd.concat([a.quantities() for a in resolved])
@@ -80,7 +81,7 @@ def test_scenario_numbers_come_only_from_releases_on_or_before_the_as_of_date(sh
         assert (pd.to_datetime(used["latest_release"]) <= pd.Timestamp(as_of)).all()
 
     def sectoral(as_of: str) -> float:
-        return next(a for a in resolve_all(list(shipped.values()), observations, as_of)
+        return next(a for a in resolve_all(list(shipped.values()), Releases(observations, as_of))
                     if a.id == "accelerated").excess_growth["sectoral"]
 
     def digitalisation(as_of: str, year: str) -> float:
@@ -91,7 +92,7 @@ def test_scenario_numbers_come_only_from_releases_on_or_before_the_as_of_date(sh
 
 
 def test_numbers_follow_the_rule_arithmetic_on_the_selected_releases(shipped, observations):
-    resolved = {a.id: a for a in resolve_all(list(shipped.values()), observations, Q4)}
+    resolved = {a.id: a for a in resolve_all(list(shipped.values()), Releases(observations, Q4))}
 
     def level(source, region, year):
         return _figure(observations, Q4, source, region, year, "grdp")
@@ -117,14 +118,14 @@ def test_a_number_changes_when_its_release_changes(shipped, observations):
     rows = (changed["source_id"] == "hcmc_grdp_levels") & (changed["period"] == "2024") & (
         changed["variable"] == "grdp") & (changed["price_basis"] == "current")
     changed.loc[rows, "value"] = 1_900_000.0
-    growth = resolve(shipped["baseline"], changed, Q4).grdp.growth
+    growth = resolve(shipped["baseline"], Releases(changed, Q4)).grdp.growth
     assert growth == pytest.approx(100 * (math.sqrt(1_900_000 / 1_479_227) - 1))
 
 
 def test_a_rule_without_published_figures_names_the_scenario_field_and_years(shipped, observations):
     message = r"scenario 'accelerated', field 'excess_growth.core', as of 2024-06-30: .*published years: 2022"
     with pytest.raises(ev.EvidenceError, match=message):
-        resolve(shipped["accelerated"], observations, "2024-06-30")
+        resolve(shipped["accelerated"], Releases(observations, "2024-06-30"))
 
 
 # --------------------------------------------------------------------------------------- rules and paths
@@ -165,7 +166,7 @@ def test_centre_path_by_hand():
 
 
 def test_stalled_centre_path_is_flat(shipped, observations):
-    stalled = resolve(shipped["stalled"], observations, Q4)
+    stalled = resolve(shipped["stalled"], Releases(observations, Q4))
     np.testing.assert_allclose(stalled.centre_path({"core": 9.0, "platform": 3.0, "sectoral": 5.0}, 7),
                                np.full(7, 17.0))
 
@@ -176,7 +177,7 @@ def test_centre_path_refusals(shipped, observations):
     with pytest.raises(ValueError, match="horizon"):
         _assumptions({"core": 10.0}).centre_path({"core": 10.0}, 0)
     with pytest.raises(ValueError, match="trend"):
-        resolve(shipped["baseline"], observations, Q4).centre_path({"core": 10.0}, 3)
+        resolve(shipped["baseline"], Releases(observations, Q4)).centre_path({"core": 10.0}, 3)
 
 
 def test_select(shipped):

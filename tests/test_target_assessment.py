@@ -19,6 +19,7 @@ from grdp.forecast.estimates import Estimates, published_range
 from grdp.forecast.models import FitReport, Forecast
 from grdp.forecast.projection import PROJECTED, Projection, agreement_by_year, bands, project_method
 from grdp.forecast.scenarios import Assumptions, Scenario, load_scenarios
+from grdp.sources import Releases
 
 Q3, Q4 = "2025-09-30", "2025-12-31"
 METHODS = ["gso", "mic", "hids", "oecd-core", "oecd-narrow", "oecd-broad"]
@@ -315,18 +316,18 @@ def test_issuer_and_instrument_are_read_from_the_row():
 
 
 def test_a_vintage_uses_the_targets_in_force_at_its_as_of_date():
-    q3 = tg.target_decisions(DECISIONS, Q3)
+    q3 = tg.target_decisions(Releases(DECISIONS, Q3))
     assert "HĐND 2026 plan resolution" not in set(q3["instrument"])  # decided 2025-12-10, after 2025Q3
-    assert 2026 not in set(tg.policy_targets(DECISIONS, "hcmc", Q3)["year"])
+    assert 2026 not in set(tg.policy_targets(Releases(DECISIONS, Q3), "hcmc")["year"])
     assert set(q3.loc[(q3["boundary"] == "merged") & (q3["year"] == 2030), "target"]) == {40.0}  # draft: 2025-10-13
-    q4 = tg.target_decisions(DECISIONS, Q4).set_index("instrument")
+    q4 = tg.target_decisions(Releases(DECISIONS, Q4)).set_index("instrument")
     assert q4.loc["HĐND 2026 plan resolution", "in_force"]
     # a later decision of the same issuer for the same year and boundary supersedes the earlier one ...
     assert not q4.loc["DOST statement 2025-08-12", "in_force"]
     assert q4.loc["DOST statement 2025-08-12", "superseded_by"] == "DOST statement 2025-11-20 (2025-11-20)"
     # ... while different issuers stand side by side
     assert q4.loc["Directive 17-CT/TU", "in_force"] and q4.loc["HCMC Digital Transformation Programme", "in_force"]
-    in_force = tg.policy_targets(DECISIONS, "hcmc", Q4)
+    in_force = tg.policy_targets(Releases(DECISIONS, Q4), "hcmc")
     merged = tg.assessed_targets(in_force, "merged")
     assert set(merged.loc[merged["year"] == 2030, "target"]) == {45.0}  # the Party Congress draft is not in force
     assert q4.loc["Party Congress I draft", "superseded_by"] == tg.DRAFT and not q4.loc["Party Congress I draft",
@@ -335,7 +336,7 @@ def test_a_vintage_uses_the_targets_in_force_at_its_as_of_date():
     assert old["instruments"] == "HCMC Digital Transformation Programme; Directive 17-CT/TU"
     headline = tg.headline_targets(in_force, "merged").set_index("year")
     assert headline.loc[2030, "target"] == 45.0 and headline.loc[2030, "other_targets"] == ""
-    assert tg.policy_targets(DECISIONS, "vn", Q4)["target"].tolist() == [30.0]
+    assert tg.policy_targets(Releases(DECISIONS, Q4), "vn")["target"].tolist() == [30.0]
 
 
 # --------------------------------------------------------------------------------------- required vs achieved
@@ -357,7 +358,7 @@ def test_required_and_achieved_growth_by_hand():
 @pytest.fixture(scope="module")
 def real(observations):
     """The assessment of HCMC as of 2025-12-31 on the bundled sources (equal weights, no calibration evidence)."""
-    return assess_region(observations, Q4, "hcmc", METHODS, list(load_scenarios().values()), EQUAL_SKILL,
+    return assess_region(Releases(observations, Q4), "hcmc", METHODS, list(load_scenarios().values()), EQUAL_SKILL,
                          probability_calibration.calibration_table(
                              pd.DataFrame(columns=["model", "horizon", "pit", "series"])),
                          2035, draws=1000, seed=3)

@@ -54,7 +54,6 @@ date with the sum (``role = "comparison"``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -179,12 +178,7 @@ class _Margin:
     rating: str = "amber"
 
 
-def assemble(
-    region: str,
-    boundary: str = "old",
-    as_of: str | date | None = None,
-    observations: pd.DataFrame | None = None,
-) -> SectorAccounts:
+def assemble(region: str, boundary: str, releases: src.Releases) -> SectorAccounts:
     """Assemble annual sector accounts at current prices.
 
     Parameters
@@ -194,10 +188,8 @@ def assemble(
     boundary
         ``"old"`` (pre-July-2025 province), ``"merged"`` (HCMC + Binh Duong + Ba Ria-Vung Tau, the sum of
         :func:`assemble_parts`; region must be ``"hcmc"``) or ``"national"`` (for ``"vn"``).
-    as_of
-        Use only releases published on or before this date (``None``: everything).
-    observations
-        The observations table; loaded from ``sources/`` when omitted.
+    releases
+        The as-of view (:class:`grdp.sources.Releases`): the accounts use the figures it selects.
 
     Returns
     -------
@@ -214,7 +206,7 @@ def assemble(
         raise AccountsError(f"boundary {boundary!r} does not fit region {region!r}")
     if boundary == "merged" and region != "hcmc":
         raise AccountsError("only HCMC has a merged boundary")
-    context = _Context.build(observations, as_of)
+    context = _Context.build(releases)
     if region == "vn":
         accounts = context.national_accounts()
     elif boundary == "merged":
@@ -222,19 +214,18 @@ def assemble(
     else:
         accounts = context.regional(region, boundary)
     if accounts.table.empty:
-        raise AccountsError(f"no published GRDP for {region}/{boundary} as of {as_of}")
+        raise AccountsError(f"no published GRDP for {region}/{boundary} as of {releases.as_of}")
     return accounts
 
 
-def assemble_parts(as_of: str | date | None = None,
-                   observations: pd.DataFrame | None = None) -> dict[str, SectorAccounts]:
+def assemble_parts(releases: src.Releases) -> dict[str, SectorAccounts]:
     """The accounts of the merged city's three former localities, each built separately.
 
     ``assemble("hcmc", "merged", ...)`` is their sum, cell by cell, in the years all three have.
 
     Parameters
     ----------
-    as_of, observations
+    releases
         As for :func:`assemble`.
 
     Returns
@@ -247,11 +238,11 @@ def assemble_parts(as_of: str | date | None = None,
     AccountsError
         If a part cannot be built.
     """
-    context = _Context.build(observations, as_of)
+    context = _Context.build(releases)
     parts = {region: context.regional(region, boundary) for region, boundary in MERGED_PARTS}
     empty = [r for r, p in parts.items() if p.table.empty]
     if empty:
-        raise AccountsError(f"no published GRDP for {', '.join(empty)} as of {as_of}")
+        raise AccountsError(f"no published GRDP for {', '.join(empty)} as of {releases.as_of}")
     return parts
 
 
@@ -377,16 +368,14 @@ class _Context:
     complete: dict[str, dict[int, pd.Series]] = field(default_factory=dict)  # _complete_years, by price basis
 
     @classmethod
-    def build(cls, observations: pd.DataFrame | None, as_of: str | date | None) -> _Context:
-        obs = observations if observations is not None else src.load_observations()
-        known = src.known_at(obs, as_of)
-        selected = src.as_of(obs, as_of)
+    def build(cls, releases: src.Releases) -> _Context:
+        known, selected = releases.known, releases.selected
         quarterly = {}
         for basis in ("current", "constant_2010"):
             rows = selected[(selected["region"] == "vn") & (selected["frequency"] == "Q")
                             & (selected["variable"] == "grdp") & (selected["price_basis"] == basis)]
             quarterly[basis] = rows.pivot_table(index="period", columns="industry", values="value", aggfunc="first")
-        context = cls(None if as_of is None else str(as_of), known, selected, quarterly)
+        context = cls(releases.as_of, known, selected, quarterly)
         context.national = context._build_national()
         return context
 

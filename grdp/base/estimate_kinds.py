@@ -4,12 +4,11 @@ The digital stage writes the kind of every figure it gives, and the reports read
 English prose of ``basis`` back. Each kind belongs to one ``status``:
 
 - ``published`` (status ``published``): a figure an institution published, the headline;
-- grdp's estimates (status ``estimate``), by how they are obtained: ``model`` (the latest published figure moved by
-  the structural indicator, times the city-specific gap), ``carried`` (the last published figure carried),
-  ``line`` (a straight line through the published points), ``national_ratio`` (moved with the national figure of
-  the same institution), ``parts`` (the merged city as the sum of its three former localities), ``uncalibrated``
-  (no figure of the method is published for the region: national coefficients and the prior of the gap) and
-  ``not_validated`` (a definition no institution publishes: the model, never checked against a figure);
+- grdp's estimates (status ``estimate``), by how they are obtained: ``model`` (the measurement model of every
+  published figure, :mod:`grdp.digital.measurement`), ``parts`` (the merged city as the sum of its three former
+  localities), ``uncalibrated`` (no figure of the method is published for the region: national coefficients and
+  the prior of the gap) and ``not_validated`` (a definition no institution publishes: the model, never checked
+  against a figure);
 - ``not_supported`` (status ``not_supported``): no figure can be given, and the row's ``reason`` says why.
 """
 
@@ -17,15 +16,12 @@ from __future__ import annotations
 
 PUBLISHED = "published"
 MODEL = "model"
-CARRIED = "carried"
-LINE = "line"
-NATIONAL_RATIO = "national_ratio"
 PARTS = "parts"
 UNCALIBRATED = "uncalibrated"
 NOT_VALIDATED = "not_validated"
 NOT_SUPPORTED = "not_supported"
 
-ESTIMATES: tuple[str, ...] = (CARRIED, LINE, NATIONAL_RATIO, MODEL, PARTS, UNCALIBRATED, NOT_VALIDATED)
+ESTIMATES: tuple[str, ...] = (MODEL, PARTS, UNCALIBRATED, NOT_VALIDATED)
 """The kinds of grdp's estimates (status ``estimate``)."""
 KINDS: tuple[str, ...] = (PUBLISHED, *ESTIMATES, NOT_SUPPORTED)
 """Every kind, published first."""

@@ -22,8 +22,15 @@ FIGURE_KEY: tuple[str, ...] = (
 )
 """Columns that identify one figure; releases of the same figure share this key."""
 
-REGIONS = frozenset({"hcmc", "binh_duong", "ba_ria_vung_tau", "vn"})
-BOUNDARIES = frozenset({"old", "merged", "national"})
+ESTIMATED_REGIONS = frozenset({"hcmc", "binh_duong", "ba_ria_vung_tau", "vn"})
+"""The territories grdp estimates: the nation, the merged city and its three former localities."""
+OTHER_PROVINCES = frozenset({"bac_ninh", "thai_nguyen", "phu_tho", "hai_phong", "ha_noi"})
+"""Provinces whose published figures are held as evidence (the statistics office's provincial shares on the
+34-province boundary); grdp does not estimate them."""
+REGIONS = ESTIMATED_REGIONS | OTHER_PROVINCES
+BOUNDARIES = frozenset({"old", "merged", "national", "province"})
+"""``old``: a province before the 1 July 2025 mergers; ``merged``: the merged HCMC; ``national``: Viet Nam;
+``province``: another province on the 34-province boundary of 1 July 2025."""
 FREQUENCIES = frozenset({"A", "Q", "H", "M", "YTD", "AVG"})
 PRICE_BASES = frozenset({"current", "constant_2010", "none"})
 UNITS = frozenset({"bn_VND", "bn_USD", "percent", "count", "per_1000_pop", "index"})

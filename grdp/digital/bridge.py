@@ -35,13 +35,13 @@ gaps re-estimated per draw, :mod:`grdp.digital.uncertainty`).
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
-from datetime import date
 from itertools import combinations
 from math import factorial
 
 import numpy as np
 import pandas as pd
 
+from grdp import sources as src
 from grdp.digital.model import DigitalModel, build
 from grdp.digital.registry import method as get_method
 from grdp.digital.spine import SWITCH_LABELS, Config, evaluate
@@ -172,7 +172,7 @@ def _label(player: tuple[str, ...]) -> str:
 
 
 def bridge(method_a: str, method_b: str, region: str = "hcmc", year: int = 2022, *, boundary: str = "old",
-           as_of: str | date | None = None, model: DigitalModel | None = None, draws: int = DRAWS, seed: int = 0,
+           releases: src.Releases | None = None, model: DigitalModel | None = None, draws: int = DRAWS, seed: int = 0,
            level: float = 0.9) -> Bridge:
     """Explain the difference between two methods' shares for one region and year.
 
@@ -180,8 +180,10 @@ def bridge(method_a: str, method_b: str, region: str = "hcmc", year: int = 2022,
     ----------
     method_a, method_b
         Method names (:data:`grdp.digital.registry.METHODS`).
-    region, year, boundary, as_of
-        Where and when; used to build the model when ``model`` is not given.
+    region, year, boundary
+        Where and when.
+    releases
+        The as-of view to build the model from (:func:`grdp.digital.model.build`) when ``model`` is not given.
     model
         A built model of the region.
     draws, seed, level
@@ -191,7 +193,10 @@ def bridge(method_a: str, method_b: str, region: str = "hcmc", year: int = 2022,
     -------
     Bridge
     """
-    model = model or build(region, boundary, as_of)
+    if model is None:
+        if releases is None:
+            raise ValueError("a bridge needs a built model or the releases to build it from")
+        model = build(region, boundary, releases)
     inputs = model.accounts
     row = inputs.index(year)
     config_a, config_b = get_method(method_a).config, get_method(method_b).config

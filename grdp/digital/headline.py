@@ -26,8 +26,6 @@ figure was published for the merged boundary, which is then its headline.
 
 from __future__ import annotations
 
-from datetime import date
-
 import numpy as np
 import pandas as pd
 
@@ -40,22 +38,22 @@ from grdp.digital.registry import METHODS
 COLUMNS = ["region", "boundary", "method", "year", "status", "kind", "value", "lower", "upper", "level", "basis",
            "bridged_from_year", "release", "rating", "source_id", "url", "reason"]
 
-def cells(region: str, boundary: str, as_of: str | date, observations: pd.DataFrame | None = None,
-          methods: list[str] | None = None, draws: int = DEFAULT_DRAWS, seed: int = 0) -> dict[tuple[str, int], Cell]:
+
+def cells(region: str, boundary: str, releases: src.Releases, methods: list[str] | None = None,
+          draws: int = DEFAULT_DRAWS, seed: int = 0) -> dict[tuple[str, int], Cell]:
     """Every method and year of the headline table with its draws (cached; see :func:`share_table`).
 
     The draws of a cell do not depend on which other methods are asked for, so every method is
     computed (once per run) and ``methods`` only selects.
     """
-    obs = observations if observations is not None else src.load_observations()
     chosen = list(methods or METHODS)
     unknown = [m for m in chosen if m not in METHODS]
     if unknown:
         raise KeyError(f"unknown method(s) {', '.join(unknown)}; methods: {', '.join(METHODS)}")
     if boundary != "merged":
-        return region_cells(region, boundary, as_of, obs, chosen, draws, seed)
-    key = (region, boundary, str(as_of), run_cache.observations_key(obs), draws, seed)
-    found = run_cache.cached("headline", key, lambda: merged_cells(str(as_of), obs, list(METHODS), draws, seed))
+        return region_cells(region, boundary, releases, chosen, draws, seed)
+    key = (region, boundary, releases.as_of, releases.key, draws, seed)
+    found = run_cache.cached("headline", key, lambda: merged_cells(releases, list(METHODS), draws, seed))
     return {k: c for k, c in found.items() if k[0] in chosen}
 
 
@@ -77,9 +75,8 @@ def table(found: dict[tuple[str, int], Cell], region: str, boundary: str, level:
                            ignore_index=True)
 
 
-def share_table(region: str, boundary: str, as_of: str | date, observations: pd.DataFrame | None = None,
-                methods: list[str] | None = None, level: float = 0.9, draws: int = DEFAULT_DRAWS,
-                seed: int = 0) -> pd.DataFrame:
+def share_table(region: str, boundary: str, releases: src.Releases, methods: list[str] | None = None,
+                level: float = 0.9, draws: int = DEFAULT_DRAWS, seed: int = 0) -> pd.DataFrame:
     """The headline share of every method and year (module docstring).
 
     Parameters
@@ -87,10 +84,8 @@ def share_table(region: str, boundary: str, as_of: str | date, observations: pd.
     region, boundary
         ``"hcmc"`` with ``"old"`` or ``"merged"``, ``"binh_duong"`` or ``"ba_ria_vung_tau"`` with
         ``"old"``, ``"vn"`` with ``"national"``.
-    as_of
-        The vintage's date: only releases published by then are used.
-    observations
-        The observations table (loaded from ``sources/`` when omitted).
+    releases
+        The vintage's as-of view (:class:`grdp.sources.Releases`): only the releases it knows are used.
     methods
         Methods (definitions) to include (default: all).
     level
@@ -107,11 +102,11 @@ def share_table(region: str, boundary: str, as_of: str | date, observations: pd.
         ``lower``, ``upper``, ``level``, ``basis`` (plain English), ``bridged_from_year``, ``release``, ``rating``,
         ``source_id``, ``url`` (of a published figure), ``reason`` (of ``not_supported``).
     """
-    return table(cells(region, boundary, as_of, observations, methods, draws, seed), region, boundary, level)
+    return table(cells(region, boundary, releases, methods, draws, seed), region, boundary, level)
 
 
-def share_samples(region: str, boundary: str, as_of: str | date, observations: pd.DataFrame | None, method: str,
-                  year: int, draws: int = DEFAULT_DRAWS, seed: int = 0) -> np.ndarray:
+def share_samples(region: str, boundary: str, releases: src.Releases, method: str, year: int,
+                  draws: int = DEFAULT_DRAWS, seed: int = 0) -> np.ndarray:
     """The draws behind ``lower`` and ``upper`` of one row of :func:`share_table` (same arguments; the
     percentiles of these draws at the table's level are its ``lower`` and ``upper``).
 
@@ -123,9 +118,9 @@ def share_samples(region: str, boundary: str, as_of: str | date, observations: p
     KeyError
         If the year is not in the table, or the row is ``not_supported`` (the reason is in the message).
     """
-    found = cells(region, boundary, as_of, observations, None, draws, seed)
+    found = cells(region, boundary, releases, None, draws, seed)
     if (method, year) not in found:
-        raise KeyError(f"no headline row for {method} {year} as of {as_of}; years: "
+        raise KeyError(f"no headline row for {method} {year} as of {releases.as_of}; years: "
                        f"{', '.join(map(str, sorted({y for _, y in found})))}")
     cell = found[(method, year)]
     if cell.samples is None:

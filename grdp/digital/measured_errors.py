@@ -38,7 +38,6 @@ Where a class has no check, its size falls back to the stated range of
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -251,34 +250,29 @@ def grdp_revisions(observations: pd.DataFrame) -> pd.DataFrame:
     return _revisions(observations, mask, "grdp")
 
 
-def _account_checks(available: pd.DataFrame) -> pd.DataFrame:
+def _account_checks(available: src.Releases) -> pd.DataFrame:
     """The checks that read only the sector-account releases (cells, margins, GRDP revisions)."""
-    selected = src.as_of(available, None)
-    frames = [cell_checks(selected), margin_checks(selected), grdp_revisions(available)]
+    frames = [cell_checks(available.selected), margin_checks(available.selected), grdp_revisions(available.known)]
     return pd.concat([f for f in frames if not f.empty], ignore_index=True) if any(not f.empty for f in frames) \
         else pd.DataFrame(columns=CHECK_COLUMNS)
 
 
-def measure(observations: pd.DataFrame, as_of: str | date | None = None) -> ErrorSizes:
-    """Measure every error class from the releases published by ``as_of``.
+def measure(releases: src.Releases) -> ErrorSizes:
+    """Measure every error class from the releases of an as-of view.
 
     Parameters
     ----------
-    observations
-        The observations table.
-    as_of
-        Only releases published on or before this date are used (``None``: all).
+    releases
+        The as-of view (:class:`grdp.sources.Releases`): only the releases it knows are used.
 
     Returns
     -------
     ErrorSizes
     """
-    available = src.known_at(observations, as_of)
-    digital = available["variable"].str.startswith("de_")
-    accounts_rows = available[~digital]
-    account_checks = run_cache.cached("account-errors", (run_cache.observations_key(accounts_rows),),
-                                  lambda: _account_checks(accounts_rows))
-    frames = [account_checks, published_revisions(available[digital])]
+    digital = releases.known["variable"].str.startswith("de_")
+    accounts_rows = releases.subset(~digital)
+    account_checks = run_cache.cached("account-errors", (accounts_rows.key,), lambda: _account_checks(accounts_rows))
+    frames = [account_checks, published_revisions(releases.known[digital])]
     checks = pd.concat([frame for frame in frames if not frame.empty], ignore_index=True)
     if checks.empty:
         checks = pd.DataFrame(columns=CHECK_COLUMNS)

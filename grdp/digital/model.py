@@ -1,7 +1,7 @@
 """The calibrated model of one region and the ``estimate`` entry point.
 
-``build(region, boundary, as_of)`` assembles the region's and the national sector accounts, collects
-the published digital-economy figures available at ``as_of`` as targets, calibrates the national
+``build(region, boundary, releases)`` assembles the region's and the national sector accounts, collects
+the published digital-economy figures of the as-of view ``releases`` as targets, calibrates the national
 coefficients (:mod:`grdp.digital.coefficient_calibration`), measures the errors of the inputs
 (:mod:`grdp.digital.measured_errors`) and fits the city-specific gap of each method family to the
 region's published series (:mod:`grdp.digital.regional_gap`). ``estimate(method, accounts, year)``
@@ -13,7 +13,6 @@ where they exist, are the headline (:mod:`grdp.digital.headline`); this estimate
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -98,7 +97,7 @@ class DigitalModel:
     gaps: dict[str, GapFit]
     """City-specific gap of each method family with a regional switch (``gso``, ``mic``)."""
     source_key: str = ""
-    """Hash of the observations the model was built from (:func:`grdp.base.run_cache.observations_key`)."""
+    """Hash of the releases the model was built from (:attr:`grdp.sources.Releases.key`)."""
 
     @property
     def accounts(self) -> AccountInputs:
@@ -180,22 +179,20 @@ def _publisher_grdp(selected: pd.DataFrame, inputs: AccountInputs) -> dict[str, 
     return out
 
 
-def build(region: str = "hcmc", boundary: str = "old", as_of: str | date | None = None,
-          observations: pd.DataFrame | None = None, exclude_year: tuple[str, int] | None = None) -> DigitalModel:
+def build(region: str, boundary: str, releases: src.Releases,
+          exclude_year: tuple[str, int] | None = None) -> DigitalModel:
     """Assemble accounts, collect published figures, calibrate and fit the city-specific gaps.
 
     A model built once in a run is reused (:mod:`grdp.base.run_cache`: in memory, and across the
     notebooks of ``grdp run``), keyed by region, boundary, as-of date, ``exclude_year`` and a hash
-    of the observations.
+    of the releases.
 
     Parameters
     ----------
     region, boundary
         As for :func:`grdp.accounts.assemble` (``"vn"`` with ``"national"`` for the nation).
-    as_of
-        Use only releases published on or before this date.
-    observations
-        The observations table; loaded from ``sources/`` when omitted.
+    releases
+        The as-of view (:class:`grdp.sources.Releases`): the model uses only the releases it knows.
     exclude_year
         ``(region, year)`` to leave out of the calibration (held-out evaluation).
 
@@ -212,43 +209,41 @@ def build(region: str = "hcmc", boundary: str = "old", as_of: str | date | None 
     """
     if (region == "vn") != (boundary == "national"):
         raise ValueError(f"boundary {boundary!r} does not fit region {region!r} (the nation's boundary is 'national')")
-    obs = observations if observations is not None else src.load_observations()
-    source_key = run_cache.observations_key(obs)
-    when = None if as_of is None else str(as_of)
-    return run_cache.cached("model", (region, boundary, when, exclude_year, source_key),
-                        lambda: _build(region, boundary, as_of, obs, exclude_year, source_key))
+    return run_cache.cached("model", (region, boundary, releases.as_of, exclude_year, releases.key),
+                            lambda: _build(region, boundary, releases, exclude_year))
 
 
-def account_inputs(region: str, boundary: str, as_of: str | date | None, observations: pd.DataFrame) -> AccountInputs:
+def account_inputs(region: str, boundary: str, releases: src.Releases) -> AccountInputs:
     """The region's sector accounts (:func:`grdp.accounts.shared.sector_accounts`) as arrays (cached, like them)."""
-    _, key = accounts_key(region, boundary, as_of, observations)
-    return run_cache.cached("accounts", key,
-                            lambda: from_accounts(sector_accounts(region, boundary, as_of, observations)))
+    _, key = accounts_key(region, boundary, releases)
+    return run_cache.cached("accounts", key, lambda: from_accounts(sector_accounts(region, boundary, releases)))
 
 
-def _build(region: str, boundary: str, as_of: str | date | None, obs: pd.DataFrame,
-           exclude_year: tuple[str, int] | None, source_key: str) -> DigitalModel:
-    inputs = {"vn": account_inputs("vn", "national", as_of, obs)}
+def digital_releases(releases: src.Releases) -> src.Releases:
+    """The digital-economy releases of a view (variables ``de_*``): all that targets and benchmarks read."""
+    return releases.subset(releases.known["variable"].str.startswith(DIGITAL_PREFIX))
+
+
+def _build(region: str, boundary: str, releases: src.Releases, exclude_year: tuple[str, int] | None) -> DigitalModel:
+    inputs = {"vn": account_inputs("vn", "national", releases)}
     if region != "vn":
-        inputs[region] = account_inputs(region, boundary, as_of, obs)
-    digital = obs[obs["variable"].str.startswith(DIGITAL_PREFIX)]  # targets and benchmarks read only these
-    selected = src.as_of(digital, as_of)
-    available = src.known_at(digital, as_of)
-    targets = published_targets(selected, inputs, available)
+        inputs[region] = account_inputs(region, boundary, releases)
+    digital = digital_releases(releases)
+    targets = published_targets(digital.selected, inputs, digital.known)
     calibration = calibrate(inputs, targets, region, exclude_year)
-    errors = measure(obs, as_of)
+    errors = measure(releases)
     shares = share_rows(digital)
-    benchmarks = {family: benchmark(shares, region, boundary, family, as_of) for family in INSTITUTIONS}
+    benchmarks = {family: benchmark(shares, region, boundary, family) for family in INSTITUTIONS}
     if exclude_year is not None and exclude_year[0] == region:
         benchmarks = {f: replace(b, table=b.table[b.table["year"] != exclude_year[1]].reset_index(drop=True))
                       for f, b in benchmarks.items()}
     gaps = fit_gaps(inputs[region], calibration.arrays(), {f: benchmarks[f] for f in FAMILIES},
                     errors.sd["published"] ** 2)
-    return DigitalModel(region, boundary, None if as_of is None else str(as_of), inputs, targets, calibration,
-                        _publisher_grdp(selected, inputs[region]), errors, benchmarks, gaps, source_key)
+    return DigitalModel(region, boundary, releases.as_of, inputs, targets, calibration,
+                        _publisher_grdp(digital.selected, inputs[region]), errors, benchmarks, gaps, releases.key)
 
 
-def estimate(method: str, accounts: SectorAccounts, year: int, *, observations: pd.DataFrame | None = None,
+def estimate(method: str, accounts: SectorAccounts, year: int, releases: src.Releases, *,
              model: DigitalModel | None = None) -> DigitalEstimate:
     """Estimate the digital economy of the accounts' region by one method.
 
@@ -261,8 +256,8 @@ def estimate(method: str, accounts: SectorAccounts, year: int, *, observations: 
         Sector accounts of the region (their region, boundary and as-of date are used).
     year
         A year of the accounts.
-    observations
-        The observations table (loaded from ``sources/`` when omitted).
+    releases
+        The as-of view the accounts were assembled from.
     model
         A calibrated model of the same region, to avoid calibrating again.
 
@@ -277,5 +272,5 @@ def estimate(method: str, accounts: SectorAccounts, year: int, *, observations: 
     KeyError
         For an unknown method or a year without accounts.
     """
-    model = model or build(accounts.region, accounts.boundary, accounts.as_of, observations)
+    model = model or build(accounts.region, accounts.boundary, releases)
     return model.estimate(method, year)

@@ -45,13 +45,13 @@ PART_COLUMNS = ["part", "method", "year", "status", "kind", "share", "lower", "u
                 "numerator_upper", "denominator", "level", "basis"]
 
 
-def _grdp(as_of: str, observations: pd.DataFrame, years: list[int]) -> dict[tuple[str, int], tuple[float, str]]:
+def _grdp(releases: src.Releases, years: list[int]) -> dict[tuple[str, int], tuple[float, str]]:
     """GRDP of each part and year (bn VND) and where it comes from."""
     out: dict[tuple[str, int], tuple[float, str]] = {}
     inputs = {}
     for region, boundary in MERGED_PARTS:
         try:
-            inputs[region] = account_inputs(region, boundary, as_of, observations)
+            inputs[region] = account_inputs(region, boundary, releases)
         except AccountsError:
             continue
     for region, rows in inputs.items():  # in the order of MERGED_PARTS, parts without accounts left out
@@ -60,7 +60,7 @@ def _grdp(as_of: str, observations: pd.DataFrame, years: list[int]) -> dict[tupl
                    "the part's GRDP moved from the previous year by its published growth (grdp.accounts)")
             out[(region, year)] = (float(value), how)
     common = [y for y in sorted({y for (_, y) in out}) if all((r, y) in out for r, _ in MERGED_PARTS)]
-    merged = merged_grdp(as_of, observations)
+    merged = merged_grdp(releases)
     for year in years:
         if all((r, year) in out for r, _ in MERGED_PARTS) or not common:
             continue
@@ -79,28 +79,29 @@ def _grdp(as_of: str, observations: pd.DataFrame, years: list[int]) -> dict[tupl
     return out
 
 
-def merged_grdp(as_of: str, observations: pd.DataFrame) -> dict[int, tuple[float, str]]:
+def merged_grdp(releases: src.Releases) -> dict[int, tuple[float, str]]:
     """The merged city's published GRDP by year (as-of rule), with its source and rating."""
+    observations = releases.selected
     rows = observations[(observations["region"] == "hcmc") & (observations["boundary"] == "merged")
                         & (observations["variable"] == "grdp") & (observations["industry"] == "TOTAL")
                         & (observations["frequency"] == "A") & (observations["price_basis"] == "current")]
-    selected = src.as_of(rows, as_of).sort_values(["period", "source_id"])
+    selected = rows.sort_values(["period", "source_id"])
     return {int(r.period): (float(r.value), f"{r.value:,.0f} bn VND, {r.source_id}, {r.release_date.date()}, "
                                             f"{r.rating}") for r in selected.drop_duplicates("period").itertuples()}
 
 
-def part_cells(as_of: str, observations: pd.DataFrame, methods: list[str], draws: int,
+def part_cells(releases: src.Releases, methods: list[str], draws: int,
                seed: int) -> dict[str, dict[tuple[str, int], Cell]]:
     """Each part's headline cells (old boundary)."""
-    return {region: region_cells(region, boundary, as_of, observations, methods, draws, seed)
+    return {region: region_cells(region, boundary, releases, methods, draws, seed)
             for region, boundary in MERGED_PARTS}
 
 
-def _sum(as_of: str, observations: pd.DataFrame, methods: list[str], draws: int, seed: int):
-    parts = part_cells(as_of, observations, methods, draws, seed)
+def _sum(releases: src.Releases, methods: list[str], draws: int, seed: int):
+    parts = part_cells(releases, methods, draws, seed)
     years = sorted({y for found in parts.values() for _, y in found})
-    grdp = _grdp(as_of, observations, years)
-    sd = measure(observations, as_of).sd["grdp"]
+    grdp = _grdp(releases, years)
+    sd = measure(releases).sd["grdp"]
     merged: dict[tuple[str, int], Cell] = {}
     levels: dict[tuple[str, str, int], tuple[np.ndarray, np.ndarray]] = {}
     for method in methods:
@@ -137,21 +138,21 @@ def _sum(as_of: str, observations: pd.DataFrame, methods: list[str], draws: int,
     return parts, merged, levels, grdp
 
 
-def _summed(as_of: str, observations: pd.DataFrame, draws: int, seed: int):
+def _summed(releases: src.Releases, draws: int, seed: int):
     """Every method's parts and sums, once per run (:mod:`grdp.base.run_cache`)."""
-    return run_cache.cached("parts", (as_of, run_cache.observations_key(observations), draws, seed),
-                        lambda: _sum(as_of, observations, list(METHODS), draws, seed))
+    return run_cache.cached("parts", (releases.as_of, releases.key, draws, seed),
+                            lambda: _sum(releases, list(METHODS), draws, seed))
 
 
-def merged_cells(as_of: str, observations: pd.DataFrame, methods: list[str], draws: int,
+def merged_cells(releases: src.Releases, methods: list[str], draws: int,
                  seed: int) -> dict[tuple[str, int], Cell]:
     """The merged city's headline cells: a figure published for the merged boundary where one exists,
     else the sum of the parts (see the module docstring)."""
-    summed = _summed(as_of, observations, draws, seed)[1]
-    shares = share_rows(observations)
-    sigma = measure(observations, as_of).sd["published"]
+    summed = _summed(releases, draws, seed)[1]
+    shares = share_rows(releases)
+    sigma = measure(releases).sd["published"]
     out = {}
-    benchmarks = {m: benchmark(shares, "hcmc", "merged", m, as_of) for m in methods}
+    benchmarks = {m: benchmark(shares, "hcmc", "merged", m) for m in methods}
     for (method, year), cell in summed.items():
         if method not in methods:
             continue
@@ -160,7 +161,7 @@ def merged_cells(as_of: str, observations: pd.DataFrame, methods: list[str], dra
     return out
 
 
-def parts_table(as_of: str, observations: pd.DataFrame, methods: list[str], level: float = 0.9,
+def parts_table(releases: src.Releases, methods: list[str], level: float = 0.9,
                 draws: int = DEFAULT_DRAWS, seed: int = 0) -> pd.DataFrame:
     """Each part and the merged city, by method and year: share, numerator and denominator with intervals.
 
@@ -171,7 +172,7 @@ def parts_table(as_of: str, observations: pd.DataFrame, methods: list[str], leve
         ``merged``; ``numerator`` (digital value added, bn VND) and ``denominator`` (GRDP, bn VND) of
         the merged rows are the sums of the parts'.
     """
-    parts, merged, levels, grdp = _summed(as_of, observations, draws, seed)
+    parts, merged, levels, grdp = _summed(releases, draws, seed)
     merged = {k: c for k, c in merged.items() if k[0] in methods}
     parts = {r: {k: c for k, c in found.items() if k[0] in methods} for r, found in parts.items()}
     tail = 100 * (1 - level) / 2

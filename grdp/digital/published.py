@@ -19,7 +19,6 @@ from datetime import date
 import pandas as pd
 
 from grdp import sources as src
-from grdp.base import run_cache
 from grdp.digital.registry import METHODS
 from grdp.digital.registry import method as get_method
 
@@ -64,12 +63,14 @@ class Benchmark:
         return len(self.table)
 
 
-def share_rows(observations: pd.DataFrame) -> pd.DataFrame:
-    """The rows of published annual total shares of every method (a small table to search repeatedly)."""
+def share_rows(releases: src.Releases) -> src.Releases:
+    """The view of the published annual total shares of every method (a small view to search, or to cut at
+    earlier dates, repeatedly)."""
+    known = releases.known
     variables = [m.published for m in METHODS.values() if m.published]
-    mask = (observations["variable"].isin(variables) & (observations["industry"] == "TOTAL")
-            & (observations["frequency"] == "A") & (observations["unit"] == "percent"))
-    return observations[mask]
+    mask = (known["variable"].isin(variables) & (known["industry"] == "TOTAL")
+            & (known["frequency"] == "A") & (known["unit"] == "percent"))
+    return releases.subset(mask)
 
 
 def _annual_shares(observations: pd.DataFrame, region: str, boundary: str, method: str) -> pd.DataFrame:
@@ -91,9 +92,8 @@ def _table(rows: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["year", "release", "source_id"], ignore_index=True)
 
 
-def benchmark(observations: pd.DataFrame, region: str, boundary: str, method: str,
-              as_of: str | date | None) -> Benchmark:
-    """Return the published annual shares of ``method`` selected at ``as_of``.
+def benchmark(releases: src.Releases, region: str, boundary: str, method: str) -> Benchmark:
+    """Return the published annual shares of ``method`` that the as-of view ``releases`` selects.
 
     Where the as-of rule leaves two equally rated releases of one figure with the same date and
     different values (a conflict the sources keep side by side), the first by source id is the
@@ -101,25 +101,21 @@ def benchmark(observations: pd.DataFrame, region: str, boundary: str, method: st
 
     Parameters
     ----------
-    observations
-        The observations table (:func:`grdp.sources.load_observations`).
+    releases
+        The as-of view (:class:`grdp.sources.Releases`; :func:`share_rows` of it is enough).
     region, boundary
         The territory (``"vn"`` with ``"national"`` for the nation).
     method
         A method name (:data:`grdp.digital.registry.METHODS`); a method no institution publishes
         gives an empty series.
-    as_of
-        Use only releases published on or before this date (``None``: all).
 
     Returns
     -------
     Benchmark
     """
-    rows = _annual_shares(observations, region, boundary, method)
-    selected = run_cache.cached("benchmark", (run_cache.observations_key(rows), None if as_of is None else str(as_of)),
-                            lambda: src.as_of(rows, as_of))
+    selected = _annual_shares(releases.selected, region, boundary, method)
     table = _table(selected).drop_duplicates("year", keep="first").reset_index(drop=True)
-    return Benchmark(region, boundary, method, None if as_of is None else str(as_of), table)
+    return Benchmark(region, boundary, method, releases.as_of, table)
 
 
 def release_history(observations: pd.DataFrame, region: str, boundary: str, method: str) -> pd.DataFrame:

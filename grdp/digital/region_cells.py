@@ -1,36 +1,36 @@
 """The headline cells of one region on its own accounts: the published figure where one exists, else grdp's
 estimate, for every method and year (:mod:`grdp.digital.headline` states the rule and adds the merged city, the sum
 of its parts in :mod:`grdp.digital.parts`).
+
+grdp's estimate of a region and definition the measurement model covers (the nation and the former city under the
+GSO, MIC and HIDS definitions) is that model's (:mod:`grdp.digital.measurement`); of any other (Binh Duong, Ba
+Ria-Vung Tau, the OECD tiers, the nation's HIDS-method share) the structural model on the region's accounts with the
+prior of the city-specific gap: *uncalibrated* or *not validated*.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 import numpy as np
 import pandas as pd
 
+from grdp import sources as src
 from grdp.accounts import AccountsError
 from grdp.base import estimate_kinds as kinds
 from grdp.base import run_cache
+from grdp.digital import measurement
 from grdp.digital.coefficient_calibration import CalibrationError
-from grdp.digital.estimators import LABELS, Information, Point, lognormal, point
 from grdp.digital.measured_errors import measure
 from grdp.digital.model import DigitalModel, build
 from grdp.digital.published import INSTITUTIONS, Benchmark, benchmark, describe, share_rows
 from grdp.digital.registry import METHODS
 from grdp.digital.uncertainty import YearsSimulation, simulate_years
-from grdp.digital.validation import Validation, out_of_time, ranking
 
-FIRST_YEAR = 2020
-"""First year of the headline table (the first year any institution published a share for HCMC)."""
 DEFAULT_DRAWS = 20_000
 """Draws behind the intervals (the notebooks' default, so that a run computes them once)."""
 VALIDATION_DRAWS = 1_000
 """Monte Carlo draws of the model at each out-of-time check."""
-VALIDATION_LEVEL = 0.9
-"""Level of the validation's coverage; the choice of estimator and the rivals' sigma do not depend on it."""
 REGION_NAMES = {"hcmc": "HCMC", "binh_duong": "Binh Duong", "ba_ria_vung_tau": "Ba Ria-Vung Tau", "vn": "Vietnam"}
 NOT_IDENTIFIED = {
     "oecd-narrow": ("the platform block is separated from MIC's sectoral block only by a red-rated provisional split "
@@ -63,28 +63,31 @@ class Cell:
         return kinds.status_of(self.kind)
 
 
-def ended_years(as_of: str | date) -> list[int]:
-    """Years from :data:`FIRST_YEAR` to the last one that has ended by ``as_of`` (on or after its 31 December)."""
-    when = date.fromisoformat(str(as_of))
-    last = when.year if (when.month, when.day) == (12, 31) else when.year - 1
-    return list(range(FIRST_YEAR, last + 1))
-
-
 def _name(region: str) -> str:
     return REGION_NAMES.get(region, region)
 
 
 def published_cell(method: str, year: int, row: pd.Series, sigma: float, draws: int, seed: int,
                    model: DigitalModel | None) -> Cell:
-    """A published figure as the headline: its value, release and rating, and draws of its own error."""
+    """A published figure as the headline: its value, release and rating, and draws of its own error.
+
+    The error is the measurement model's (:func:`grdp.digital.measurement.measurement_sd`): the error of published
+    figures measured from their revisions (``sigma``) and the figure's stated range (its rounding and the margin of
+    its rating, :func:`grdp.digital.measurement.relative_margin`) taken as its 90% range, log-normal:
+    ``v exp(s Z)``, ``s = sqrt(sigma^2 + (-ln(1 - r) / z_0.95)^2)``.
+    """
     note = ""
     if model is not None and year not in model.accounts.years:
         note = f"; no sector account for {year}: shown, not fitted"
-    return Cell(method, year, kinds.PUBLISHED, float(row["value"]),
-                lognormal(float(row["value"]), sigma, draws, _rng(seed, method, year)),
-                describe(row, method) + f"; range: the error of published figures ({100 * sigma:.1f}%, from their "
-                f"revisions){note}", None, str(row["release"]), str(row["rating"]), str(row["source_id"]),
-                str(row["url"]))
+    value, rating = float(row["value"]), str(row["rating"])
+    margin = measurement.relative_margin(value, rating)
+    rng = _rng(seed, method, year)
+    spread = measurement.measurement_sd(value, rating, sigma)
+    samples = value * np.exp(spread * rng.standard_normal(draws))
+    return Cell(method, year, kinds.PUBLISHED, value, samples,
+                describe(row, method) + f"; range: its stated range ({100 * margin:.1f}%: rounding and the margin of "
+                f"a {rating} rating) as its 90% range and the error of published figures ({100 * sigma:.1f}%, from "
+                f"their revisions){note}", None, str(row["release"]), rating, str(row["source_id"]), str(row["url"]))
 
 
 def _uncalibrated_basis(method: str, region: str, model: DigitalModel) -> str:
@@ -97,26 +100,6 @@ def _uncalibrated_basis(method: str, region: str, model: DigitalModel) -> str:
             f"{_name(region)}; the method's scope on its sector accounts with the stated range of its coefficients")
 
 
-def _rival_basis(method: str, region: str, p: Point, bench: Benchmark, reason: str, sigma_basis: str) -> str:
-    source = p.bridged_from_year
-    figure = f"{INSTITUTIONS.get(method, method)}'s {source} {_name(region)} figure {bench.value(source):.2f}"
-    if p.estimator == "model":
-        text = (f"grdp estimate: {figure} moved by the indicator (the model's share with national coefficients on "
-                f"the city's accounts) {source}->{p.year}, times the city-specific gap carried as a random walk")
-    elif p.estimator == "carried":
-        text = f"grdp estimate: {figure} carried to {p.year}"
-    elif p.estimator == "line":
-        text = f"grdp estimate: {p.detail}, at {p.year} (nearest published: {figure})"
-    else:
-        text = f"grdp estimate: {figure} moved with the national figure of the same institution: {p.detail}"
-    text += f"; {LABELS[p.asked]} is chosen out of time ({reason})"
-    if p.fell_back:
-        text += f"; it cannot be computed for {p.year}, so {LABELS[p.estimator]} is used"
-    if p.estimator != "model":
-        text += f"; interval: {sigma_basis}, over {p.horizon:g} year(s)"
-    return text
-
-
 def _rng(seed: int, method: str, year: int) -> np.random.Generator:
     """A generator of its own for every cell, so a cell's draws do not depend on which others are made."""
     return np.random.default_rng([seed, list(METHODS).index(method), year])
@@ -124,7 +107,7 @@ def _rng(seed: int, method: str, year: int) -> np.random.Generator:
 
 @dataclass
 class _Context:
-    """What every cell of one region's table needs: the model, its simulation and the validation."""
+    """What every cell of one region's table needs: the structural model and its simulation."""
 
     region: str
     boundary: str
@@ -135,7 +118,6 @@ class _Context:
     failure: str
     account_years: list[int]
     sim: YearsSimulation | None
-    validation: Validation
 
     @property
     def last_account(self) -> int | None:
@@ -175,65 +157,68 @@ def _unpublished_cell(ctx: _Context, method: str, year: int) -> Cell:
     return Cell(method, year, kind, found[0], found[1], basis)
 
 
-def _estimated_cell(ctx: _Context, method: str, year: int, info: Information, order: list[str], reason: str) -> Cell:
-    """A year without a published figure of a series that has some: the estimator chosen out of time."""
-    found = ctx.model_point(method, year)
-    p = point(info, year, order[0], found[0] if found is not None else None)
-    if p is None:
-        return Cell(method, year, kinds.NOT_SUPPORTED, reason=ctx.no_account(year))
-    if p.estimator == "model" and found is not None:
-        samples, sigma_basis = found[1], ""
-    else:
-        sigma, sigma_basis = ctx.validation.sigma[(method, p.estimator)]
-        samples = lognormal(p.value, sigma * np.sqrt(max(p.horizon, 1.0)), ctx.draws, _rng(ctx.seed, method, year))
-    basis = _rival_basis(method, ctx.region, p, info.benchmark, reason, sigma_basis)
+def _measured_cell(ctx: _Context, fitted: measurement.MeasurementFit, method: str, year: int,
+                  bench: Benchmark) -> Cell:
+    """A year without a published figure, of a region and definition the measurement model covers."""
+    region = ctx.region
+    counted = sum(1 for m in fitted.measurements if m.region == region and m.method == method)
+    nearest = min(bench.years, key=lambda y: (abs(y - year), y)) if len(bench) else None
+    rests = (f"{counted} published {INSTITUTIONS.get(method, method)} figure(s) of {_name(region)}"
+             + (f", the nearest {nearest} ({bench.value(nearest):.2f})" if nearest is not None else "")
+             + f", {len(fitted.measurements) - counted} other published figure(s) of "
+             + ("the nation" if region == "vn" else "the nation and the city under the other definitions"))
+    if region != "vn":
+        rests += (f", and the structural indicator of the city's sector accounts ({len(fitted.indicator)} "
+                  "definition-years)")
+    basis = (f"grdp estimate: the measurement model (latent shares in logs as random walks, every published figure a "
+             f"measurement of its cell; grdp.digital.measurement), resting on {rests}")
     last = ctx.last_account
     if last is not None and year > last:
         basis += f"; {year} is after the last sector account ({last})"
-    return Cell(method, year, p.estimator, p.value, samples, basis, p.bridged_from_year)
+    samples = fitted.draws(region, method, year, ctx.draws, ctx.seed)
+    return Cell(method, year, kinds.MODEL, fitted.point(region, method, year), samples, basis, nearest)
 
 
-def _cells(region: str, boundary: str, as_of: str, observations: pd.DataFrame, methods: list[str], draws: int,
+def _cells(region: str, boundary: str, releases: src.Releases, methods: list[str], draws: int,
            seed: int) -> dict[tuple[str, int], Cell]:
-    years = ended_years(as_of)
+    as_of = str(releases.as_of)
+    years = measurement.ended_years(as_of)
     try:
-        model: DigitalModel | None = build(region, boundary, as_of, observations)
+        model: DigitalModel | None = build(region, boundary, releases)
         failure = ""
     except (AccountsError, CalibrationError) as exc:
         model, failure = None, " ".join(str(exc).split())
     account_years = [y for y in years if model is not None and y in model.accounts.years]
     sim = simulate_years(model, account_years, draws, seed) if model is not None and account_years else None
-    ctx = _Context(region, boundary, as_of, draws, seed, model, failure, account_years, sim,
-                   out_of_time(observations, as_of, VALIDATION_LEVEL, VALIDATION_DRAWS, seed))
-    published_sd = (model.errors if model is not None else measure(observations, as_of)).sd["published"]
+    ctx = _Context(region, boundary, as_of, draws, seed, model, failure, account_years, sim)
+    published_sd = (model.errors if model is not None else measure(releases)).sd["published"]
+    covered = measurement.REGIONS.get(region) == boundary
+    fitted = (measurement.fit(region, releases, years, published_sd, model if region != "vn" else None)
+              if covered else None)
     cells: dict[tuple[str, int], Cell] = {}
-    shares = share_rows(observations)
+    shares = share_rows(releases)
     for method in methods:
-        bench = benchmark(shares, region, boundary, method, as_of)
-        national = None if region == "vn" else benchmark(shares, "vn", "national", method, as_of)
-        info = Information(bench, national, tuple(account_years))
-        order, reason = ranking(ctx.validation.table, region, method)
+        bench = benchmark(shares, region, boundary, method)
         for year in years:
             row = bench.row(year)
             if row is not None:
                 cells[(method, year)] = published_cell(method, year, row, published_sd, draws, seed, model)
             elif method in NOT_IDENTIFIED:
                 cells[(method, year)] = Cell(method, year, kinds.NOT_SUPPORTED, reason=NOT_IDENTIFIED[method])
-            elif METHODS[method].published is None or not len(bench):
-                cells[(method, year)] = _unpublished_cell(ctx, method, year)
+            elif fitted is not None and method in fitted.families(region):
+                cells[(method, year)] = _measured_cell(ctx, fitted, method, year, bench)
             else:
-                cells[(method, year)] = _estimated_cell(ctx, method, year, info, order, reason)
+                cells[(method, year)] = _unpublished_cell(ctx, method, year)
     return cells
 
 
-def region_cells(region: str, boundary: str, as_of: str | date, observations: pd.DataFrame, methods: list[str],
+def region_cells(region: str, boundary: str, releases: src.Releases, methods: list[str],
                  draws: int = DEFAULT_DRAWS, seed: int = 0) -> dict[tuple[str, int], Cell]:
     """Every method and year of one region's headline cells with their draws, cached once per run.
 
     The draws of a cell do not depend on which other methods are asked for, so every method is computed
     and ``methods`` (known method names) only selects.
     """
-    key = (region, boundary, str(as_of), run_cache.observations_key(observations), draws, seed)
-    found = run_cache.cached("headline", key, lambda: _cells(region, boundary, str(as_of), observations,
-                                                             list(METHODS), draws, seed))
+    key = (region, boundary, releases.as_of, releases.key, draws, seed)
+    found = run_cache.cached("headline", key, lambda: _cells(region, boundary, releases, list(METHODS), draws, seed))
     return {k: c for k, c in found.items() if k[0] in methods}

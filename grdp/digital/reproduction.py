@@ -47,7 +47,7 @@ def _exactly_identified(model: DigitalModel, target: Target) -> bool:
 def _held_out(validation: Validation | None) -> dict[tuple[str, str, int], float]:
     if validation is None or validation.table.empty:
         return {}
-    rows = validation.table[(validation.table["estimator"] == "model") & (validation.table["used"] == "model")]
+    rows = validation.table[validation.table["estimator"] == "model"]
     return {(r.region, r.method, int(r.year)): float(r.estimate) for r in rows.itertuples()}
 
 

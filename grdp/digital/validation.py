@@ -1,31 +1,30 @@
-"""Out-of-time validation of grdp's estimators, in real time, and the choice of what grdp publishes.
+"""Rolling-origin, real-time validation of the measurement model against simple rivals.
 
-**Checks.** For every published annual share (region, boundary, method, year) whose first release
-came after at least one earlier figure of the same series, every estimator
-(:mod:`grdp.digital.estimators`) predicts that year from the digital-economy figures published the
-day before that first release (``as_of = release - 1 day``): the rivals use the series as it stood,
-and the model is rebuilt with every digital-economy release of that date (national calibration,
-city-specific gap). The model's sector accounts are those of the vintage: the bundled national
-accounts by section were first released complete on 2025-06-06, so no model could have been run in
-real time before then (pseudo-real-time for the accounts, real time for every digital-economy
-figure; the column ``accounts_as_of`` says so). The error is ``estimate - published`` (pp) and
-``ln(estimate / published)``, against the first release.
+**Checks.** For every published annual share of the regions the measurement model covers
+(:data:`grdp.digital.measurement.REGIONS`: the nation and the former city) and every definition it covers, the
+first release of each year's figure is predicted from the digital-economy releases known the day before
+(``as_of = release - 1 day``): the measurement model (:mod:`grdp.digital.measurement`) is fitted to every figure
+known then, with the structural indicator of the city's sector accounts as they stand in the vintage (the bundled
+national accounts by section were first released complete on 2025-06-06, so no model could have been run in real
+time before then: real time for every digital-economy figure, pseudo-real time for the accounts; the column
+``accounts_as_of`` says so). Its prediction of the figure is the posterior of the cell plus the figure's own
+measurement error (its rating and rounding, :func:`grdp.digital.measurement.measurement_sd`).
 
-**Intervals.** The model's interval is its Monte Carlo interval at that date. A rival's interval is
-``estimate x exp(+-z sigma sqrt(h))`` with h the years to the nearest published figure and
-``sigma^2 = mean(e_j^2 / h_j)`` over the *other* checks of the same method and estimator (pooled
-over regions; over methods when fewer than two remain; the stated ``gap.innovation_sd`` when none),
-so the coverage reported is out of sample too.
+**Rivals** (:mod:`grdp.digital.rivals`), computed the same way where they can be (no fallback): the last
+published figure carried, a straight line through the published points, and the constant ratio to the national
+figure of the same institution. A rival's interval is ``estimate x exp(+-z sigma sqrt(h))`` with ``h`` the years to
+the nearest published figure and ``sigma^2 = mean(e_j^2 / h_j)`` over the *other* checks of that rival (the same
+method; every method when fewer than :data:`MIN_CHECKS` remain; the stated ``gap.innovation_sd`` when none), so its
+coverage is out of sample too. Rivals are benchmarks that show what the model adds: nothing is chosen by them.
 
-**Choice** (:func:`ranking`). grdp's estimates for years without a published figure all lie outside
-the years already published (after the last, or before the first), so estimators are ranked on
-the *extrapolation* checks (``kind``; interpolations between published years are reported too):
-for each region and method with at least two such checks (else pooled over regions, else over
-methods), by mean absolute error in pp rounded to 0.01 pp (the precision of the published
-figures), ties going to the simpler estimator (carried, national ratio, line, model). The model is
-therefore used only where it is strictly better than every rival. Each estimator is evaluated as
-a policy with its fallback chain (:data:`grdp.digital.estimators.FALLBACK`), which is also what is
-published.
+**Scores.** Every check records the error (``estimate - published``, pp, against the first release), the central
+50%, 80% and 90% intervals and whether each covers the figure, the interval score of the 90% interval,
+``(u - l) + (2 / 0.1) (l - y)_+ + (2 / 0.1) (y - u)_+`` (pp), and the continuous ranked probability score,
+``CRPS = E|X - y| - E|X - X'| / 2`` over the prediction's draws (pp). Both are proper scores (Gneiting and Raftery,
+2007): lower is better. :meth:`Validation.summary` pools them over every check of an estimator, and gives the model's
+on the checks each rival could make. A check's ``kind`` says whether the figure was the first of its series
+(``first``: only the model can predict it, from the other series and its priors), between published years
+(``interpolation``) or beyond them (``extrapolation``).
 """
 
 from __future__ import annotations
@@ -35,136 +34,150 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
 from grdp import sources as src
 from grdp.accounts import AccountsError
 from grdp.accounts.shared import DIGITAL_PREFIX
 from grdp.base import run_cache
+from grdp.digital import measurement
 from grdp.digital.coefficient_calibration import CalibrationError
 from grdp.digital.coefficients import coefficients
-from grdp.digital.estimators import ESTIMATORS, LABELS, Information, point
-from grdp.digital.model import build
-from grdp.digital.published import INSTITUTIONS, benchmark, first_releases, share_rows
-from grdp.digital.uncertainty import simulate_years
+from grdp.digital.measured_errors import measure
+from grdp.digital.model import DigitalModel, build
+from grdp.digital.published import benchmark, first_releases, share_rows
+from grdp.digital.rivals import LABELS, RULES, Information
 
-PUBLISHED_METHODS = tuple(INSTITUTIONS)
-SIMPLICITY = ("carried", "national_ratio", "line", "model")
-"""Order in which ties are broken (simplest first)."""
+ESTIMATORS = ("model", *RULES)
+"""The measurement model, then the rivals."""
+LEVELS = (0.5, 0.8, 0.9)
+"""Levels of the central intervals whose coverage is checked."""
+SCORE_LEVEL = 0.9
+"""Level of the interval score."""
 MIN_CHECKS = 2
-"""Checks a region and method need for a choice (and a method for a sigma) of its own."""
+"""Checks of a method a rival needs for a sigma of its own."""
 COLUMNS = ["region", "boundary", "method", "year", "first_release", "as_of", "accounts_as_of", "published", "rating",
-           "kind", "estimator",
-           "used", "estimate", "lower", "upper", "level", "error_pp", "error_log", "covered", "horizon",
+           "kind", "estimator", "estimate", "lower_50", "upper_50", "lower_80", "upper_80", "lower", "upper", "level",
+           "error_pp", "error_log", "covered_50", "covered_80", "covered", "interval_score", "crps", "horizon",
            "bridged_from_year", "basis"]
+SUMMARY_COLUMNS = ["estimator", "checks_on", "checks", "mae_pp", "rmse_pp", "mean_error_pp", "coverage_50",
+                   "coverage_80", "coverage_90", "interval_score", "crps"]
 
 
 @dataclass
 class Validation:
-    """The out-of-time checks, their summary and the choice of estimator."""
+    """The out-of-time checks and the rivals' measured sigmas."""
 
     table: pd.DataFrame
     """One row per check and estimator (:data:`COLUMNS`)."""
     level: float
     sigma: dict[tuple[str, str], tuple[float, str]]
-    """(method, estimator) -> (sigma of ln error per sqrt(year), basis) from every check."""
+    """(method, rival) -> (sigma of ln error per sqrt(year), basis) from every check."""
 
     def summary(self) -> pd.DataFrame:
-        """Per region, method and estimator: checks, mean absolute and root mean square error (pp),
-        mean error, coverage of the intervals at :attr:`level`, fallbacks used."""
-        if self.table.empty:
-            return pd.DataFrame(columns=["region", "method", "estimator", "checks", "mae_pp", "rmse_pp",
-                                         "mean_error_pp", "coverage", "level", "fallbacks"])
-        grouped = self.table.groupby(["region", "method", "estimator"], sort=False)
-        out = grouped.agg(checks=("error_pp", "size"), mae_pp=("error_pp", lambda e: e.abs().mean()),
-                          rmse_pp=("error_pp", lambda e: float(np.sqrt((e ** 2).mean()))),
-                          mean_error_pp=("error_pp", "mean"), coverage=("covered", "mean"),
-                          fallbacks=("used", lambda u: int((u != self.table.loc[u.index, "estimator"]).sum())))
-        return out.reset_index().assign(level=self.level)
-
-    def choice(self, region: str, method: str) -> tuple[str, str]:
-        """The estimator grdp publishes for a region and method, and why (see the module docstring)."""
-        order, reason = ranking(self.table, region, method)
-        return order[0], reason
-
-
-def _scores(rows: pd.DataFrame) -> dict[str, float]:
-    return {e: round(float(rows.loc[rows["estimator"] == e, "error_pp"].abs().mean()), 2) for e in ESTIMATORS
-            if (rows["estimator"] == e).any()}
-
-
-def ranking(table: pd.DataFrame, region: str, method: str) -> tuple[list[str], str]:
-    """Return the estimators of a region and method, best first, and the reason (module docstring)."""
-    checks = table[table["kind"] == "extrapolation"]
-    scope, rows = f"{region} {method}", checks[(checks["region"] == region) & (checks["method"] == method)]
-    if rows["year"].nunique() < MIN_CHECKS:
-        scope, rows = f"{method} (pooled over regions)", checks[checks["method"] == method]
-        if rows[["region", "year"]].drop_duplicates().shape[0] < MIN_CHECKS:
-            scope, rows = "every method (pooled)", checks
-    n = rows[["region", "method", "year"]].drop_duplicates().shape[0]
-    if n == 0:
-        return list(ESTIMATORS), "no out-of-time check exists: the model is used, not validated"
-    scores = _scores(rows)
-    order = sorted(scores, key=lambda e: (scores[e], SIMPLICITY.index(e)))
-    listed = ", ".join(f"{e} {scores[e]:.2f}" for e in order)
-    if order[0] == "model":
-        return order, f"the model beats every rival on {n} extrapolation check(s) of {scope} (MAE pp: {listed})"
-    return order, (f"{LABELS[order[0]]} is published: the model does not beat it on {n} extrapolation check(s) of "
-                   f"{scope} (MAE pp: {listed})")
+        """Per estimator, pooled over all its checks (``checks_on = "own"``), and the model on the checks each rival
+        could make (``checks_on`` the rival's name), so that the model is compared with each rival on the same
+        figures: checks, mean absolute, root mean square and mean error (pp), coverage of the 50%, 80% and 90%
+        intervals, mean interval score (90%, pp) and mean CRPS (pp)."""
+        table = self.table
+        cells = ["region", "method", "year"]
+        scopes = [("own", estimator, table[table["estimator"] == estimator]) for estimator in ESTIMATORS]
+        for rival in RULES:
+            made = table.loc[table["estimator"] == rival, cells].drop_duplicates()
+            scopes.append((rival, "model", table[table["estimator"] == "model"].merge(made, on=cells)))
+        rows = []
+        for scope, estimator, found in scopes:
+            if found.empty:
+                continue
+            errors = found["error_pp"].astype(float)
+            rows.append({"estimator": estimator, "checks_on": scope, "checks": len(found),
+                         "mae_pp": float(errors.abs().mean()), "rmse_pp": float(np.sqrt((errors ** 2).mean())),
+                         "mean_error_pp": float(errors.mean()),
+                         "coverage_50": float(found["covered_50"].astype(bool).mean()),
+                         "coverage_80": float(found["covered_80"].astype(bool).mean()),
+                         "coverage_90": float(found["covered"].astype(bool).mean()),
+                         "interval_score": float(found["interval_score"].mean()), "crps": float(found["crps"].mean())})
+        return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 
 
-def _series(observations: pd.DataFrame) -> list[tuple[str, str, str]]:
-    variables = {f"de_share_{m}": m for m in PUBLISHED_METHODS}
-    rows = observations[observations["variable"].isin(list(variables)) & (observations["industry"] == "TOTAL")
-                        & (observations["frequency"] == "A")]
-    return sorted({(r.region, r.boundary, variables[r.variable]) for r in rows.itertuples()})
+def interval_score(lower: float, upper: float, actual: float, level: float = SCORE_LEVEL) -> float:
+    """The interval score of a central interval ``[lower, upper]`` at ``level`` (module docstring)."""
+    alpha = 1 - level
+    return float((upper - lower) + 2 / alpha * max(lower - actual, 0.0) + 2 / alpha * max(actual - upper, 0.0))
 
 
-def _model_draws(region: str, boundary: str, as_of: str, accounts_as_of: str | None, observations: pd.DataFrame,
-                 method: str, year: int, draws: int, seed: int) -> tuple[float, np.ndarray] | None:
-    digital = observations["variable"].str.startswith(DIGITAL_PREFIX)
-    known = observations[~digital | (observations["release_date"] <= pd.Timestamp(as_of))]
+def crps(draws: np.ndarray, actual: float) -> float:
+    """The sample CRPS ``E|X - y| - E|X - X'| / 2`` of draws ``X`` (computed from the sorted draws)."""
+    x = np.sort(np.asarray(draws, dtype=float))
+    n = len(x)
+    spread = 2 * np.sum(x * (2 * np.arange(1, n + 1) - n - 1)) / (n * n)
+    return float(np.mean(np.abs(x - actual)) - spread / 2)
+
+
+def _intervals(draws: np.ndarray) -> dict[float, tuple[float, float]]:
+    return {level: tuple(np.percentile(draws, [50 * (1 - level), 100 - 50 * (1 - level)])) for level in LEVELS}
+
+
+def _record(base: dict, estimator: str, estimate: float, draws: np.ndarray, published: float, horizon: float,
+            source: int | None, basis: str) -> dict:
+    bounds = _intervals(draws)
+    return {**base, "estimator": estimator, "estimate": estimate,
+            "lower_50": bounds[0.5][0], "upper_50": bounds[0.5][1], "lower_80": bounds[0.8][0],
+            "upper_80": bounds[0.8][1], "lower": bounds[0.9][0], "upper": bounds[0.9][1], "level": 0.9,
+            "error_pp": estimate - published, "error_log": float(np.log(estimate / published)),
+            "covered_50": bounds[0.5][0] <= published <= bounds[0.5][1],
+            "covered_80": bounds[0.8][0] <= published <= bounds[0.8][1],
+            "covered": bounds[0.9][0] <= published <= bounds[0.9][1],
+            "interval_score": interval_score(*bounds[SCORE_LEVEL], published), "crps": crps(draws, published),
+            "horizon": horizon, "bridged_from_year": source, "basis": basis}
+
+
+def _structural(region: str, boundary: str, view: src.Releases) -> DigitalModel | None:
+    if region == "vn":
+        return None
     try:
-        model = build(region, boundary, accounts_as_of, known)
+        return build(region, boundary, view)
     except (AccountsError, CalibrationError, ValueError):
         return None
-    if year not in model.accounts.years:
-        return None
-    sim = simulate_years(model, [year], draws, seed, [method], only=True)
-    return float(sim.point[method]["total"][0]), sim.samples[method]["total"][:, 0]
 
 
-def _checks(observations: pd.DataFrame, accounts_as_of: str | None, draws: int, seed: int,
-            level: float) -> pd.DataFrame:
+def _checks(releases: src.Releases, draws: int, seed: int) -> pd.DataFrame:
     records = []
-    tail = 100 * (1 - level) / 2
-    shares = share_rows(observations)
-    for region, boundary, method in _series(shares):
-        for first in first_releases(shares, region, boundary, method).itertuples():
-            as_of = (date.fromisoformat(first.release) - timedelta(days=1)).isoformat()
-            bench = benchmark(shares, region, boundary, method, as_of)
-            if not len(bench):
-                continue
-            national = None if region == "vn" else benchmark(shares, "vn", "national", method, as_of)
-            found = _model_draws(region, boundary, as_of, accounts_as_of, observations, method, first.year, draws,
-                                 seed)
-            info = Information(bench, national, (first.year,) if found is not None else ())
-            kind = "interpolation" if min(bench.years) < first.year < max(bench.years) else "extrapolation"
-            for estimator in ESTIMATORS:
-                p = point(info, first.year, estimator, found[0] if found is not None else None)
-                if p is None:
-                    continue
-                lower = upper = np.nan
-                if p.estimator == "model" and found is not None:
-                    lower, upper = np.percentile(found[1], [tail, 100 - tail])
-                records.append({"region": region, "boundary": boundary, "method": method, "year": first.year,
-                                "first_release": first.release, "as_of": as_of, "accounts_as_of": accounts_as_of,
-                                "published": first.value,
-                                "rating": first.rating, "kind": kind, "estimator": estimator, "used": p.estimator,
-                                "estimate": p.value, "lower": lower, "upper": upper, "level": level,
-                                "error_pp": p.value - first.value, "error_log": np.log(p.value / first.value),
-                                "covered": np.nan, "horizon": p.horizon, "bridged_from_year": p.bridged_from_year,
-                                "basis": p.detail + (f" (fell back from {estimator})" if p.fell_back else "")})
+    shares = share_rows(releases)
+    known = releases.known
+    digital = known["variable"].str.startswith(DIGITAL_PREFIX)
+    for region, boundary in measurement.REGIONS.items():
+        families = measurement.NATIONAL if region == "vn" else measurement.FAMILIES
+        for method in families:
+            for first in first_releases(shares.known, region, boundary, method).itertuples():
+                as_of = (date.fromisoformat(first.release) - timedelta(days=1)).isoformat()
+                before = shares.at(as_of)
+                bench = benchmark(before, region, boundary, method)
+                kind = ("first" if not len(bench) else
+                        "interpolation" if min(bench.years) < first.year < max(bench.years) else "extrapolation")
+                base = {"region": region, "boundary": boundary, "method": method, "year": first.year,
+                        "first_release": first.release, "as_of": as_of, "accounts_as_of": releases.as_of,
+                        "published": first.value, "rating": first.rating, "kind": kind}
+                view = releases.subset(~digital | (known["release_date"] <= pd.Timestamp(as_of)))
+                sigma_published = measure(view).sd["published"]
+                years = list(range(measurement.FIRST_YEAR,
+                                   max([first.year, *measurement.ended_years(str(releases.as_of))]) + 1))
+                fitted = measurement.fit(region, view, years, sigma_published, _structural(region, boundary, view))
+                noise = measurement.measurement_sd(first.value, first.rating, sigma_published)
+                predicted = fitted.draws(region, method, first.year, draws, seed, noise_sd=noise)
+                nearest = min(bench.years, key=lambda y: (abs(y - first.year), y)) if len(bench) else None
+                records.append(_record(base, "model", fitted.point(region, method, first.year), predicted,
+                                       first.value, abs(first.year - nearest) if nearest is not None else np.nan,
+                                       nearest, f"the measurement model on {len(fitted.measurements)} figure(s) "
+                                                f"known on {as_of}"))
+                national = None if region == "vn" else benchmark(before, "vn", "national", method)
+                info = Information(bench, national)
+                for rival, rule in RULES.items():
+                    found = rule(info, first.year)
+                    if found is not None:
+                        value, source, detail = found
+                        records.append({**base, "estimator": rival, "estimate": value,
+                                        "horizon": abs(first.year - source), "bridged_from_year": source,
+                                        "basis": detail})
     return pd.DataFrame(records, columns=COLUMNS)
 
 
@@ -178,9 +191,9 @@ def _sigma(rows: pd.DataFrame) -> float | None:
 def rival_sigma(table: pd.DataFrame, method: str, estimator: str,
                 exclude: tuple[str, str, int] | None = None) -> tuple[float, str]:
     """``sigma`` of a rival's log error per square-root year (module docstring), leaving out the check
-    ``exclude`` = (region, method, year); each check counts once whichever policy fell back to it."""
-    used = table[(table["used"] == estimator) & (table["used"] != "model")]
-    used = used.drop_duplicates(["region", "method", "year"])
+    ``exclude`` = (region, method, year)."""
+    used = table[table["estimator"] == estimator].drop_duplicates(["region", "method", "year"])
+    used = used.assign(error_log=np.log(used["estimate"].astype(float) / used["published"].astype(float)))
     if exclude is not None:
         used = used[[(r, m, y) != exclude for r, m, y in zip(used["region"], used["method"], used["year"])]]
     for rows, scope in ((used[used["method"] == method], f"{method} checks"), (used, "checks of every method")):
@@ -193,40 +206,42 @@ def rival_sigma(table: pd.DataFrame, method: str, estimator: str,
                       f"gap.innovation_sd ({100 * fallback:.0f}% per sqrt(year))")
 
 
-def out_of_time(observations: pd.DataFrame, as_of: str | date | None = None, level: float = 0.9,
-                draws: int = 2000, seed: int = 0) -> Validation:
-    """Run every out-of-time check on the releases published by ``as_of``.
+def out_of_time(releases: src.Releases, level: float = 0.9, draws: int = 2000, seed: int = 0) -> Validation:
+    """Run every out-of-time check on the releases of the vintage's as-of view (module docstring).
 
     Parameters
     ----------
-    observations
-        The observations table.
-    as_of
-        The vintage's date: checks and their information sets use only releases published by then.
+    releases
+        The vintage's as-of view (:class:`grdp.sources.Releases`): checks and their information sets use only
+        the releases it knows.
     level
-        Central interval level.
+        Level of the intervals reported in ``lower`` and ``upper`` (the 50% and 80% intervals are reported too).
     draws, seed
-        Monte Carlo draws of the model at each check.
+        Draws of each prediction and their seed.
 
     Returns
     -------
     Validation
     """
-    available = src.known_at(observations, as_of)
-    when = None if as_of is None else str(as_of)
-    return run_cache.cached("validation", (when, run_cache.observations_key(available), level, draws, seed),
-                        lambda: _validate(available, when, level, draws, seed))
+    return run_cache.cached("validation", (releases.as_of, releases.key, level, draws, seed),
+                            lambda: _validate(releases, level, draws, seed))
 
 
-def _validate(available: pd.DataFrame, as_of: str | None, level: float, draws: int, seed: int) -> Validation:
-    table = _checks(available, as_of, draws, seed, level)
-    z = float(norm.ppf(0.5 + level / 2))
+def _validate(releases: src.Releases, level: float, draws: int, seed: int) -> Validation:
+    table = _checks(releases, draws, seed)
+    rng = np.random.default_rng([seed, 31])
+    z = rng.standard_normal(draws)
     for i, row in table.iterrows():
-        if row["used"] != "model":
-            check = (row["region"], row["method"], row["year"])
-            scale, _ = rival_sigma(table, row["method"], row["used"], exclude=check)
-            spread = z * scale * np.sqrt(row["horizon"])
-            table.loc[i, ["lower", "upper"]] = [row["estimate"] * np.exp(-spread), row["estimate"] * np.exp(spread)]
-    table["covered"] = (table["lower"] <= table["published"]) & (table["published"] <= table["upper"])
-    sigma = {(m, e): rival_sigma(table, m, e) for m in PUBLISHED_METHODS for e in ESTIMATORS if e != "model"}
+        if row["estimator"] != "model":
+            scale, _ = rival_sigma(table, row["method"], row["estimator"],
+                                   exclude=(row["region"], row["method"], row["year"]))
+            spread = scale * np.sqrt(max(float(row["horizon"]), 1.0))
+            sample = float(row["estimate"]) * np.exp(spread * z)
+            done = _record({k: row[k] for k in COLUMNS[:10]}, row["estimator"], float(row["estimate"]), sample,
+                           float(row["published"]), row["horizon"], row["bridged_from_year"], row["basis"])
+            for key, value in done.items():
+                table.at[i, key] = value
+    for column in ("covered_50", "covered_80", "covered"):
+        table[column] = table[column].astype(bool)
+    sigma = {(m, e): rival_sigma(table, m, e) for m in measurement.FAMILIES for e in RULES}
     return Validation(table, level, sigma)

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from grdp import sources as src
 from grdp.base.method_names import HEADLINE_METHODS
-from grdp.digital.region_cells import FIRST_YEAR
+from grdp.digital.measurement import FIRST_YEAR
 from grdp.forecast import history as hist
 from grdp.forecast import policy_targets as tg
 from grdp.forecast.estimates import Estimates, load_estimates
@@ -111,7 +112,7 @@ def _trend(assumptions: list[Assumptions]) -> Assumptions:
     return next((a for a in assumptions if a.centre == TREND), assumptions[0])
 
 
-def assess_region(observations: pd.DataFrame, as_of: str, region: str, methods: list[str], scenarios: list[Scenario],
+def assess_region(releases: src.Releases, region: str, methods: list[str], scenarios: list[Scenario],
                   skill: pd.DataFrame, calibration: pd.DataFrame, horizon: int, *, draws: int = 4000, seed: int = 0,
                   level: float = 0.8, estimate_level: float = 0.9,
                   estimates: dict[str, Estimates] | None = None) -> Assessment:
@@ -119,10 +120,8 @@ def assess_region(observations: pd.DataFrame, as_of: str, region: str, methods: 
 
     Parameters
     ----------
-    observations
-        All observations (:func:`grdp.sources.load_observations`).
-    as_of
-        Release-date cut-off of the vintage.
+    releases
+        The vintage's as-of view (:class:`grdp.sources.Releases`).
     region
         Region whose targets are assessed (``hcmc``).
     methods
@@ -155,18 +154,18 @@ def assess_region(observations: pd.DataFrame, as_of: str, region: str, methods: 
     """
     if not scenarios:
         raise ValueError("no scenario selected")
+    as_of = str(releases.as_of)
     first_open = hist.first_open_year(as_of)
     if horizon < first_open:
         raise ValueError(f"horizon {horizon} is before the first year that has not ended at {as_of} ({first_open})")
-    decisions = tg.target_decisions(observations, as_of)
-    targets = tg.policy_targets(observations, region, as_of)
-    assumptions = resolve_all(scenarios, observations, as_of)
+    decisions = tg.target_decisions(releases)
+    targets = tg.policy_targets(releases, region)
+    assumptions = resolve_all(scenarios, releases)
     boundaries = list(dict.fromkeys(a.boundary for a in assumptions))
     loaded = dict(estimates or {})
     for boundary in boundaries:
         if boundary not in loaded:
-            loaded[boundary] = load_estimates(observations, region, boundary, as_of, methods, level=estimate_level,
-                                              seed=seed)
+            loaded[boundary] = load_estimates(releases, region, boundary, methods, level=estimate_level, seed=seed)
     projections: list[Projection] = []
     frames: dict[str, list[pd.DataFrame]] = {k: [] for k in ("history", "published", "fits", "measured")}
     rows: dict[str, list[dict]] = {k: [] for k in ("starts", "latest", "achieved")}
@@ -200,7 +199,7 @@ def assess_region(observations: pd.DataFrame, as_of: str, region: str, methods: 
             rules[(boundary, method)] = rule
         levels = pd.Series({y: main.grdp.level(y) for y in range(FIRST_YEAR, first_open)})
         frames["history"].append(hist.history_table(est, first_open, levels))
-        frames["published"].append(hist.published_history(observations, region, boundary, as_of, methods))
+        frames["published"].append(hist.published_history(releases, region, boundary, methods))
         frames["measured"].append(tg.measured(est, targets, first_open, main.grdp))
     groups = agreement_by_year(projections, level)
     fits = pd.concat(frames["fits"], ignore_index=True)

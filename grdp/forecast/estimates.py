@@ -13,7 +13,8 @@ A published figure's draws are uniform over its stated range: the estimates tabl
 error measured from revisions of published figures, :mod:`grdp.digital.measured_errors`) where the table gives
 one, else :func:`published_range`, the rounding half-unit plus a margin for its rating,
 ``v -/+ (0.5 * 10^-d + m_rating * v)`` with ``d`` the decimals published (``22.0`` read as ``22``: ``d = 0``)
-and ``m`` = 1% (green), 5% (amber) and 10% (red) of the value.
+and ``m`` = 1% (green), 5% (amber) and 10% (red) of the value (:func:`grdp.digital.measurement.relative_margin`,
+the rule the measurement model and the headline use too).
 """
 
 from __future__ import annotations
@@ -24,20 +25,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from grdp import sources as src
 from grdp.digital import headline, region_cells
+from grdp.digital.measurement import decimals, relative_margin
 from grdp.digital.model import DigitalModel, build
 from grdp.digital.registry import METHODS
 
-RATING_MARGIN = {"green": 0.01, "amber": 0.05, "red": 0.10}
-"""Relative half-width of a published figure's stated range by its rating (see the module docstring)."""
 ESTIMATE_DRAWS = region_cells.DEFAULT_DRAWS
 """Monte Carlo draws behind the estimates (notebook 02's default, so its cached results are reused)."""
-
-
-def decimals(value: float) -> int:
-    """Decimals a figure was published with, read from the value (``22.0`` -> 0, ``21.5`` -> 1, ``18.66`` -> 2)."""
-    text = f"{value:.10f}".rstrip("0").rstrip(".")
-    return len(text.split(".")[1]) if "." in text else 0
 
 
 def published_range(value: float, rating: str) -> tuple[float, float]:
@@ -48,9 +43,7 @@ def published_range(value: float, rating: str) -> tuple[float, float]:
     ValueError
         For a rating other than green, amber or red.
     """
-    if rating not in RATING_MARGIN:
-        raise ValueError(f"unknown rating {rating!r}; expected one of {', '.join(RATING_MARGIN)}")
-    half = 0.5 * 10.0 ** -decimals(value) + RATING_MARGIN[rating] * value
+    half = value * relative_margin(value, rating, decimals(value))
     return value - half, value + half
 
 
@@ -103,19 +96,16 @@ class Estimates:
         return dict(self.components_of(method, year))
 
 
-def load_estimates(observations: pd.DataFrame, region: str, boundary: str, as_of: str,
-                   methods: list[str] | None = None, *, level: float = 0.9, draws: int | None = None,
-                   seed: int = 0) -> Estimates:
+def load_estimates(releases: src.Releases, region: str, boundary: str, methods: list[str] | None = None, *,
+                   level: float = 0.9, draws: int | None = None, seed: int = 0) -> Estimates:
     """The estimates table of a region and boundary (see the module docstring).
 
     Parameters
     ----------
-    observations
-        All observations (:func:`grdp.sources.load_observations`).
+    releases
+        The vintage's as-of view (:class:`grdp.sources.Releases`).
     region, boundary
         The region (``hcmc``) and boundary (``old`` or ``merged``).
-    as_of
-        The vintage's as-of date.
     methods
         Methods (default all).
     level
@@ -130,18 +120,17 @@ def load_estimates(observations: pd.DataFrame, region: str, boundary: str, as_of
     """
     methods = list(methods or METHODS)
     draws = draws or ESTIMATE_DRAWS
-    table = headline.share_table(region, boundary, as_of, observations, methods=methods, level=level, draws=draws,
-                                 seed=seed)
+    table = headline.share_table(region, boundary, releases, methods=methods, level=level, draws=draws, seed=seed)
     models: dict[str, DigitalModel] = {}
 
     def draws_of(method: str, year: int) -> np.ndarray:
-        return headline.share_samples(region, boundary, as_of, observations, method, year, draws=draws, seed=seed)
+        return headline.share_samples(region, boundary, releases, method, year, draws=draws, seed=seed)
 
     def components_of(method: str, year: int) -> dict[str, float]:
         """The components' split of the year's value: the model's split in that year, or in the last year with
         sector accounts before it (a year after the accounts has no split of its own)."""
         if "model" not in models:
-            models["model"] = build(region, boundary, as_of, observations)
+            models["model"] = build(region, boundary, releases)
         model = models["model"]
         split_year = max((y for y in model.accounts.years if y <= year), default=min(model.accounts.years))
         spec = METHODS[method]
@@ -151,4 +140,4 @@ def load_estimates(observations: pd.DataFrame, region: str, boundary: str, as_of
         scale = value / sum(parts.values())
         return {block: part * scale for block, part in parts.items()}
 
-    return Estimates(region, boundary, as_of, table, draws_of, components_of)
+    return Estimates(region, boundary, str(releases.as_of), table, draws_of, components_of)

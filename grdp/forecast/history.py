@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from grdp import sources as src
-from grdp.digital.region_cells import FIRST_YEAR
+from grdp.digital.measurement import FIRST_YEAR
 from grdp.digital.registry import METHODS
 from grdp.forecast.estimates import Estimates
 from grdp.forecast.models import MIN_OBS
@@ -152,16 +152,16 @@ def history_table(estimates: Estimates, first_open: int, grdp: pd.Series) -> pd.
     return out.reset_index(drop=True)
 
 
-def published_history(observations: pd.DataFrame, region: str, boundary: str, as_of: str,
+def published_history(releases: src.Releases, region: str, boundary: str,
                       methods: list[str] | None = None) -> pd.DataFrame:
-    """Every figure an institution published for the region and boundary, as selected at ``as_of``.
+    """Every figure an institution published for the region and boundary, as the as-of view selects it.
 
     Returns
     -------
     pandas.DataFrame
         ``boundary, method, institution, year, value, release, rating, url``.
     """
-    selected = src.as_of(observations, as_of)
+    selected = releases.selected
     frames = []
     for method in methods or list(METHODS):
         variable = METHODS[method].published

@@ -1,7 +1,9 @@
 """Digital-economy targets: the decisions in force at a date, and the assessment of each projection against them.
 
 **Targets are a time series of decisions.** Each ``de_share_target`` row of ``sources/policy_targets`` is one
-decision: an instrument (its short name opens the row's ``note``, e.g. "Directive 17-CT/TU: ..."), its issuer
+decision (a range, such as the Party Congress resolution's 30-40% by 2030, is two rows of one release: its lower
+end and a ``de_share_target_upper`` row; both are in force and both are assessed): an instrument (its short name
+opens the row's ``note``, e.g. "Directive 17-CT/TU: ..."), its issuer
 (the ``publisher`` up to the first ``:``, ``,``, `` (`` or `` via ``), the decision date
 (``publication_date``), the boundary it was set for (``old``, ``merged`` or ``national``) and the target year
 (``period``). A vintage uses the targets *in force at its as-of date* (:func:`target_decisions`): decided on or
@@ -46,15 +48,17 @@ import numpy as np
 import pandas as pd
 
 from grdp.base.method_names import HEADLINE_METHODS
-from grdp.digital.region_cells import FIRST_YEAR
+from grdp.digital.measurement import FIRST_YEAR
 from grdp.forecast import ensemble
 from grdp.forecast.estimates import Estimates
 from grdp.forecast.evidence import GrdpPath
 from grdp.forecast.probability_calibration import probability_rule
 from grdp.forecast.projection import Projection
-from grdp.sources import ISSUER_END, RATING_RANK, issuer, known_at
+from grdp.sources import ISSUER_END, RATING_RANK, TARGET_VARIABLES, Releases, issuer
 
 VARIABLE = "de_share_target"
+"""The variable of a target; a target range is this row (its lower end) and a ``de_share_target_upper`` row."""
+VARIABLES = TARGET_VARIABLES
 DRAFT = "a draft: recorded, not in force"
 """What ``superseded_by`` says of a draft decision."""
 _INSTRUMENT = re.compile(r"^\s*([^:]{2,100}?)\s*:")
@@ -70,15 +74,13 @@ def instrument(note: str, publisher: str) -> str:
     return ISSUER_END.split(after[1], maxsplit=1)[0].strip() if len(after) == 2 else issuer(publisher)
 
 
-def target_decisions(observations: pd.DataFrame, as_of: str | None = None, region: str | None = None) -> pd.DataFrame:
-    """Every target decision known at ``as_of``, and whether it is in force then (module docstring).
+def target_decisions(releases: Releases, region: str | None = None) -> pd.DataFrame:
+    """Every target decision the vintage's as-of view knows, and whether it is in force then (module docstring).
 
     Parameters
     ----------
-    observations
-        All observations (:func:`grdp.sources.load_observations`).
-    as_of
-        The vintage's as-of date (``None``: every decision).
+    releases
+        The as-of view (:class:`grdp.sources.Releases`; a view of ``None``: every decision).
     region
         ``hcmc`` or ``vn``; ``None`` for both.
 
@@ -90,8 +92,7 @@ def target_decisions(observations: pd.DataFrame, as_of: str | None = None, regio
         superseded_by`` (the instrument and date of the decision that replaced it), sorted by region, boundary,
         year and decision date.
     """
-    rows = observations[observations["variable"] == VARIABLE]
-    rows = known_at(rows, as_of)
+    rows = releases.known[releases.known["variable"].isin(VARIABLES)]
     if region is not None:
         rows = rows[rows["region"] == region]
     table = pd.DataFrame({"region": rows["region"], "boundary": rows["boundary"], "year": rows["period"].astype(int),
@@ -114,18 +115,18 @@ def target_decisions(observations: pd.DataFrame, as_of: str | None = None, regio
     return table.reset_index(drop=True)
 
 
-def policy_targets(observations: pd.DataFrame, region: str | None = None, as_of: str | None = None) -> pd.DataFrame:
-    """The targets in force at ``as_of`` (the rows of :func:`target_decisions` with ``in_force``).
+def policy_targets(releases: Releases, region: str | None = None) -> pd.DataFrame:
+    """The targets in force on the view's date (the rows of :func:`target_decisions` with ``in_force``).
 
     Raises
     ------
     ValueError
         If no target is in force.
     """
-    decisions = target_decisions(observations, as_of, region)
+    decisions = target_decisions(releases, region)
     table = decisions[decisions["in_force"]].drop(columns=["in_force", "superseded_by"]).reset_index(drop=True)
     if table.empty:
-        raise ValueError(f"no {VARIABLE} rows for region {region!r} in the sources (as of {as_of})")
+        raise ValueError(f"no {VARIABLE} rows for region {region!r} in the sources (as of {releases.as_of})")
     return table
 
 
@@ -150,7 +151,7 @@ def headline_targets(targets: pd.DataFrame, boundary: str) -> pd.DataFrame:
     """One target per year of a boundary for the headline, the others listed (``other_targets``).
 
     Where decisions in force set different values for the same year (the merged city's 2030: 40% stated by the
-    Department of Science and Technology, 30-40% in a draft of the Party Congress, recorded as 30), the headline
+    Department of Science and Technology, 30-40% in the Party Congress resolution), the headline
     assesses the best-rated value, then the latest decided, then the highest; every value is assessed in
     ``targets_assessment``.
     """

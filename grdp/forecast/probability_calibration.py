@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from grdp import sources as src
 from grdp.base.method_names import HEADLINE_METHODS
 from grdp.forecast import backtest
 from grdp.forecast import series as bseries
@@ -48,15 +49,14 @@ MIN_KNOWN = 3
 """Fewest years known at a release for it to be an origin of the real-time backtest (no model fits fewer)."""
 
 
-def realtime_backtest(observations: pd.DataFrame, as_of: str, models: tuple[str, ...], *, horizon: int = 5,
+def realtime_backtest(releases: src.Releases, models: tuple[str, ...], *, horizon: int = 5,
                       draws: int = 500, seed: int = 0) -> pd.DataFrame:
     """Score each model's forecasts of the national digital-economy shares from every release, in real time.
 
-    For each release date ``r`` on or before ``as_of`` of the GSO and MIC national shares, the series as known at
-    ``r`` (:func:`grdp.forecast.series.national_digital_share`; at least :data:`MIN_KNOWN` years) is projected
-    to every later year known at
-    ``as_of`` (up to ``horizon`` years ahead) and scored against that year's latest figure
-    (:func:`grdp.forecast.backtest.score`).
+    For each release date ``r`` known to the vintage's as-of view ``releases`` of the GSO and MIC national shares,
+    the series as known at ``r`` (``releases.at(r)``, :func:`grdp.forecast.series.national_digital_share`; at
+    least :data:`MIN_KNOWN` years) is projected to every later year the view knows (up to ``horizon`` years
+    ahead) and scored against that year's figure in the view (:func:`grdp.forecast.backtest.score`).
 
     Returns
     -------
@@ -67,12 +67,12 @@ def realtime_backtest(observations: pd.DataFrame, as_of: str, models: tuple[str,
     rows = []
     for number, method in enumerate(bseries.METHODS):
         try:
-            known_now = bseries.national_digital_share(observations, method, as_of)
+            known_now = bseries.national_digital_share(releases, method)
         except ValueError:
             continue
-        releases = bseries.national_digital_share_vintages(observations, method)["release_date"]
-        for release in sorted(set(releases[releases <= pd.Timestamp(as_of)])):
-            known = bseries.national_digital_share(observations, method, release.date().isoformat())
+        dates = bseries.national_digital_share_vintages(releases, method)["release_date"]
+        for release in sorted(set(dates)):
+            known = bseries.national_digital_share(releases.at(release.date().isoformat()), method)
             if len(known) < MIN_KNOWN:
                 continue
             last = int(known.index.max())

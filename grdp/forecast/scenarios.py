@@ -216,20 +216,15 @@ class Assumptions:
         return dict(self.scenario.supporting)[key.removeprefix("supporting.")]
 
 
-def resolve(scenario: Scenario, observations: pd.DataFrame, as_of: str | None,
-            selected: pd.DataFrame | None = None) -> Assumptions:
-    """Compute a scenario's numbers from the observations selected at ``as_of``.
+def resolve(scenario: Scenario, releases: src.Releases) -> Assumptions:
+    """Compute a scenario's numbers from the figures the vintage's as-of view selects.
 
     Parameters
     ----------
     scenario
         The definition.
-    observations
-        All observations (:func:`grdp.sources.load_observations`).
-    as_of
-        The vintage's as-of date; only releases on or before it are read.
-    selected
-        The as-of selection, if already made (``grdp.sources.as_of(observations, as_of)``).
+    releases
+        The vintage's as-of view (:class:`grdp.sources.Releases`); only its selection is read.
 
     Returns
     -------
@@ -240,7 +235,7 @@ def resolve(scenario: Scenario, observations: pd.DataFrame, as_of: str | None,
     grdp.forecast.evidence.EvidenceError
         If a rule has no published figures for its window at that date (naming the scenario and the field).
     """
-    selected = src.as_of(observations, as_of) if selected is None else selected
+    selected, as_of = releases.selected, releases.as_of
     found: dict[str, ev.Evidence] = {}
     components: dict[str, ev.Evidence] = {}
 
@@ -261,10 +256,9 @@ def resolve(scenario: Scenario, observations: pd.DataFrame, as_of: str | None,
                        {k: components[k].value for k in COMPONENTS if k in components}, {k: found[k] for k in order})
 
 
-def resolve_all(scenarios: list[Scenario], observations: pd.DataFrame, as_of: str | None) -> list[Assumptions]:
-    """:func:`resolve` every scenario on one as-of selection."""
-    selected = src.as_of(observations, as_of)
-    return [resolve(s, observations, as_of, selected) for s in scenarios]
+def resolve_all(scenarios: list[Scenario], releases: src.Releases) -> list[Assumptions]:
+    """:func:`resolve` every scenario on one as-of view."""
+    return [resolve(s, releases) for s in scenarios]
 
 
 def _steps(horizon: int) -> np.ndarray:

@@ -1,8 +1,8 @@
 """Backtest series: published time series long enough for rolling-origin forecast evaluation.
 
-Every series is read from the observations table (:func:`grdp.sources.load_observations`) as it stood
-on a release date ``as_of`` (:func:`grdp.sources.as_of`; ``None`` for everything published so far), so
-a backtest can use only what was known at each forecast origin.
+Every series is read from an as-of view of the releases (:class:`grdp.sources.Releases`: the releases known
+on a date ``as_of``, ``None`` for everything published so far, and the figure of each the as-of rule selects),
+so a backtest can use only what was known at each forecast origin (``releases.at(origin)``).
 
 The series of :func:`backtest_series`, in its order:
 
@@ -46,7 +46,7 @@ _DE = {"frequency": "A", "industry": "TOTAL", "price_basis": "current", **_VN}
 _Data = TypeVar("_Data", pd.Series, pd.DataFrame)
 
 
-def hcmc_grdp_growth(observations: pd.DataFrame, as_of: str | None = None) -> pd.Series:
+def hcmc_grdp_growth(releases: src.Releases) -> pd.Series:
     """HCMC's annual real GRDP growth, old-method growth spliced before the new-method years.
 
     New-method GRDP growth (``grdp_real_growth``, from 2015) is used wherever published; old-method GDP
@@ -56,10 +56,8 @@ def hcmc_grdp_growth(observations: pd.DataFrame, as_of: str | None = None) -> pd
 
     Parameters
     ----------
-    observations
-        All observations (:func:`grdp.sources.load_observations`).
-    as_of
-        Release-date cut-off (:func:`grdp.sources.as_of`); ``None`` for everything published.
+    releases
+        The as-of view (:class:`grdp.sources.Releases`; a view of ``None`` for everything published).
 
     Returns
     -------
@@ -72,13 +70,13 @@ def hcmc_grdp_growth(observations: pd.DataFrame, as_of: str | None = None) -> pd
     ValueError
         If neither variable has a figure released by ``as_of``.
     """
-    new = _annual(_select(observations, as_of, variable=GROWTH, **_HCMC))
-    old = _annual(_select(observations, as_of, variable=OLD_GROWTH, **_HCMC))
+    new = _annual(_select(releases, variable=GROWTH, **_HCMC))
+    old = _annual(_select(releases, variable=OLD_GROWTH, **_HCMC))
     if len(new):
         old = old[old.index < new.index.min()]
     if new.empty and old.empty:
         raise ValueError(f"no HCMC real GRDP growth ({GROWTH} or {OLD_GROWTH}, region hcmc, boundary old, "
-                         f"industry TOTAL) {_released(as_of)}")
+                         f"industry TOTAL) {_released(releases.as_of)}")
     growth = pd.concat([part for part in (old, new) if len(part)]).rename("hcmc_grdp_growth")
     note = (f"old-method GDP growth ({OLD_GROWTH}, producer prices) for {_coverage(old.index)}; new-method "
             f"GRDP growth ({GROWTH}) for {_coverage(new.index)}; the methods are not comparable")
@@ -86,19 +84,16 @@ def hcmc_grdp_growth(observations: pd.DataFrame, as_of: str | None = None) -> pd
     if gaps:
         note += f"; {', '.join(gaps)} not published"
     description = f"HCMC real GRDP growth, % (HCMC Statistics Office via the press), {_coverage(growth.index)}"
-    return _tag(growth, "rate", "percent", as_of, description, note=note)
+    return _tag(growth, "rate", "percent", releases.as_of, description, note=note)
 
 
-def national_section_shares(observations: pd.DataFrame, as_of: str | None = None,
-                            sections: tuple[str, ...] = SECTIONS) -> dict[str, pd.DataFrame]:
+def national_section_shares(releases: src.Releases, sections: tuple[str, ...] = SECTIONS) -> dict[str, pd.DataFrame]:
     """Shares of VSIC sections in national GDP at current prices, by year.
 
     Parameters
     ----------
-    observations
-        All observations (:func:`grdp.sources.load_observations`).
-    as_of
-        Release-date cut-off (:func:`grdp.sources.as_of`); ``None`` for everything published.
+    releases
+        The as-of view (:class:`grdp.sources.Releases`; a view of ``None`` for everything published).
     sections
         Industry codes of the sections.
 
@@ -114,7 +109,7 @@ def national_section_shares(observations: pd.DataFrame, as_of: str | None = None
     ValueError
         If national GDP or a section is missing in a year of the national annual table.
     """
-    table, what = _national_annual(observations, as_of, "current")
+    table, what = _national_annual(releases, "current")
     total = _column(table, "TOTAL", what)
     shares = {}
     for section in sections:
@@ -122,19 +117,17 @@ def national_section_shares(observations: pd.DataFrame, as_of: str | None = None
         frame = pd.DataFrame({"share": 100 * value_added / total, "numerator": value_added, "denominator": total})
         description = (f"Section {section} ({classification.name(section, 'en')}) value added, % of Vietnam GDP at "
                        f"current prices (GSO national accounts), {_coverage(frame.index)}")
-        shares[f"vn_share_{section}"] = _tag(frame, "share", "percent", as_of, description)
+        shares[f"vn_share_{section}"] = _tag(frame, "share", "percent", releases.as_of, description)
     return shares
 
 
-def national_gdp(observations: pd.DataFrame, as_of: str | None = None, basis: str = "current") -> pd.Series:
+def national_gdp(releases: src.Releases, basis: str = "current") -> pd.Series:
     """National GDP (industry ``TOTAL``) by year.
 
     Parameters
     ----------
-    observations
-        All observations (:func:`grdp.sources.load_observations`).
-    as_of
-        Release-date cut-off (:func:`grdp.sources.as_of`); ``None`` for everything published.
+    releases
+        The as-of view (:class:`grdp.sources.Releases`; a view of ``None`` for everything published).
     basis
         ``"current"`` or ``"constant_2010"`` prices.
 
@@ -148,27 +141,25 @@ def national_gdp(observations: pd.DataFrame, as_of: str | None = None, basis: st
     ValueError
         Unknown price basis, or GDP missing in a year of the national annual table.
     """
-    table, what = _national_annual(observations, as_of, basis)
+    table, what = _national_annual(releases, basis)
     gdp = _column(table, "TOTAL", what).rename(f"vn_gdp_{basis}")
     description = (f"Vietnam GDP at {basis.replace('_', ' ')} prices, bn VND (GSO national accounts), "
                    f"{_coverage(gdp.index)}")
-    return _tag(gdp, "level", "bn_VND", as_of, description)
+    return _tag(gdp, "level", "bn_VND", releases.as_of, description)
 
 
-def national_digital_share(observations: pd.DataFrame, method: str = "gso", as_of: str | None = None) -> pd.Series:
-    """The national digital-economy share of GDP by year, from the latest release known at ``as_of``.
+def national_digital_share(releases: src.Releases, method: str = "gso") -> pd.Series:
+    """The national digital-economy share of GDP by year, from the release the view selects.
 
     The release is chosen by :func:`grdp.sources.as_of` (latest among the best-rated; a remaining tie as in
     the module docstring), so a later but lower-rated revision does not replace an earlier better-rated one.
 
     Parameters
     ----------
-    observations
-        All observations (:func:`grdp.sources.load_observations`).
+    releases
+        The as-of view (:class:`grdp.sources.Releases`; a view of ``None`` for everything published).
     method
         ``"gso"`` (variable ``de_share_gso``) or ``"mic"`` (``de_share_mic``).
-    as_of
-        Release-date cut-off (:func:`grdp.sources.as_of`); ``None`` for everything published.
 
     Returns
     -------
@@ -181,22 +172,22 @@ def national_digital_share(observations: pd.DataFrame, method: str = "gso", as_o
         Unknown method, or no release by ``as_of``.
     """
     variable = _share_variable(method)
-    share = _annual(_select(observations, as_of, variable=variable, **_DE))
+    share = _annual(_select(releases, variable=variable, **_DE))
     if share.empty:
         raise ValueError(f"no national digital-economy share ({variable}, region vn, industry TOTAL) "
-                         f"{_released(as_of)}")
+                         f"{_released(releases.as_of)}")
     description = (f"Vietnam digital-economy share of GDP, % ({METHODS[method]}, latest release), "
                    f"{_coverage(share.index)}")
-    return _tag(share.rename(f"vn_de_share_{method}"), "share", "percent", as_of, description)
+    return _tag(share.rename(f"vn_de_share_{method}"), "share", "percent", releases.as_of, description)
 
 
-def national_digital_share_vintages(observations: pd.DataFrame, method: str = "gso") -> pd.DataFrame:
-    """Every release of the national digital-economy share: its real-time vintages.
+def national_digital_share_vintages(releases: src.Releases, method: str = "gso") -> pd.DataFrame:
+    """Every release of the national digital-economy share the view knows: its real-time vintages.
 
     Parameters
     ----------
-    observations
-        All observations (:func:`grdp.sources.load_observations`).
+    releases
+        The as-of view (:class:`grdp.sources.Releases`); superseded releases included.
     method
         ``"gso"`` (variable ``de_share_gso``) or ``"mic"`` (``de_share_mic``).
 
@@ -212,7 +203,7 @@ def national_digital_share_vintages(observations: pd.DataFrame, method: str = "g
         Unknown method, or no release at all.
     """
     variable = _share_variable(method)
-    rows = _match(observations, variable=variable, **_DE)
+    rows = _match(releases.known, variable=variable, **_DE)
     if rows.empty:
         raise ValueError(f"no release of the national digital-economy share ({variable}, region vn, industry TOTAL)")
     vintages = rows[["period", "release_date", "value", "rating", "url"]].rename(columns={"period": "year"})
@@ -220,16 +211,14 @@ def national_digital_share_vintages(observations: pd.DataFrame, method: str = "g
     return vintages.sort_values(["year", "release_date", "url"], ignore_index=True)
 
 
-def national_quarterly_gdp(observations: pd.DataFrame, as_of: str | None = None,
+def national_quarterly_gdp(releases: src.Releases,
                            basis: str = "current") -> pd.Series:
     """National quarterly GDP (industry ``TOTAL``), from :func:`grdp.quarterly.regional.national_quarterly`.
 
     Parameters
     ----------
-    observations
-        All observations (:func:`grdp.sources.load_observations`).
-    as_of
-        Release-date cut-off (:func:`grdp.sources.as_of`); ``None`` for everything published.
+    releases
+        The as-of view (:class:`grdp.sources.Releases`; a view of ``None`` for everything published).
     basis
         ``"current"`` or ``"constant_2010"`` prices.
 
@@ -243,25 +232,22 @@ def national_quarterly_gdp(observations: pd.DataFrame, as_of: str | None = None,
     ValueError
         Unknown price basis, no quarterly data by ``as_of``, a gap in the quarters, or GDP missing in a quarter.
     """
-    table, what = _national_quarterly(observations, as_of, basis)
+    table, what = _national_quarterly(releases, basis)
     gdp = _column(table, "TOTAL", what).rename(f"vn_gdp_q_{basis}")
     description = (f"Vietnam quarterly GDP at {basis.replace('_', ' ')} prices, bn VND "
                    f"(GSO quarterly national accounts), {_coverage(gdp.index)}")
-    return _tag(gdp, "level", "bn_VND", as_of, description, period=4)
+    return _tag(gdp, "level", "bn_VND", releases.as_of, description, period=4)
 
 
-def national_quarterly_section_share(observations: pd.DataFrame, section: str = "J",
-                                     as_of: str | None = None) -> pd.DataFrame:
+def national_quarterly_section_share(releases: src.Releases, section: str = "J") -> pd.DataFrame:
     """Share of a VSIC section in national quarterly GDP at current prices.
 
     Parameters
     ----------
-    observations
-        All observations (:func:`grdp.sources.load_observations`).
+    releases
+        The as-of view (:class:`grdp.sources.Releases`; a view of ``None`` for everything published).
     section
         Industry code of the section.
-    as_of
-        Release-date cut-off (:func:`grdp.sources.as_of`); ``None`` for everything published.
 
     Returns
     -------
@@ -274,23 +260,21 @@ def national_quarterly_section_share(observations: pd.DataFrame, section: str = 
     ValueError
         No quarterly data by ``as_of``, a gap in the quarters, or the section or GDP missing in a quarter.
     """
-    table, what = _national_quarterly(observations, as_of, "current")
+    table, what = _national_quarterly(releases, "current")
     value_added, total = _column(table, section, what), _column(table, "TOTAL", what)
     frame = pd.DataFrame({"share": 100 * value_added / total, "numerator": value_added, "denominator": total})
     description = (f"Section {section} ({classification.name(section, 'en')}) value added, % of Vietnam quarterly "
                    f"GDP at current prices (GSO quarterly national accounts), {_coverage(frame.index)}")
-    return _tag(frame, "share", "percent", as_of, description, period=4)
+    return _tag(frame, "share", "percent", releases.as_of, description, period=4)
 
 
-def backtest_series(observations: pd.DataFrame, as_of: str | None = None) -> dict[str, pd.Series | pd.DataFrame]:
+def backtest_series(releases: src.Releases) -> dict[str, pd.Series | pd.DataFrame]:
     """All backtest series, under stable names and in a fixed order (listed in the module docstring).
 
     Parameters
     ----------
-    observations
-        All observations (:func:`grdp.sources.load_observations`).
-    as_of
-        Release-date cut-off (:func:`grdp.sources.as_of`); ``None`` for everything published.
+    releases
+        The as-of view (:class:`grdp.sources.Releases`; a view of ``None`` for everything published).
 
     Returns
     -------
@@ -304,40 +288,40 @@ def backtest_series(observations: pd.DataFrame, as_of: str | None = None) -> dic
     ValueError
         If any series has no data by ``as_of`` (the national quarterly accounts in the sources are dated 2025-06-06).
     """
-    growth = hcmc_grdp_growth(observations, as_of)
-    gdp = national_gdp(observations, as_of)
+    growth = hcmc_grdp_growth(releases)
+    gdp = national_gdp(releases)
     series: dict[str, pd.Series | pd.DataFrame] = {str(growth.name): growth, str(gdp.name): gdp}
-    series.update(share_series(observations, as_of))
-    quarterly = national_quarterly_gdp(observations, as_of)
+    series.update(share_series(releases))
+    quarterly = national_quarterly_gdp(releases)
     series[str(quarterly.name)] = quarterly
-    series["vn_share_q_J"] = national_quarterly_section_share(observations, "J", as_of)
+    series["vn_share_q_J"] = national_quarterly_section_share(releases, "J")
     return series
 
 
-def share_series(observations: pd.DataFrame, as_of: str | None = None) -> dict[str, pd.Series | pd.DataFrame]:
+def share_series(releases: src.Releases) -> dict[str, pd.Series | pd.DataFrame]:
     """The annual share series the share models are judged on: ``vn_share_<section>`` and ``vn_de_share_<method>``.
 
     These are the *comparable series* of :mod:`grdp.forecast.probability_calibration` (the subset of
     :func:`backtest_series` on the share scale, annual), in the same order and with the same ``attrs``.
     """
-    series: dict[str, pd.Series | pd.DataFrame] = dict(national_section_shares(observations, as_of))
+    series: dict[str, pd.Series | pd.DataFrame] = dict(national_section_shares(releases))
     for method in METHODS:
-        share = national_digital_share(observations, method, as_of)
+        share = national_digital_share(releases, method)
         series[str(share.name)] = share
     return series
 
 
-def _match(observations: pd.DataFrame, **values: str) -> pd.DataFrame:
-    """The observations whose columns equal ``values`` (column name to value)."""
-    keep = pd.Series(True, index=observations.index)
+def _match(rows: pd.DataFrame, **values: str) -> pd.DataFrame:
+    """The rows whose columns equal ``values`` (column name to value)."""
+    keep = pd.Series(True, index=rows.index)
     for column, value in values.items():
-        keep &= observations[column] == value
-    return observations[keep]
+        keep &= rows[column] == value
+    return rows[keep]
 
 
-def _select(observations: pd.DataFrame, as_of: str | None, **values: str) -> pd.DataFrame:
-    """The matching figures known at ``as_of``, one release per figure (tie rule in the module docstring)."""
-    rows = src.as_of(_match(observations, **values), as_of)
+def _select(releases: src.Releases, **values: str) -> pd.DataFrame:
+    """The matching figures the view selects, one release per figure (tie rule in the module docstring)."""
+    rows = _match(releases.selected, **values)
     rows = rows.sort_values(list(src.KEY) + ["date_approx", "url"])
     return rows.drop_duplicates(subset=list(src.KEY))
 
@@ -348,12 +332,12 @@ def _annual(rows: pd.DataFrame) -> pd.Series:
     return pd.Series(rows["value"].to_numpy(float), index=years).sort_index()
 
 
-def _national_annual(observations: pd.DataFrame, as_of: str | None, basis: str) -> tuple[pd.DataFrame, str]:
+def _national_annual(releases: src.Releases, basis: str) -> tuple[pd.DataFrame, str]:
     """National annual GDP and value added (years x industries, bn VND) and a label for error messages."""
     what = f"national annual GDP (variable grdp, region vn, {basis} prices)"
-    rows = _select(observations, as_of, variable="grdp", frequency="A", price_basis=_basis(basis), **_VN)
+    rows = _select(releases, variable="grdp", frequency="A", price_basis=_basis(basis), **_VN)
     if rows.empty:
-        raise ValueError(f"no {what} {_released(as_of)}")
+        raise ValueError(f"no {what} {_released(releases.as_of)}")
     table = rows.pivot(index="period", columns="industry", values="value")
     table.index = pd.Index(table.index.astype(int), name="year")
     # a year with only the total (a press release before the statistics office's table by section) is left out:
@@ -362,10 +346,10 @@ def _national_annual(observations: pd.DataFrame, as_of: str | None, basis: str) 
     return table[complete].sort_index(), what
 
 
-def _national_quarterly(observations: pd.DataFrame, as_of: str | None, basis: str) -> tuple[pd.DataFrame, str]:
+def _national_quarterly(releases: src.Releases, basis: str) -> tuple[pd.DataFrame, str]:
     """National quarterly GDP and value added (contiguous quarters x industries) and a label for errors."""
     what = f"national quarterly GDP (variable grdp, region vn, {basis} prices)"
-    table = national_quarterly(observations, as_of, _basis(basis))
+    table = national_quarterly(releases, _basis(basis))
     missing = _gaps(table.index)
     if missing:
         raise ValueError(f"{what} has no quarters {', '.join(missing)}; the series must be contiguous")

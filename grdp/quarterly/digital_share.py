@@ -47,6 +47,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from grdp import sources as src
 from grdp.digital.model import DigitalModel
 from grdp.digital.registry import METHODS
 from grdp.quarterly.national_factors import city_tet_effect, national_factors
@@ -201,7 +202,7 @@ def _trend(annual: pd.Series, indicator: np.ndarray, periods: pd.PeriodIndex, ex
     return np.where(ahead > 0, quarterly_growth ** np.maximum(ahead, 0), 1.0)
 
 
-def seasonally_adjusted(share: QuarterlyShare, observations: pd.DataFrame,
+def seasonally_adjusted(share: QuarterlyShare, releases: src.Releases,
                         **options) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Adjust GRDP and every method's digital value added with the national factors by section, and divide.
 
@@ -214,8 +215,8 @@ def seasonally_adjusted(share: QuarterlyShare, observations: pd.DataFrame,
     ----------
     share
         Quarterly shares.
-    observations
-        All observations (the national quarterly accounts are selected at the share's as-of date).
+    releases
+        The as-of view of the share (its national quarterly accounts are used).
     **options
         Passed to :func:`grdp.quarterly.seasonal.adjust` for the national sections (e.g. ``method="stl"``).
 
@@ -229,7 +230,7 @@ def seasonally_adjusted(share: QuarterlyShare, observations: pd.DataFrame,
         one row per national section (``vn:<section>``, :meth:`grdp.quarterly.seasonal.SeasonalAdjustment.row`).
     """
     grdp = share.grdp
-    factors = national_factors(observations, grdp.as_of, list(grdp.sections.columns), **options)
+    factors = national_factors(releases, list(grdp.sections.columns), **options)
     tet = city_tet_effect(grdp)
     sections = grdp.sections
     grdp_sa = factors.adjust(sections)

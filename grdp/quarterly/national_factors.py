@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from grdp import sources as src
 from grdp.quarterly.regional import NATIONAL_MOVEMENT, QuarterlyGRDP, national_quarterly
 from grdp.quarterly.seasonal import SeasonalAdjustmentWarning, adjust
 
@@ -67,16 +68,13 @@ class TetIdentification:
     reason: str
 
 
-def national_factors(observations: pd.DataFrame, as_of: str | None, items: list[str] | pd.Index,
-                     **options) -> NationalFactors:
+def national_factors(releases: src.Releases, items: list[str] | pd.Index, **options) -> NationalFactors:
     """Seasonal factors of the national sections (see the module docstring).
 
     Parameters
     ----------
-    observations
-        All observations.
-    as_of
-        Release date of the national quarterly accounts to use.
+    releases
+        The as-of view (:class:`grdp.sources.Releases`) whose national quarterly accounts are used.
     items
         Sections (and ``TAX``) wanted.
     **options
@@ -86,7 +84,7 @@ def national_factors(observations: pd.DataFrame, as_of: str | None, items: list[
     -------
     NationalFactors
     """
-    national = national_quarterly(observations, as_of, "current")
+    national = national_quarterly(releases, "current")
     options.pop("tet", None)
     factors, rows = {}, []
     for item in items:

@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from grdp import sources as src
 from grdp.accounts import SectorAccounts
 from grdp.digital.model import DigitalModel
 from grdp.quarterly.digital_share import DEFAULT_TD_METHOD, EXTRAPOLATIONS, QuarterlyShare, quarterly_share
@@ -64,7 +65,7 @@ class Nowcast:
     errors: pd.DataFrame
 
 
-def backtest(model: DigitalModel, accounts: SectorAccounts, observations: pd.DataFrame, final: QuarterlyShare,
+def backtest(model: DigitalModel, accounts: SectorAccounts, releases: src.Releases, final: QuarterlyShare,
              methods: list[str] | None = None) -> pd.DataFrame:
     """Pseudo-real-time errors of the nowcast: rerun with annual information one year short.
 
@@ -74,8 +75,8 @@ def backtest(model: DigitalModel, accounts: SectorAccounts, observations: pd.Dat
         The calibrated digital-economy model (annual estimates).
     accounts
         The region's sector accounts.
-    observations
-        All observations.
+    releases
+        The as-of view the accounts were assembled from.
     final
         The quarterly shares with every benchmark (the reference the nowcasts are compared with); its
         indicator set and temporal-disaggregation method are reused.
@@ -88,17 +89,17 @@ def backtest(model: DigitalModel, accounts: SectorAccounts, observations: pd.Dat
         ``origin`` (the last annual year used), ``period``, ``horizon``, ``method``, ``nowcast``, ``final``
         (percent of GRDP), ``error`` (``log(nowcast / final)``).
     """
-    return _backtest(model, final, methods, _truncated(accounts, observations, final.grdp))
+    return _backtest(model, final, methods, _truncated(accounts, releases, final.grdp))
 
 
-def _truncated(accounts: SectorAccounts, observations: pd.DataFrame, grdp: QuarterlyGRDP) -> dict[int, QuarterlyGRDP]:
+def _truncated(accounts: SectorAccounts, releases: src.Releases, grdp: QuarterlyGRDP) -> dict[int, QuarterlyGRDP]:
     """The quarterly GRDP of each backtest year ``Y``, rerun with annual information up to ``Y - 1`` only.
 
     It does not depend on the digital-economy method or the extrapolation rule, so :func:`choose_extrapolation`
     builds it once for both rules.
     """
     years = [int(y) for y in grdp.benchmark.index]
-    return {target: quarterly_grdp(accounts, observations, grdp.indicators, last_year=target - 1,
+    return {target: quarterly_grdp(accounts, releases, grdp.indicators, last_year=target - 1,
                                    last_quarter=pd.Period(f"{target}Q4", freq="Q")) for target in years[1:]}
 
 
@@ -121,7 +122,7 @@ def _backtest(model: DigitalModel, final: QuarterlyShare, methods: list[str] | N
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
 
-def choose_extrapolation(model: DigitalModel, accounts: SectorAccounts, observations: pd.DataFrame,
+def choose_extrapolation(model: DigitalModel, accounts: SectorAccounts, releases: src.Releases,
                          grdp: QuarterlyGRDP, methods: list[str] | None = None, td_method: str = DEFAULT_TD_METHOD,
                          ) -> tuple[QuarterlyShare, pd.DataFrame, pd.DataFrame]:
     """Each method's extrapolation rule chosen by the pseudo-real-time backtest (module docstring).
@@ -134,7 +135,7 @@ def choose_extrapolation(model: DigitalModel, accounts: SectorAccounts, observat
         horizon), ``chosen``.
     """
     runs = {rule: quarterly_share(model, grdp, methods, td_method, rule) for rule in EXTRAPOLATIONS}
-    truncated = _truncated(accounts, observations, grdp)
+    truncated = _truncated(accounts, releases, grdp)
     errors = {rule: _backtest(model, run, None, truncated) for rule, run in runs.items()}
     rows = []
     for method in runs["trend"].table["method"].unique():

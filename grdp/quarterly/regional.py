@@ -137,18 +137,17 @@ class _Figure:
     source: str
 
 
-def quarterly_grdp(accounts: SectorAccounts, observations: pd.DataFrame, indicators: str = "hcmc",
+def quarterly_grdp(accounts: SectorAccounts, releases: src.Releases, indicators: str = "hcmc",
                    last_year: int | None = None, last_quarter: str | pd.Period | None = None) -> QuarterlyGRDP:
     """Estimate a region's quarterly GRDP at current prices (see the module docstring for the method).
 
     Parameters
     ----------
     accounts
-        The region's annual sector accounts (:func:`grdp.accounts.assemble`); their ``as_of`` selects the
-        releases of the quarterly sources too. Years whose GRDP is itself moved by growth (imputed) are not
-        benchmarks.
-    observations
-        All observations (:func:`grdp.sources.load_observations`).
+        The region's annual sector accounts (:func:`grdp.accounts.assemble`), assembled from ``releases``.
+        Years whose GRDP is itself moved by growth (imputed) are not benchmarks.
+    releases
+        The as-of view (:class:`grdp.sources.Releases`) of the accounts: the quarterly sources are its selection.
     indicators
         ``"hcmc"`` (default) or ``"national"``, see :data:`INDICATOR_SETS`.
     last_year
@@ -164,12 +163,15 @@ def quarterly_grdp(accounts: SectorAccounts, observations: pd.DataFrame, indicat
     Raises
     ------
     ValueError
-        Unknown indicator set, no national quarterly data for a quarter or section that is needed, or the region
-        having value added in a section the national quarterly data lack.
+        Unknown indicator set, no national quarterly data for a quarter or section that is needed, the region
+        having value added in a section the national quarterly data lack, or accounts of another date than
+        ``releases``.
     """
     if indicators not in INDICATOR_SETS:
         raise ValueError(f"unknown indicator set {indicators!r}; choose from {', '.join(INDICATOR_SETS)}")
-    selected = src.as_of(observations, accounts.as_of)
+    if accounts.as_of != releases.as_of:
+        raise ValueError(f"the accounts are as of {accounts.as_of}, the releases as of {releases.as_of}: one date")
+    selected = releases.selected
     annual = accounts.wide("value")
     nominal, volume = (_national(selected, basis) for basis in ("current", "constant_2010"))
     full_years = {int(y) for y, n in pd.Series(nominal.index.year).value_counts().items() if n == 4}
@@ -253,15 +255,13 @@ def _benchmark_years(annual: pd.DataFrame, last_year: int | None) -> list[int]:
     return run
 
 
-def national_quarterly(observations: pd.DataFrame, as_of: str | None, basis: str = "current") -> pd.DataFrame:
+def national_quarterly(releases: src.Releases, basis: str = "current") -> pd.DataFrame:
     """National quarterly GDP and value added by section (GSO), quarters x industries, bn VND.
 
     Parameters
     ----------
-    observations
-        All observations (:func:`grdp.sources.load_observations`).
-    as_of
-        Release date to select (:func:`grdp.sources.as_of`); None for the latest.
+    releases
+        The as-of view (:class:`grdp.sources.Releases`) whose selection is read.
     basis
         ``"current"`` or ``"constant_2010"`` prices.
 
@@ -270,7 +270,7 @@ def national_quarterly(observations: pd.DataFrame, as_of: str | None, basis: str
     pandas.DataFrame
         Quarterly ``PeriodIndex``; one column per industry code (sections, ``TAX``, aggregates and ``TOTAL``).
     """
-    return _national(src.as_of(observations, as_of), basis, None)
+    return _national(releases.selected, basis, None)
 
 
 def _national(selected: pd.DataFrame, basis: str, items: tuple[str, ...] | None = _ITEMS) -> pd.DataFrame:
@@ -461,15 +461,15 @@ def _checks(selected: pd.DataFrame, accounts: SectorAccounts, table: pd.DataFram
     return pd.DataFrame(records, columns=columns).sort_values(["variable", "period"], ignore_index=True)
 
 
-def quarter_shares(grdp: QuarterlyGRDP, observations: pd.DataFrame) -> pd.DataFrame:
+def quarter_shares(grdp: QuarterlyGRDP, releases: src.Releases) -> pd.DataFrame:
     """Each benchmarked quarter's share of its year's GRDP beside the nation's.
 
     Parameters
     ----------
     grdp
         The region's quarterly GRDP.
-    observations
-        All observations (the national quarters are selected at ``grdp.as_of``).
+    releases
+        The as-of view the quarterly GRDP was estimated from (the national quarters are its selection).
 
     Returns
     -------
@@ -478,7 +478,7 @@ def quarter_shares(grdp: QuarterlyGRDP, observations: pd.DataFrame) -> pd.DataFr
         ``growth_source`` and ``pinned`` (whether a published regional figure fixes the quarter).
     """
     table = grdp.table[grdp.table["status"] == "benchmarked"]
-    national = national_quarterly(observations, grdp.as_of, "current")["TOTAL"]
+    national = national_quarterly(releases, "current")["TOTAL"]
     national = national[national.index.isin(table.index)]
     years = np.asarray(table.index.year)
     share = 100 * table["grdp"] / table.groupby(years)["grdp"].transform("sum")

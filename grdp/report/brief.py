@@ -334,8 +334,8 @@ def _interval(share: Share, lang: str) -> str:
 
 
 def basis_phrase(share: Share, lang: str) -> str:
-    """Return what a grdp estimate is bridged from: "MIC's 2024 figure carried forward", "a straight line
-    through GSO's figures for 2020–2023", "the sum of the former city, Binh Duong and Ba Ria–Vung Tau"."""
+    """Return what a grdp estimate rests on: "grdp's measurement model of every published figure", "the sum of
+    the former city, Binh Duong and Ba Ria–Vung Tau"."""
     if share.basis is None:
         return ""
     first, last = share.bridged_from if share.bridged_from is not None else (share.year, share.year)
@@ -343,18 +343,20 @@ def basis_phrase(share: Share, lang: str) -> str:
                                                     first=fmt.year(first), last=fmt.year(last))
 
 
-def share_phrase(share: Share, lang: str, place: bool = True) -> str:
+def share_phrase(share: Share, lang: str, place: bool = True, explain_red: bool = True) -> str:
     """Return one figure in words, with its status.
 
     "22.0% for the former city on MIC's definition, published by the HCMC Department of Science and
     Technology, 15 October 2025 (red-rated: a rounded or unclear figure)", "grdp estimates 21.8% [16.9, 30.8]
     for the merged city (the sum of ...)". A published figure keeps its published decimals; an estimate or
-    projection is rounded as its interval allows (:func:`~grdp.report.formatting.interval_decimals`).
+    projection is rounded as its interval allows (:func:`~grdp.report.formatting.interval_decimals`). With
+    ``explain_red`` false a red rating is named without its meaning (said once per point).
     """
     words = _words(lang)
     where = words("for_place").format(place=_place(share.boundary, lang)) if place else ""
     if share.status == "published":
-        key = "share_published_red" if share.rating == "red" else "share_published"
+        key = ("share_published" if share.rating != "red" else "share_published_red" if explain_red
+               else "share_published_red_short")
         publisher = publisher_name(share.publisher, lang) if share.publisher else _method(share.definition, lang)
         return words(key).format(publisher=publisher, value=_value(share, lang), year=fmt.year(share.year),
                                  where=where, definition=_method(share.definition, lang),
@@ -367,7 +369,7 @@ def share_phrase(share: Share, lang: str, place: bool = True) -> str:
 
 def published_point(page: FirstPage, lang: str) -> str:
     """Return the first main point (Markdown): what was published for the year and by whom, for Viet Nam and
-    for the city (the year and the year before)."""
+    for the city (the year, and the year before where nothing was published for the city for the year)."""
     words = _words(lang)
     year = fmt.year(page.year)
     if page.national:
@@ -375,12 +377,18 @@ def published_point(page: FirstPage, lang: str) -> str:
             [share_phrase(s, lang, place=False) for s in page.national], lang))
     else:
         nation = words("published_national_none").format(year=year)
-    parts = []
+    parts: list[str] = []
+    explained = any(s.rating == "red" for s in page.national)
     for when in (page.year, page.year - 1):
+        if parts and any(s.year == page.year for s in page.city_published):
+            break
         shown = [s for s in page.city_published if s.year == when]
         if shown:
-            parts.append(words("published_city_year").format(year=fmt.year(when), items=_join(
-                [share_phrase(s, lang) for s in shown], lang)))
+            items = []
+            for s in shown:  # what a red rating means is said once in the point
+                items.append(share_phrase(s, lang, explain_red=not explained))
+                explained = explained or s.rating == "red"
+            parts.append(words("published_city_year").format(year=fmt.year(when), items=_join(items, lang)))
         else:
             parts.append(words("published_city_none").format(year=fmt.year(when)))
     city = words("published_city").format(items="; ".join(parts))
@@ -388,12 +396,12 @@ def published_point(page: FirstPage, lang: str) -> str:
 
 
 def _figure_item(share: Share, lang: str, said: set[str]) -> str:
-    """One boundary's figure in the estimates point: a published figure in full, an estimate with its interval
-    and what it is bridged from (said once per point)."""
+    """One boundary's figure in the estimates point: a published figure with its release (its publisher is named in
+    the first point), an estimate with its interval and what it rests on (said once per point)."""
     words = _words(lang)
     if share.status == "published":
         return words("published_item").format(place=_place(share.boundary, lang, short=True),
-                                              figure=share_phrase(share, lang, place=False))
+                                              figure=f"{_value(share, lang)} ({what_it_is(share, lang)})")
     basis = basis_phrase(share, lang)
     shown = words("basis").format(basis=basis) if basis and basis not in said else ""
     said.add(basis)
@@ -691,31 +699,32 @@ class HeadlineFigures:
         rows = h[(h["boundary"] == boundary) & (h["method"] == method) & (h["year"] == year)]
         return rows.iloc[0] if len(rows) else None
 
-    def publisher(self, row: pd.Series) -> str | None:
-        """The publisher's text of a published figure (``observations_as_of``), without the outlet."""
+    def _release_row(self, row: pd.Series) -> pd.Series | None:
+        """The release of a published figure in ``observations_as_of``."""
         obs = self.observations
         match = obs[(obs["region"] == row["region"]) & (obs["boundary"] == row["boundary"])
                     & (obs["period"].astype(str) == str(int(row["year"])))
                     & (obs["variable"] == f"de_share_{row['method']}") & (obs["industry"] == "TOTAL")
                     & (obs["source_id"] == row["source_id"])]
-        if match.empty:
-            return None
-        return without_outlet(str(match.iloc[0]["publisher"]))
+        return None if match.empty else match.iloc[0]
+
+    def publisher(self, row: pd.Series) -> str | None:
+        """The publisher's text of a published figure (``observations_as_of``), without the outlet."""
+        found = self._release_row(row)
+        return None if found is None else without_outlet(str(found["publisher"]))
 
     def share(self, row: pd.Series) -> Share:
-        """One row of ``digital_headline`` (published or estimate) as a :class:`Share`."""
+        """One row of ``digital_headline`` (published or estimate) as a :class:`Share`. A published figure's
+        release is its publication date as published (a month or a year where the day is not known)."""
         method, year, boundary = str(row["method"]), int(row["year"]), str(row["boundary"])
         if row["status"] == "published":
+            found = self._release_row(row)
+            release = str(found["publication_date"]) if found is not None else str(row["release"])
             return Share(method, year, float(row["value"]), "published", boundary, publisher=self.publisher(row),
-                         release=str(row["release"]), rating=str(row["rating"]))
+                         release=release, rating=str(row["rating"]))
         kind = str(row["kind"])
         bridged = None
-        if kind == "line":
-            h = self.headline
-            own = h[(h["region"] == row["region"]) & (h["boundary"] == boundary) & (h["method"] == method)
-                    & (h["status"] == "published") & (h["year"] < year)]["year"]
-            bridged = (int(own.min()), int(own.max())) if len(own) else None
-        elif pd.notna(row["bridged_from_year"]):
+        if pd.notna(row["bridged_from_year"]):
             bridged = (int(row["bridged_from_year"]), int(row["bridged_from_year"]))
         return Share(method, year, float(row["value"]), "estimate", boundary, float(row["lower"]),
                      float(row["upper"]), _level(row["level"]), basis=kind, bridged_from=bridged)
@@ -956,7 +965,8 @@ def _where(boundary: str, definition: str, lang: str) -> str:
 
 
 def what_it_is(share: Share, lang: str) -> str:
-    """Return what a figure is, for a table cell: "grdp estimate: MIC's 2024 figure carried forward",
+    """Return what a figure is, for a table cell: "grdp estimate: grdp's measurement model of every published
+    figure",
     "published, 15 October 2025 (red-rated)"."""
     words = _words(lang)
     if share.status == "published":

@@ -39,7 +39,7 @@ from grdp.run.revisions import revision_summary, revision_table
 
 YEAR_COLUMNS = ("year", "target_year")
 CATEGORIES = ("quality", "rating", "status", "basis", "mode", "component", "region", "in_sample_ok", "held_out_ok",
-              "at_bound", "met", "model_wins", "kind", "in_force", "models_agree", "calibrated", "used", "role",
+              "at_bound", "met", "kind", "in_force", "models_agree", "calibrated", "used", "role",
               "verdict")
 """Columns whose values are identifiers with a word in ``labels.yaml`` (kind ``value``)."""
 STEPS = ("start", "core", "platform", "sectoral", "basis", "regional", "denominator", "residual", "end")
@@ -257,23 +257,17 @@ def _coverage_heading(rows: pd.DataFrame, lang: str) -> str:
 
 
 def out_of_time_summary(tables: VintageTables, lang: str) -> str:
-    """Errors and interval coverage of every estimator on the out-of-time checks, per region and definition
-    (``digital_out_of_time_summary``): checks, mean absolute, root mean square and mean error in pp, coverage of
-    the stated intervals, and how often an estimator fell back to another."""
+    """The measurement model and its rivals on the out-of-time checks (``digital_out_of_time_summary``), pooled over
+    every check of each and over the checks all of them made: errors in pp, coverage of the 50%, 80% and 90%
+    intervals, the interval score and the CRPS (proper scores: lower is better)."""
     rows = tables.table("digital_out_of_time_summary")
-    shown = rows.assign(estimator=[label("estimator", e, lang, short=True) for e in rows["estimator"]],
-                        coverage=[fmt.percent(100 * v, 0, lang) for v in rows["coverage"]])
-    return table(shown.drop(columns="level").rename(columns={"coverage": _coverage_heading(rows, lang)}), lang)
-
-
-def out_of_time_choice(tables: VintageTables, lang: str) -> str:
-    """The estimator grdp publishes for each region and definition (``digital_out_of_time_choice``) and whether
-    the model beat every rival there."""
-    rows = tables.table("digital_out_of_time_choice")
-    return table(pd.DataFrame({
-        "region": rows["region"], "method": rows["method"],
-        "published_estimator": [label("estimator", e, lang) for e in rows["published_estimator"]],
-        "model_wins": (rows["published_estimator"] == "model").astype(str)}), lang)
+    scope = [label("checks_on", "own", lang) if c == "own" else
+             label("checks_on", "rival", lang).format(rival=label("estimator", c, lang, short=True))
+             for c in rows["checks_on"]]
+    shown = rows.assign(estimator=[label("estimator", e, lang, short=True) for e in rows["estimator"]], checks_on=scope,
+                        **{c: [fmt.percent(100 * v, 0, lang) for v in rows[c]]
+                           for c in ("coverage_50", "coverage_80", "coverage_90")})
+    return table(shown, lang)
 
 
 def out_of_time_checks(tables: VintageTables, lang: str) -> str:

@@ -41,7 +41,7 @@ TEXT: Kind = "text"
 KINDS: tuple[Kind, ...] = (INTEGER, NUMBER, BOOLEAN, DATE, TEXT)
 """Every kind of column."""
 
-PARAMETERS: Mapping[str, frozenset[str]] = {"region": schemas.REGIONS, "boundary": schemas.BOUNDARIES}
+PARAMETERS: Mapping[str, frozenset[str]] = {"region": schemas.ESTIMATED_REGIONS, "boundary": schemas.BOUNDARIES}
 """The placeholders of a table's name pattern and the codes each takes (those of :mod:`grdp.base.schemas`)."""
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -200,20 +200,19 @@ TABLES: tuple[Table, ...] = (
            key=("region", "boundary", "method", "year", "estimator"),
            columns={"region": TEXT, "boundary": TEXT, "method": TEXT, "year": INTEGER, "first_release": DATE,
                     "as_of": DATE, "accounts_as_of": DATE, "published": NUMBER, "rating": TEXT, "kind": TEXT,
-                    "estimator": TEXT, "used": TEXT, "estimate": NUMBER, "lower": NUMBER, "upper": NUMBER,
-                    "level": NUMBER, "error_pp": NUMBER, "error_log": NUMBER, "covered": BOOLEAN, "horizon": INTEGER,
+                    "estimator": TEXT, "estimate": NUMBER, "lower_50": NUMBER, "upper_50": NUMBER,
+                    "lower_80": NUMBER, "upper_80": NUMBER, "lower": NUMBER, "upper": NUMBER, "level": NUMBER,
+                    "error_pp": NUMBER, "error_log": NUMBER, "covered_50": BOOLEAN, "covered_80": BOOLEAN,
+                    "covered": BOOLEAN, "interval_score": NUMBER, "crps": NUMBER, "horizon": NUMBER,
                     "bridged_from_year": INTEGER, "basis": TEXT}),
     _table("digital_out_of_time_summary", _DIGITAL_ECONOMY,
-           "Out-of-time errors by region, method and estimator: checks, mean absolute, root mean square and mean "
-           "errors, coverage, fallbacks",
-           key=("region", "method", "estimator"),
-           columns={"region": TEXT, "method": TEXT, "estimator": TEXT, "checks": INTEGER, "mae_pp": NUMBER,
-                    "rmse_pp": NUMBER, "mean_error_pp": NUMBER, "coverage": NUMBER, "fallbacks": INTEGER,
-                    "level": NUMBER}),
-    _table("digital_out_of_time_choice", _DIGITAL_ECONOMY,
-           "The estimator published for each region, boundary and method, and why",
-           key=("region", "boundary", "method"),
-           columns={"region": TEXT, "boundary": TEXT, "method": TEXT, "published_estimator": TEXT, "reason": TEXT}),
+           "Out-of-time checks pooled by estimator (the measurement model and its rivals) over all its checks, and the "
+           "model's on the checks each rival made: errors, coverage of the 50%, 80% and 90% intervals, interval "
+           "score and CRPS",
+           key=("estimator", "checks_on"),
+           columns={"estimator": TEXT, "checks_on": TEXT, "checks": INTEGER, "mae_pp": NUMBER, "rmse_pp": NUMBER,
+                    "mean_error_pp": NUMBER, "coverage_50": NUMBER, "coverage_80": NUMBER, "coverage_90": NUMBER,
+                    "interval_score": NUMBER, "crps": NUMBER}),
     _table("digital_errors", _DIGITAL_ECONOMY,
            "The error of each class of estimated input from its out-of-period checks: standard deviation, mean "
            "error, coverage",
@@ -430,7 +429,7 @@ TABLES: tuple[Table, ...] = (
     _table("targets_assessment", _TARGETS_FORECAST,
            "Each target by boundary, method, scenario and model: the projected share, the probability of reaching "
            "it, the gap and the growth required",
-           key=("boundary", "method", "scenario", "model", "target_year"),
+           key=("boundary", "method", "scenario", "model", "target_year", "target"),
            columns={"boundary": TEXT, "method": TEXT, "role": TEXT, "scenario": TEXT, "trend": BOOLEAN, "model": TEXT,
                     "target_year": INTEGER, "target": NUMBER, "instruments": TEXT, "issuers": TEXT,
                     "horizon": INTEGER, "median": NUMBER, "lower": NUMBER, "upper": NUMBER, "lower_95": NUMBER,
@@ -471,7 +470,7 @@ TABLES: tuple[Table, ...] = (
                     "probability_published": BOOLEAN}),
     _table("targets_measured", _TARGETS_FORECAST,
            "Targets of years that have ended, judged on the year's published or estimated figure",
-           key=("boundary", "method", "target_year"),
+           key=("boundary", "method", "target_year", "target"),
            columns={"boundary": TEXT, "method": TEXT, "role": TEXT, "target_year": INTEGER, "target": NUMBER,
                     "source": TEXT, "instruments": TEXT, "issuers": TEXT, "status": TEXT, "estimate": NUMBER,
                     "lower": NUMBER, "upper": NUMBER, "level": NUMBER, "release": DATE, "rating": TEXT, "basis": TEXT,

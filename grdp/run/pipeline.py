@@ -69,9 +69,9 @@ def check_parameters(vintage: str, as_of: str, region: str, boundary: str) -> No
         date.fromisoformat(as_of)
     except (TypeError, ValueError):
         raise ValueError(f"as_of {as_of!r} is not a date such as 2025-12-31") from None
-    from grdp.base.schemas import REGIONS
-    if region not in REGIONS - {"vn"}:
-        raise ValueError(f"region {region!r} is not one of {sorted(REGIONS - {'vn'})}")
+    from grdp.base.schemas import ESTIMATED_REGIONS
+    if region not in ESTIMATED_REGIONS - {"vn"}:
+        raise ValueError(f"region {region!r} is not one of {sorted(ESTIMATED_REGIONS - {'vn'})}")
     if boundary not in ("old", "merged") or (boundary == "merged" and region != "hcmc"):
         raise ValueError(f"boundary {boundary!r} does not fit region {region!r}; expected old, or merged for hcmc")
 

@@ -82,7 +82,12 @@ def check_name(vintage: str) -> None:
 
 
 def default_as_of(vintage: str) -> date:
-    """The as-of date a vintage uses unless told otherwise: the last day of its quarter."""
+    """The as-of date a vintage uses unless told otherwise: the last day of its quarter.
+
+    Under the release calendar of Decree 13/2026/ND-CP a province's GRDP estimate for a quarter is published on
+    the 29th of the quarter's last month, so it is inside the quarter's vintage; the national GDP estimate follows
+    on the 3rd of the next month and enters the next vintage (docs/methods.md, "Sources and vintages").
+    """
     check_name(vintage)
     return pd.Period(vintage, freq="Q").end_time.date()
 

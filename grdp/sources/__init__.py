@@ -11,7 +11,9 @@ Each dataset in ``sources/`` is a folder with ``data.csv`` and ``provenance.yaml
 - :mod:`~grdp.sources.as_of_rule`: what could be known on a date (:func:`known_at`) and what was known of every
   figure (:func:`as_of`: a publisher's later release supersedes its earlier one, the rating decides between publishers),
   who published it (:func:`publisher_identity`, :func:`issuer`, :func:`without_outlet`) and the ties it cannot
-  break (:func:`tied_releases`).
+  break (:func:`tied_releases`);
+- :mod:`~grdp.sources.releases`: the one as-of view of a run (:class:`Releases`: the releases known on a date and
+  the figure of each selected, built once and passed on).
 
 The names below are what the other stages use.
 """
@@ -32,6 +34,7 @@ from grdp.sources.contract import (
     LAST_YEAR,
     PROVENANCE_FILE,
     RATING_RANK,
+    TARGET_VARIABLES,
     Problem,
     SourceValidationError,
     bound,
@@ -47,9 +50,10 @@ from grdp.sources.contract import (
     variables,
 )
 from grdp.sources.load import load_observations, load_snapshot, snapshot_table
+from grdp.sources.releases import Releases
 
-__all__ = ["DATA_FILE", "FIRST_YEAR", "ISSUER_END", "KEY", "LAST_YEAR", "PROVENANCE_FILE", "RATING_RANK", "Problem",
-           "SourceValidationError", "as_of", "bound", "check_conflicts", "check_data", "check_provenance",
-           "check_row", "check_shares_add_up", "issuer", "known_at", "load_observations", "load_snapshot",
-           "period_start", "publisher_identity", "release_date", "snapshot_table", "source_folders", "tied_releases",
-           "validate", "variables", "without_outlet"]
+__all__ = ["DATA_FILE", "FIRST_YEAR", "ISSUER_END", "KEY", "LAST_YEAR", "PROVENANCE_FILE", "RATING_RANK",
+           "TARGET_VARIABLES", "Problem", "Releases", "SourceValidationError", "as_of", "bound", "check_conflicts",
+           "check_data", "check_provenance", "check_row", "check_shares_add_up", "issuer", "known_at",
+           "load_observations", "load_snapshot", "period_start", "publisher_identity", "release_date", "snapshot_table",
+           "source_folders", "tied_releases", "validate", "variables", "without_outlet"]

@@ -79,6 +79,8 @@ PROVENANCE_FIELDS = (
     "notes",
 )
 
+TARGET_VARIABLES = ("de_share_target", "de_share_target_upper")
+"""Policy targets (a target, or the two ends of a target range): their period is the target year, in the future."""
 KEY = schemas.FIGURE_KEY
 """Columns that identify one figure (what is measured, for which territory and period)."""
 
@@ -355,7 +357,7 @@ def _date_problems(row: dict[str, str], retrieval_date: date | None, today: date
     frequency, period = row["frequency"], row["period"]
     pattern = _PERIOD_PATTERNS.get(frequency)
     match = pattern.fullmatch(period) if pattern else None
-    if match is None or not FIRST_YEAR <= int(match["year"]) <= LAST_YEAR or row["variable"] == "de_share_target":
+    if match is None or not FIRST_YEAR <= int(match["year"]) <= LAST_YEAR or row["variable"] in TARGET_VARIABLES:
         return []
     if period_start(period, frequency) > last:
         return [("period", f"period '{period}' starts after the release date {text}; a release cannot report a "
@@ -395,9 +397,12 @@ def check_row(row: dict[str, str], known_variables: pd.DataFrame, *, retrieval_d
             choices = ", ".join(sorted(values))
             out.append((column, f"{_show(row[column])} is not allowed; expected one of: {choices}"))
     if row["region"] in allowed["region"] and row["boundary"] in allowed["boundary"]:
-        if (row["region"] == "vn") != (row["boundary"] == "national"):
+        expected = ("national" if row["region"] == "vn" else "province" if row["region"] in schemas.OTHER_PROVINCES
+                    else "old' or 'merged")
+        if row["boundary"] not in expected.split("' or '"):
             out.append(("boundary", f"boundary '{row['boundary']}' does not fit region '{row['region']}'; "
-                                    "expected 'national' for vn and 'old' or 'merged' otherwise"))
+                                    f"expected '{expected}' (national for vn, province for a province on the "
+                                    "34-province boundary, old or merged otherwise)"))
     frequency, period = row["frequency"], row["period"]
     if frequency in _PERIOD_PATTERNS and "period" not in hidden:
         match = _PERIOD_PATTERNS[frequency].fullmatch(period)
