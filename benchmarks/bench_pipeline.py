@@ -65,7 +65,8 @@ def main() -> None:
 
         imports = nbformat.v4.new_notebook(metadata=empty.metadata)
         imports.cells = list(empty.cells) + [nbformat.v4.new_code_cell(
-            "import pandas, pandera.pandas, matplotlib.pyplot\nfrom grdp import accounts, plots, sources")]
+            "import pandas, pandera.pandas, matplotlib.pyplot\n"
+            "from grdp import accounts, sources\nfrom grdp.report import charts")]
         nbformat.write(imports, root / "imports.ipynb")
 
         def floor(book: str) -> None:

@@ -107,3 +107,35 @@ def test_a_year_without_any_grdp_yet_holds_the_parts_last_weights(observations):
     # an independent bound: a weighted mean lies between its parts
     assert min(late.loc[(r, 2026), "share"] for r in weights) <= merged["share"] <= max(
         late.loc[(r, 2026), "share"] for r in weights)
+
+
+def test_systematic_resampling_gives_the_conjugate_posterior():
+    """Importance weights of a Gaussian likelihood on Gaussian draws, resampled, give the conjugate posterior."""
+    rng = np.random.default_rng(11)
+    m0, v0, y, s2 = np.log(14.0), 0.12 ** 2, np.log(13.0), 0.066 ** 2
+    draws = m0 + np.sqrt(v0) * rng.standard_normal(40_000)
+    index = parts.systematic_resample(-0.5 * (y - draws) ** 2 / s2)
+    post_var = 1 / (1 / v0 + 1 / s2)
+    post_mean = post_var * (m0 / v0 + y / s2)
+    assert draws[index].mean() == pytest.approx(post_mean, abs=0.003)
+    assert draws[index].std() == pytest.approx(np.sqrt(post_var), rel=0.03)
+    assert np.array_equal(parts.systematic_resample(np.zeros(5)), np.arange(5))  # equal weights keep every draw
+
+
+def test_a_figure_published_for_the_merged_city_constrains_its_parts(observations):
+    """The statistics office's 13.43 for the merged city in 2025 narrows the parts' 2025 GSO shares and pulls their
+    sum toward it; a year without a merged figure is untouched."""
+    merged_rows = ((observations["region"] == "hcmc") & (observations["boundary"] == "merged")
+                   & observations["variable"].str.startswith("de_share"))
+    assert merged_rows.any()
+    with_figure = parts.parts_table(Releases(observations, "2026-03-31"), ["gso", "mic"], draws=DRAWS, seed=3)
+    without = parts.parts_table(Releases(observations[~merged_rows], "2026-03-31"), ["gso", "mic"], draws=DRAWS,
+                                seed=3)
+    a = with_figure.set_index(["part", "method", "year"])
+    b = without.set_index(["part", "method", "year"])
+    width = (a["upper"] - a["lower"]) / (b["upper"] - b["lower"])
+    assert abs(a.loc[("merged", "gso", 2025), "share"] - 13.43) < abs(b.loc[("merged", "gso", 2025), "share"] - 13.43)
+    assert width[("merged", "gso", 2025)] < 0.6 and width[("binh_duong", "gso", 2025)] < 0.8
+    assert a.loc[("binh_duong", "gso", 2025), "basis"].count("constrained by the merged city's published 2025") == 1
+    pd.testing.assert_frame_equal(with_figure[with_figure["year"] < 2025].reset_index(drop=True),
+                                  without[without["year"] < 2025].reset_index(drop=True))

@@ -23,9 +23,27 @@ nor the merged GRDP is published yet (a vintage of late 2026: 2026 has ended, it
 weights of that last year are held: the merged share is the sum of the parts' own estimates for the year with
 the last known weights, and the numerator and denominator in bn VND are that year's levels, not an estimate of the
 new year's (the basis says so). A year in which a part has no figure is ``not_supported``, naming it.
+
+**A figure published for the merged city constrains the parts.** In a year where the merged share is published for
+one or more definitions, the parts' joint draws ``d = 1..R`` (every part, every definition, and the GRDP draws of
+that year) are weighted by the likelihood of the published figures given the draw's merged share ``M_d``, with
+the published figure's measurement error (:func:`grdp.digital.measurement.measurement_sd`: its stated range as its
+90% range and the error of published figures)::
+
+    w_d ∝ prod_f exp(-(ln y_f - ln M_{f,d})^2 / (2 s_f^2))
+
+and resampled systematically (positions ``(k + 1/2) / R`` on the cumulated weights, so a small change of the data
+moves a few draws). A part's structural draws of one definition are the same draws that give its other definitions
+(:func:`grdp.digital.model.simulate_years`), so the statistics office's merged figure narrows the parts' MIC-method
+shares too. The parts' point values move by the change of their mean log draw under the weights (the weighted
+mean, not the resample's, so that they move smoothly with the data); a published part's figure stays.
+This is importance sampling (Gelman et al. 2013, *Bayesian Data Analysis*, 3rd ed., section 10.4); the basis gives
+the effective number of draws ``(sum w)^2 / sum w^2``.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -35,8 +53,9 @@ from grdp.accounts import MERGED_PARTS, AccountsError
 from grdp.base import estimate_kinds as kinds
 from grdp.base import run_cache
 from grdp.digital.measured_errors import measure
+from grdp.digital.measurement import measurement_sd
 from grdp.digital.model import account_inputs
-from grdp.digital.published import benchmark, share_rows
+from grdp.digital.published import INSTITUTIONS, benchmark, share_rows
 from grdp.digital.region_cells import DEFAULT_DRAWS, Cell, published_cell, region_cells
 from grdp.digital.registry import METHODS
 
@@ -97,11 +116,76 @@ def part_cells(releases: src.Releases, methods: list[str], draws: int,
             for region, boundary in MERGED_PARTS}
 
 
+def systematic_resample(log_weights: np.ndarray) -> np.ndarray:
+    """Indices of a systematic resample of draws with the given log weights, positions ``(k + 1/2) / R``."""
+    weights = np.exp(log_weights - np.max(log_weights))
+    cumulated = np.cumsum(weights / weights.sum())
+    positions = (np.arange(len(weights)) + 0.5) / len(weights)
+    return np.minimum(np.searchsorted(cumulated, positions), len(weights) - 1)
+
+
+def _level_draws(grdp: dict[tuple[str, int], tuple[float, str]], sd: float, years: list[int], draws: int,
+                 seed: int) -> dict[tuple[str, int], np.ndarray]:
+    """Draws of each part's GRDP with the measured error of GRDP levels (independent by part and year)."""
+    out = {}
+    for i, (region, _) in enumerate(MERGED_PARTS):
+        for year in years:
+            if (region, year) in grdp:
+                rng = np.random.default_rng([seed, i, year, 7])
+                out[(region, year)] = grdp[(region, year)][0] * np.exp(sd * rng.standard_normal(draws) - sd ** 2 / 2)
+    return out
+
+
+def _merged_draws(parts: dict[str, dict[tuple[str, int], Cell]], level_draws: dict[tuple[str, int], np.ndarray],
+                  method: str, year: int) -> np.ndarray:
+    numerator = sum(np.asarray(parts[r][(method, year)].samples) / 100 * level_draws[(r, year)]
+                    for r, _ in MERGED_PARTS)
+    return 100 * numerator / sum(level_draws[(r, year)] for r, _ in MERGED_PARTS)
+
+
+def _constrain(releases: src.Releases, parts: dict[str, dict[tuple[str, int], Cell]],
+               level_draws: dict[tuple[str, int], np.ndarray], years: list[int]) -> None:
+    """Resample the parts' draws of every year with a published merged figure (module docstring), in place."""
+    shares = share_rows(releases)
+    sigma = measure(releases).sd["published"]
+    for year in years:
+        log_weights, used = None, []
+        for method in METHODS:
+            row = benchmark(shares, "hcmc", "merged", method).row(year)
+            if row is None or any(parts[r].get((method, year)) is None or parts[r][(method, year)].samples is None
+                                  or (r, year) not in level_draws for r, _ in MERGED_PARTS):
+                continue
+            value, rating = float(row["value"]), str(row["rating"])
+            spread = measurement_sd(value, rating, sigma)
+            term = -0.5 * ((np.log(value) - np.log(_merged_draws(parts, level_draws, method, year))) / spread) ** 2
+            log_weights = term if log_weights is None else log_weights + term
+            used.append(f"{INSTITUTIONS.get(method, method)} {value:.2f} ({rating}, {row['release']})")
+        if log_weights is None:
+            continue
+        weights = np.exp(log_weights - log_weights.max())
+        effective = weights.sum() ** 2 / (weights ** 2).sum()
+        index = systematic_resample(log_weights)
+        note = (f"; constrained by the merged city's published {year} figure(s) ({'; '.join(used)}): the parts' "
+                f"draws weighted by their likelihood and resampled, {effective:,.0f} effective of {len(index):,} draws")
+        for region, _ in MERGED_PARTS:
+            level_draws[(region, year)] = level_draws[(region, year)][index]
+            for key, cell in parts[region].items():
+                if key[1] != year or cell.samples is None:
+                    continue
+                before = np.asarray(cell.samples)
+                logs = np.log(before)
+                value = cell.value if cell.kind == kinds.PUBLISHED else float(
+                    cell.value * np.exp(np.sum(weights * logs) / weights.sum() - np.mean(logs)))
+                parts[region][key] = replace(cell, value=value, samples=before[index], basis=cell.basis + note)
+
+
 def _sum(releases: src.Releases, methods: list[str], draws: int, seed: int):
     parts = part_cells(releases, methods, draws, seed)
+    parts = {r: dict(found) for r, found in parts.items()}  # the cached cells of each part's headline stay as they are
     years = sorted({y for found in parts.values() for _, y in found})
     grdp = _grdp(releases, years)
-    sd = measure(releases).sd["grdp"]
+    level_draws = _level_draws(grdp, measure(releases).sd["grdp"], years, draws, seed)
+    _constrain(releases, parts, level_draws, years)
     merged: dict[tuple[str, int], Cell] = {}
     levels: dict[tuple[str, str, int], tuple[np.ndarray, np.ndarray]] = {}
     for method in methods:
@@ -117,24 +201,25 @@ def _sum(releases: src.Releases, methods: list[str], draws: int, seed: int):
             numerator = np.zeros(draws)
             denominator = np.zeros(draws)
             described = []
-            for i, (region, _) in enumerate(MERGED_PARTS):
+            for region, _ in MERGED_PARTS:
                 cell = parts[region][(method, year)]
-                rng = np.random.default_rng([seed, i, year, 7])
-                level_draws = grdp[(region, year)][0] * np.exp(sd * rng.standard_normal(draws) - sd ** 2 / 2)
+                level_draws_of = level_draws[(region, year)]
                 share = np.asarray(cell.samples)
-                numerator += share / 100 * level_draws
-                denominator += level_draws
-                levels[(region, method, year)] = (share / 100 * level_draws, level_draws)
+                numerator += share / 100 * level_draws_of
+                denominator += level_draws_of
+                levels[(region, method, year)] = (share / 100 * level_draws_of, level_draws_of)
                 label = (cell.basis.split(";")[0] if cell.kind == kinds.PUBLISHED else
                          "grdp estimate, uncalibrated" if cell.kind == kinds.UNCALIBRATED else "grdp estimate")
                 described.append(f"{PART_NAMES[region]} {cell.value:.2f} ({label})")
             point = sum(parts[r][(method, year)].value * grdp[(r, year)][0] for r, _ in MERGED_PARTS) / sum(
                 grdp[(r, year)][0] for r, _ in MERGED_PARTS)
             weights = ", ".join(f"{PART_NAMES[r]} {grdp[(r, year)][1]}" for r, _ in MERGED_PARTS)
+            constrained = next((c.basis[c.basis.index("; constrained by"):] for r, _ in MERGED_PARTS
+                                for c in [parts[r][(method, year)]] if "; constrained by" in c.basis), "")
             merged[(method, year)] = Cell(
                 method, year, kinds.PARTS, point, 100 * numerator / denominator,
                 f"grdp estimate: sum of the three former localities, numerators and GRDP added "
-                f"({'; '.join(described)}); GRDP: {weights}")
+                f"({'; '.join(described)}); GRDP: {weights}{constrained}")
     return parts, merged, levels, grdp
 
 
