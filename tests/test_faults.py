@@ -19,7 +19,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -27,6 +26,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
+from conftest import GRDP_2022, LEVELS
 
 from grdp import sources
 from grdp.base import paths
@@ -35,9 +35,6 @@ from grdp.run import pipeline, vintage
 
 REPO = paths.repo_root()
 PARAMETERS = 'vintage = ""\nas_of = ""\nregion = "hcmc"\nboundary = "old"\noutput_dir = ""\ninputs = ""'
-LEVELS = Path("sources") / "hcmc_grdp_levels" / "data.csv"
-GRDP_2022 = "1479227"
-"""HCMC's published GRDP 2022 (bn VND) in ``sources/hcmc_grdp_levels``; the tests edit it during runs."""
 
 READ = """
 import os, time
@@ -206,28 +203,13 @@ def test_snapshot_real_vintages_record_their_inputs(built):
                for r in q4["new_releases"])
 
 
-def test_snapshot_real_notebooks_ignore_a_source_edited_during_the_run(built_root, tmp_path, monkeypatch):
-    """The real pipeline, while HCMC's GRDP 2022 is edited in sources/ as notebook 02 starts: every table equals
-    the session's vintage 2025Q4 (same as-of date), and the manifest says no release arrived since 2025Q4."""
-    root = tmp_path / "root"
-    for folder in ("sources", "notebooks"):
-        shutil.copytree(REPO / folder, root / folder)
-    shutil.copytree(built_root / "forecasts" / "2025Q4", root / "forecasts" / "2025Q4",
-                    ignore=shutil.ignore_patterns("reports"))
+def test_snapshot_real_notebooks_ignore_a_source_edited_during_the_run(built_root, second_run, monkeypatch):
+    """The real pipeline, while HCMC's GRDP 2022 is edited in sources/ as notebook 02 starts
+    (:func:`conftest.second_run`): every table equals the session's vintage 2025Q4 (same as-of date), and the
+    manifest says no release arrived since 2025Q4."""
+    root, folder = second_run.root, second_run.folder
     monkeypatch.setenv("GRDP_ROOT", str(root))
-    edited = threading.Event()
-
-    def edit_when_notebook_02_starts():
-        wait_for(lambda: staging_file(root, "02_digital_economy.ipynb"), timeout=600)
-        path = root / LEVELS
-        path.write_text(path.read_text(encoding="utf-8").replace(GRDP_2022, "2000000"), encoding="utf-8")
-        edited.set()
-
-    editor = threading.Thread(target=edit_when_notebook_02_starts, daemon=True)
-    editor.start()
-    folder = pipeline.run("2026Q1", as_of="2025-12-31", progress=False)
-    editor.join(timeout=5)
-    assert edited.is_set()
+    assert second_run.edited
     session = built_root / "forecasts" / "2025Q4" / "tables"
     differ = [p.name for p in sorted(session.glob("*.csv")) if p.read_bytes() != (folder / "tables" / p.name)
               .read_bytes()]

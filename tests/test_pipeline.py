@@ -72,18 +72,38 @@ def test_existing_vintage_is_never_overwritten(built, capsys):
     assert (built / "forecasts" / "2025Q4" / "manifest.json").read_bytes() == before
 
 
-def test_same_inputs_give_byte_identical_tables(built_root, project):
+def test_same_inputs_give_byte_identical_tables(built_root, second_run):
     first = built_root / "forecasts" / "2025Q4"  # the session's run, in another copy of the repository
-    second = pipeline.run("2026Q1", as_of="2025-12-31", progress=False)
+    second = second_run.folder  # pipeline.run("2026Q1", as_of="2025-12-31") in a third copy (conftest.second_run)
     assert tables(first) and tables(first) == tables(second)
 
 
-def test_failing_notebook_names_cell_and_leaves_no_vintage(project):
+def small_notebook(path, *cells):
     book = nbformat.v4.new_notebook()
-    book.cells = [nbformat.v4.new_code_cell("vintage = ''\noutput_dir = ''", metadata={"tags": ["parameters"]}),
-                  nbformat.v4.new_code_cell("raise RuntimeError('deliberate failure')")]
+    parameters = "vintage = ''\noutput_dir = ''\ninputs = ''"
+    book.cells = [nbformat.v4.new_code_cell(parameters, metadata={"tags": ["parameters"]})]
+    book.cells += [nbformat.v4.new_code_cell(code) for code in cells]
     book.metadata["kernelspec"] = {"name": "grdp", "display_name": "Python (grdp)", "language": "python"}
-    nbformat.write(book, project / "notebooks" / "99_fails.ipynb")
+    nbformat.write(book, path)
+
+
+WRITES = """
+from grdp import sources
+from grdp.run import vintage as vintages
+
+observations = sources.load_snapshot(inputs)
+vintages.write_table(observations.drop(columns="release_date"), output_dir, "observations_as_of")
+"""
+"""A notebook that succeeds and writes a catalogued table into the staging folder (from the run's snapshot)."""
+
+
+def test_failing_notebook_names_cell_and_leaves_no_vintage(project):
+    # the pipeline's own notebooks are not needed to make a run fail (they would take a minute to run before
+    # it): one that writes a table into the staging folder, then the failing one
+    for book in (project / "notebooks").glob("*.ipynb"):
+        book.unlink()
+    small_notebook(project / "notebooks" / "01_writes.ipynb", WRITES)
+    small_notebook(project / "notebooks" / "99_fails.ipynb", "raise RuntimeError('deliberate failure')")
     with pytest.raises(pipeline.PipelineError) as err:
         pipeline.run("2025Q4", as_of="2025-12-31", progress=False)
     message = str(err.value)
@@ -129,8 +149,9 @@ def test_the_2026q1_vintage_uses_the_january_2026_releases(built):
     assert set(ended.loc[ended.target_year == 2025, "status"]) <= {"published", "estimate"}  # 2025 has ended
 
 
-def test_a_vintage_after_the_last_data_runs_and_flags_what_it_projects(project):
-    folder = pipeline.run("2027Q4", progress=False)  # as of 2027-12-31: nothing published after March 2026
+def test_a_vintage_after_the_last_data_runs_and_flags_what_it_projects(late_vintage, monkeypatch):
+    folder = late_vintage  # pipeline.run("2027Q4"), as of 2027-12-31: nothing published after March 2026
+    monkeypatch.setenv("GRDP_ROOT", str(folder.parents[1]))
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["latest_release_used"] <= manifest["parameters"]["as_of"]
     assert vintage.verify("2027Q4") == []

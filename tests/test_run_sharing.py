@@ -23,11 +23,17 @@ AS_OF = "2025-12-31"
 
 @pytest.fixture
 def run_cache(tmp_path, monkeypatch):
-    """An empty on-disk run cache, as ``grdp run`` sets it, and an empty memory."""
+    """An empty on-disk run cache, as ``grdp run`` sets it, and an empty memory.
+
+    The session's memory (results other tests computed, under keys of what they depend on) is put back
+    afterwards, so later tests need not compute them again.
+    """
     monkeypatch.setenv(cache.ENV, str(tmp_path / cache.FOLDER))
+    before = dict(cache._memory)
     cache._memory.clear()
     yield tmp_path / cache.FOLDER
     cache._memory.clear()
+    cache._memory.update(before)
 
 
 def _same(shared: accounts.SectorAccounts, own: accounts.SectorAccounts) -> None:

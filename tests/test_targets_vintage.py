@@ -1,5 +1,5 @@
-"""The target tables a vintage writes (notebook ``04_targets_forecast`` run alone with papermill, as the pipeline
-runs it, for vintage 2025Q4 cut at 31 December 2025).
+"""The target tables a vintage writes (notebook ``04_targets_forecast`` of the session's vintage 2025Q4, cut at
+31 December 2025: :func:`conftest.built_root`).
 
 Issue 14, defect 5: no number in a vintage's scenario tables comes from a release after its as-of date.
 Issue 14, defect 6: one nominal GRDP path per scenario, with its evidence from the vintage's releases, carries
@@ -9,26 +9,24 @@ the required-growth, gap and projection arithmetic (on the base commit the basel
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
-import papermill as pm
 import pytest
 import yaml
 
 from grdp import sources
 from grdp.base import paths
-from grdp.run import pipeline
 
 AS_OF = "2025-12-31"
 
 
 @pytest.fixture(scope="module")
-def tables(tmp_path_factory):
-    out = tmp_path_factory.mktemp("vintage_2025Q4")
-    pm.execute_notebook(str(paths.notebooks_dir() / "04_targets_forecast.ipynb"), str(out / "04.ipynb"),
-                        kernel_name=pipeline.KERNEL, progress_bar=False, cwd=str(paths.notebooks_dir()),
-                        parameters={"vintage": "2025Q4", "as_of": AS_OF, "output_dir": str(out), "draws": 1000,
-                                    "backtest_draws": 200})
+def tables(built_root):
+    """The tables of the session's vintage 2025Q4 (the pipeline ran notebook 04 for it as of :data:`AS_OF`)."""
+    out = built_root / "forecasts" / "2025Q4"
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["parameters"]["as_of"] == AS_OF
     return lambda name: pd.read_csv(out / "tables" / f"{name}.csv")
 
 
