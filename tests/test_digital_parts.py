@@ -114,12 +114,12 @@ def test_systematic_resampling_gives_the_conjugate_posterior():
     rng = np.random.default_rng(11)
     m0, v0, y, s2 = np.log(14.0), 0.12 ** 2, np.log(13.0), 0.066 ** 2
     draws = m0 + np.sqrt(v0) * rng.standard_normal(40_000)
-    index = parts.systematic_resample(-0.5 * (y - draws) ** 2 / s2)
+    index = parts.systematic_resample(np.exp(-0.5 * (y - draws) ** 2 / s2))
     post_var = 1 / (1 / v0 + 1 / s2)
     post_mean = post_var * (m0 / v0 + y / s2)
     assert draws[index].mean() == pytest.approx(post_mean, abs=0.003)
     assert draws[index].std() == pytest.approx(np.sqrt(post_var), rel=0.03)
-    assert np.array_equal(parts.systematic_resample(np.zeros(5)), np.arange(5))  # equal weights keep every draw
+    assert np.array_equal(parts.systematic_resample(np.ones(5)), np.arange(5))  # equal weights keep every draw
 
 
 def test_a_figure_published_for_the_merged_city_constrains_its_parts(observations):

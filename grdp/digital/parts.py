@@ -116,9 +116,8 @@ def part_cells(releases: src.Releases, methods: list[str], draws: int,
             for region, boundary in MERGED_PARTS}
 
 
-def systematic_resample(log_weights: np.ndarray) -> np.ndarray:
-    """Indices of a systematic resample of draws with the given log weights, positions ``(k + 1/2) / R``."""
-    weights = np.exp(log_weights - np.max(log_weights))
+def systematic_resample(weights: np.ndarray) -> np.ndarray:
+    """Indices of a systematic resample of draws with the given (unnormalised) weights, positions ``(k + 1/2) / R``."""
     cumulated = np.cumsum(weights / weights.sum())
     positions = (np.arange(len(weights)) + 0.5) / len(weights)
     return np.minimum(np.searchsorted(cumulated, positions), len(weights) - 1)
@@ -144,16 +143,19 @@ def _merged_draws(parts: dict[str, dict[tuple[str, int], Cell]], level_draws: di
 
 
 def _constrain(releases: src.Releases, parts: dict[str, dict[tuple[str, int], Cell]],
-               level_draws: dict[tuple[str, int], np.ndarray], years: list[int]) -> None:
-    """Resample the parts' draws of every year with a published merged figure (module docstring), in place."""
+               level_draws: dict[tuple[str, int], np.ndarray], years: list[int]) -> dict[int, str]:
+    """Resample the parts' draws of every year with a published merged figure (module docstring), in place.
+
+    Returns the note each constrained year's basis ends with, by year."""
     shares = share_rows(releases)
     sigma = measure(releases).sd["published"]
+    notes = {}
     for year in years:
         log_weights, used = None, []
         for method in METHODS:
             row = benchmark(shares, "hcmc", "merged", method).row(year)
-            if row is None or any(parts[r].get((method, year)) is None or parts[r][(method, year)].samples is None
-                                  or (r, year) not in level_draws for r, _ in MERGED_PARTS):
+            if row is None or any(parts[r][(method, year)].samples is None or (r, year) not in level_draws
+                                  for r, _ in MERGED_PARTS):
                 continue
             value, rating = float(row["value"]), str(row["rating"])
             spread = measurement_sd(value, rating, sigma)
@@ -164,9 +166,10 @@ def _constrain(releases: src.Releases, parts: dict[str, dict[tuple[str, int], Ce
             continue
         weights = np.exp(log_weights - log_weights.max())
         effective = weights.sum() ** 2 / (weights ** 2).sum()
-        index = systematic_resample(log_weights)
+        index = systematic_resample(weights)
         note = (f"; constrained by the merged city's published {year} figure(s) ({'; '.join(used)}): the parts' "
                 f"draws weighted by their likelihood and resampled, {effective:,.0f} effective of {len(index):,} draws")
+        notes[year] = note
         for region, _ in MERGED_PARTS:
             level_draws[(region, year)] = level_draws[(region, year)][index]
             for key, cell in parts[region].items():
@@ -177,6 +180,7 @@ def _constrain(releases: src.Releases, parts: dict[str, dict[tuple[str, int], Ce
                 value = cell.value if cell.kind == kinds.PUBLISHED else float(
                     cell.value * np.exp(np.sum(weights * logs) / weights.sum() - np.mean(logs)))
                 parts[region][key] = replace(cell, value=value, samples=before[index], basis=cell.basis + note)
+    return notes
 
 
 def _sum(releases: src.Releases, methods: list[str], draws: int, seed: int):
@@ -185,7 +189,7 @@ def _sum(releases: src.Releases, methods: list[str], draws: int, seed: int):
     years = sorted({y for found in parts.values() for _, y in found})
     grdp = _grdp(releases, years)
     level_draws = _level_draws(grdp, measure(releases).sd["grdp"], years, draws, seed)
-    _constrain(releases, parts, level_draws, years)
+    notes = _constrain(releases, parts, level_draws, years)
     merged: dict[tuple[str, int], Cell] = {}
     levels: dict[tuple[str, str, int], tuple[np.ndarray, np.ndarray]] = {}
     for method in methods:
@@ -214,12 +218,10 @@ def _sum(releases: src.Releases, methods: list[str], draws: int, seed: int):
             point = sum(parts[r][(method, year)].value * grdp[(r, year)][0] for r, _ in MERGED_PARTS) / sum(
                 grdp[(r, year)][0] for r, _ in MERGED_PARTS)
             weights = ", ".join(f"{PART_NAMES[r]} {grdp[(r, year)][1]}" for r, _ in MERGED_PARTS)
-            constrained = next((c.basis[c.basis.index("; constrained by"):] for r, _ in MERGED_PARTS
-                                for c in [parts[r][(method, year)]] if "; constrained by" in c.basis), "")
             merged[(method, year)] = Cell(
                 method, year, kinds.PARTS, point, 100 * numerator / denominator,
                 f"grdp estimate: sum of the three former localities, numerators and GRDP added "
-                f"({'; '.join(described)}); GRDP: {weights}{constrained}")
+                f"({'; '.join(described)}); GRDP: {weights}{notes.get(year, '')}")
     return parts, merged, levels, grdp
 
 
