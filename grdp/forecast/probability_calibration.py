@@ -62,7 +62,8 @@ def realtime_backtest(releases: src.Releases, models: tuple[str, ...], *, horizo
     -------
     pandas.DataFrame
         The columns of :data:`grdp.forecast.backtest.COLUMNS` (``series`` is ``vn_de_share_<method>_realtime``,
-        ``origin`` the last year known at the release) plus ``release`` (ISO date), ``scale`` and ``period``.
+        ``origin`` the last year known at the release; a refused model scored as
+        :func:`grdp.forecast.backtest.stand_ins` says) plus ``release`` (ISO date), ``scale`` and ``period``.
     """
     rows = []
     for number, method in enumerate(bseries.METHODS):
@@ -81,15 +82,19 @@ def realtime_backtest(releases: src.Releases, models: tuple[str, ...], *, horizo
                 continue
             values = known.to_numpy(float)
             scale = float(np.mean(np.abs(np.diff(values)))) if len(values) > 1 else np.nan
-            for k, model in enumerate(models):
-                result = forecast(known, model, max(targets) - last, scale="share", draws=draws,
-                                  seed=seed * 7919 + number * 101 + k + release.year)
+            results = {model: forecast(known, model, max(targets) - last, scale="share", draws=draws,
+                                       seed=seed * 7919 + number * 101 + k + release.year)
+                       for k, model in enumerate(models)}
+            scored = backtest.stand_ins(results)
+            for model, result in results.items():
                 for year in targets:
                     row = {"series": f"vn_de_share_{method}_realtime", "model": model, "origin": last,
                            "horizon": year - last, "target": year, "actual": float(known_now[year]),
                            "status": result.report.status, "release": release.date().isoformat()}
-                    if result.usable:
-                        row |= backtest.score(result.paths[:, year - last - 1], float(known_now[year]), scale)
+                    if model in scored:
+                        paths, scored_as = scored[model]
+                        row |= backtest.score(paths[:, year - last - 1], float(known_now[year]), scale)
+                        row["scored_as"] = scored_as
                     rows.append(row)
     columns = [*backtest.COLUMNS, "release"]
     return pd.DataFrame(rows, columns=columns).assign(scale="share", period=1)

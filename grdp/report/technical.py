@@ -507,9 +507,10 @@ def backtests(tables: VintageTables, lang: str) -> str:
 
 
 def coverage(tables: VintageTables, lang: str) -> str:
-    """Pooled skill over the annual share series: forecasts, relative MASE, 80% and 95% coverage."""
+    """Pooled skill over the annual share series, by set (digital-economy shares, section shares) and model:
+    forecasts, relative MASE, 80% and 95% coverage."""
     skill = tables.table("forecast_skill")
-    rows = skill[["model", "forecasts", "refused", "relative_mase", "coverage_80", "coverage_95"]]
+    rows = skill[["set", "model", "forecasts", "refused", "relative_mase", "coverage_80", "coverage_95"]]
     return table(rows.assign(**{name: [fmt.percent(100 * v, 0, lang) for v in rows[name]]
                                  for name in ("coverage_80", "coverage_95")}), lang, {"relative_mase": 2})
 
