@@ -74,7 +74,7 @@ EQUAL_SKILL = pd.DataFrame({"set": "sections", "model": list(PROJECTED), "foreca
 
 
 def _calibrated(ok: bool = True, models=PROJECTED, horizons=range(1, 6)) -> pd.DataFrame:
-    return pd.DataFrame([{"model": m, "horizon": h, "forecasts": 40, "series": 8, "coverage_80": 0.8,
+    return pd.DataFrame([{"set": "digital", "model": m, "horizon": h, "forecasts": 40, "series": 8, "coverage_80": 0.8,
                           "coverage_95": 0.95, "p_80": 1.0, "p_95": 1.0, "pit_ks_p": 0.5, "calibrated": ok,
                           "verdict": "calibrated: test" if ok else "not calibrated: test"}
                          for m in models for h in horizons])
@@ -277,9 +277,12 @@ def test_a_probability_is_published_only_with_calibration_evidence():
     assert 0 < published["probability"] < 1 and "calibrated" in published["probability_reason"]
     refused = {
         "a model not calibrated": (_agreeing(pd.concat([_calibrated(models=("naive",)),
-                                                        _calibrated(False, models=("drift",))])), "drift at horizon 2"),
+                                                        _calibrated(False, models=("drift",))])),
+                                   "drift at horizon 2 on the digital-economy series"),
         "no backtest at the horizon": (_agreeing(_calibrated(models=("naive", "drift"), horizons=[1])),
-                                       "no backtest at horizon 2"),
+                                       "no backtest on the digital-economy series at horizon 2"),
+        "calibrated only on the section shares": (_agreeing(_calibrated(models=("naive", "drift")).assign(
+            set="sections")), "no backtest on the digital-economy series at horizon 2"),
         "an estimated start": (_agreeing(_calibrated(), start=_start(status="estimate")), "grdp estimate"),
         "a lens": (_agreeing(_calibrated(), method="hids"), "alternative lens"),
         "a scenario": (_agreeing(_calibrated(), trend=False), "assumption, not a forecast"),
@@ -301,12 +304,13 @@ def test_calibration_table_judges_coverage_and_pit():
     rng = np.random.default_rng(4)
 
     def errors(pit: np.ndarray, model: str) -> pd.DataFrame:
-        return pd.DataFrame({"series": "s", "model": model, "horizon": 1, "pit": pit,
+        return pd.DataFrame({"series": "vn_de_share_gso", "model": model, "horizon": 1, "pit": pit,
                              "in_80": (pit > 0.1) & (pit < 0.9), "in_95": (pit > 0.025) & (pit < 0.975)})
     table = probability_calibration.calibration_table(pd.concat([
         errors((np.arange(200) + 0.5) / 200, "good"),
         errors(np.clip(rng.normal(0.5, 0.45, 200), 0, 1), "overconfident"),
         errors(rng.uniform(size=10), "short")])).set_index("model")
+    assert (table["set"] == "digital").all()
     assert table.loc["good", "calibrated"] and table.loc["good", "forecasts"] == 200
     assert not table.loc["overconfident", "calibrated"] and "rejected" in table.loc["overconfident", "verdict"]
     assert not table.loc["short", "calibrated"] and table.loc["short", "verdict"].startswith("too few")

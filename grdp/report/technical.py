@@ -31,6 +31,7 @@ from grdp.report.brief import (
     dataset_name,
     fan_figure,
     no_probability_reasons,
+    probability_evidence,
     publisher_name,
     what_it_is,
 )
@@ -453,7 +454,8 @@ def no_probability(tables: VintageTables, lang: str) -> str:
     (:func:`grdp.report.brief.no_probability_reasons`) as a Markdown list ("" when every one is published)."""
     head = tables.table("targets_headline")
     head = head[head["status"] == "projection"]
-    reach = int(tables.table("forecast_calibration")["horizon"].max())
+    evidence = probability_evidence(tables)
+    reach = int(evidence["horizon"].max()) if len(evidence) else 0
     lines = []
     for _, r in head.iterrows():
         reasons = no_probability_reasons(r, tables)
