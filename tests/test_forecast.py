@@ -50,10 +50,10 @@ def test_drift_handles_gaps_as_longer_increments():
     assert fit.params["drift"] == pytest.approx((full.iloc[-1] - full.iloc[0]) / 119, rel=1e-12)
 
 
-def test_logit_drift_recovers_drift_on_the_logit_scale():
+def test_drift_of_a_share_is_estimated_on_the_logit_scale():
     z = random_walk(150, 0.04, 0.05, seed=4, start=-2.5)
     share = pd.Series(100 / (1 + np.exp(-z)), index=YEARS[:150])
-    fit = forecast(share, "logit-drift", 5, seed=0).report
+    fit = forecast(share, "drift", 5, seed=0).report
     assert fit.params["drift"] == pytest.approx(0.04, abs=3 * 0.05 / np.sqrt(149))
     assert fit.params["sigma"] == pytest.approx(0.05, rel=0.15)
 
@@ -107,7 +107,7 @@ def long_share():
     return share_frame(years, 100 / (1 + np.exp(-z)))
 
 
-@pytest.mark.parametrize("model", ["naive", "drift", "logit-drift", "drivers-uc", "drivers-ets"])
+@pytest.mark.parametrize("model", ["naive", "drift", "drivers-uc", "drivers-ets"])
 def test_intervals_widen_with_the_horizon(long_share, model):
     result = forecast(long_share, model, 8, seed=1, draws=4000)
     bands = result.quantiles((0.8, 0.95))
@@ -117,7 +117,7 @@ def test_intervals_widen_with_the_horizon(long_share, model):
     assert np.all(bands["upper_95"] >= bands["upper_80"]) and np.all(bands["lower_95"] <= bands["lower_80"])
 
 
-@pytest.mark.parametrize("model", MODELS["share"][:3] + ("drivers-uc",))
+@pytest.mark.parametrize("model", MODELS["share"][:2] + ("drivers-uc",))
 def test_probabilities_are_consistent_with_the_intervals(long_share, model):
     result = forecast(long_share, model, 6, seed=2, draws=5000)
     bands = result.quantiles((0.8,))
@@ -131,9 +131,13 @@ def test_probabilities_are_consistent_with_the_intervals(long_share, model):
         assert p_median == pytest.approx(0.50, abs=0.002)
 
 
-def test_logit_paths_stay_inside_zero_and_hundred(long_share):
-    draws = forecast(long_share, "logit-drift", 30, seed=3).draws
+@pytest.mark.parametrize("model", ["naive", "drift"])
+def test_share_paths_stay_inside_zero_and_hundred(model):
+    # a share near 1% falling fast: a random walk on the share itself would cross zero within the horizon
+    share = pd.Series([4.0, 3.0, 2.2, 1.5, 1.0, 0.7], index=YEARS[:6])
+    draws = forecast(share, model, 30, seed=3, draws=4000).draws
     assert np.all((draws > 0) & (draws < 100))
+    assert np.percentile(draws[:, -1], 2.5) > 0
 
 
 def test_same_seed_same_paths_other_seed_other_paths(long_share):
@@ -178,6 +182,16 @@ def test_saturation_is_refused_where_the_data_show_no_ceiling():
     result = forecast(accelerating, "logistic", 5, seed=0)
     assert result.report.status == "refused"
     assert "ceiling is not identified" in result.report.reason
+
+
+@pytest.mark.parametrize("curve", ["logistic", "gompertz"])
+def test_a_ceiling_made_by_a_flat_last_year_is_not_identified(curve):
+    # a steady rise whose last year repeats the one before (a carried figure): the curve bends only because the
+    # series stopped, and its ceiling's 90% interval reaches a few points above the last observation
+    rising = pd.Series([10.0, 11.5, 13.0, 14.6, 16.0, 16.0], index=pd.Index(range(2019, 2025)))
+    report = forecast(rising, curve, 5, seed=0).report
+    assert report.status == "refused"
+    assert "ceiling is not identified" in report.reason and "19.0% (the last observation + 3 points)" in report.reason
 
 
 def test_driver_models_need_numerator_and_denominator():
@@ -234,13 +248,41 @@ def test_a_short_series_is_reported_too_short_to_judge():
 
 
 def test_skill_weights_are_inverse_relative_mase_and_equal_when_nothing_is_judged():
-    summary = pd.DataFrame({"model": ["naive", "drift", "logistic"], "relative_mase": [1.0, 0.5, 2.0],
-                            "judged": [True, True, False]})
+    summary = pd.DataFrame({"set": "sections", "model": ["naive", "drift", "logistic"], "forecasts": 40,
+                            "relative_mase": [1.0, 0.5, 2.0], "judged": [True, True, False]})
     weights, rule = backtest.skill_weights(summary, ["naive", "drift", "logistic"])
     assert weights.to_dict() == pytest.approx({"naive": 1 / 3, "drift": 2 / 3})
     assert "not judged, so no weight: logistic" in rule
     equal, rule = backtest.skill_weights(summary.assign(judged=False), ["naive", "drift"])
     assert equal.to_dict() == {"naive": 0.5, "drift": 0.5} and rule.startswith("equal weights")
+
+
+def test_weights_come_from_the_digital_series_where_they_judge_every_model_else_from_the_sections():
+    sections = pd.DataFrame({"set": "sections", "model": ["naive", "drift"], "forecasts": 40,
+                             "relative_mase": [1.0, 0.5], "judged": True})
+    digital = pd.DataFrame({"set": "digital", "model": ["naive", "drift"], "forecasts": [12, 4],
+                            "relative_mase": [1.0, 2.0], "judged": [True, False]})
+    weights, rule = backtest.skill_weights(pd.concat([digital, sections]), ["naive", "drift"])
+    assert weights.to_dict() == pytest.approx({"naive": 1 / 3, "drift": 2 / 3})
+    assert "of the sections series" in rule and "the digital series judge 1 of the 2 usable models" in rule
+    weights, rule = backtest.skill_weights(pd.concat([digital.assign(judged=True, forecasts=12), sections]),
+                                           ["naive", "drift"])
+    assert weights.to_dict() == pytest.approx({"naive": 2 / 3, "drift": 1 / 3}) and "of the digital series" in rule
+
+
+def test_a_refused_model_is_scored_at_every_origin_as_the_mixture_the_ensemble_would_use():
+    # a saturation curve is refused on the short early samples; it is still scored there, as naive + drift
+    years = pd.Index(np.arange(2010, 2022), dtype=int)
+    share = pd.Series(40 / (1 + np.exp(-0.5 * (years.to_numpy() - 2014))), index=years)
+    errors = backtest.rolling_origin(share, "s", "share", horizon=2, min_train=3,
+                                     models=("naive", "drift", "logistic"), draws=400)
+    curve = errors[errors["model"] == "logistic"]
+    refused = curve[curve["status"] == "refused"]
+    assert len(refused) and refused["scaled_error"].notna().all()
+    assert set(refused["scored_as"]) <= {"naive+drift", "naive"}
+    assert errors["scaled_error"].notna().all()
+    summary = backtest.summarise(errors)
+    assert summary.set_index("model")["forecasts"].nunique() == 1  # every model on the same forecasts
 
 
 def test_ensemble_is_the_weighted_mixture_of_the_models_paths(long_share):

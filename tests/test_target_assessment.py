@@ -69,11 +69,12 @@ def _assumptions(ident: str = "baseline", centre: str = "trend", growth: float =
     return Assumptions(scenario, Q4, _path(growth), dict(excess or {}), {})
 
 
-EQUAL_SKILL = pd.DataFrame({"model": list(PROJECTED), "relative_mase": 1.0, "judged": False})
+EQUAL_SKILL = pd.DataFrame({"set": "sections", "model": list(PROJECTED), "forecasts": 0, "relative_mase": 1.0,
+                            "judged": False})
 
 
 def _calibrated(ok: bool = True, models=PROJECTED, horizons=range(1, 6)) -> pd.DataFrame:
-    return pd.DataFrame([{"model": m, "horizon": h, "forecasts": 40, "series": 8, "coverage_80": 0.8,
+    return pd.DataFrame([{"set": "digital", "model": m, "horizon": h, "forecasts": 40, "series": 8, "coverage_80": 0.8,
                           "coverage_95": 0.95, "p_80": 1.0, "p_95": 1.0, "pit_ks_p": 0.5, "calibrated": ok,
                           "verdict": "calibrated: test" if ok else "not calibrated: test"}
                          for m in models for h in horizons])
@@ -125,6 +126,37 @@ def test_the_projection_starts_from_the_latest_published_figure_not_a_later_esti
     assert all(p.start is start for p in made)
     row = fits[fits["model"] == "naive"].iloc[0]
     assert (row["history_published"], row["history_estimated"], row["start_year"]) == (3, 2, 2024)
+
+
+@pytest.mark.parametrize("share, excess", [(2.0, -30.0), (22.0, 0.0), (22.0, 12.0), (60.0, 4.0)])
+def test_every_band_stays_inside_zero_and_hundred_under_every_scenario(share, excess):
+    # a fast fall towards 0 and a fast rise towards 100: recentring and the start's uncertainty shift log-odds,
+    # so no path of any model leaves (0, 100), and a components scenario's median is its centre path
+    rows = [_row("mic", y, "published", share * (1 + excess / 100) ** (y - 2024), "red") for y in range(2019, 2025)]
+    est = _estimates(rows)
+    start = history.start_point(est, "mic", 2025)
+    fitted = history.fit_history(est, "mic", start)
+    scenarios = [_assumptions(), _assumptions("pushed", "components", excess={k: excess for k in ("core", "platform", "sectoral")})]
+    made, _, _ = project_method(start, fitted, scenarios, EQUAL_SKILL, 2035, est.components("mic", 2024),
+                                draws=2000, seed=3)
+    assert {p.scenario for p in made} == {"baseline", "pushed"}
+    for p in made:
+        assert np.all((p.forecast.paths > 0) & (p.forecast.paths < 100)), (p.model, p.scenario)
+    table = bands(made, 2025, agreement_by_year(made))
+    values = table[["median", "lower_95", "upper_95"]].to_numpy(float)
+    assert np.all((values[np.isfinite(values)] > 0) & (values[np.isfinite(values)] < 100))
+    pushed = next(p for p in made if p.scenario == "pushed" and p.model == "drift")
+    centre = share * (1 + excess / 100) ** np.arange(1, 12)
+    np.testing.assert_allclose(np.median(pushed.forecast.paths, axis=0), centre, rtol=0.05)
+
+
+def test_a_centre_path_beyond_the_whole_economy_is_refused_with_its_scenario_and_year():
+    est = _estimates([_row("mic", y, "published", 80.0 + y - 2019, "red") for y in range(2019, 2025)])
+    start = history.start_point(est, "mic", 2025)
+    pushed = _assumptions("pushed", "components", excess={k: 30.0 for k in ("core", "platform", "sectoral")})
+    with pytest.raises(ValueError, match="scenario 'pushed'.* 2025 .*not a share of GRDP"):
+        project_method(start, history.fit_history(est, "mic", start), [pushed], EQUAL_SKILL, 2030,
+                       est.components("mic", 2024), draws=500, seed=0)
 
 
 def test_a_published_row_without_a_range_takes_the_stated_range_and_uniform_draws():
@@ -245,9 +277,12 @@ def test_a_probability_is_published_only_with_calibration_evidence():
     assert 0 < published["probability"] < 1 and "calibrated" in published["probability_reason"]
     refused = {
         "a model not calibrated": (_agreeing(pd.concat([_calibrated(models=("naive",)),
-                                                        _calibrated(False, models=("drift",))])), "drift at horizon 2"),
+                                                        _calibrated(False, models=("drift",))])),
+                                   "drift at horizon 2 on the digital-economy series"),
         "no backtest at the horizon": (_agreeing(_calibrated(models=("naive", "drift"), horizons=[1])),
-                                       "no backtest at horizon 2"),
+                                       "no backtest on the digital-economy series at horizon 2"),
+        "calibrated only on the section shares": (_agreeing(_calibrated(models=("naive", "drift")).assign(
+            set="sections")), "no backtest on the digital-economy series at horizon 2"),
         "an estimated start": (_agreeing(_calibrated(), start=_start(status="estimate")), "grdp estimate"),
         "a lens": (_agreeing(_calibrated(), method="hids"), "alternative lens"),
         "a scenario": (_agreeing(_calibrated(), trend=False), "assumption, not a forecast"),
@@ -269,12 +304,13 @@ def test_calibration_table_judges_coverage_and_pit():
     rng = np.random.default_rng(4)
 
     def errors(pit: np.ndarray, model: str) -> pd.DataFrame:
-        return pd.DataFrame({"series": "s", "model": model, "horizon": 1, "pit": pit,
+        return pd.DataFrame({"series": "vn_de_share_gso", "model": model, "horizon": 1, "pit": pit,
                              "in_80": (pit > 0.1) & (pit < 0.9), "in_95": (pit > 0.025) & (pit < 0.975)})
     table = probability_calibration.calibration_table(pd.concat([
         errors((np.arange(200) + 0.5) / 200, "good"),
         errors(np.clip(rng.normal(0.5, 0.45, 200), 0, 1), "overconfident"),
         errors(rng.uniform(size=10), "short")])).set_index("model")
+    assert (table["set"] == "digital").all()
     assert table.loc["good", "calibrated"] and table.loc["good", "forecasts"] == 200
     assert not table.loc["overconfident", "calibrated"] and "rejected" in table.loc["overconfident", "verdict"]
     assert not table.loc["short", "calibrated"] and table.loc["short", "verdict"].startswith("too few")
@@ -436,6 +472,6 @@ def test_the_headline_leads_with_what_it_takes_against_what_was_achieved(real):
     assert mic["achieved_excess_growth"] == pytest.approx(100 * ((22.0 / 18.66) ** 0.5 - 1))
     assert (mic["achieved_from_year"], mic["achieved_to_year"]) == (2022, 2024)
     assert mic["required_excess_growth_low"] < mic["required_excess_growth"] < mic["required_excess_growth_high"]
-    assert mic["range_lower"] <= mic["range_upper"] and mic["models"] >= 3 and mic["scenarios"] == 3
+    assert mic["range_lower"] <= mic["range_upper"] and mic["models"] >= 2 and mic["scenarios"] == 3
     gso = head.loc[("old", "gso", 2030)]
     assert gso["achieved_excess_growth"] == pytest.approx(100 * ((14.65 / 12.62) ** (1 / 3) - 1))

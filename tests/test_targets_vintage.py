@@ -108,3 +108,27 @@ def test_the_vintage_tables_state_starts_calibration_and_no_unsupported_probabil
     bands = tables("forecast_bands")
     assert (bands["year"] >= 2026).all()
     assert bands.loc[(bands["model"] == "ensemble") & ~bands["models_agree"], "median"].isna().all()
+
+
+def test_every_band_of_the_vintage_lies_inside_zero_and_hundred(tables):
+    """Issue 22: no projected share or band leaves (0, 100), under any scenario or model (vintage 2026Q1 had 193
+    of 1,500 band rows outside, e.g. a drift's 95% lower end at -6.81 and a recentred upper end at 110.69)."""
+    bands = tables("forecast_bands")
+    values = bands[["median", "lower_80", "upper_80", "lower_95", "upper_95"]].to_numpy(float)
+    shown = values[np.isfinite(values)]
+    assert len(shown) and ((shown > 0) & (shown < 100)).all()
+    assert set(bands["scenario"]) >= {"baseline", "accelerated", "stalled"}
+
+
+def test_every_model_is_weighted_on_the_same_forecasts_and_the_rule_names_its_set(tables):
+    """Issue 22: a refused model is scored as the mixture the ensemble would use, so every model has the same
+    forecasts in each set; the weighting rule says which set of series the weights come from."""
+    skill = tables("forecast_skill")
+    assert set(skill["set"]) == {"digital", "sections"}
+    assert (skill.groupby("set")["forecasts"].nunique() == 1).all()
+    backtest = tables("forecast_backtest")
+    refused = backtest[backtest["status"] == "refused"]
+    assert refused["scaled_error"].notna().all() and refused["scored_as"].str.len().gt(0).all()
+    fits = tables("forecast_fits")
+    weighted = fits[(fits["model"] == "ensemble") & (fits["status"] == "ok")]
+    assert weighted["spec"].str.contains("series|equal weights").all()

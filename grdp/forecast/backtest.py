@@ -14,19 +14,26 @@ forecast is scored by
   evaluated at the outcome: uniform on (0, 1) when the forecast distribution is calibrated (Dawid 1984;
   Gneiting, Balabdaoui and Raftery 2007). :mod:`grdp.forecast.probability_calibration` tests it.
 
-Because models are refused on some samples (a saturation curve only fits where the data saturate),
-models are compared on the forecasts they share with the naive benchmark: the *relative MASE* is
-``mean(q_model) / mean(q_naive)`` over the (series, origin, horizon) both forecast; below 1 the
-model beats the naive forecast.
+Every model is scored at every origin, so all are compared on the same forecasts. A model refused at an
+origin (a saturation curve whose ceiling the data do not identify, a sample too short) is scored as what
+the ensemble would then use in its place: the equal mixture of the models usable there (the union of their
+simulated paths; ``scored_as`` names them, ``status`` stays ``refused``). The *relative MASE* is
+``mean(q_model) / mean(q_naive)`` over the (series, origin, horizon) both forecast; below 1 the model
+beats the naive forecast.
+
+The scored series fall into two labelled *sets* (:func:`series_set`): ``digital``, the digital-economy
+shares (the national GSO and MIC shares by rolling origin and in real time), which resemble the target, and
+``sections``, the shares of national GDP of VSIC sections, a second set with many more forecasts.
 
 A model is *judged* on a series only with at least :data:`MIN_FORECASTS` scored forecasts; with
 fewer, the table says the sample is too short to judge it. The forecast median is the point
 forecast scored, so the MASE and the coverage refer to the same paths the target assessment uses.
 
 Ensemble weights (:func:`skill_weights`): ``w_m = (1 / rMASE_m) / sum_j (1 / rMASE_j)`` with ``rMASE`` the
-relative MASE on the pooled annual share series, over the models judged there and usable for the series
-being forecast; a model never judged gets no weight. If no model is judged the weights are equal, and
-the rule says so.
+relative MASE pooled over the annual share series of one set (:func:`pooled_share_skill`): the ``digital``
+set where it judges every usable model (at least :data:`MIN_FORECASTS` forecasts each), else the
+``sections`` set, and the rule says which and why. A model not judged in the set used gets no weight; if
+none is judged the weights are equal, and the rule says so.
 """
 
 from __future__ import annotations
@@ -34,7 +41,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from grdp.forecast.models import MODELS, forecast, time_steps
+from grdp.forecast.models import MODELS, Forecast, forecast, time_steps
+
+SETS = ("digital", "sections")
+"""The labelled sets of backtest series, in the order the ensemble weights look for a judgement."""
 
 MIN_FORECASTS = 10
 """Fewest scored forecasts for a model to be judged on a series."""
@@ -50,6 +60,35 @@ def _naive_scale(values: np.ndarray, t: np.ndarray, period: int) -> float:
     if not pairs:
         return float("nan")
     return float(np.mean([abs(values[j] - values[i]) for i, j in pairs]))
+
+
+def series_set(name: str) -> str:
+    """The set of a backtest series: ``digital`` for a digital-economy share (``vn_de_share_*``), else
+    ``sections``."""
+    return SETS[0] if name.startswith("vn_de_share") else SETS[1]
+
+
+def stand_ins(results: dict[str, Forecast]) -> dict[str, tuple[np.ndarray, str]]:
+    """What each refused model is scored as: the equal mixture of the usable models' paths.
+
+    Parameters
+    ----------
+    results
+        The forecasts of every model from one origin (same periods and number of paths).
+
+    Returns
+    -------
+    dict
+        ``model -> (paths, names)`` for every model: its own paths and name when usable; for a refused
+        model the union of the usable models' paths (an equal-weight mixture) and their names joined by
+        ``+``. Empty when no model is usable.
+    """
+    usable = [m for m, r in results.items() if r.usable]
+    if not usable:
+        return {}
+    mixture = np.concatenate([results[m].paths for m in usable], axis=0)
+    joined = "+".join(usable)
+    return {m: (r.paths, m) if r.usable else (mixture, joined) for m, r in results.items()}
 
 
 def rolling_origin(data: pd.Series | pd.DataFrame, name: str, scale: str, *, horizon: int = 5,
@@ -98,25 +137,27 @@ def rolling_origin(data: pd.Series | pd.DataFrame, name: str, scale: str, *, hor
         scale_o = _naive_scale(y[:origin], t[:origin], period)
         steps = min(horizon, len(values) - origin)
         future = values.index[origin:origin + steps]
-        for number, model in enumerate(models):
-            # the horizon is counted in periods after the origin, so gaps in the future are respected
-            ahead = int(t[origin + steps - 1] - t[origin - 1])
-            result = forecast(train, model, ahead, scale=scale, draws=draws, seed=seed * 7919 + origin * 101 + number)
+        # the horizon is counted in periods after the origin, so gaps in the future are respected
+        ahead = int(t[origin + steps - 1] - t[origin - 1])
+        results = {model: forecast(train, model, ahead, scale=scale, draws=draws,
+                                   seed=seed * 7919 + origin * 101 + number) for number, model in enumerate(models)}
+        scored = stand_ins(results)
+        for model, result in results.items():
             for k, target in enumerate(future):
                 h = int(t[origin + k] - t[origin - 1])
                 if h > horizon:
                     continue
                 row = {"series": name, "model": model, "origin": train_index[-1], "horizon": h, "target": target,
                        "actual": y[origin + k], "status": result.report.status}
-                if result.usable:
-                    paths = result.paths[:, h - 1]
-                    row |= score(paths, y[origin + k], scale_o)
+                if model in scored:
+                    paths, scored_as = scored[model]
+                    row |= score(paths[:, h - 1], y[origin + k], scale_o) | {"scored_as": scored_as}
                 rows.append(row)
     return pd.DataFrame(rows).reindex(columns=COLUMNS)
 
 
 COLUMNS = ["series", "model", "origin", "horizon", "target", "actual", "forecast", "error", "scaled_error", "in_80",
-           "in_95", "pit", "status"]
+           "in_95", "pit", "status", "scored_as"]
 """Columns of a table of scored forecasts."""
 
 
@@ -188,13 +229,13 @@ def _verdict(row: dict) -> str:
 
 
 def skill_weights(summary: pd.DataFrame, usable: list[str]) -> tuple[pd.Series, str]:
-    """Ensemble weights proportional to inverse MASE (see the module docstring).
+    """Ensemble weights proportional to inverse relative MASE in one set of series (see the module docstring).
 
     Parameters
     ----------
     summary
-        Output of :func:`summarise` grouped by model only (pooled over series), with ``model``,
-        ``relative_mase`` and ``judged``.
+        :func:`pooled_share_skill`: by ``set`` and ``model``, with ``forecasts``, ``relative_mase`` and
+        ``judged``.
     usable
         Models that produced a forecast for the series being combined.
 
@@ -205,14 +246,27 @@ def skill_weights(summary: pd.DataFrame, usable: list[str]) -> tuple[pd.Series, 
     """
     if not usable:
         raise ValueError("no usable model to combine")
-    judged = summary[summary["judged"] & summary["model"].isin(usable) & (summary["relative_mase"] > 0)]
-    if judged.empty:
+    chosen, why = None, []
+    for name in SETS:
+        rows = summary[(summary["set"] == name) & summary["model"].isin(usable)]
+        judged = rows[rows["judged"] & (rows["relative_mase"] > 0)]
+        if len(judged) == len(usable) or (name == SETS[-1] and not judged.empty):
+            chosen = (name, judged)
+            break
+        fewest = int(rows["forecasts"].min()) if len(rows) else 0
+        why.append(f"the {name} series judge {len(judged)} of the {len(usable)} usable models (fewest forecasts "
+                   f"{fewest}; at least {MIN_FORECASTS} needed)")
+    if chosen is None:
         weights = pd.Series(1.0 / len(usable), index=usable, name="weight")
-        return weights, "equal weights: no usable model has been judged by the backtest"
+        return weights, "equal weights: " + "; ".join(why)
+    name, judged = chosen
     inverse = 1.0 / judged.set_index("model")["relative_mase"]
     weights = (inverse / inverse.sum()).rename("weight")
+    rule = (f"weights proportional to 1/relative MASE in the pooled rolling-origin backtest of the {name} series, "
+            "every model scored at every origin")
+    if why:
+        rule += " (" + "; ".join(why) + ")"
     left_out = [m for m in usable if m not in weights.index]
-    rule = "weights proportional to 1/relative MASE in the pooled rolling-origin backtest of the annual share series"
     if left_out:
         rule += f"; not judged, so no weight: {', '.join(left_out)}"
     return weights, rule
@@ -244,8 +298,28 @@ def run_backtests(series: dict[str, pd.Series | pd.DataFrame], *, horizon: int =
 
 
 def pooled_share_skill(errors: pd.DataFrame) -> pd.DataFrame:
-    """Summarise the annual share series together, by model: the basis of the ensemble weights."""
+    """Summarise the annual share series by set and model (:func:`series_set`): the basis of the ensemble weights.
+
+    Parameters
+    ----------
+    errors
+        Scored forecasts (:func:`run_backtests`, optionally with real-time rows, which carry a ``release``; the
+        forecasts of one release are paired with that release's naive forecast).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``set`` and the columns of :func:`summarise` by model.
+    """
     shares = errors[(errors["scale"] == "share") & (errors["period"] == 1)]
     if shares.empty:
         raise ValueError("no annual share series in the backtest: the ensemble weights need one")
-    return summarise(shares, by=("model",))
+    if "release" in shares.columns:
+        release = shares["release"].fillna("").astype(str)
+        shares = shares.assign(series=shares["series"].where(release == "", shares["series"] + "@" + release))
+    frames = [summarise(group, by=("model",)).assign(set=name)
+              for name, group in shares.groupby(shares["series"].map(series_set), sort=False)]
+    table = pd.concat(frames, ignore_index=True)
+    order = {name: i for i, name in enumerate(SETS)}
+    table = table.sort_values("set", key=lambda c: c.map(order), kind="stable")
+    return table[["set", *(c for c in table.columns if c != "set")]].reset_index(drop=True)

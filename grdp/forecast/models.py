@@ -17,15 +17,18 @@ model's scale):
     Random walk with drift, ``z[t] = z[t-m] + mu + e[t]`` (Hyndman and Athanasopoulos 2021, s. 5.2).
     ``mu_hat = sum(d) / sum(k)`` (the GLS estimate with gaps); ``s^2`` has ``nu = #increments - 1``
     degrees of freedom; draws take ``mu ~ N(mu_hat, sigma^2 / sum(k))``. At least 4 observations.
-``logit-drift``
-    ``drift`` on ``logit(share / 100)``; the back-transformed paths stay inside (0, 100).
 ``logistic``, ``gompertz``
     Saturation curves fitted by non-linear least squares (:func:`scipy.optimize.curve_fit`):
     ``s(t) = L / (1 + exp(-k (t - t0)))`` and ``s(t) = L exp(-exp(-k (t - t0)))`` with
-    ``max(s) < L <= 100``, ``0 < k <= 2``. Used only *where it fits*: the fit must converge, the
-    ceiling ``L`` must not sit on a bound and its standard error must be below ``L / 2``; otherwise
-    refused. Draws take the parameters from ``N(theta_hat, cov)`` (kept inside the bounds) plus
-    Student-t residual noise. At least 5 observations; annual series only.
+    ``max(s) < L <= 100``, ``0 < k <= 2``. Used only where the data *identify the ceiling*: the fit must
+    converge, ``L`` must sit on neither of its bounds (100, or the highest observation), and the central 90%
+    interval of ``L``, ``L_hat -+ 1.645 se(L_hat)``, must exclude ``y[T] + d``, the last observation plus
+    :data:`CEILING_MARGIN` (``d``) percentage points. An interval that contains it cannot tell the fitted
+    ceiling from one just above the data, which is what a flat last year creates (the curve then bends
+    because the series stopped, not because it saturates); the curve is refused with the interval in the
+    reason. Draws take the parameters from
+    ``N(theta_hat, cov)`` (kept inside the bounds) plus Student-t noise on the log-odds scale, with the
+    residual variance ``s^2`` of ``logit(s) - logit(s_hat)``. At least 5 observations; annual series only.
 ``uc``
     Unobserved-components model (Harvey 1989) fitted by maximum likelihood with statsmodels:
     local linear trend ``z = mu + eps``, ``mu[t+1] = mu[t] + beta[t] + eta``,
@@ -50,7 +53,8 @@ separately on logs and the share is ``100 exp(log N - log D)``. Their innovation
 with the correlation ``rho`` of the two series' (gap-scaled) log increments, so the share is not
 made artificially uncertain by treating two co-moving series as independent.
 
-Scales: ``share`` (percent, models on the share itself except ``logit-drift`` and the drivers),
+Scales: ``share`` (percent; ``naive`` and ``drift`` on the log-odds ``logit(s / 100)``, the saturation curves
+with log-odds noise, so their paths stay inside (0, 100); the drivers on logs),
 ``level`` (positive, models on ``log``), ``rate`` (growth rates in percent, models on the rate).
 """
 
@@ -66,11 +70,16 @@ from scipy import optimize
 
 SCALES = ("share", "level", "rate")
 MODELS = {
-    "share": ("naive", "drift", "logit-drift", "logistic", "gompertz", "drivers-uc", "drivers-ets"),
+    "share": ("naive", "drift", "logistic", "gompertz", "drivers-uc", "drivers-ets"),
     "level": ("naive", "drift", "uc", "ets"),
     "rate": ("naive", "drift", "uc", "ets"),
 }
 """The models that apply to each scale, in display order."""
+
+CEILING_MARGIN = 3.0
+"""Percentage points above the last observation: a saturation ceiling's 90% interval must exclude that value."""
+CEILING_Z = 1.6448536269514722
+"""Normal quantile of the ceiling's central 90% interval."""
 
 MIN_OBS = {"naive": 3, "drift": 4, "saturation": 5, "uc": 4, "uc-lltrend": 15, "ets": 10}
 """Fewest observations (annual) for each engine; quarterly series need ``SEASONAL_EXTRA`` more."""
@@ -323,7 +332,7 @@ class _Saturation(_Fitted):
         theta = np.clip(theta, self.lower, self.upper)
         curve = CURVES[self.curve](self._future(horizon)[None, :], theta[:, :1], theta[:, 1:2], theta[:, 2:3])
         sigma = np.sqrt(self.dof * self.s2 / rng.chisquare(self.dof, size=reps))
-        return curve + sigma[:, None] * normals
+        return _expit(_logit(np.clip(curve, _EDGE, 100 - _EDGE)) + sigma[:, None] * normals)
 
 
 def _fit_saturation(t: np.ndarray, z: np.ndarray, period: int, curve: str) -> _Saturation:
@@ -347,20 +356,25 @@ def _fit_saturation(t: np.ndarray, z: np.ndarray, period: int, curve: str) -> _S
         except (RuntimeError, ValueError) as exc:
             raise ModelRefused(f"the {curve} fit did not converge ({exc})") from None
     converged = flag in (1, 2, 3, 4)
-    resid = z - CURVES[curve](x, *theta)
+    resid = _logit(z) - _logit(np.clip(CURVES[curve](x, *theta), _EDGE, 100 - _EDGE))
     dof = len(z) - 3
     s2 = float(resid @ resid / dof)
     params = {"ceiling": theta[0], "rate": theta[1], "midpoint_year": t[-1] + theta[2], "sigma": np.sqrt(s2)}
     if not converged:
         raise ModelRefused(f"the {curve} fit did not converge ({message})")
-    at_bound = np.isclose(theta, lower, rtol=1e-3) | np.isclose(theta, upper, rtol=1e-3)
-    if at_bound[0]:
+    if np.isclose(theta[0], upper[0], rtol=1e-3):
         raise ModelRefused(f"the {curve} ceiling is not identified: it sits on its bound "
                            f"({theta[0]:.1f}%; the data show no saturation)")
-    se = np.sqrt(np.diag(cov)) if np.all(np.isfinite(cov)) else np.full(3, np.inf)
-    if not se[0] < theta[0] / 2:
-        raise ModelRefused(f"the {curve} ceiling is not identified: {theta[0]:.1f}% with standard error "
-                           f"{se[0]:.1f} pp")
+    if np.isclose(theta[0], lower[0], rtol=1e-3):
+        raise ModelRefused(f"the {curve} ceiling is not identified: it sits on the highest observation "
+                           f"({theta[0]:.2f}%; the curve stops where the series stopped rising)")
+    se = float(np.sqrt(cov[0, 0])) if np.all(np.isfinite(cov)) and cov[0, 0] >= 0 else np.inf
+    low, high = theta[0] - CEILING_Z * se, theta[0] + CEILING_Z * se
+    near = float(z[-1]) + CEILING_MARGIN
+    if low <= near <= high:
+        raise ModelRefused(f"the {curve} ceiling is not identified: {theta[0]:.1f}%, 90% interval "
+                           f"[{low:.1f}, {high:.1f}], which contains {near:.1f}% (the last observation + "
+                           f"{CEILING_MARGIN:g} points)")
     report = FitReport(curve, len(z), "ok", converged=True, spec=f"{curve} curve, least squares", params=params)
     return _Saturation(curve, int(t[-1]), theta, cov, lower, upper, s2, dof, report)
 
@@ -497,6 +511,10 @@ def _fit_engine(engine: str, t: np.ndarray, z: np.ndarray, period: int, horizon:
 # Public entry point
 
 
+_EDGE = 1e-9
+"""Distance from 0 and 100 (percent) at which a curve's value is held before its log-odds are taken."""
+
+
 def _logit(share: np.ndarray) -> np.ndarray:
     p = share / 100
     return np.log(p / (1 - p))
@@ -563,16 +581,16 @@ def forecast(data: pd.Series | pd.DataFrame, model: str, horizon: int, *, scale:
             if frame is None or not {"numerator", "denominator"} <= set(frame.columns):
                 raise ModelRefused("driver models need the numerator and the denominator of the share")
             return _drivers(frame.loc[y.index], model, model.removeprefix("drivers-"), t, period, index, draws, rng)
-        engine = "drift" if model == "logit-drift" else model
         z = y.to_numpy()
-        if model == "logit-drift":
+        on_logit = scale == "share" and model in ("naive", "drift")
+        if on_logit:
             z = _logit(z)
         elif scale == "level":
             z = np.log(z)
-        fitted = _fit_engine(engine, t, z, period, horizon, model)
+        fitted = _fit_engine(model, t, z, period, horizon, model)
         paths = fitted.paths(horizon, rng.standard_normal((draws, horizon)), rng)
         point = fitted.point(horizon)
-        if model == "logit-drift":
+        if on_logit:
             paths, point = _expit(paths), _expit(point)
         elif scale == "level":
             paths, point = np.exp(paths), np.exp(point)

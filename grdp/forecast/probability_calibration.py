@@ -19,8 +19,10 @@ necessary condition, not a proof of calibration.
 for a headline definition (GSO, MIC), under the trend scenario, for the ensemble, and only when
 
 1. the projection starts from a figure the institution published (not from a grdp estimate);
-2. every model weighted in the ensemble is calibrated at ``h = Y - T`` (``T`` the start year), which also
-   requires the backtests to reach that horizon;
+2. every model weighted in the ensemble is calibrated at ``h = Y - T`` (``T`` the start year) on the
+   digital-economy series (:data:`EVIDENCE_SET`; the section shares of GDP, a second set with many more
+   forecasts, are reported but do not license a probability about a digital-economy share), which also
+   requires those backtests to reach that horizon;
 3. the models agree in ``Y``: every model's median lies inside every other model's central 80% interval
    (:func:`grdp.forecast.ensemble.agreement`), so the ensemble is not a mixture of disjoint modes.
 
@@ -45,6 +47,9 @@ N_MIN = 20
 """Fewest scored forecasts at a horizon for a model to be judged calibrated there."""
 ALPHA = 0.05
 """Level of the coverage and PIT tests."""
+EVIDENCE_SET = backtest.SETS[0]
+"""The set of series whose calibration a probability needs: the digital-economy shares, which resemble the target
+(the section shares are shown as a second set but cannot license a probability about a digital-economy share)."""
 MIN_KNOWN = 3
 """Fewest years known at a release for it to be an origin of the real-time backtest (no model fits fewer)."""
 
@@ -62,7 +67,8 @@ def realtime_backtest(releases: src.Releases, models: tuple[str, ...], *, horizo
     -------
     pandas.DataFrame
         The columns of :data:`grdp.forecast.backtest.COLUMNS` (``series`` is ``vn_de_share_<method>_realtime``,
-        ``origin`` the last year known at the release) plus ``release`` (ISO date), ``scale`` and ``period``.
+        ``origin`` the last year known at the release; a refused model scored as
+        :func:`grdp.forecast.backtest.stand_ins` says) plus ``release`` (ISO date), ``scale`` and ``period``.
     """
     rows = []
     for number, method in enumerate(bseries.METHODS):
@@ -81,50 +87,58 @@ def realtime_backtest(releases: src.Releases, models: tuple[str, ...], *, horizo
                 continue
             values = known.to_numpy(float)
             scale = float(np.mean(np.abs(np.diff(values)))) if len(values) > 1 else np.nan
-            for k, model in enumerate(models):
-                result = forecast(known, model, max(targets) - last, scale="share", draws=draws,
-                                  seed=seed * 7919 + number * 101 + k + release.year)
+            results = {model: forecast(known, model, max(targets) - last, scale="share", draws=draws,
+                                       seed=seed * 7919 + number * 101 + k + release.year)
+                       for k, model in enumerate(models)}
+            scored = backtest.stand_ins(results)
+            for model, result in results.items():
                 for year in targets:
                     row = {"series": f"vn_de_share_{method}_realtime", "model": model, "origin": last,
                            "horizon": year - last, "target": year, "actual": float(known_now[year]),
                            "status": result.report.status, "release": release.date().isoformat()}
-                    if result.usable:
-                        row |= backtest.score(result.paths[:, year - last - 1], float(known_now[year]), scale)
+                    if model in scored:
+                        paths, scored_as = scored[model]
+                        row |= backtest.score(paths[:, year - last - 1], float(known_now[year]), scale)
+                        row["scored_as"] = scored_as
                     rows.append(row)
     columns = [*backtest.COLUMNS, "release"]
     return pd.DataFrame(rows, columns=columns).assign(scale="share", period=1)
 
 
 def calibration_table(errors: pd.DataFrame) -> pd.DataFrame:
-    """The calibration evidence of each model at each horizon (see the module docstring).
+    """The calibration evidence of each model at each horizon, by set of series (see the module docstring).
 
     Parameters
     ----------
     errors
         Scored forecasts of comparable series (:func:`grdp.forecast.backtest.run_backtests`, optionally with
-        :func:`realtime_backtest` rows), with ``model, horizon, in_80, in_95, pit``.
+        :func:`realtime_backtest` rows), with ``series, model, horizon, in_80, in_95, pit``.
 
     Returns
     -------
     pandas.DataFrame
-        ``model, horizon, forecasts, series, coverage_80, coverage_95, p_80, p_95, pit_ks_p, calibrated,
-        verdict``.
+        ``set`` (:func:`grdp.forecast.backtest.series_set`), ``model, horizon, forecasts, series, coverage_80,
+        coverage_95, p_80, p_95, pit_ks_p, calibrated, verdict``.
     """
     scored = errors.dropna(subset=["pit"])
+    scored = scored.assign(set=scored["series"].map(backtest.series_set))
     rows = []
-    for (model, horizon), group in scored.groupby(["model", "horizon"], sort=True):
+    for (name, model, horizon), group in scored.groupby(["set", "model", "horizon"], sort=True):
         n = len(group)
         k80, k95 = int(group["in_80"].astype(bool).sum()), int(group["in_95"].astype(bool).sum())
         p80 = stats.binomtest(k80, n, 0.80).pvalue
         p95 = stats.binomtest(k95, n, 0.95).pvalue
         ks = stats.kstest(group["pit"].to_numpy(float), "uniform").pvalue if n > 1 else np.nan
         calibrated = bool(n >= N_MIN and min(p80, p95, ks) >= ALPHA)
-        rows.append({"model": model, "horizon": int(horizon), "forecasts": n, "series": group["series"].nunique(),
-                     "coverage_80": k80 / n, "coverage_95": k95 / n, "p_80": p80, "p_95": p95, "pit_ks_p": ks,
-                     "calibrated": calibrated, "verdict": _verdict(n, k80 / n, k95 / n, p80, p95, ks)})
-    columns = ["model", "horizon", "forecasts", "series", "coverage_80", "coverage_95", "p_80", "p_95", "pit_ks_p",
-               "calibrated", "verdict"]
-    return pd.DataFrame(rows, columns=columns)
+        rows.append({"set": name, "model": model, "horizon": int(horizon), "forecasts": n,
+                     "series": group["series"].nunique(), "coverage_80": k80 / n, "coverage_95": k95 / n,
+                     "p_80": p80, "p_95": p95, "pit_ks_p": ks, "calibrated": calibrated,
+                     "verdict": _verdict(n, k80 / n, k95 / n, p80, p95, ks)})
+    columns = ["set", "model", "horizon", "forecasts", "series", "coverage_80", "coverage_95", "p_80", "p_95",
+               "pit_ks_p", "calibrated", "verdict"]
+    order = {name: i for i, name in enumerate(backtest.SETS)}
+    table = pd.DataFrame(rows, columns=columns)
+    return table.sort_values("set", key=lambda c: c.map(order), kind="stable").reset_index(drop=True)
 
 
 def _verdict(n: int, c80: float, c95: float, p80: float, p95: float, ks: float) -> str:
@@ -170,17 +184,19 @@ def probability_rule(*, method: str, trend: bool, start_status: str, horizon: in
     reasons = []
     if start_status != "published":
         reasons.append("the projection starts from a grdp estimate, not from a published figure")
-    at_h = calibration[calibration["horizon"] == horizon].set_index("model")
-    reached = int(calibration["horizon"].max()) if len(calibration) else 0
+    resembling = calibration[calibration["set"] == EVIDENCE_SET]
+    at_h = resembling[resembling["horizon"] == horizon].set_index("model")
+    reached = int(resembling["horizon"].max()) if len(resembling) else 0
     evidence = []
     for model in models:
         if model not in at_h.index:
-            reasons.append(f"{model}: no backtest at horizon {horizon} (the backtests reach {reached} years)")
+            reasons.append(f"{model}: no backtest on the digital-economy series at horizon {horizon} (they "
+                           f"reach {reached} years)")
             continue
         row = at_h.loc[model]
         evidence.append(f"{model}: {row['verdict']}")
         if not row["calibrated"]:
-            reasons.append(f"{model} at horizon {horizon}: {row['verdict']}")
+            reasons.append(f"{model} at horizon {horizon} on the digital-economy series: {row['verdict']}")
     if not agree:
         reasons.append(f"the models disagree: a model's median lies outside another's 80% interval "
                        f"({groups} group(s) of compatible models)")

@@ -8,11 +8,16 @@ For one method's start ``S`` in year ``T`` (:func:`grdp.forecast.history.start_p
 2. the usable models are combined into the ensemble (:mod:`grdp.forecast.ensemble`) with the backtest skill
    weights (:func:`grdp.forecast.backtest.skill_weights`);
 3. each scenario sets the centre: a ``trend`` scenario keeps each model's paths; a ``components`` scenario
-   recentres them, ``x'[r, h] = x[r, h] c(h) / median_r x[r, h]``, on its component path ``c(h)``
-   (:meth:`grdp.forecast.scenarios.Assumptions.centre_path`, from the start's component shares), so the
-   model supplies the spread and the scenario the centre;
-4. the uncertainty of the start is added: every path is multiplied by ``S[r] / S``, ``S[r]`` a draw of the
-   start (uniform over a published figure's stated range, or the Monte Carlo draws of a grdp estimate).
+   recentres them on the log-odds scale, ``logit x'[r, h] = logit x[r, h] + logit c(h) - median_r logit x[r, h]``,
+   on its component path ``c(h)`` (:meth:`grdp.forecast.scenarios.Assumptions.centre_path`, from the start's
+   component shares), so the model supplies the spread and the scenario the centre (the median of ``x'`` is
+   ``c(h)``, the logit being monotone);
+4. the uncertainty of the start is added on the same scale: ``logit x''[r, h] = logit x'[r, h] + logit S[r] -
+   logit S``, ``S[r]`` a draw of the start (from a published figure's stated range, or the Monte Carlo draws of
+   a grdp estimate).
+
+Both steps shift log-odds, so every path, band and probability stays inside (0, 100) under every scenario
+(``logit p = log(p / (100 - p))`` for a share ``p`` in percent).
 
 The driver models of :mod:`grdp.forecast.models` (``drivers-uc``, ``drivers-ets``) are not projected: they
 forecast GRDP from its own history, which would contradict the scenario's one GRDP path. Each projection
@@ -40,7 +45,7 @@ from grdp.forecast.history import Start
 from grdp.forecast.models import Forecast, forecast
 from grdp.forecast.scenarios import TREND, Assumptions
 
-PROJECTED = ("naive", "drift", "logit-drift", "logistic", "gompertz")
+PROJECTED = ("naive", "drift", "logistic", "gompertz")
 """The share models projected (and backtested)."""
 LEVELS = (0.8, 0.95)
 """Interval levels reported."""
@@ -85,13 +90,23 @@ def model_forecasts(history: pd.DataFrame, horizon: int, draws: int, seed: int) 
     return {m: forecast(history["share"], m, horizon, scale="share", draws=draws, seed=seed) for m in PROJECTED}
 
 
+def _logit(share: np.ndarray) -> np.ndarray:
+    return np.log(share / (100 - share))
+
+
+def _expit(z: np.ndarray) -> np.ndarray:
+    return 100 / (1 + np.exp(-z))
+
+
 def _recentre(result: Forecast, centre: np.ndarray) -> Forecast:
-    paths = result.paths * (centre / np.median(result.paths, axis=0))[None, :]
+    z = _logit(result.paths)
+    paths = _expit(z + (_logit(centre) - np.median(z, axis=0))[None, :])
     return Forecast(result.model, result.index, paths, centre.copy(), result.report)
 
 
-def _with_start(result: Forecast, factors: np.ndarray) -> Forecast:
-    return Forecast(result.model, result.index, result.paths * factors[:, None], result.point, result.report)
+def _with_start(result: Forecast, shifts: np.ndarray) -> Forecast:
+    paths = _expit(_logit(result.paths) + shifts[:, None])
+    return Forecast(result.model, result.index, paths, result.point, result.report)
 
 
 def project_method(start: Start, history: pd.DataFrame, scenarios: list[Assumptions], skill: pd.DataFrame,
@@ -134,19 +149,26 @@ def project_method(start: Start, history: pd.DataFrame, scenarios: list[Assumpti
     weights, rule = skill_weights(skill, usable)
     results[ensemble.NAME] = ensemble.combine(results, weights, rule, seed=seed)
     fits = pd.DataFrame([r.report.row() | {"weight": float(weights.get(m, 0.0))} for m, r in results.items()])
-    factors = np.random.default_rng([seed, start.year]).choice(start.draws / start.share, size=draws, replace=True)
+    shifts = np.random.default_rng([seed, start.year]).choice(_logit(start.draws) - _logit(np.array(start.share)),
+                                                              size=draws, replace=True)
     projections = []
     for scenario in scenarios:
         if scenario.boundary != start.boundary:
             continue
         trend = scenario.centre == TREND
         centre = None if trend else scenario.centre_path(components or {}, horizon)
+        if centre is not None and not np.all((centre > 0) & (centre < 100)):
+            step = int(np.argmax((centre <= 0) | (centre >= 100)))
+            year = start.year + 1 + step
+            raise ValueError(f"scenario {scenario.id!r} puts {start.method}'s share at {centre[step]:.1f}% in "
+                             f"{year} ({start.boundary} boundary), which is not a share of GRDP: its excess growth "
+                             "cannot last that long")
         for name, result in results.items():
             if not result.usable:
                 continue
             adjusted = result if centre is None else _recentre(result, centre)
             projections.append(Projection(start.boundary, start.method, scenario.id, trend, name,
-                                          _with_start(adjusted, factors), start, scenario.grdp))
+                                          _with_start(adjusted, shifts), start, scenario.grdp))
     return projections, _describe(fits, start, history), rule
 
 

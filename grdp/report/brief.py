@@ -42,6 +42,7 @@ from matplotlib.figure import Figure
 from grdp.base import estimate_kinds as kinds
 from grdp.base.labels import has_label, label
 from grdp.base.method_names import OFFICIAL, TRACKED
+from grdp.forecast.probability_calibration import EVIDENCE_SET
 from grdp.report import charts
 from grdp.report import formatting as fmt
 from grdp.report.vintage_tables import VintageTables
@@ -752,9 +753,16 @@ def _calibrated(tables: VintageTables, boundary: str, method: str, horizon: int)
     fits = tables.table("forecast_fits")
     weighted = fits[(fits["boundary"] == boundary) & (fits["method"] == method) & (fits["weight"] > 0)
                     & (fits["model"] != "ensemble")]["model"]
-    calibration = tables.table("forecast_calibration")
+    calibration = probability_evidence(tables)
     at = calibration[calibration["horizon"] == horizon].set_index("model")["calibrated"]
     return all(bool(at.get(model, False)) for model in weighted)
+
+
+def probability_evidence(tables: VintageTables) -> pd.DataFrame:
+    """The rows of ``forecast_calibration`` a probability may rest on: those of the digital-economy series
+    (:data:`grdp.forecast.probability_calibration.EVIDENCE_SET`)."""
+    calibration = tables.table("forecast_calibration")
+    return calibration[calibration["set"] == EVIDENCE_SET]
 
 
 def no_probability_reasons(row: pd.Series, tables: VintageTables) -> tuple[str, ...]:
@@ -767,7 +775,8 @@ def no_probability_reasons(row: pd.Series, tables: VintageTables) -> tuple[str, 
         return ()
     reasons = []
     horizon = int(row["target_year"]) - int(row["start_year"])
-    reach = int(tables.table("forecast_calibration")["horizon"].max())
+    evidence = probability_evidence(tables)
+    reach = int(evidence["horizon"].max()) if len(evidence) else 0
     if row["start_status"] != "published":
         reasons.append("start_estimate")
     if horizon > reach:
@@ -820,7 +829,8 @@ def _targets(tables: VintageTables, reader: HeadlineFigures) -> tuple[TargetStat
                          f"{BOUNDARIES} and definitions {HEADLINE}")
     targets = tables.table("targets")
     targets = targets[(targets["region"] == CITY) & targets["boundary"].isin(BOUNDARIES)]
-    reach = int(tables.table("forecast_calibration")["horizon"].max())
+    evidence = probability_evidence(tables)
+    reach = int(evidence["horizon"].max()) if len(evidence) else 0
     order = {b: k for k, b in enumerate(BOUNDARIES)}
     out = []
     for (year, value), group in head.groupby(["target_year", "target"], sort=True):

@@ -31,6 +31,7 @@ from grdp.report.brief import (
     dataset_name,
     fan_figure,
     no_probability_reasons,
+    probability_evidence,
     publisher_name,
     what_it_is,
 )
@@ -453,7 +454,8 @@ def no_probability(tables: VintageTables, lang: str) -> str:
     (:func:`grdp.report.brief.no_probability_reasons`) as a Markdown list ("" when every one is published)."""
     head = tables.table("targets_headline")
     head = head[head["status"] == "projection"]
-    reach = int(tables.table("forecast_calibration")["horizon"].max())
+    evidence = probability_evidence(tables)
+    reach = int(evidence["horizon"].max()) if len(evidence) else 0
     lines = []
     for _, r in head.iterrows():
         reasons = no_probability_reasons(r, tables)
@@ -507,9 +509,10 @@ def backtests(tables: VintageTables, lang: str) -> str:
 
 
 def coverage(tables: VintageTables, lang: str) -> str:
-    """Pooled skill over the annual share series: forecasts, relative MASE, 80% and 95% coverage."""
+    """Pooled skill over the annual share series, by set (digital-economy shares, section shares) and model:
+    forecasts, relative MASE, 80% and 95% coverage."""
     skill = tables.table("forecast_skill")
-    rows = skill[["model", "forecasts", "refused", "relative_mase", "coverage_80", "coverage_95"]]
+    rows = skill[["set", "model", "forecasts", "refused", "relative_mase", "coverage_80", "coverage_95"]]
     return table(rows.assign(**{name: [fmt.percent(100 * v, 0, lang) for v in rows[name]]
                                  for name in ("coverage_80", "coverage_95")}), lang, {"relative_mase": 2})
 
