@@ -5,7 +5,8 @@ prints the median seconds of ``revision_table``, ``write_workbook``, a whole ``p
 (papermill + nbconvert for the four reports) and, where ``quarto`` is on PATH, a whole ``publish`` with
 Quarto (HTML, DOCX and PDF of the four reports; one run, it takes minutes), with the peak memory of this
 process. Targets: the revision table and the workbook well under a second; a whole preview publication
-under a minute; a whole Quarto publication under three minutes on two cores.
+under a minute; a whole Quarto publication (each report executed once, then rendered to its three formats)
+at most 90 seconds on two cores.
 
     .venv/bin/python benchmarks/bench_reports.py [--vintage 2025Q4] [--repeats 3]
 """

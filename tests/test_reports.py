@@ -509,7 +509,8 @@ def broken_reports(folder):
 
 def test_a_failing_report_names_the_cell_and_leaves_nothing(built, tmp_path, monkeypatch):
     monkeypatch.setattr(paths, "reports_dir", lambda: broken_reports(tmp_path))
-    with pytest.raises(render.PublishError, match=r"broken.ipynb failed in cell \d+: ZeroDivisionError"):
+    with pytest.raises(render.PublishError,
+                       match=r"broken.ipynb failed in code cell 2 \(1 / 0\): ZeroDivisionError"):
         render.publish("2025Q3", renderer="preview")
     assert not (built / "forecasts" / "2025Q3" / "reports").exists()
     assert not list((built / "forecasts" / "2025Q3").glob(".reports-staging-*"))
@@ -770,7 +771,7 @@ def test_intervals_are_never_broken_across_lines(quarto_rendered, suffix):
         assert not broken, broken[:3]  # an interval's opening bracket never ends a line
 
 
-def test_a_failing_quarto_report_names_the_report_and_cell_and_keeps_the_log(built, tmp_path, monkeypatch):
+def test_a_failing_quarto_report_names_the_report_and_cell_and_keeps_the_notebook(built, tmp_path, monkeypatch):
     if render.quarto() is None:
         pytest.skip("quarto is not on PATH")
     (tmp_path / "reports").mkdir()
@@ -781,8 +782,8 @@ def test_a_failing_quarto_report_names_the_report_and_cell_and_keeps_the_log(bui
     message = str(error.value)
     assert re.search(r"report broken.ipynb failed in code cell 2 \(1 / 0\): ZeroDivisionError: division by zero",
                      message), message
-    log = Path(re.search(r"kept in (\S+\.log)", message).group(1))
-    assert log.is_relative_to(paths.failed_runs_dir()) and "ZeroDivisionError" in log.read_text(encoding="utf-8")
+    kept = Path(re.search(r"kept in (\S+\.ipynb)", message).group(1))
+    assert kept.is_relative_to(paths.failed_runs_dir()) and "ZeroDivisionError" in kept.read_text(encoding="utf-8")
     assert len(message) < 600  # one clear message, not Quarto's output
     assert not (built / "forecasts" / "2025Q3" / "reports").exists()
     assert not list((built / "forecasts" / "2025Q3").glob(".reports-staging-*"))

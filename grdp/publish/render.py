@@ -5,16 +5,17 @@ Vietnamese and English), each with a ``vintage`` parameter in a cell tagged ``pa
 vintage's tables only.
 
 * With ``quarto`` on PATH (:func:`render_quarto`): ``reports/`` is copied to a temporary folder (the tracked
-  notebooks are never written to: Quarto's ``--execute`` writes outputs and an "Injected Parameters" cell
-  back into the notebook it renders, and creates ``.quarto/``), and each copied notebook's front matter
+  notebooks are never written to: executing a notebook writes its outputs into it, and Quarto creates
+  ``.quarto/``), and each copied notebook's front matter
   gets the vintage's release-date cut-off as its date, and the copy's project the DOCX reference document
-  (:func:`grdp.report.layout.reference_docx`); then each report is rendered with ``quarto render
-  <report>.ipynb --execute -P vintage:<X>`` there, with ``QUARTO_PYTHON`` set to the running interpreter
-  (the project's Python, whose Jupyter has the kernel the notebooks name), into self-contained HTML, DOCX
-  (every page A4: :func:`grdp.report.layout.a4_docx`) and PDF (Typst). A failing
-  report stops the publication with one message naming the report, the code cell and the error; the tail
-  of Quarto's output is kept in the failed-runs folder (:func:`grdp.base.paths.failed_runs_dir`), named in the
-  message.
+  (:func:`grdp.report.layout.reference_docx`); then each copy is executed **once** with papermill (parameter
+  ``vintage``; :data:`PARALLEL` at a time, each in its own process and kernel) and the project is rendered with
+  ``quarto render --no-execute`` there (``QUARTO_PYTHON`` set to the running interpreter), which turns the
+  executed outputs into self-contained HTML, DOCX (every page A4: :func:`grdp.report.layout.a4_docx`) and PDF
+  (Typst) without running any notebook again (Quarto with ``--execute`` runs a notebook once per format).
+  A failing report stops the publication with one message naming the report, the code cell and the error;
+  where Quarto fails, the tail of its output is kept in the failed-runs folder
+  (:func:`grdp.base.paths.failed_runs_dir`), named in the message.
 * Without it: a **preview**. Each report is executed by papermill with the same parameter and converted to
   HTML by nbconvert (code hidden, figures embedded), with a banner saying it is not the Quarto rendering;
   no DOCX or PDF. The executed notebooks are kept next to the HTML.
@@ -175,6 +176,8 @@ def _publish(vintage: str, renderer: str, progress: bool) -> Published:
     return Published(target, name, not use_quarto, files + (vintages.MANIFEST,))
 
 
+PARALLEL = 2
+"""Report notebooks executed at the same time (each in its own process and kernel)."""
 FORMATS = (".html", ".docx", ".pdf")
 """The files Quarto renders of each report (``reports/_quarto.yml``: HTML, DOCX, Typst PDF)."""
 LOG_LINES = 200
@@ -275,7 +278,7 @@ def render_quarto(executable: str, vintage: str, staging: Path, progress: bool =
     executable
         The ``quarto`` command.
     vintage
-        The vintage the reports read (``-P vintage:<X>``).
+        The vintage the reports read (their ``vintage`` parameter).
     staging
         Where ``<report>.html``, ``.docx`` and ``.pdf`` of every report are moved.
     progress
@@ -313,18 +316,21 @@ def render_quarto(executable: str, vintage: str, staging: Path, progress: bool =
             raise PublishError(f"quarto pandoc could not write its reference.docx: {default.stderr[-500:]}")
         reference.write_bytes(reference_docx(reference.read_bytes()))
         settings = project / "_quarto.yml"
-        if settings.exists():  # the DOCX takes its styles from the reference document
-            config = yaml.safe_load(settings.read_text(encoding="utf-8"))
-            formats = config.get("format") or {}
-            if "docx" in formats:
-                formats["docx"] = {**(formats["docx"] or {}), "reference-doc": reference.name}
-                settings.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
-        for book in books:
-            copy = project / book.name
+        config = yaml.safe_load(settings.read_text(encoding="utf-8")) if settings.exists() else {}
+        formats = config.get("format") or {}
+        if "docx" in formats:  # the DOCX takes its styles from the reference document
+            formats["docx"] = {**(formats["docx"] or {}), "reference-doc": reference.name}
+        # the copies are executed once, below; Quarto renders their outputs into every format without executing
+        config["execute"] = {**(config.get("execute") or {}), "enabled": False}
+        settings.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        copies = [project / book.name for book in books]
+        for copy in copies:
             _dated(copy, as_of)
+        _execute_all(copies, vintage, project, progress)
+        for book, copy in zip(books, copies):
             if progress:
-                print(f"report {book.name} (quarto)", file=sys.stderr, flush=True)
-            command = [executable, "render", copy.name, "--execute", "-P", f"vintage:{vintage}"]
+                print(f"report {book.name}: rendering (quarto)", file=sys.stderr, flush=True)
+            command = [executable, "render", copy.name, "--no-execute"]
             done = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
             if done.returncode != 0:
                 log = _keep_log(vintage, book, command, done)
@@ -339,6 +345,54 @@ def render_quarto(executable: str, vintage: str, staging: Path, progress: bool =
                     output.write_bytes(a4_docx(output.read_bytes()))
                 shutil.move(str(output), staging / output.name)
     return f"quarto {quarto_version(executable)}"
+
+
+def _execute_all(copies: list[Path], vintage: str, cwd: Path, progress: bool) -> None:
+    """Execute every report notebook once, in place, :data:`PARALLEL` at a time (each in its own child process
+    and kernel, :func:`grdp.run.pipeline.execute`); the first failure is raised (:func:`_failed_report`) after
+    the other executions have ended."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from grdp.run.pipeline import NotebookError, execute
+
+    def one(copy: Path) -> None:
+        if progress:
+            print(f"report {copy.name}: executing", file=sys.stderr, flush=True)
+        execute(copy, copy, {"vintage": vintage}, cwd)
+
+    with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
+        futures = [pool.submit(one, copy) for copy in copies]
+        errors = [f.exception() for f in futures]
+    for copy, error in zip(copies, errors):
+        if isinstance(error, NotebookError):
+            raise _failed_report(paths.reports_dir() / copy.name, copy, error, vintage) from None
+        if error is not None:
+            raise error
+
+
+def _failed_report(book: Path, executed: Path, error, vintage: str) -> PublishError:
+    """One message for a report that failed when executed: the code cell (its number among the report's code
+    cells and its first line) and the error; the executed notebook, with the traceback, is kept in the
+    failed-runs folder (:func:`grdp.base.paths.failed_runs_dir`) and named."""
+    import nbformat
+
+    where = f" in cell {error.cell}" if error.cell is not None else " to execute"
+    kept = ""
+    if executed.exists():
+        ran = nbformat.read(executed, as_version=4)
+        if error.cell is not None and error.cell < len(ran.cells):
+            failing = ran.cells[error.cell].source.strip()
+            codes = [c.source.strip() for c in nbformat.read(book, as_version=4).cells if c.cell_type == "code"]
+            first = failing.splitlines()[0] if failing else ""
+            where = (f" in code cell {codes.index(failing) + 1} ({first})" if failing in codes
+                     else f" in the code cell {first!r}")
+        folder = paths.failed_runs_dir() / f"{vintage}-reports-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}"
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"{book.stem}.executed.ipynb"
+        shutil.copyfile(executed, target)
+        kept = f"; the executed notebook, with the traceback, is kept in {target}"
+    return PublishError(f"report {book.name} failed{where}: {error.ename}: {error.evalue}; no reports were "
+                        f"published{kept}")
 
 
 def _render_preview(vintage: str, staging: Path, progress: bool) -> None:
@@ -356,8 +410,7 @@ def _render_preview(vintage: str, staging: Path, progress: bool) -> None:
         try:  # in a child process, so that an interruption stops the report and its kernel first
             execute(book, executed, {"vintage": vintage}, paths.reports_dir())
         except NotebookError as exc:
-            raise PublishError(f"report {book.name} failed in cell {exc.cell}: {exc.ename}: {exc.evalue}; "
-                               "no reports were published") from None
+            raise _failed_report(book, executed, exc, vintage) from None
         notebook = nbformat.read(executed, as_version=4)
         (staging / f"{book.stem}.html").write_text(preview_html(notebook), encoding="utf-8")
 
