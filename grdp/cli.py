@@ -216,6 +216,16 @@ def _draws(text: str) -> int:
     return value
 
 
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number, e.g. 0") from None
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"{text}: a seed is a whole number from 0 to 2**63 - 1")
+    return value
+
+
 def _vintage_label(text: str) -> str:
     from grdp.run.vintage import VintageError, check_name
 
@@ -477,7 +487,7 @@ def build_parser() -> argparse.ArgumentParser:
     est.add_argument("--as-of", type=_date, help="use releases published on or before this date (YYYY-MM-DD)")
     est.add_argument("--draws", type=_draws, default=20_000,
                      help=f"Monte Carlo draws, 1 to {MAX_DRAWS:,} (default 20000)")
-    est.add_argument("--seed", type=int, default=0, help="seed of the random generator (default 0)")
+    est.add_argument("--seed", type=_seed, default=0, help="seed of the random generator, 0 or more (default 0)")
     est.add_argument("--level", type=_fraction, default=0.9, help="interval level (default 0.9)")
     est.set_defaults(func=_cmd_estimate)
 
