@@ -287,6 +287,26 @@ def _hidden(char: str, position: int, text: str, column: str) -> str | None:
     return None
 
 
+_MARKUP = re.compile(r"<\s*[A-Za-z!/?]|&#?[A-Za-z0-9]+;")
+"""The start of an HTML or XML tag, comment or declaration (``<img``, ``</``, ``<!--``, ``<?``), or a character
+reference (``&lt;``, ``&#60;``): markup, which a report would pass on to the reader's browser."""
+
+
+def markup(text: str) -> str | None:
+    """Why a text field is refused for holding markup (``None`` when it holds none).
+
+    A publisher, note or URL is printed in the reports (HTML, DOCX, PDF); markup in it would reach an HTML
+    report as live markup, so it is refused where it enters, with the text shown. A ``<`` or ``>`` followed by
+    a space or a digit (``>1.33 quadrillion``, ``< 5%``) is text and allowed.
+    """
+    match = _MARKUP.search(text)
+    if match is None:
+        return None
+    start = max(0, match.start() - 10)
+    return (f"holds markup at character {match.start() + 1} ({_show(text[start:match.end() + 20])}); sources hold "
+            "plain text, which the reports print as it is: write the words instead")
+
+
 def _number_problem(text: str) -> str:
     """Explain why a value is not a plain decimal number."""
     stripped = text.strip()
@@ -435,6 +455,10 @@ def check_row(row: dict[str, str], known_variables: pd.DataFrame, *, retrieval_d
         out.append(("url", f"{_show(row['url'])} is not a URL; expected http(s)://..."))
     if not row["publisher"].strip():
         out.append(("publisher", "publisher is empty"))
+    for column in ("publisher", "note", "url"):
+        problem = None if column in hidden else markup(row[column])
+        if problem is not None:
+            out.append((column, problem))
     for column, starts in _FORMULA_START.items():
         if column not in hidden and row[column].startswith(starts):
             out.append((column, f"{_show(row[column])} starts with '{row[column][0]}' as a spreadsheet formula "
@@ -571,7 +595,7 @@ def _provenance(folder: Path, today: date) -> tuple[dict | None, list[Problem]]:
             fields[field] = str(value)
     for field, value in fields.items():
         problem = _hidden_character(value, "note" if field in ("title", "notes", "publisher", "retrieved_via",
-                                                                "licence") else field)
+                                                                "licence") else field) or markup(value)
         if problem is not None:
             problems.append(Problem(path, problem, column=field))
             fields[field] = ""
