@@ -74,9 +74,18 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from grdp import sources
+    from grdp import intake, sources
+    from grdp.base import paths
 
-    problems = sources.validate(Path(args.path) if args.path else None)
+    root = Path(args.path) if args.path else paths.sources_dir()
+    if root.is_dir() and not (root / sources.DATA_FILE).exists():  # the sources folder: finish an interrupted intake
+        try:
+            for done in intake.recover_locked(root):
+                print(f"{root}: {done}", file=sys.stderr)
+        except intake.IntakeError as exc:
+            print(f"grdp validate: {exc}", file=sys.stderr)
+            return 1
+    problems = sources.validate(root)
     for problem in problems:
         print(problem)
     where = args.path or "sources/"

@@ -403,8 +403,9 @@ def test_file_symlink_outside_the_sources_is_refused(tmp_path):
 
 def test_file_symlink_inside_the_sources_is_followed(tmp_path):
     folder = write_dataset(tmp_path)
-    (folder / "data.csv").rename(tmp_path / "shared.csv")
-    (folder / "data.csv").symlink_to(tmp_path / "shared.csv")
+    (tmp_path / "_shared").mkdir()  # a file at the top of sources/ would belong to no dataset
+    (folder / "data.csv").rename(tmp_path / "_shared" / "shared.csv")
+    (folder / "data.csv").symlink_to(tmp_path / "_shared" / "shared.csv")
     assert problems_of(tmp_path) == []
 
 

@@ -799,6 +799,30 @@ def check_data(path: Path, *, retrieval_date: date | None = None, today: date | 
     return [row for _, row in good], problems
 
 
+INTAKE_JOURNAL = ".intake-journal.json"
+"""The journal of an intake between its commit point and its end (:mod:`grdp.intake.writer`)."""
+INTAKE_TEMPORARY = ".intake-"
+"""The mark in the names of an intake's temporary files (``.data.csv.intake-<pid>.tmp``)."""
+TOP_LEVEL_FILES = ("README.md", "DATA_LOG.md")
+"""The files that belong at the top of the sources folder; every dataset is a folder."""
+
+
+def _intake_leftovers(root: Path) -> list[Problem]:
+    """What an interrupted intake left in a sources folder, and files that belong to no dataset."""
+    problems = []
+    if (root / INTAKE_JOURNAL).exists():
+        problems.append(Problem(root / INTAKE_JOURNAL, "an intake was interrupted after its commit point: its files "
+                                "are not all in place; `grdp validate` completes it"))
+    for path in sorted([*root.glob(f".*{INTAKE_TEMPORARY}*"), *root.glob(f"*/.*{INTAKE_TEMPORARY}*")]):
+        if path.name != INTAKE_JOURNAL:
+            problems.append(Problem(path, "a temporary file of an interrupted intake; `grdp validate` removes it"))
+    for path in sorted(root.iterdir()):
+        if path.is_file() and not path.name.startswith(".") and path.name not in TOP_LEVEL_FILES:
+            problems.append(Problem(path, "belongs to no dataset and would not be read: a dataset is a folder with "
+                                          f"{DATA_FILE} and {PROVENANCE_FILE} (grdp ingest makes one)"))
+    return problems
+
+
 def source_folders(root: Path | None = None) -> list[Path]:
     """Return the dataset folders under ``root`` (default ``sources/``), sorted by name."""
     root = root or paths.sources_dir()
@@ -815,9 +839,10 @@ def dataset_folders(root: Path) -> tuple[list[Path], list[Problem]]:
         if (root / DATA_FILE).exists() or (root / PROVENANCE_FILE).exists():
             return [root], []
         folders = source_folders(root)
+        leftovers = _intake_leftovers(root)
     except OSError as exc:
         return [], [Problem(root, f"cannot be read ({exc.strerror or exc}); expected a readable folder")]
-    return folders, ([] if folders else [Problem(root, "no source folders found")])
+    return folders, leftovers + ([] if folders else [Problem(root, "no source folders found")])
 
 
 def checked_rows(folders: list[Path]) -> tuple[dict[Path, list[tuple[int, dict[str, str]]]], list[Problem]]:
