@@ -74,9 +74,18 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from grdp import sources
+    from grdp import intake, sources
+    from grdp.base import paths
 
-    problems = sources.validate(Path(args.path) if args.path else None)
+    root = Path(args.path) if args.path else paths.sources_dir()
+    if root.is_dir() and not (root / sources.DATA_FILE).exists():  # the sources folder: finish an interrupted intake
+        try:
+            for done in intake.recover_locked(root):
+                print(f"{root}: {done}", file=sys.stderr)
+        except intake.IntakeError as exc:
+            print(f"grdp validate: {exc}", file=sys.stderr)
+            return 1
+    problems = sources.validate(root)
     for problem in problems:
         print(problem)
     where = args.path or "sources/"
@@ -213,6 +222,16 @@ def _draws(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of draws, e.g. 20000") from None
     if not 1 <= value <= MAX_DRAWS:
         raise argparse.ArgumentTypeError(f"{text} draws: expected a whole number from 1 to {MAX_DRAWS:,}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number, e.g. 0") from None
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"{text}: a seed is a whole number from 0 to 2**63 - 1")
     return value
 
 
@@ -477,7 +496,7 @@ def build_parser() -> argparse.ArgumentParser:
     est.add_argument("--as-of", type=_date, help="use releases published on or before this date (YYYY-MM-DD)")
     est.add_argument("--draws", type=_draws, default=20_000,
                      help=f"Monte Carlo draws, 1 to {MAX_DRAWS:,} (default 20000)")
-    est.add_argument("--seed", type=int, default=0, help="seed of the random generator (default 0)")
+    est.add_argument("--seed", type=_seed, default=0, help="seed of the random generator, 0 or more (default 0)")
     est.add_argument("--level", type=_fraction, default=0.9, help="interval level (default 0.9)")
     est.set_defaults(func=_cmd_estimate)
 

@@ -517,3 +517,22 @@ def test_cli_vintages_reports_a_folder_that_is_not_a_vintage(tmp_path, monkeypat
     (tmp_path / "forecasts" / "2099Q1\n").mkdir()
     assert main(["vintages"]) == 1
     assert "not a vintage" in capsys.readouterr().out
+
+
+def test_commands_that_refuse_write_nothing(tmp_path, monkeypatch, capsys):
+    """Issue 24: publishing a vintage that does not exist creates neither ``forecasts/`` nor a lock; a vintage
+    whose first open year is after the projection horizon is refused before the first notebook runs; a
+    negative seed is refused naming ``--seed``."""
+    monkeypatch.setenv("GRDP_ROOT", str(tmp_path))
+    (tmp_path / "sources").mkdir()
+    assert main(["publish", "--vintage", "2024Q1", "--renderer", "preview"]) == 1
+    assert "2024Q1 has not been published" in capsys.readouterr().err
+    assert not (tmp_path / "forecasts").exists()
+    monkeypatch.delenv("GRDP_ROOT")
+    assert main(["run", "--vintage", "2099Q1", "--quiet"]) == 1
+    error = capsys.readouterr().err
+    assert "first year that has not ended (2099) is after the projection horizon 2035" in error
+    assert "nothing was run" in error and not paths.vintage_dir("2099Q1").exists()
+    with pytest.raises(SystemExit):
+        main(["estimate", "--seed", "-1"])
+    assert "argument --seed: -1: a seed is a whole number from 0" in capsys.readouterr().err

@@ -183,6 +183,106 @@ def test_apply_appends_updates_provenance_and_the_log(root: Path, tmp_path: Path
     assert not [p for p in root.rglob("*.tmp")]
 
 
+Q2_FIRST = ["vn", "national", "2025Q2", "Q", "grdp_real_growth", "TOTAL", "constant_2010", "percent", "7.96",
+            "published", "", "first estimate"]
+
+
+def test_two_intakes_are_serialised_and_no_release_is_lost(root: Path, tmp_path: Path):
+    """Issue 24: an intake waits for the lock of sources/; a second plan made before the first was written is
+    refused as changed (nothing lost, nothing half-written), and made again it appends after the first."""
+    import threading
+
+    from grdp.intake.writer import sources_lock
+
+    first = plan(read_template(template_file(tmp_path / "a.csv", [Q1_FIRST])), root=root, today=TODAY)
+    second = plan(read_template(template_file(tmp_path / "b.csv", [Q2_FIRST], publication_date="2025-07-06")),
+                  root=root, today=TODAY)
+    before = snapshot(root)
+    done = threading.Event()
+    with sources_lock(root):
+        worker = threading.Thread(target=lambda: (apply(first), done.set()))
+        worker.start()
+        worker.join(0.5)
+        assert not done.is_set() and snapshot(root) == before  # waits for the lock, writes nothing meanwhile
+    worker.join(10)
+    assert done.is_set()
+    with pytest.raises(IntakeError, match="changed since the dry run was made"):
+        apply(second)
+    again = plan(read_template(template_file(tmp_path / "b.csv", [Q2_FIRST], publication_date="2025-07-06")),
+                 root=root, today=TODAY)
+    apply(again)
+    values = [r["value"] for r in sources.check_data(root / "vn_gdp" / "data.csv")[0]]
+    assert values[-2:] == ["6.93", "7.96"]
+    log = (root / "DATA_LOG.md").read_text(encoding="utf-8")
+    assert log.count("`vn_gdp` · +1 row ·") == 2 and sources.validate(root) == []
+
+
+def test_an_error_between_the_replacements_is_rolled_forward(root: Path, tmp_path: Path, monkeypatch):
+    """Issue 24: an I/O error after the commit point (here on the second of the three moves) does not leave
+    data.csv appended without its log entry and provenance: the moves are completed, and the error is raised."""
+    from grdp.intake import writer
+
+    result = plan(read_template(template_file(tmp_path / "r.csv", [Q1_FIRST])), root=root, today=TODAY)
+    real, calls = os.replace, []
+
+    def flaky(source, target):
+        calls.append(target)
+        if len(calls) == 3:  # the journal is the first move, data.csv the second, provenance.yaml the third
+            raise OSError(5, "Input/output error", str(target))
+        real(source, target)
+    monkeypatch.setattr(writer.os, "replace", flaky)
+    with pytest.raises(OSError):
+        apply(result)
+    monkeypatch.setattr(writer.os, "replace", real)
+    assert [r["value"] for r in sources.check_data(root / "vn_gdp" / "data.csv")[0]][-1] == "6.93"
+    assert "`vn_gdp` · +1 row ·" in (root / "DATA_LOG.md").read_text(encoding="utf-8")
+    assert sources.validate(root) == [] and not list(root.rglob(".*intake*"))
+
+
+def test_an_intake_killed_after_its_commit_point_is_completed_by_validate(root: Path, tmp_path: Path,
+                                                                          monkeypatch, capsys):
+    """Issue 24: a kill after the journal was written (no clean-up ran) leaves the journal; the contract refuses
+    the sources until `grdp validate` completes the intake and says so."""
+    from grdp.intake import writer
+
+    result = plan(read_template(template_file(tmp_path / "r.csv", [Q1_FIRST])), root=root, today=TODAY)
+    monkeypatch.setattr(writer, "_roll_forward", lambda *a: (_ for _ in ()).throw(SystemExit("killed")))
+    with pytest.raises(SystemExit):
+        apply(result)
+    monkeypatch.undo()
+    assert (root / ".intake-journal.json").exists()
+    problems = [str(p) for p in sources.validate(root)]
+    assert any("interrupted after its commit point" in p for p in problems), problems
+    with pytest.raises(sources.SourceValidationError):
+        sources.load_observations(root)
+    monkeypatch.setenv("GRDP_ROOT", str(root.parent))
+    assert cli.main(["validate"]) == 0
+    err = capsys.readouterr().err
+    assert "completed an intake that was interrupted after its commit point: wrote vn_gdp/data.csv, " \
+           "vn_gdp/provenance.yaml, DATA_LOG.md" in err
+    assert "`vn_gdp` · +1 row ·" in (root / "DATA_LOG.md").read_text(encoding="utf-8")
+
+
+def test_an_intake_killed_before_its_commit_point_is_rolled_back_by_validate(root: Path, tmp_path: Path,
+                                                                             monkeypatch, capsys):
+    before = snapshot(root)
+    (root / "vn_gdp" / ".data.csv.intake-999.tmp").write_text("half", encoding="utf-8")
+    (root / ".DATA_LOG.md.intake-999.tmp").write_text("half", encoding="utf-8")
+    problems = [str(p) for p in sources.validate(root)]
+    assert sum("a temporary file of an interrupted intake" in p for p in problems) == 2, problems
+    monkeypatch.setenv("GRDP_ROOT", str(root.parent))
+    assert cli.main(["validate"]) == 0
+    assert "removed the temporary files of an intake that was interrupted before it wrote anything" in \
+        capsys.readouterr().err
+    assert snapshot(root) == before
+
+
+def test_a_file_dropped_at_the_top_of_sources_is_reported(root: Path):
+    (root / "new_figures.csv").write_text("region,value\nhcmc,1\n", encoding="utf-8")
+    (problem,) = sources.validate(root)
+    assert problem.file.name == "new_figures.csv" and "belongs to no dataset" in problem.message
+
+
 def test_provenance_takes_the_latest_release_date(root: Path, tmp_path: Path):
     later = ["vn", "national", "2026Q1", "Q", "grdp_real_growth", "TOTAL", "constant_2010", "percent", "7.8",
              "published", "", ""]

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
+import shutil
+import subprocess
+import sys
+import tomllib
+import zipfile
 from importlib import metadata
 
 import yaml
@@ -45,3 +51,34 @@ def test_every_dependency_of_the_project_is_locked():
              if "extra == \"lab\"" not in r}
     missing = sorted(n for n in names if n not in lock)
     assert not missing, f"dependencies without a locked version: {missing}; run `make lock`"
+
+
+def test_the_build_backend_is_pinned_exactly():
+    """Issue 24: the build backend is the one version the suite built with, not whatever is newest on PyPI."""
+    document = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    requires = document["build-system"]["requires"]
+    assert requires and all(re.fullmatch(r"[A-Za-z0-9_.\-]+==[0-9][A-Za-z0-9_.]*", r) for r in requires), requires
+    assert isinstance(document["project"]["license"], str)  # an SPDX expression, not the deprecated table
+
+
+def test_the_package_builds_in_an_isolated_environment_without_a_warning(tmp_path):
+    """Issue 24: a fresh machine builds the package with the pinned backend (from PyPI, in pip's isolated build
+    environment) and the build prints no warning: on the base commit setuptools warned on every install that
+    ``license = { text = ... }`` stops being supported on 2027-02-18, after which both README commands fail."""
+    source = tmp_path / "source"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copyfile(ROOT / name, source / name)
+    shutil.copytree(paths.PACKAGE_DIR, source / "grdp", ignore=shutil.ignore_patterns("__pycache__"))
+    skipped = ("PYTHONDONTWRITEBYTECODE", "PIP_NO_BUILD_ISOLATION")  # byte-compiling on; pip's isolated build
+    environment = {k: v for k, v in os.environ.items() if k not in skipped}
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "--verbose",
+                           "--wheel-dir", str(tmp_path / "wheel")], capture_output=True, text=True, env=environment)
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output[-3000:]
+    warnings = [line.strip() for line in output.splitlines() if re.search(r"warning", line, re.IGNORECASE)]
+    assert not warnings, warnings[:5]
+    wheel = next((tmp_path / "wheel").glob("grdp-*.whl"))
+    with zipfile.ZipFile(wheel) as archive:
+        meta = archive.read(next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))).decode()
+    assert "License-Expression: MIT" in meta

@@ -275,6 +275,14 @@ BOUNDED_CASES = [
      "publisher", "as a spreadsheet formula does"),
     ("spreadsheet-formula-note", with_cell(0, "note", "@SUM(1+1)*cmd|' /C calc'!A0"), 2, "note",
      "as a spreadsheet formula does"),
+    ("markup-publisher-img", with_cell(0, "publisher", "<img src=x onerror=alert(1)>"), 2, "publisher",
+     "holds markup at character 1"),
+    ("markup-note-svg", with_cell(3, "note", "GSO table <svg onload=alert(1)> read 2023"), 5, "note",
+     "holds markup at character 11"),
+    ("markup-note-closing-tag", with_cell(1, "note", "text</p><script>x()</script>"), 3, "note", "holds markup"),
+    ("markup-note-comment", with_cell(1, "note", "<!-- hidden -->"), 3, "note", "holds markup"),
+    ("markup-note-entity", with_cell(1, "note", "&lt;script&gt;"), 3, "note", "holds markup"),
+    ("markup-url", with_cell(2, "url", "https://example.org/<script>"), 4, "url", "holds markup"),
 ]
 
 
@@ -288,6 +296,19 @@ def test_implausible_cell_is_reported_on_one_line(tmp_path, case, rows, line, co
     one_line(problems)
     with pytest.raises(sources.SourceValidationError):
         sources.load_observations(tmp_path)
+
+
+def test_comparison_signs_in_text_are_not_markup(tmp_path):
+    rows = with_cell(0, "note", "'>1.33 quadrillion' (>1.33 triệu tỷ); shares < 5% and 3 > 2; R&D, A & B")
+    write_dataset(tmp_path, rows=rows)
+    assert problems_of(tmp_path) == []
+
+
+def test_markup_in_provenance_is_refused_with_its_field(tmp_path):
+    text = PROVENANCE.format(id="demo").replace("title: ", "title: <b onmouseover=x()>", 1)
+    write_dataset(tmp_path, provenance=text)
+    problems = sources.validate(tmp_path)
+    assert any(p.column == "title" and "holds markup" in p.message for p in problems), [str(p) for p in problems]
 
 
 def test_number_bound_names_the_bound_and_its_reason(tmp_path):
@@ -382,8 +403,9 @@ def test_file_symlink_outside_the_sources_is_refused(tmp_path):
 
 def test_file_symlink_inside_the_sources_is_followed(tmp_path):
     folder = write_dataset(tmp_path)
-    (folder / "data.csv").rename(tmp_path / "shared.csv")
-    (folder / "data.csv").symlink_to(tmp_path / "shared.csv")
+    (tmp_path / "_shared").mkdir()  # a file at the top of sources/ would belong to no dataset
+    (folder / "data.csv").rename(tmp_path / "_shared" / "shared.csv")
+    (folder / "data.csv").symlink_to(tmp_path / "_shared" / "shared.csv")
     assert problems_of(tmp_path) == []
 
 

@@ -622,6 +622,14 @@ def test_markdown_table_sizes_columns_to_their_content_and_keeps_numbers_whole()
     assert forced[1].endswith(":|") and "13.34\xa0(2025Q3)" in forced[2]
 
 
+def test_a_table_cell_never_opens_an_html_tag():
+    """Issue 24: a cell is text in every format; a ``<`` is escaped, so Pandoc prints it and opens no tag."""
+    frame = pd.DataFrame({"<b>publisher": ["<img src=x onerror=alert(1)>", "MIC"], "share": ["<\xa01%", "2%"]})
+    lines = fmt.markdown_table(frame).splitlines()
+    assert "<" not in "\n".join(lines).replace("\\<", "") and "\\<img src=x" in lines[2]
+    assert lines[0] == "| \\<b>publisher | share |" and lines[1].endswith(":|")  # "< 1%" is still a figure
+
+
 def test_a4_docx_sets_every_section_and_keeps_landscape(tmp_path):
     body = ('<w:document><w:body><w:p><w:pPr><w:sectPr></w:sectPr></w:pPr></w:p><w:p><w:pPr><w:sectPr>'
             '<w:pgSz w:h="11906" w:w="16838" w:orient="landscape" /></w:sectPr></w:pPr></w:p><w:sectPr />'

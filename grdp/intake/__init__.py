@@ -21,6 +21,6 @@ and :mod:`~grdp.intake.download` fetches a file from its official URL for a read
 from grdp.intake.plan import Plan, plan
 from grdp.intake.release import IntakeError, Release, ReleaseRow
 from grdp.intake.summary import summary
-from grdp.intake.writer import apply
+from grdp.intake.writer import apply, recover_locked
 
-__all__ = ["IntakeError", "Plan", "Release", "ReleaseRow", "apply", "plan", "summary"]
+__all__ = ["IntakeError", "Plan", "Release", "ReleaseRow", "apply", "plan", "recover_locked", "summary"]

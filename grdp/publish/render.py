@@ -126,6 +126,9 @@ def publish(vintage: str, renderer: str = "auto", progress: bool = False) -> Pub
     PublishError
         If Quarto is asked for but missing, or a report fails (nothing is left behind).
     """
+    from grdp.report.vintage_tables import VintageTables
+
+    VintageTables(vintage)  # a vintage that was never published is refused before anything (a lock) is written
     with vintages.lock(vintage):  # one writer per vintage; a dead publication's staging folder is then known dead
         return _publish(vintage, renderer, progress)
 

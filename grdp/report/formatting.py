@@ -257,7 +257,8 @@ def markdown_table(frame: pd.DataFrame, width: int = 80, figures: tuple[str, ...
     as ``13.34 (2025Q3)``), are right-aligned and their spaces made no-break spaces. The dashes of the
     separator line are the column widths of :func:`_widths`, at least ``width`` in all (more than Pandoc's
     72 columns), so Pandoc gives every format (HTML, DOCX, Typst) relative column widths that fit the
-    content instead of equal widths. A ``|`` inside a cell is escaped.
+    content instead of equal widths. A ``|`` inside a cell is escaped, and so is every ``<``, so that no cell
+    can open an HTML tag: a cell is printed as text in every format.
     """
     def cell(value: object) -> str:
         return MISSING if value is None or pd.isna(value) else str(value).replace("|", "\\|").replace("\n", " ")
@@ -266,7 +267,8 @@ def markdown_table(frame: pd.DataFrame, width: int = 80, figures: tuple[str, ...
     body = [[cell(v) for v in row] for row in frame.itertuples(index=False)]
     numeric = [(all(_is_numeric(row[k]) for row in body) and bool(body)) or str(frame.columns[k]) in figures
                for k in range(len(columns))]
-    body = [[unbreakable(v) if numeric[k] else v for k, v in enumerate(row)] for row in body]
+    body = [[(unbreakable(v) if numeric[k] else v).replace("<", "\\<") for k, v in enumerate(row)] for row in body]
+    columns = [c.replace("<", "\\<") for c in columns]
     widths = _widths(columns, body, numeric)
     dashes = [max(3, round(w * max(1.0, width / sum(widths)))) for w in widths]
     header = "| " + " | ".join(columns) + " |"

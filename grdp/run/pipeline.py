@@ -145,6 +145,33 @@ def _child(spec_text: str) -> int:
     return 0
 
 
+def check_horizon(as_of: str) -> None:
+    """Refuse, before any notebook runs, an as-of date whose first open year is after the projection horizon.
+
+    The horizon is the default of the ``horizon`` parameter of the pipeline notebook that has one
+    (``04_targets_forecast``); the first open year is :func:`grdp.forecast.history.first_open_year`.
+
+    Raises
+    ------
+    PipelineError
+        If the first year that has not ended at ``as_of`` is after the horizon (the message names both).
+    """
+    import papermill as pm
+
+    from grdp.forecast.history import first_open_year
+
+    first = first_open_year(as_of)
+    for book in notebooks():
+        found = pm.inspect_notebook(str(book)).get("horizon")
+        if found is None:
+            continue
+        horizon = int(found["default"])
+        if first > horizon:
+            raise PipelineError(f"as-of date {as_of}: the first year that has not ended ({first}) is after the "
+                                f"projection horizon {horizon} of {book.name}, so there is nothing to project; "
+                                "nothing was run")
+
+
 def run(vintage: str, as_of: str | None = None, region: str = "hcmc", boundary: str = "old",
         progress: bool = True) -> Path:
     """Execute the pipeline and publish ``forecasts/<vintage>``.
@@ -174,7 +201,8 @@ def run(vintage: str, as_of: str | None = None, region: str = "hcmc", boundary: 
     grdp.sources.SourceValidationError
         If a source file is invalid (nothing is run).
     PipelineError
-        If a notebook fails, or a notebook or package data file changed during the run (no vintage is written).
+        If the as-of date is after the projection horizon (:func:`check_horizon`; nothing is run), a notebook
+        fails, or a notebook or package data file changed during the run (no vintage is written).
     """
     from grdp import sources
     from grdp.run import vintage as vintages
@@ -182,6 +210,7 @@ def run(vintage: str, as_of: str | None = None, region: str = "hcmc", boundary: 
     vintages.check_name(vintage)
     as_of = as_of or vintages.default_as_of(vintage).isoformat()
     check_parameters(vintage, as_of, region, boundary)
+    check_horizon(as_of)
     today = date.today()
     if date.fromisoformat(as_of) > today and progress:
         print(f"note: as-of date {as_of} is after today ({today.isoformat()}): the vintage holds the releases "

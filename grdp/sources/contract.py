@@ -287,6 +287,26 @@ def _hidden(char: str, position: int, text: str, column: str) -> str | None:
     return None
 
 
+_MARKUP = re.compile(r"<\s*[A-Za-z!/?]|&#?[A-Za-z0-9]+;")
+"""The start of an HTML or XML tag, comment or declaration (``<img``, ``</``, ``<!--``, ``<?``), or a character
+reference (``&lt;``, ``&#60;``): markup, which a report would pass on to the reader's browser."""
+
+
+def markup(text: str) -> str | None:
+    """Why a text field is refused for holding markup (``None`` when it holds none).
+
+    A publisher, note or URL is printed in the reports (HTML, DOCX, PDF); markup in it would reach an HTML
+    report as live markup, so it is refused where it enters, with the text shown. A ``<`` or ``>`` followed by
+    a space or a digit (``>1.33 quadrillion``, ``< 5%``) is text and allowed.
+    """
+    match = _MARKUP.search(text)
+    if match is None:
+        return None
+    start = max(0, match.start() - 10)
+    return (f"holds markup at character {match.start() + 1} ({_show(text[start:match.end() + 20])}); sources hold "
+            "plain text, which the reports print as it is: write the words instead")
+
+
 def _number_problem(text: str) -> str:
     """Explain why a value is not a plain decimal number."""
     stripped = text.strip()
@@ -435,6 +455,10 @@ def check_row(row: dict[str, str], known_variables: pd.DataFrame, *, retrieval_d
         out.append(("url", f"{_show(row['url'])} is not a URL; expected http(s)://..."))
     if not row["publisher"].strip():
         out.append(("publisher", "publisher is empty"))
+    for column in ("publisher", "note", "url"):
+        problem = None if column in hidden else markup(row[column])
+        if problem is not None:
+            out.append((column, problem))
     for column, starts in _FORMULA_START.items():
         if column not in hidden and row[column].startswith(starts):
             out.append((column, f"{_show(row[column])} starts with '{row[column][0]}' as a spreadsheet formula "
@@ -571,7 +595,7 @@ def _provenance(folder: Path, today: date) -> tuple[dict | None, list[Problem]]:
             fields[field] = str(value)
     for field, value in fields.items():
         problem = _hidden_character(value, "note" if field in ("title", "notes", "publisher", "retrieved_via",
-                                                                "licence") else field)
+                                                                "licence") else field) or markup(value)
         if problem is not None:
             problems.append(Problem(path, problem, column=field))
             fields[field] = ""
@@ -775,6 +799,30 @@ def check_data(path: Path, *, retrieval_date: date | None = None, today: date | 
     return [row for _, row in good], problems
 
 
+INTAKE_JOURNAL = ".intake-journal.json"
+"""The journal of an intake between its commit point and its end (:mod:`grdp.intake.writer`)."""
+INTAKE_TEMPORARY = ".intake-"
+"""The mark in the names of an intake's temporary files (``.data.csv.intake-<pid>.tmp``)."""
+TOP_LEVEL_FILES = ("README.md", "DATA_LOG.md")
+"""The files that belong at the top of the sources folder; every dataset is a folder."""
+
+
+def _intake_leftovers(root: Path) -> list[Problem]:
+    """What an interrupted intake left in a sources folder, and files that belong to no dataset."""
+    problems = []
+    if (root / INTAKE_JOURNAL).exists():
+        problems.append(Problem(root / INTAKE_JOURNAL, "an intake was interrupted after its commit point: its files "
+                                "are not all in place; `grdp validate` completes it"))
+    for path in sorted([*root.glob(f".*{INTAKE_TEMPORARY}*"), *root.glob(f"*/.*{INTAKE_TEMPORARY}*")]):
+        if path.name != INTAKE_JOURNAL:
+            problems.append(Problem(path, "a temporary file of an interrupted intake; `grdp validate` removes it"))
+    for path in sorted(root.iterdir()):
+        if path.is_file() and not path.name.startswith(".") and path.name not in TOP_LEVEL_FILES:
+            problems.append(Problem(path, "belongs to no dataset and would not be read: a dataset is a folder with "
+                                          f"{DATA_FILE} and {PROVENANCE_FILE} (grdp ingest makes one)"))
+    return problems
+
+
 def source_folders(root: Path | None = None) -> list[Path]:
     """Return the dataset folders under ``root`` (default ``sources/``), sorted by name."""
     root = root or paths.sources_dir()
@@ -791,9 +839,10 @@ def dataset_folders(root: Path) -> tuple[list[Path], list[Problem]]:
         if (root / DATA_FILE).exists() or (root / PROVENANCE_FILE).exists():
             return [root], []
         folders = source_folders(root)
+        leftovers = _intake_leftovers(root)
     except OSError as exc:
         return [], [Problem(root, f"cannot be read ({exc.strerror or exc}); expected a readable folder")]
-    return folders, ([] if folders else [Problem(root, "no source folders found")])
+    return folders, leftovers + ([] if folders else [Problem(root, "no source folders found")])
 
 
 def checked_rows(folders: list[Path]) -> tuple[dict[Path, list[tuple[int, dict[str, str]]]], list[Problem]]:
