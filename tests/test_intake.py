@@ -509,5 +509,121 @@ def test_command_asks_before_writing_when_run_by_a_person(project: Path, tmp_pat
 def test_download_refuses_what_is_not_http(tmp_path: Path):
     from grdp.intake.download import fetch
 
-    with pytest.raises(IntakeError, match="not an http"):
+    with pytest.raises(IntakeError, match="not a well-formed http"):
         fetch("ftp://nsdp.nso.gov.vn/GDPVNM.xml", tmp_path)
+
+
+# --------------------------------------------------------------------------------------------
+# Bounded inputs and what a person sees (issue 24)
+# --------------------------------------------------------------------------------------------
+
+def _workbook(path: Path, build) -> Path:
+    book = openpyxl.Workbook()
+    build(book)
+    book.save(path)
+    return path
+
+
+def _release_sheet(sheet) -> None:
+    for line in [["dataset", "vn_gdp"], ["publisher", "Cục Thống kê, via Người Lao Động"],
+                 ["publication_date", "2025-04-06"], ["date_approx", "false"], ["url", NLD], ["rating", "amber"],
+                 [], TABLE_COLUMNS, Q1_FIRST]:
+        sheet.append(line)
+
+
+@pytest.mark.parametrize("case, build, words", [
+    ("hidden-first-sheet", lambda b: (setattr(b.active, "sheet_state", "hidden"), _release_sheet(b.create_sheet("v"))),
+     None),
+    ("hidden-row", lambda b: (_release_sheet(b.active), b.active.append(Q1_AGRI),
+                              setattr(b.active.row_dimensions[10], "hidden", True)),
+     "cell A10 is in a hidden row"),
+    ("formula", lambda b: (_release_sheet(b.active), b.active.__setitem__("I9", "=6.9+0.03")),
+     "cell I9 holds a formula (=6.9+0.03)"),
+    ("huge-sheet", lambda b: (_release_sheet(b.active), b.active.__setitem__("A200000", "x")),
+     "spans 200,000 rows"),
+], ids=["hidden-first-sheet", "hidden-row", "formula", "huge-sheet"])
+def test_a_workbook_is_read_as_a_person_sees_it(tmp_path: Path, case, build, words):
+    path = _workbook(tmp_path / f"{case}.xlsx", build)
+    if words is None:  # the hidden first sheet is skipped: the visible one is read
+        (row,) = read_template(path).rows
+        assert row.values["value"] == "6.93"
+        return
+    with pytest.raises(IntakeError) as refused:
+        read_template(path)
+    assert words in str(refused.value), str(refused.value)
+
+
+def test_a_percent_formatted_cell_is_read_as_shown(tmp_path: Path):
+    def build(book):
+        _release_sheet(book.active)
+        book.active["I9"] = 0.0693
+        book.active["I9"].number_format = "0.00%"
+    (row,) = read_template(_workbook(tmp_path / "p.xlsx", build)).rows
+    assert row.values["value"] == "6.93"  # shown as 6.93%, not stored 100 times too small
+
+
+def test_a_zip_bomb_and_an_oversized_file_are_refused_with_the_limit(tmp_path: Path):
+    import zipfile
+
+    from grdp.intake import statistics_office as so
+
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * 50_000_000)
+    with pytest.raises(sources.SourceValidationError, match="unpacks .* times its packed size .* zip bomb"):
+        so.read_sheet(bomb, 0)
+    large = tmp_path / "large.csv"
+    with large.open("wb") as out:
+        out.truncate(so.MAX_FILE_BYTES + 1)
+    with pytest.raises(IntakeError, match=r"is 20,000,001 bytes, more than the 20,000,000 bytes an intake reads"):
+        read_template(large)
+
+
+@pytest.fixture
+def server():
+    """A local HTTP server: /big announces a huge file, /endless sends bytes for ever, /slow trickles."""
+    import http.server
+    import threading
+    import time as clock
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            self.send_response(200)
+            if self.path == "/big.xml":
+                self.send_header("Content-Length", str(10**12))
+                self.end_headers()
+                return
+            self.end_headers()
+            try:
+                while True:
+                    self.wfile.write(b"x" * (65536 if self.path == "/endless.xml" else 1))
+                    if self.path == "/slow.xml":
+                        clock.sleep(0.2)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def test_a_download_is_bounded_in_size_and_time(tmp_path: Path, server, monkeypatch):
+    from grdp.intake import download
+
+    with pytest.raises(IntakeError, match="announces 1,000,000,000,000 bytes"):
+        download.fetch(f"{server}/big.xml", tmp_path)
+    monkeypatch.setattr(download, "MAX_BYTES", 1_000_000)
+    with pytest.raises(IntakeError, match="more than 1,000,000 bytes"):
+        download.fetch(f"{server}/endless.xml", tmp_path)
+    monkeypatch.setattr(download, "DEADLINE_SECONDS", 1)
+    with pytest.raises(IntakeError, match="not finished after 1 s"):
+        download.fetch(f"{server}/slow.xml", tmp_path)
+    assert list(tmp_path.iterdir()) == []  # nothing left behind
+    for bad in ("http://", "https://exa mple.org/x", "http://example.org:port/x", "https:///nohost"):
+        with pytest.raises(IntakeError, match="not a well-formed http"):
+            download.fetch(bad, tmp_path)

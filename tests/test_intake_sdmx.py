@@ -169,6 +169,10 @@ def test_the_same_file_twice_is_refused_as_nothing_new(root: Path, tmp_path: Pat
     (series("NGDPVA_R_ISIC4_J_XDC", "A", {"2023": 5.0}, base="1994"), "BASE_PER is '1994'; expected '2010'"),
     (series("NGDPVA_ISIC4_J_XDC", "Q", {"2023Q1": 5.0}), "TIME_PERIOD '2023Q1' is not a period of frequency Q"),
     (series("NGDPVA_ISIC4_J_XDC", "A", {"2023": "n/a"}), "OBS_VALUE 'n/a' is not a number"),
+    (series("NGDPVA_ISIC4_J_XDC", "A", {"2023": "INF"}), "OBS_VALUE 'INF' is not a finite figure"),
+    (series("NGDPVA_ISIC4_J_XDC", "A", {"2023": "1" * 30}), "is not a finite figure below 1e+12 bn VND"),
+    (series("NGDPVA_ISIC4_J_XDC", "A", {"2023": 5.0}) + series("NGDPVA_ISIC4_J_XDC", "A", {"2023": 6.0}),
+     "two observations for one figure: 5 and 6"),
 ])
 def test_breaking_a_rule_is_refused_with_the_series_named(tmp_path: Path, extra: str, message: str):
     with pytest.raises(IntakeError) as refused:

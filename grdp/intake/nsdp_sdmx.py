@@ -63,6 +63,10 @@ _GDP_EXPENDITURE = re.compile(r"^NGDP_(?P<real>R_)?XDC$")
 _PERIOD = {"A": re.compile(r"^(?P<year>\d{4})$"), "Q": re.compile(r"^(?P<year>\d{4})-Q(?P<quarter>[1-4])$")}
 
 
+MAX_VALUE = Decimal(10) ** 12
+"""Largest absolute OBS_VALUE read (bn VND; Viet Nam's GDP is of the order of 10^7)."""
+
+
 def ecofin_dsd() -> Any:
     """The IMF ``ECOFIN_DSD(1.0)`` structure, as far as ``sdmx.read_sdmx`` needs it to read the file."""
     from sdmx.model.common import Agency, Concept, Representation
@@ -123,8 +127,13 @@ def read_nsdp_gdp(path: str | Path, *, url: str = URL, publisher: str = PUBLISHE
     """
     import sdmx
 
+    from grdp.intake.statistics_office import file_size_problem
+
     path = Path(path)
     try:
+        too_large = file_size_problem(path, "SDMX file")
+        if too_large is not None:
+            raise IntakeError([too_large])
         content = path.read_bytes()
     except OSError as exc:
         raise IntakeError([Problem(path, f"cannot read the file ({exc.strerror or exc})")]) from None
@@ -205,9 +214,18 @@ def _series_rows(path: Path, key: Any, observations: list[Any], found: dict, pro
         try:
             number = Decimal(str(raw))
         except InvalidOperation:
-            problems.append(Problem(path, f"OBS_VALUE '{raw}' is not a number", column=where))
+            problems.append(Problem(path, f"OBS_VALUE '{str(raw)[:40]}' is not a number", column=where))
+            continue
+        if not number.is_finite() or abs(number) >= MAX_VALUE:
+            problems.append(Problem(path, f"OBS_VALUE '{str(raw)[:40]}' is not a finite figure below {MAX_VALUE:.0e} "
+                                          "bn VND", column=where))
             continue
         slot = (period, frequency, industry, price_basis)
+        if slot in found and found[slot][0] == production and found[slot][2] != number:
+            problems.append(Problem(path, f"two observations for one figure: {plain_decimal(found[slot][2])} and "
+                                          f"{plain_decimal(number)}; a release gives one value per figure",
+                                    column=where))
+            continue
         if slot in found and found[slot][0] and not production:
             continue  # the production-side GDP is kept over the expenditure-side one
         row = blank_row()

@@ -247,46 +247,140 @@ def _column_name(index: int, header: Any) -> str:
     return f"{letter} ({text})" if text else letter
 
 
+MAX_FILE_BYTES = 20_000_000
+"""Largest workbook, CSV or XML file an intake reads (bytes)."""
+MAX_UNPACKED_BYTES = 100_000_000
+"""Largest total of a workbook's parts once decompressed (bytes)."""
+MAX_PACKING_RATIO = 200
+"""Largest ratio of a workbook part's decompressed to compressed size (a zip bomb packs far more)."""
+MAX_PARTS = 5_000
+"""Most parts (files) in a workbook's zip archive."""
+MAX_ROWS = 100_000
+"""Most rows of a sheet an intake reads."""
+MAX_COLUMNS = 1_000
+"""Most columns of a sheet an intake reads."""
+
+
+def file_size_problem(path: Path, what: str, limit: int = MAX_FILE_BYTES) -> Problem | None:
+    """The problem of a file larger than ``limit`` bytes (``None`` when it is not)."""
+    size = path.stat().st_size
+    if size <= limit:
+        return None
+    return Problem(path, f"the {what} is {size:,} bytes, more than the {limit:,} bytes an intake reads; a release "
+                         "of national or provincial accounts is far smaller: check that this is the right file")
+
+
+def _archive_problem(path: Path) -> Problem | None:
+    """The problem of a workbook whose zip archive is too large once unpacked, or packed like a zip bomb."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        return Problem(path, f"not a readable Excel workbook (not a zip archive: {exc})")
+    if len(parts) > MAX_PARTS:
+        return Problem(path, f"the workbook has {len(parts):,} parts, more than the {MAX_PARTS:,} an intake reads")
+    total = sum(p.file_size for p in parts)
+    if total > MAX_UNPACKED_BYTES:
+        return Problem(path, f"the workbook unpacks to {total:,} bytes, more than the {MAX_UNPACKED_BYTES:,} an "
+                             "intake reads")
+    packed = next((p for p in parts if p.file_size > 1_000_000
+                   and p.file_size > MAX_PACKING_RATIO * max(p.compress_size, 1)), None)
+    if packed is not None:
+        ratio = packed.file_size // max(packed.compress_size, 1)
+        return Problem(path, f"the workbook part {packed.filename} unpacks {ratio:,} times its packed size (more "
+                             f"than {MAX_PACKING_RATIO}): refused as a zip bomb")
+    return None
+
+
 def _open_workbook(path: Path) -> tuple[Any, list[Problem]]:
-    """Return the workbook opened for its cached values, or the problem that prevents opening it."""
+    """Return the workbook opened with its formulas (so that none is trusted), or the problem that prevents
+    opening it: missing, a folder, too large (:func:`file_size_problem`), too large unpacked or packed like a
+    zip bomb, or not a workbook."""
     import openpyxl
 
     if not path.exists():
         return None, [Problem(path, "file is missing")]
     if path.is_dir():
         return None, [Problem(path, "is a folder, not an Excel workbook")]
+    problem = file_size_problem(path, "workbook") or _archive_problem(path)
+    if problem is not None:
+        return None, [problem]
     try:
-        return openpyxl.load_workbook(path, data_only=True), []
+        return openpyxl.load_workbook(path, data_only=False), []
     except Exception as exc:  # noqa: BLE001 - any failure to open means the same thing to the user
         detail = str(exc).splitlines()[0] if str(exc) else ""
         reason = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
         return None, [Problem(path, f"not a readable Excel workbook ({reason})")]
 
 
-def _sheet_values(worksheet: Any) -> list[tuple[Any, ...]]:
-    """The cell values of a worksheet, row by row, every row padded to the widest."""
-    rows = [tuple(row) for row in worksheet.iter_rows(values_only=True)]
+def _shown(cell: Any) -> Any:
+    """A cell's value as a person sees it: a number formatted as a percentage is the percentage (0.031 shown
+    as 3.1% is 3.1)."""
+    value = cell.value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in str(cell.number_format or ""):
+        return float(Decimal(repr(value)) * 100)
+    return value
+
+
+def _sheet_values(path: Path, worksheet: Any) -> tuple[list[tuple[Any, ...]] | None, list[Problem]]:
+    """The cell values of a worksheet as a person sees them, row by row, every row padded to the widest; or the
+    problem: a sheet larger than :data:`MAX_ROWS` x :data:`MAX_COLUMNS`, a hidden row or column that holds a
+    value (what a reader does not see is not read silently), or a formula (its cached value is not trusted)."""
+    from openpyxl.utils import get_column_letter
+
+    title = worksheet.title
+    if worksheet.max_row > MAX_ROWS or worksheet.max_column > MAX_COLUMNS:
+        return None, [Problem(path, f"sheet '{title}' spans {worksheet.max_row:,} rows and {worksheet.max_column:,} "
+                                    f"columns, more than the {MAX_ROWS:,} x {MAX_COLUMNS:,} an intake reads")]
+    hidden_rows = {r for r, d in worksheet.row_dimensions.items() if d.hidden}
+    hidden_columns = {c for c, d in worksheet.column_dimensions.items() if d.hidden}
+    rows = []
+    for row in worksheet.iter_rows():
+        for cell in row:
+            if cell.value is None:
+                continue
+            where = f"sheet '{title}', cell {cell.coordinate}"
+            if cell.data_type == "f":
+                return None, [Problem(path, f"{where} holds a formula ({str(cell.value)[:60]}); its stored value "
+                                            "is not trusted: paste the values (Paste Special > Values) and save")]
+            if cell.row in hidden_rows or get_column_letter(cell.column) in hidden_columns:
+                kind = "row" if cell.row in hidden_rows else "column"
+                return None, [Problem(path, f"{where} is in a hidden {kind} and holds {str(cell.value)[:40]!r}: "
+                                            f"unhide the {kind} or delete it, so that what is read is what is seen")]
+        rows.append(tuple(_shown(cell) for cell in row))
     width = max((len(row) for row in rows), default=0)
-    return [row + (None,) * (width - len(row)) for row in rows]
+    return [row + (None,) * (width - len(row)) for row in rows], []
+
+
+def _visible(workbook: Any) -> list[str]:
+    return [ws.title for ws in workbook.worksheets if ws.sheet_state == "visible"]
 
 
 def _read_sheet(path: Path, sheet: int | str) -> tuple[list[tuple[Any, ...]] | None, list[Problem]]:
-    """Return the cell values of one sheet, row by row, or the problem that prevents reading it."""
+    """Return the cell values of one visible sheet, row by row, or the problem that prevents reading it.
+
+    A sheet number counts the visible sheets only (a hidden first sheet is not "the first sheet" a person
+    sees); a hidden sheet named is refused."""
     workbook, problems = _open_workbook(path)
     if workbook is None:
         return None, problems
     try:
-        names = workbook.sheetnames
+        names = _visible(workbook)
         if isinstance(sheet, int):
             if not 0 <= sheet < len(names):
-                return None, [Problem(path, f"no sheet number {sheet}; the workbook has {len(names)} "
-                                            f"sheet(s): {', '.join(names)}")]
+                return None, [Problem(path, f"no visible sheet number {sheet + 1}; the workbook's visible sheets: "
+                                            f"{', '.join(names) or 'none'}")]
             worksheet = workbook[names[sheet]]
         elif sheet in names:
             worksheet = workbook[sheet]
+        elif sheet in workbook.sheetnames:
+            return None, [Problem(path, f"sheet '{sheet}' is hidden; unhide it, so that what is read is what is "
+                                        "seen")]
         else:
             return None, [Problem(path, f"no sheet named '{sheet}'; sheets: {', '.join(names)}")]
-        return _sheet_values(worksheet), []
+        return _sheet_values(path, worksheet)
     finally:
         workbook.close()
 
@@ -313,19 +407,27 @@ def read_sheet(path: str | Path, sheet: int | str) -> list[tuple[Any, ...]]:
 
 
 def read_workbook(path: str | Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Return the cell values of every sheet of a workbook, by sheet name in workbook order.
+    """Return the cell values of every visible sheet of a workbook, by sheet name in workbook order (hidden
+    sheets are not read).
 
     Raises
     ------
     grdp.sources.SourceValidationError
-        If the file is missing or is not a readable workbook.
+        If the file is missing, is not a readable workbook, is too large, or a visible sheet is too large,
+        holds a formula or a value in a hidden row or column (one problem, located).
     """
     path = Path(path)
     workbook, problems = _open_workbook(path)
     if workbook is None:
         raise SourceValidationError(problems)
     try:
-        return {name: _sheet_values(workbook[name]) for name in workbook.sheetnames}
+        out = {}
+        for name in _visible(workbook):
+            rows, problems = _sheet_values(path, workbook[name])
+            if rows is None:
+                raise SourceValidationError(problems)
+            out[name] = rows
+        return out
     finally:
         workbook.close()
 

@@ -130,6 +130,11 @@ def _cell_text(value: Any) -> str:
 
 
 def _csv_lines(path: Path) -> Iterable[tuple[int, list[str]]]:
+    from grdp.intake.statistics_office import file_size_problem
+
+    too_large = file_size_problem(path, "release file")
+    if too_large is not None:
+        raise IntakeError([too_large])
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
