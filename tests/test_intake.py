@@ -627,3 +627,19 @@ def test_a_download_is_bounded_in_size_and_time(tmp_path: Path, server, monkeypa
     for bad in ("http://", "https://exa mple.org/x", "http://example.org:port/x", "https:///nohost"):
         with pytest.raises(IntakeError, match="not a well-formed http"):
             download.fetch(bad, tmp_path)
+
+
+def test_a_repeated_figure_with_a_word_for_a_value_and_an_overlong_note_give_one_located_message(
+        root: Path, tmp_path: Path):
+    """Issue 24: no traceback from a repeated figure whose value is not a number, nor from a note longer than a
+    CSV field may be; a reversed average period is refused."""
+    word = Q1_FIRST[:8] + ["abc"] + Q1_FIRST[9:]
+    with pytest.raises(IntakeError) as refused:
+        plan(read_template(template_file(tmp_path / "a.csv", [Q1_FIRST, word])), root=root, today=TODAY)
+    assert "line 11, column 'value': 'abc' is not a number" in str(refused.value)
+    with pytest.raises(IntakeError) as refused:
+        read_template(template_file(tmp_path / "b.csv", [Q1_FIRST[:11] + ["n" * 200_000]]))
+    assert "a field is longer than" in str(refused.value) and "line" in str(refused.value)
+    average = ["vn", "national", "2022-2020", "AVG"] + Q1_FIRST[4:]
+    with pytest.raises(IntakeError, match="an average period that ends before it starts"):
+        plan(read_template(template_file(tmp_path / "c.csv", [average])), root=root, today=TODAY)

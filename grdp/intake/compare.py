@@ -104,6 +104,14 @@ def _release(values: dict[str, str]) -> tuple[str, str]:
     return values["publication_date"], values["url"]
 
 
+def _number(text: str) -> float | str:
+    """A value for comparison: the number, or the text itself where it is not one (the contract check names it)."""
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
 def within_release(release: Release) -> tuple[list[Problem], list[Problem]]:
     """Figures listed twice in the incoming release: (conflicting values, identical repeats)."""
     conflicts: list[Problem] = []
@@ -117,7 +125,7 @@ def within_release(release: Release) -> tuple[list[Problem], list[Problem]]:
         earlier = first[key]
         line, column = row.place("value")
         before = earlier.place("value")[0] or earlier.place("value")[1]
-        if float(earlier.values["value"]) != float(row.values["value"]):
+        if _number(earlier.values["value"]) != _number(row.values["value"]):
             conflicts.append(Problem(release.file, f"{describe(row.values)} has two values in one release: "
                                                    f"{earlier.values['value']} (at {before}) and "
                                                    f"{row.values['value']}", line=line, column=column))

@@ -37,6 +37,7 @@ from grdp import sources
 from grdp.base import classification, schemas
 from grdp.intake.release import IntakeError, Place, Release, ReleaseRow, blank_row
 from grdp.sources import Problem
+from grdp.sources.contract import csv_problem
 
 RELEASE_FIELDS: tuple[str, ...] = ("dataset", "publisher", "publication_date", "date_approx", "url", "rating")
 """The release block, in order; every field is required."""
@@ -142,8 +143,11 @@ def _csv_lines(path: Path) -> Iterable[tuple[int, list[str]]]:
         raise IntakeError([Problem(path, f"not UTF-8 (byte 0x{raw[exc.start]:02x} at position {exc.start}); "
                                          "save the file as 'CSV UTF-8'")]) from None
     reader = csv.reader(io.StringIO(text, newline=""))
-    for fields in reader:
-        yield reader.line_num, [f.strip() for f in fields]
+    try:
+        for fields in reader:
+            yield reader.line_num, [f.strip() for f in fields]
+    except csv.Error as exc:
+        raise IntakeError([Problem(path, csv_problem(exc), line=reader.line_num)]) from None
 
 
 def _xlsx_lines(path: Path) -> Iterable[tuple[int, list[str]]]:

@@ -432,6 +432,9 @@ def check_row(row: dict[str, str], known_variables: pd.DataFrame, *, retrieval_d
             years = [int(match["year"])] + ([int(match["end"])] if frequency == "AVG" else [])
             if any(y < FIRST_YEAR or y > LAST_YEAR for y in years):
                 out.append(("period", f"'{period}' is out of range; expected years {FIRST_YEAR}-{LAST_YEAR}"))
+            elif frequency == "AVG" and years[1] <= years[0]:
+                out.append(("period", f"'{period}' is an average period that ends before it starts; expected "
+                                      "first year-last year, such as 2016-2020"))
     variable = row["variable"]
     if "variable" in hidden:
         pass
@@ -735,7 +738,8 @@ def _header_problem(header: list[str]) -> str | None:
     return f"columns out of order; expected {expected}"
 
 
-def _csv_problem(exc: csv.Error) -> str:
+def csv_problem(exc: csv.Error) -> str:
+    """What a CSV reader's error means to the person who wrote the file, in one sentence."""
     text = str(exc)
     if "field larger than field limit" in text:
         return (f"a field is longer than {csv.field_size_limit():,} characters, the limit of a CSV field; expected "
@@ -773,7 +777,7 @@ def _check_data(path: Path, retrieval_date: date | None, today: date
             if not row_problems:
                 good.append((line, row))
     except csv.Error as exc:
-        problems.append(Problem(path, _csv_problem(exc), line=reader.line_num))
+        problems.append(Problem(path, csv_problem(exc), line=reader.line_num))
     if not good and not problems:
         problems.append(Problem(path, "no data rows"))
     problems.extend(check_duplicates(good, path))
