@@ -394,6 +394,25 @@ def test_signal_during_a_run_cleans_up_and_exits_conventionally(project, signum,
     wait_for(lambda: processes_of(project) == [], timeout=30)  # no kernel or papermill child left running
 
 
+def test_signal_kill_9_of_a_run_ends_its_notebook_and_kernel_and_the_next_run_cleans_up(project, capsys):
+    """Issue 24: after ``kill -9`` of ``grdp run`` (no clean-up can run in it), its notebook child and kernel end
+    too instead of running on and writing; the next run reports and removes the staging folder left behind."""
+    run = start_run(project, "2026Q1", GRDP_TEST_SLEEP="60")
+    try:
+        wait_for(lambda: staging_file(project, "02_second.ipynb"))
+        time.sleep(2)  # the kernel of notebook 02 is sleeping
+        run.kill()
+        run.communicate(timeout=30)
+    finally:
+        if run.poll() is None:
+            run.kill()
+    wait_for(lambda: processes_of(project) == [], timeout=30)  # no papermill child or kernel left running
+    assert list((project / "forecasts").glob(".staging-*")) and unlocked("2026Q1")
+    assert main(["run", "--vintage", "2026Q1", "--as-of", "2025-12-31", "--quiet"]) == 0
+    assert "the staging folder of a run that did not finish" in capsys.readouterr().err
+    assert not list((project / "forecasts").glob(".staging-*")) and vintage.verify("2026Q1") == []
+
+
 # --------------------------------------------------------------------------------------------------------------
 # cli: bad arguments and bad files give one message and a non-zero exit, never a traceback
 # --------------------------------------------------------------------------------------------------------------

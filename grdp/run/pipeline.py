@@ -98,7 +98,7 @@ def execute(notebook: Path, output: Path, parameters: dict, cwd: Path, progress:
         If the notebook fails (the message names the cell and the error) or cannot be executed.
     """
     spec = {"notebook": str(notebook), "output": str(output), "parameters": parameters, "cwd": str(cwd),
-            "progress": progress}
+            "progress": progress, "parent": os.getpid()}
     child = subprocess.Popen([sys.executable, "-m", "grdp.run.pipeline", json.dumps(spec)], stdout=subprocess.PIPE,
                              text=True, start_new_session=True)
     try:
@@ -127,9 +127,29 @@ def _stop(child: subprocess.Popen) -> None:
         child.wait()
 
 
+PARENT_POLL_S = 1.0
+"""How often a notebook's child process checks that the process that started it is still alive."""
+
+
+def _follow_parent(parent: int) -> None:
+    """End this child (SIGTERM to itself) as soon as the process that started it is gone, however it ended
+    (``kill -9`` included): a notebook never runs on for a run that no longer exists. Its kernel follows it
+    (ipykernel exits when its parent does)."""
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_S)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="follow-parent", daemon=True).start()
+
+
 def _child(spec_text: str) -> int:
     """Body of the child process of :func:`execute`: one papermill run, its failure as one JSON line."""
     spec = json.loads(spec_text)
+    if "parent" in spec:
+        _follow_parent(int(spec["parent"]))
     try:
         import papermill as pm
 
