@@ -304,6 +304,17 @@ def test_comparison_signs_in_text_are_not_markup(tmp_path):
     assert problems_of(tmp_path) == []
 
 
+@pytest.mark.parametrize("edit, line, column, words", [
+    (lambda t: t + "rating: green\n", 12, "rating", "field 'rating' is given twice (lines 9 and 12)"),
+    (lambda t: t.replace("url: https://example.org/a", "url: see the ministry's site"), None, "url", "is not a URL"),
+], ids=["provenance-repeated-field", "provenance-url-not-a-url"])
+def test_provenance_fields_are_given_once_and_the_url_is_one(tmp_path, edit, line, column, words):
+    write_dataset(tmp_path, provenance=edit(PROVENANCE.format(id="demo")))
+    problems = sources.validate(tmp_path)
+    located = [p for p in problems if p.column == column and (line is None or p.line == line)]
+    assert located and words in located[0].message, [str(p) for p in problems]
+
+
 def test_markup_in_provenance_is_refused_with_its_field(tmp_path):
     text = PROVENANCE.format(id="demo").replace("title: ", "title: <b onmouseover=x()>", 1)
     write_dataset(tmp_path, provenance=text)

@@ -547,6 +547,22 @@ def _yaml_problem(path: Path, exc: yaml.YAMLError) -> Problem:
                          "'field: value' lines", line=mark.line + 1)
 
 
+def _repeated_keys(path: Path, node: yaml.Node | None) -> list[Problem]:
+    """A field given twice in a mapping (YAML would keep the last silently), at the line of the repeat."""
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    seen: dict[str, int] = {}
+    problems = []
+    for key, _ in node.value:
+        name, at = str(key.value), key.start_mark.line + 1
+        if name in seen:
+            problems.append(Problem(path, f"field '{name}' is given twice (lines {seen[name]} and {at}); YAML would "
+                                          "keep the last silently: give each field once", line=at, column=name))
+        else:
+            seen[name] = at
+    return problems
+
+
 def _load_yaml(path: Path, text: str) -> tuple[object, list[Problem]]:
     """Parse YAML safely: refuse more than MAX_YAML_ALIASES aliases or MAX_YAML_DEPTH levels before building it."""
     aliases = depth = 0
@@ -569,6 +585,9 @@ def _load_yaml(path: Path, text: str) -> tuple[object, list[Problem]]:
                                                 "expected plain 'field: value' lines", line=line(event))]
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
+        repeated = _repeated_keys(path, yaml.compose(text, Loader=_ProvenanceLoader))
+        if repeated:
+            return None, repeated
         return yaml.load(text, Loader=_ProvenanceLoader), []  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         return None, [_yaml_problem(path, exc)]
@@ -602,6 +621,8 @@ def _provenance(folder: Path, today: date) -> tuple[dict | None, list[Problem]]:
         if problem is not None:
             problems.append(Problem(path, problem, column=field))
             fields[field] = ""
+    if fields.get("url") and not fields["url"].startswith(("https://", "http://")):
+        problems.append(Problem(path, f"{_show(fields['url'])} is not a URL; expected http(s)://...", column="url"))
     if fields.get("id") and fields["id"] != folder.name:
         problems.append(Problem(path, f"id {_show(fields['id'])} differs from the folder name '{folder.name}'",
                                 column="id"))
