@@ -315,6 +315,19 @@ def test_provenance_fields_are_given_once_and_the_url_is_one(tmp_path, edit, lin
     assert located and words in located[0].message, [str(p) for p in problems]
 
 
+def test_a_stray_quote_is_reported_where_it_opens_and_named(tmp_path):
+    """Issue 24: a quote that opens a field swallows the next lines; it is reported at its own line and column,
+    not where the damage ends, and the message says what it is."""
+    folder = write_dataset(tmp_path)
+    lines = (folder / "data.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[2] = lines[2].replace("Cục Thống kê TP.HCM,", '"Cục Thống kê TP.HCM,', 1)
+    (folder / "data.csv").write_text("".join(lines), encoding="utf-8")
+    (problem,) = sources.validate(tmp_path)
+    assert (problem.line, problem.column) == (3, "publisher")
+    assert "a quote opens this field and it runs on to line 7" in problem.message
+    one_line([problem])
+
+
 def test_markup_in_provenance_is_refused_with_its_field(tmp_path):
     text = PROVENANCE.format(id="demo").replace("title: ", "title: <b onmouseover=x()>", 1)
     write_dataset(tmp_path, provenance=text)

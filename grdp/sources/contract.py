@@ -770,6 +770,21 @@ def csv_problem(exc: csv.Error) -> str:
     return f"cannot be read as CSV ({text}); expected comma-separated fields, quoted with \""
 
 
+def _runaway_quote(fields: list[str], expected: list[str], start: int, end: int) -> tuple[str, str] | None:
+    """The column and the message of a quote that opened a field running over later lines (``None`` when the
+    row is on one line, or only its note holds line breaks, as a note may)."""
+    if start == end:
+        return None
+    index = next((i for i, f in enumerate(fields) if "\n" in f), None)
+    if index is None or (index < len(expected) and expected[index] == "note" and len(fields) == len(expected)):
+        return None
+    column = expected[index] if index < len(expected) else f"field {index + 1}"
+    opening = fields[index].split("\n", 1)[0][:40]
+    return column, (f"a quote opens this field and it runs on to line {end} (it begins \"{opening}...), swallowing "
+                    f"the lines between; a quote inside a field is written twice (\"\"), or the field closed with "
+                    "one")
+
+
 def _check_data(path: Path, retrieval_date: date | None, today: date
                 ) -> tuple[list[tuple[int, dict[str, str]]], list[Problem]]:
     problems: list[Problem] = []
@@ -785,9 +800,14 @@ def _check_data(path: Path, retrieval_date: date | None, today: date
         detail = _header_problem(header)
         if detail is not None:
             return [], problems + [Problem(path, detail, line=1)]
+        end = reader.line_num
         for fields in reader:
-            line = reader.line_num
+            start, line, end = end + 1, reader.line_num, reader.line_num
             if not any(f.strip() for f in fields):
+                continue
+            spill = _runaway_quote(fields, expected, start, line)
+            if spill is not None:
+                problems.append(Problem(path, spill[1], line=start, column=spill[0]))
                 continue
             if len(fields) != len(expected):
                 problems.append(Problem(path, f"{len(fields)} fields; expected {len(expected)}", line=line))
