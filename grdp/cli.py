@@ -562,6 +562,10 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"grdp {args.command}: {_os_message(exc)}", file=sys.stderr)
         return 1
+    except MemoryError:
+        print(f"grdp {args.command}: ran out of memory; the input is larger than this machine can hold (the intake "
+              "bounds its files: see grdp ingest --help); nothing half-written was left", file=sys.stderr)
+        return 1
     finally:
         for number, handler in handlers.items():
             signal.signal(number, handler)

@@ -12,7 +12,9 @@ since a run only writes tables of the catalogue (:mod:`grdp.run.catalogue`).
 
 from __future__ import annotations
 
+import csv
 import errno
+import io
 import json
 import os
 import shutil
@@ -555,3 +557,24 @@ def test_commands_that_refuse_write_nothing(tmp_path, monkeypatch, capsys):
     with pytest.raises(SystemExit):
         main(["estimate", "--seed", "-1"])
     assert "argument --seed: -1: a seed is a whole number from 0" in capsys.readouterr().err
+
+
+def test_a_hostile_publisher_never_reaches_a_report(tmp_path, monkeypatch, capsys):
+    """Issue 24: markup in a source's publisher or note is refused before the first notebook runs, at its file,
+    line and column, so it reaches no table and no report (HTML, DOCX or PDF); nothing is written."""
+    shutil.copytree(REPO / "sources", tmp_path / "sources")
+    data = tmp_path / "sources" / "hcmc_digital_economy" / "data.csv"
+    lines = data.read_text(encoding="utf-8").splitlines(keepends=True)
+    header = lines[0].rstrip("\n").split(",")
+    first = next(csv.reader([lines[1]]))
+    first[header.index("publisher")] = "<img src=x onerror=alert(document.cookie)>"
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(first)
+    lines[1] = buffer.getvalue()
+    data.write_text("".join(lines), encoding="utf-8")
+    monkeypatch.setenv("GRDP_ROOT", str(tmp_path))
+    assert main(["run", "--vintage", "2026Q1", "--quiet"]) == 1
+    error = capsys.readouterr().err
+    assert "hcmc_digital_economy/data.csv, line 2, column 'publisher': holds markup at character 1" in error
+    assert not (tmp_path / "forecasts" / "2026Q1").exists()
+    assert main(["validate"]) == 1

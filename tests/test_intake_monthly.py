@@ -15,6 +15,7 @@ import pytest
 from intake_support import TODAY, row, snapshot, write_dataset
 
 from grdp import cli, sources
+from grdp import sources
 from grdp.intake import IntakeError, plan
 from grdp.intake.monthly_report import is_gdp_title, measure_of, period_of, read_monthly_report
 
@@ -136,3 +137,19 @@ def test_command_starts_the_quarterly_dataset_and_refuses_the_same_report_twice(
     assert sources.validate(root) == [] and (root / "vn_gdp_quarterly" / "provenance.yaml").exists()
     before = snapshot(root)
     assert cli.main(args + ["--apply"]) == cli.INGEST_EXIT_NOTHING_NEW and snapshot(root) == before
+
+
+def test_a_huge_figure_in_thousand_billions_is_scaled_exactly_and_left_to_the_contract(tmp_path: Path):
+    """Issue 24: scaling a huge figure published in nghìn tỷ đồng went through a float, which overflowed into a
+    traceback; it is now scaled exactly, and the source contract's bounds refuse it at its cell (plan)."""
+    huge = "1" + ".000" * 120
+    body = [[LEVELS[0][0], huge] + LEVELS[0][2:]] + LEVELS[1:]
+    path = workbook(tmp_path / "bieu.xlsx", body=body, extra_sheet=False)
+    book = openpyxl.load_workbook(path)
+    book["02.TKQG"]["A2"] = "Đơn vị tính: Nghìn tỷ đồng"
+    book.save(path)
+    row = next(r for r in read(path).rows if r.values["industry"] == "TOTAL" and r.values["period"] == "2025Q1"
+               and r.values["price_basis"] == "current")
+    assert row.values["value"] == "1" + "0" * 363
+    problems = sources.check_row(row.values, sources.variables())
+    assert any(column == "value" for column, _ in problems)

@@ -228,7 +228,7 @@ def read_sheet_rows(path: Path, sheet: str, rows: Sequence[tuple[Any, ...]], rel
                 continue
             note = [f"sheet '{sheet}' ({title.strip()}), cell {get_column_letter(j + 1)}{line}"]
             if measure.scale != 1:
-                value = so.parse_value(float(Decimal(value) * measure.scale)) or value
+                value = so.plain_decimal(Decimal(value) * measure.scale)  # exact: no float to overflow
                 note.append(f"published in nghìn tỷ đồng, x {measure.scale}")
             if flags:
                 note.append(flags)
