@@ -152,6 +152,29 @@ def test_quarterly_shares_reproduce_the_annual_shares(share, model):
     assert gso_2023 == pytest.approx(model.estimate("gso", 2023).share)
 
 
+def test_quarters_add_up_to_the_headline_share_of_each_year(model, quarterly):
+    """With the headline (published figure, else grdp's estimate), each year's quarters average to it, value-added
+    weighted; a definition without a figure has no quarterly series."""
+    rows = [{"region": "hcmc", "boundary": "old", "method": "gso", "year": y,
+             "status": "published" if y < 2024 else "estimate", "value": 12.0 + 0.5 * (y - 2020)}
+            for y in range(2020, 2026)]
+    rows += [{"region": "hcmc", "boundary": "old", "method": "oecd-narrow", "year": y, "status": "not_supported",
+              "value": np.nan} for y in range(2020, 2026)]
+    share = quarterly_share(model, quarterly, ["gso", "oecd-narrow"], headline=pd.DataFrame(rows))
+    assert set(share.table["method"]) == {"gso"}
+    check = share.annual_check().set_index("year")
+    assert list(check.index) == list(range(2020, 2026)) and check["difference"].abs().max() < 1e-9
+    assert list(check["annual_share"]) == [12.0 + 0.5 * k for k in range(6)]
+    assert list(check["status"]) == ["published"] * 4 + ["estimate"] * 2
+    quarters = share.table.assign(year=[p.year for p in share.table["period"]])
+    sums = quarters[quarters["year"] == 2020][["digital_va", "grdp"]].sum()
+    assert 100 * sums["digital_va"] / sums["grdp"] == pytest.approx(12.0, abs=1e-9)
+    assert model.estimate("gso", 2020).share != pytest.approx(12.0, abs=0.05)  # not the model's annual value
+    assert set(share.table.loc[share.table["period"] == pd.Period("2026Q1", freq="Q"), "status"]) == {"nowcast"}
+    with pytest.raises(ValueError, match="the headline has boundary merged"):
+        quarterly_share(model, quarterly, ["gso"], headline=pd.DataFrame(rows).assign(boundary="merged"))
+
+
 def test_indicator_weights_are_the_last_years_digital_content(share, model, quarterly):
     estimate = model.estimate("gso", 2025)
     content = estimate.components.groupby("industry")["value"].sum() / quarterly.annual.loc[2025]

@@ -1,13 +1,16 @@
 """Quarterly digital-economy value added and its share of quarterly GRDP, for each method.
 
-The digital-economy estimates are annual (:mod:`grdp.digital`). Each method's annual value added
-``D[m, y]`` is distributed over the quarters with an indicator built from what the method counts:
+The digital-economy figures are annual: the headline of :mod:`grdp.digital.headline`, the published share
+where one exists, else grdp's estimate. Each method's annual value added ``D[m, y] = headline[m, y] / 100 *
+sum_{q in y} GRDP[q]`` (so that the value-added-weighted share of a year's quarters is its headline exactly; without
+a headline table, the model's annual values) is distributed over the quarters with an indicator built from what
+the method counts:
 
     c[m, s] = D[m, s, T] / V[s, T]            (the method's digital content of section s in the
                                               last benchmark year T),
     I[m, q] = sum_s c[m, s] Q[s, q],
 
-where ``D[m, s, y]`` is the method's value added in VSIC section ``s`` (its components summed),
+where ``D[m, s, y]`` is the model's value added of the method in VSIC section ``s`` (its components summed),
 ``V[s, y]`` the region's annual value added and ``Q[s, q]`` the section indicators of
 :class:`grdp.quarterly.regional.QuarterlyGRDP` (national quarterly value added of the section scaled to
 the region's quarterly total). Core ICT therefore follows section J and electronics manufacturing
@@ -31,12 +34,15 @@ pseudo-real-time backtest (:mod:`grdp.quarterly.nowcast`) measures both. The qua
     share[m, q] = 100 D[m, q] / GRDP[q].
 
 Both numerator and denominator add up to the annual figures, so ``sum_q D / sum_q GRDP`` over a year
-equals the annual share exactly; quarters after the last annual estimate are flagged ``nowcast``.
+equals the headline share exactly. A quarter is ``benchmarked`` when its year has a headline figure and its
+GRDP quarter was published, ``extrapolated`` when only the latter, ``nowcast`` after the last published quarter.
 
 The seasonally adjusted share is indirect: numerator and denominator are adjusted separately, each with the
 national seasonal factors of its sections (:mod:`grdp.quarterly.national_factors`; the constructed regional series
 is too short and too national to carry a seasonal model of its own), and divided, as the research notes and the
-ESS Guidelines on Seasonal Adjustment (2015) recommend for a ratio of aggregates.
+ESS Guidelines on Seasonal Adjustment (2015) recommend for a ratio of aggregates A section whose national X-13
+diagnostics fail (M7, Q, the combined test) enters both unadjusted; ``digital_va_unadjusted`` and
+``grdp_unadjusted`` say how much of each quarter that is.
 """
 
 from __future__ import annotations

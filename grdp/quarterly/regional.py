@@ -15,13 +15,20 @@ annual value added (:mod:`grdp.accounts`). The regional weights are
 
 taken from the nearest account year with all four national quarters (``ratio_year``) when ``y`` has none.
 
+The national quarters run to the last quarter GSO has published (:func:`extended_national`): its quarterly accounts
+by section, then its first estimates of the year-on-year growth of GDP and of its three sectors applied to the same
+quarter a year earlier. The quarters after the last published quarter (national, or the region's own growth),
+the vintage's own quarter and the next, are a ``nowcast``: the national indicator carried forward by its last
+year-on-year movement, the regional level by the last benchmark-to-indicator ratio.
+
 1. **Indicator: the national quarter-on-quarter movement with the region's weights**, chained:
    ``I[q] = I[q-1] * sum_s w[s, y(q)] VNr[s, q] / sum_s w[s, y(q)] VNr[s, q-1]``. No quarter is ever chained
    on the same quarter of the year before, so a region-specific shock (HCMC's 2021Q3 lockdown) cannot repeat.
 2. **Annual volumes** ``A[y]``: the region's published annual real growth chained from the first benchmark year
    (whose level is its GRDP deflated by the national-structure deflator of step 4); a year without published
-   growth moves by its GRDP so deflated, ``A[y] = A[y-1] (GRDP[y] / P[y]) / (GRDP[y-1] / P[y-1])``. The year before the first benchmark year enters the volume step when its
-   volume is known this way (so that the published growth of the first benchmark year's quarters can be used).
+   growth moves by its GRDP so deflated, ``A[y] = A[y-1] (GRDP[y] / P[y]) / (GRDP[y-1] / P[y-1])``. The year
+   before the first benchmark year enters the volume step when its volume is known this way (so that the published
+   growth of the first benchmark year's quarters can be used).
 3. **Volume benchmarking with the published quarterly figures** (the constrained proportional Denton of the QNA
    Manual, §6.B, with the quarterly figures added as penalised constraints): with ``r[q] = X[q] / I[q]`` the
    benchmark-to-indicator ratio, the volume ``X`` minimises
@@ -37,8 +44,9 @@ taken from the nearest account year with all four national quarters (``ratio_yea
 4. **Price** ``P[q] = sum_s w VN[s, q] / sum_s w VNr[s, q]``: the region's section deflators are taken as the
    nation's. The nominal indicator ``X[q] P[q]`` is benchmarked to annual GRDP with the proportional Denton-Cholette
    method (:func:`grdp.quarterly.td`, Denton 1971, Cholette 1984), so the quarters of every year add up to it
-   exactly; the region's implicit deflator is ``GRDP / X``. Quarters after the last benchmark year keep the last
-   benchmark-to-indicator ratio and are flagged ``nowcast``.
+   exactly; the region's implicit deflator is ``GRDP / X``. Every account year is a benchmark, a year whose GRDP
+   the accounts move by growth (imputed, ``annual_value == "estimate"``) included. Quarters after the last
+   benchmark year keep the last benchmark-to-indicator ratio (``extrapolated``).
 5. **Sections**: ``Q[s, q] = w[s, y] VN[s, q] * GRDP[q] / sum_s w[s, y] VN[s, q]``, the national section
    pattern scaled pro rata to the regional total (an indicator, not an account).
 
