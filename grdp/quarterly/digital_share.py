@@ -19,7 +19,7 @@ put each year's rise in digital content into a step at the first quarter (the st
 IMF QNA Manual 2017, ch. 6); with fixed weights the benchmarking spreads that rise smoothly through
 the benchmark-to-indicator ratio. ``D[m, y]`` is benchmarked to the indicator with
 :func:`grdp.quarterly.td` (proportional Denton-Cholette by default: with five annual values a
-regression's rho is not identified, see ``docs/methods.md``). After the last annual estimate the
+regression's rho is not identified, see ``docs/methods.md``). After the last annual figure the
 benchmark-to-indicator ratio ``BI[y] = D[m, y] / sum_{q in y} I[m, q]`` is either held
 (``extrapolation="hold"``, plain Denton: no further change in digital content) or carried forward
 with its average annual growth (``extrapolation="trend"``, the enhanced proportional Denton of the
