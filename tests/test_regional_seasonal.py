@@ -25,7 +25,7 @@ def grdp(observations):
 
 @pytest.fixture(scope="module")
 def factors(observations, grdp):
-    return national_factors(Releases(observations, AS_OF), list(grdp.sections.columns))
+    return national_factors(Releases(observations, AS_OF), list(grdp.sections.columns), periods=grdp.sections.index)
 
 
 def test_hcmc_has_no_identified_tet_effect_and_says_why(grdp):
@@ -71,6 +71,8 @@ def test_the_adjusted_city_series_has_no_phantom_third_quarter(grdp, factors):
     # (2021Q4, 2022Q1) are real
     assert abs(growth[pd.Period("2020Q3", freq="Q")]) < 8.0
     calm = growth.drop([pd.Period(p, freq="Q") for p in ("2021Q3", "2021Q4", "2022Q1")]).dropna()
-    assert calm.abs().max() < 8.0, calm.round(1).to_dict()
+    # the sections whose national diagnostics fail (G, H, I, N, S: about 30% of the city) enter unadjusted, so the
+    # first and third quarters keep part of their seasonal movement (within 8% on the base commit, all adjusted)
+    assert calm.abs().max() < 10.0, calm.round(1).to_dict()
     assert (grdp.table["growth_source"] == NATIONAL_MOVEMENT).any()
     assert np.isfinite(adjusted).all()

@@ -1,13 +1,16 @@
 """Quarterly digital-economy value added and its share of quarterly GRDP, for each method.
 
-The digital-economy estimates are annual (:mod:`grdp.digital`). Each method's annual value added
-``D[m, y]`` is distributed over the quarters with an indicator built from what the method counts:
+The digital-economy figures are annual: the headline of :mod:`grdp.digital.headline`, the published share
+where one exists, else grdp's estimate. Each method's annual value added ``D[m, y] = headline[m, y] / 100 *
+sum_{q in y} GRDP[q]`` (so that the value-added-weighted share of a year's quarters is its headline exactly; without
+a headline table, the model's annual values) is distributed over the quarters with an indicator built from what
+the method counts:
 
     c[m, s] = D[m, s, T] / V[s, T]            (the method's digital content of section s in the
                                               last benchmark year T),
     I[m, q] = sum_s c[m, s] Q[s, q],
 
-where ``D[m, s, y]`` is the method's value added in VSIC section ``s`` (its components summed),
+where ``D[m, s, y]`` is the model's value added of the method in VSIC section ``s`` (its components summed),
 ``V[s, y]`` the region's annual value added and ``Q[s, q]`` the section indicators of
 :class:`grdp.quarterly.regional.QuarterlyGRDP` (national quarterly value added of the section scaled to
 the region's quarterly total). Core ICT therefore follows section J and electronics manufacturing
@@ -16,7 +19,7 @@ put each year's rise in digital content into a step at the first quarter (the st
 IMF QNA Manual 2017, ch. 6); with fixed weights the benchmarking spreads that rise smoothly through
 the benchmark-to-indicator ratio. ``D[m, y]`` is benchmarked to the indicator with
 :func:`grdp.quarterly.td` (proportional Denton-Cholette by default: with five annual values a
-regression's rho is not identified, see ``docs/methods.md``). After the last annual estimate the
+regression's rho is not identified, see ``docs/methods.md``). After the last annual figure the
 benchmark-to-indicator ratio ``BI[y] = D[m, y] / sum_{q in y} I[m, q]`` is either held
 (``extrapolation="hold"``, plain Denton: no further change in digital content) or carried forward
 with its average annual growth (``extrapolation="trend"``, the enhanced proportional Denton of the
@@ -31,12 +34,15 @@ pseudo-real-time backtest (:mod:`grdp.quarterly.nowcast`) measures both. The qua
     share[m, q] = 100 D[m, q] / GRDP[q].
 
 Both numerator and denominator add up to the annual figures, so ``sum_q D / sum_q GRDP`` over a year
-equals the annual share exactly; quarters after the last annual estimate are flagged ``nowcast``.
+equals the headline share exactly. A quarter is ``benchmarked`` when its year has a headline figure and its
+GRDP quarter was published, ``extrapolated`` when only the latter, ``nowcast`` after the last published quarter.
 
 The seasonally adjusted share is indirect: numerator and denominator are adjusted separately, each with the
 national seasonal factors of its sections (:mod:`grdp.quarterly.national_factors`; the constructed regional series
 is too short and too national to carry a seasonal model of its own), and divided, as the research notes and the
-ESS Guidelines on Seasonal Adjustment (2015) recommend for a ratio of aggregates.
+ESS Guidelines on Seasonal Adjustment (2015) recommend for a ratio of aggregates A section whose national X-13
+diagnostics fail (M7, Q, the combined test) enters both unadjusted; ``digital_va_unadjusted`` and
+``grdp_unadjusted`` say how much of each quarter that is.
 """
 
 from __future__ import annotations
@@ -95,42 +101,56 @@ class QuarterlyShare:
         return self.table.pivot(index="period", columns="method", values=column)
 
     def annual_check(self) -> pd.DataFrame:
-        """Return the annual share implied by the quarters beside the annual estimate (should agree exactly).
+        """Return the annual share implied by the four quarters of each benchmark year beside the annual figure
+        (the headline where one was given; they agree exactly).
 
         Returns
         -------
         pandas.DataFrame
-            ``method``, ``year``, ``annual_share``, ``from_quarters``, ``difference`` (pp).
+            ``method``, ``year``, ``status`` (of the annual figure: ``published`` or ``estimate``),
+            ``annual_share``, ``from_quarters`` (the value-added-weighted share of the quarters),
+            ``difference`` (pp).
         """
-        benchmarked = self.table[self.table["status"] == "benchmarked"]
-        sums = benchmarked.assign(year=[p.year for p in benchmarked["period"]]) \
-            .groupby(["method", "year"])[["digital_va", "grdp"]].sum()
-        merged = self.annual.set_index(["method", "year"]).join(sums.add_suffix("_q"), how="inner")
-        check = pd.DataFrame({"annual_share": merged["share"],
+        quarters = self.table.assign(year=[p.year for p in self.table["period"]])
+        sums = quarters.groupby(["method", "year"]).agg(digital_va_q=("digital_va", "sum"), grdp_q=("grdp", "sum"),
+                                                        quarters=("period", "size"))
+        sums = sums[sums["quarters"] == 4]
+        merged = self.annual.set_index(["method", "year"]).join(sums, how="inner")
+        status = merged["status"] if "status" in merged else pd.Series("estimate", index=merged.index)
+        check = pd.DataFrame({"status": status, "annual_share": merged["share"],
                               "from_quarters": 100 * merged["digital_va_q"] / merged["grdp_q"]})
         return check.assign(difference=check["from_quarters"] - check["annual_share"]).reset_index()
 
 
 def quarterly_share(model: DigitalModel, grdp: QuarterlyGRDP, methods: list[str] | None = None,
                     td_method: str = DEFAULT_TD_METHOD,
-                    extrapolation: str | Mapping[str, str] = "trend") -> QuarterlyShare:
+                    extrapolation: str | Mapping[str, str] = "trend",
+                    headline: pd.DataFrame | None = None) -> QuarterlyShare:
     """Distribute each method's annual digital-economy value added over quarters and divide by GRDP.
 
     Parameters
     ----------
     model
-        The calibrated digital-economy model of the region (:func:`grdp.digital.build`).
+        The calibrated digital-economy model of the region (:func:`grdp.digital.build`): the sections' digital
+        content (the indicator weights), and without ``headline`` the annual values.
     grdp
         The region's quarterly GRDP (:func:`grdp.quarterly.regional.quarterly_grdp`) for the same region and
-        boundary; its benchmark years are the years distributed.
+        boundary.
     methods
-        Methods to distribute (default: every method of the registry).
+        Methods to distribute (default: every method of the registry; with ``headline``, those it gives a figure).
     td_method
         A :func:`grdp.quarterly.td` method (default ``denton-cholette``); regression methods use the
         indicator with an intercept.
     extrapolation
         ``"trend"`` (default) or ``"hold"``: how the benchmark-to-indicator ratio moves after the last annual
         estimate (see the module docstring); or a mapping of each method to its rule.
+    headline
+        The headline share of each method and year (:func:`grdp.digital.headline.share_table` for the region and
+        boundary: ``method``, ``year``, ``status``, ``value``): the published figure where there is one, else
+        grdp's estimate. Each year with a figure and four quarters is a benchmark,
+        ``D[m, y] = value[m, y] / 100 * sum_{q in y} GRDP[q]``, so that the quarters' value-added-weighted share
+        is the headline exactly; a method without any figure (``not_supported``) is left out. Default: the
+        model's annual values in the quarterly GRDP's benchmark years.
 
     Returns
     -------
@@ -139,8 +159,8 @@ def quarterly_share(model: DigitalModel, grdp: QuarterlyGRDP, methods: list[str]
     Raises
     ------
     ValueError
-        Region or boundary of ``model`` and ``grdp`` differ, an unknown method, or a benchmark year without
-        sector accounts in the model.
+        Region or boundary of ``model`` and ``grdp`` differ, an unknown method, a benchmark year without
+        sector accounts in the model, or a headline of another region or boundary.
     """
     if (model.region, model.boundary) != (grdp.region, grdp.boundary):
         raise ValueError(f"the model is for {model.region}/{model.boundary} but the quarterly GRDP for "
@@ -151,43 +171,76 @@ def quarterly_share(model: DigitalModel, grdp: QuarterlyGRDP, methods: list[str]
     unknown = [m for m in methods if m not in METHODS]
     if unknown:
         raise ValueError(f"unknown method(s) {', '.join(unknown)}; choose from {', '.join(METHODS)}")
+    targets = _headline_targets(headline, grdp) if headline is not None else None
+    if targets is not None:
+        methods = [m for m in methods if m in set(targets["method"])]
+        if not methods:
+            raise ValueError("the headline gives no figure for any of the methods asked for")
     rules = {m: extrapolation for m in methods} if isinstance(extrapolation, str) else dict(extrapolation)
     for method in methods:
         if rules.get(method) not in EXTRAPOLATIONS:
             raise ValueError(f"unknown extrapolation {rules.get(method)!r} for {method}; choose from "
                              f"{', '.join(EXTRAPOLATIONS)}")
-    years = [int(y) for y in grdp.benchmark.index]
-    missing = [y for y in years if y not in model.accounts.years]
+    account_years = [int(y) for y in grdp.benchmark.index]
+    missing = [y for y in account_years if y not in model.accounts.years]
     if missing:
         raise ValueError(f"the model has no sector accounts for {', '.join(map(str, missing))}")
+    content_year = account_years[-1]
+    if targets is not None:  # the digital content of the last account year the headline covers
+        covered = [y for y in account_years if y <= int(targets["year"].max())]
+        content_year = covered[-1] if covered else account_years[0]
 
     periods = grdp.sections.index
+    quarter_grdp = grdp.table["grdp"]
     rows, annual_rows, indicators, fits, contents = [], [], {}, {}, {}
     for name in methods:
-        by_section, numerators = {}, {}
-        for year in years:
-            estimate = model.estimate(name, year)
-            by_section[year] = estimate.components.groupby("industry")["value"].sum()
-            numerators[year] = estimate.numerator
-            annual_rows.append({"method": name, "year": year, "digital_va": estimate.numerator,
-                                "grdp": estimate.denominator, "share": estimate.share})
-        digital = pd.DataFrame(by_section).T.reindex(columns=grdp.sections.columns, fill_value=0.0).fillna(0.0)
-        content = (digital.loc[years[-1]] / grdp.annual.loc[years[-1]].replace(0.0, np.nan)).fillna(0.0)
+        estimate = model.estimate(name, content_year)
+        digital = estimate.components.groupby("industry")["value"].sum().reindex(grdp.sections.columns)
+        content = (digital.fillna(0.0) / grdp.annual.loc[content_year].replace(0.0, np.nan)).fillna(0.0)
         contents[name] = content
         indicator = grdp.sections.to_numpy() @ content.to_numpy()
         indicators[name] = indicator
-        fit = td(pd.Series(numerators), pd.Series(indicator, index=periods, name=name), method=td_method)
+        numerators = {}
+        if targets is None:
+            for year in account_years:
+                found = model.estimate(name, year)
+                numerators[year] = found.numerator
+                annual_rows.append({"method": name, "year": year, "digital_va": found.numerator,
+                                    "grdp": found.denominator, "share": found.share, "status": "estimate"})
+        else:
+            for row in targets[targets["method"] == name].itertuples():
+                total = float(quarter_grdp[np.asarray(quarter_grdp.index.year) == row.year].sum())
+                numerators[int(row.year)] = row.value / 100 * total
+                annual_rows.append({"method": name, "year": int(row.year), "digital_va": row.value / 100 * total,
+                                    "grdp": total, "share": float(row.value), "status": row.status})
+        series = pd.Series(numerators).sort_index()
+        fit = td(series, pd.Series(indicator, index=periods, name=name), method=td_method)
         fits[name] = fit
-        values = fit.values.to_numpy() * _trend(pd.Series(numerators), indicators[name], periods, rules[name])
+        values = fit.values.to_numpy() * _trend(series, indicator, periods, rules[name])
+        benchmarked = np.isin(np.asarray(periods.year), list(series.index))
+        status = np.where(grdp.table["status"].to_numpy() == "nowcast", "nowcast",
+                          np.where(benchmarked, "benchmarked", "extrapolated"))
         rows.append(pd.DataFrame({"period": periods, "method": name, "digital_va": values,
-                                  "grdp": grdp.table["grdp"].to_numpy(),
-                                  "share": 100 * values / grdp.table["grdp"].to_numpy(),
-                                  "status": grdp.table["status"].to_numpy()}))
+                                  "grdp": quarter_grdp.to_numpy(),
+                                  "share": 100 * values / quarter_grdp.to_numpy(), "status": status}))
     return QuarterlyShare(grdp=grdp, td_method=td_method,
                           extrapolation=extrapolation if isinstance(extrapolation, str) else rules,
                           table=pd.concat(rows, ignore_index=True),
                           annual=pd.DataFrame(annual_rows), indicators=pd.DataFrame(indicators, index=periods),
                           fits=fits, content=pd.DataFrame(contents).T)
+
+
+def _headline_targets(headline: pd.DataFrame, grdp: QuarterlyGRDP) -> pd.DataFrame:
+    """The headline rows that benchmark the quarters: a figure, and all four quarters of its year estimated."""
+    for column, value in (("region", grdp.region), ("boundary", grdp.boundary)):
+        if column in headline and set(headline[column]) - {value}:
+            raise ValueError(f"the headline has {column} {', '.join(sorted(set(headline[column]) - {value}))}, "
+                             f"the quarterly GRDP is for {value}")
+    counts = pd.Series(np.asarray(grdp.table.index.year)).value_counts()
+    full = {int(y) for y, n in counts.items() if n == 4}
+    rows = headline[headline["value"].notna() & (headline["status"] != "not_supported")
+                    & headline["year"].astype(int).isin(full)]
+    return rows.assign(year=rows["year"].astype(int))[["method", "year", "status", "value"]]
 
 
 def _trend(annual: pd.Series, indicator: np.ndarray, periods: pd.PeriodIndex, extrapolation: str) -> np.ndarray:
@@ -209,7 +262,8 @@ def seasonally_adjusted(share: QuarterlyShare, releases: src.Releases,
     The region's series are constructed from national section movements, so they are adjusted indirectly with the
     national seasonal (and Tết) factors of their sections (:mod:`grdp.quarterly.national_factors`):
     ``GRDP_sa = sum_s Q[s] / S[s]`` and ``D_sa[m] = D[m] * sum_s c[m, s] Q[s] / S[s] / sum_s c[m, s] Q[s]``. The
-    adjusted share is their ratio (indirect, ESS Guidelines on Seasonal Adjustment 2015).
+    adjusted share is their ratio (indirect, ESS Guidelines on Seasonal Adjustment 2015). A section whose X-13
+    diagnostics fail is left unadjusted (``S = 1``); how much of each series that leaves unadjusted is reported.
 
     Parameters
     ----------
@@ -223,33 +277,51 @@ def seasonally_adjusted(share: QuarterlyShare, releases: src.Releases,
     Returns
     -------
     table : pandas.DataFrame
-        ``share.table`` with ``digital_va_sa``, ``grdp_sa`` and ``share_sa`` (percent) added.
+        ``share.table`` with ``digital_va_sa``, ``grdp_sa``, ``share_sa`` (percent), and ``digital_va_unadjusted``
+        and ``grdp_unadjusted`` (percent of the quarter's value in sections left unadjusted) added.
     diagnostics : pandas.DataFrame
         One row per adjusted series: ``grdp`` and ``digital_va:<method>`` (method ``national factors by section``;
-        their Tết columns are empty unless the region's own effect is identified, and ``warnings`` says why), then
-        one row per national section (``vn:<section>``, :meth:`grdp.quarterly.seasonal.SeasonalAdjustment.row`).
+        their Tết columns are empty unless the region's own effect is identified, ``warnings`` says why, and
+        ``reason`` names the sections left unadjusted with their average weight), then one row per national section
+        (``vn:<section>``, :meth:`grdp.quarterly.seasonal.SeasonalAdjustment.row`, ``adjusted`` and ``reason``).
     """
     grdp = share.grdp
-    factors = national_factors(releases, list(grdp.sections.columns), **options)
-    tet = city_tet_effect(grdp)
     sections = grdp.sections
+    factors = national_factors(releases, list(sections.columns), periods=sections.index, **options)
+    tet = city_tet_effect(grdp)
     grdp_sa = factors.adjust(sections)
     note = tet.reason
     row = {"method": "national factors by section", "mode": "multiplicative", "arima_model": None,
            "tet_coefficient": None, "tet_standard_error": None, "tet_t_value": None, "outliers": "", "M7": None,
-           "Q": None, "warnings": note}
-    rows = [{"series": "grdp", **row}]
+           "Q": None, "combined_test": None, "warnings": note, "adjusted": True}
+    left = factors.unadjusted
+
+    def reason(components: pd.DataFrame) -> str:
+        percent = factors.unadjusted_percent(components)
+        if not left:
+            return "adjusted: every section with the national factors of its section"
+        return (f"adjusted by section; {', '.join(left)} ({percent.mean():.1f}% of the series on average) left "
+                "unadjusted: their national X-13 diagnostics fail (rows vn:<section>)")
+
+    grdp_left = factors.unadjusted_percent(sections)
+    rows = [{"series": "grdp", **row, "reason": reason(sections)}]
     frames = []
     for method, values in share.wide("digital_va").items():
         weights = share.content.loc[method].reindex(sections.columns).fillna(0.0)
-        raw = (sections * weights).sum(axis=1)
-        adjusted = factors.adjust(sections * weights)
+        weighted = sections * weights
+        raw = weighted.sum(axis=1)
+        adjusted = factors.adjust(weighted)
         ratio = (adjusted / raw.replace(0.0, np.nan)).fillna(1.0)
-        rows.append({"series": f"digital_va:{method}", **row})
+        rows.append({"series": f"digital_va:{method}", **row, "reason": reason(weighted)})
         frames.append(pd.DataFrame({"period": values.index, "method": method,
                                     "digital_va_sa": (values * ratio.loc[values.index]).to_numpy(),
-                                    "grdp_sa": grdp_sa.loc[values.index].to_numpy()}))
+                                    "grdp_sa": grdp_sa.loc[values.index].to_numpy(),
+                                    "digital_va_unadjusted": factors.unadjusted_percent(weighted)
+                                    .loc[values.index].to_numpy(),
+                                    "grdp_unadjusted": grdp_left.loc[values.index].to_numpy()}))
     table = share.table.merge(pd.concat(frames, ignore_index=True), on=["period", "method"], how="left")
     table["share_sa"] = 100 * table["digital_va_sa"] / table["grdp_sa"]
+    table = table[[c for c in table.columns if c not in ("digital_va_unadjusted", "grdp_unadjusted")]
+                  + ["digital_va_unadjusted", "grdp_unadjusted"]]
     diagnostics = pd.concat([pd.DataFrame(rows), factors.diagnostics.drop(columns="tet_kept")], ignore_index=True)
     return table, diagnostics

@@ -15,6 +15,14 @@ quarterly value added at current prices since 2015, :func:`grdp.quarterly.season
 region's section indicators. A section keeps its Tết term only where X-13 estimates it with ``|t| >=``
 :data:`TET_T_MIN`; it is otherwise adjusted again without it.
 
+A section is adjusted only where X-13's diagnostics pass (:func:`grdp.quarterly.seasonal.quality_verdict`: M7 < 1,
+Q < 1 and identifiable seasonality by the combined test); elsewhere ``S[s, q] = 1``, the section enters the
+regional series unadjusted, and the diagnostics say why. X-13 runs on GSO's published quarterly levels only: the
+quarters :func:`grdp.quarterly.regional.extended_national` builds from GSO's year-on-year growth repeat the
+seasonal pattern of the year before by construction and would flatter M7 and Q. Those quarters, and the nowcast
+quarters after them, take the factor of the same quarter a year earlier (a year-ahead factor; a shift of Tết
+between the two years is not taken into account).
+
 A Tết effect of the region itself is reported only where it is identified (:func:`city_tet_effect`): when at least
 :data:`MIN_MEASURED_YEARS` years have all four quarters pinned by the region's own published figures, so that
 January and February Tết dates are each seen several times in measured rather than constructed quarters.
@@ -29,7 +37,7 @@ import pandas as pd
 
 from grdp import sources as src
 from grdp.quarterly.regional import NATIONAL_MOVEMENT, QuarterlyGRDP, national_quarterly
-from grdp.quarterly.seasonal import SeasonalAdjustmentWarning, adjust
+from grdp.quarterly.seasonal import SeasonalAdjustmentWarning, adjust, quality_verdict
 
 TET_T_MIN = 2.0
 """Smallest |t| for which a national section keeps its Tết regressor."""
@@ -46,8 +54,8 @@ class NationalFactors:
     factors
         Quarters x items (sections and ``TAX``): ``S[s, q]``, multiplicative (1 where a section is not adjusted).
     diagnostics
-        One row per national item: ``series`` (``vn:<item>``), the :meth:`SeasonalAdjustment.row` columns and
-        ``tet_kept``.
+        One row per national item: ``series`` (``vn:<item>``), the :meth:`SeasonalAdjustment.row` columns,
+        ``tet_kept``, ``adjusted`` and ``reason`` (:func:`grdp.quarterly.seasonal.quality_verdict`).
     """
 
     factors: pd.DataFrame
@@ -57,6 +65,18 @@ class NationalFactors:
         """``sum_s components[s] / S[s]`` over the quarters of ``components`` (quarters x items)."""
         factors = self.factors.reindex(index=components.index, columns=components.columns).fillna(1.0)
         return (components / factors).sum(axis=1)
+
+    @property
+    def unadjusted(self) -> list[str]:
+        """The items left unadjusted because their diagnostics fail."""
+        return [str(s).removeprefix("vn:") for s, ok in zip(self.diagnostics["series"], self.diagnostics["adjusted"])
+                if not ok]
+
+    def unadjusted_percent(self, components: pd.DataFrame) -> pd.Series:
+        """Percent of each quarter of ``sum_s components[s]`` in items left unadjusted."""
+        left = [c for c in components.columns if c in self.unadjusted]
+        total = components.sum(axis=1).replace(0.0, float("nan"))
+        return (100 * components[left].sum(axis=1) / total).fillna(0.0)
 
 
 @dataclass(frozen=True)
@@ -68,7 +88,8 @@ class TetIdentification:
     reason: str
 
 
-def national_factors(releases: src.Releases, items: list[str] | pd.Index, **options) -> NationalFactors:
+def national_factors(releases: src.Releases, items: list[str] | pd.Index, national: pd.DataFrame | None = None,
+                     periods: pd.PeriodIndex | None = None, **options) -> NationalFactors:
     """Seasonal factors of the national sections (see the module docstring).
 
     Parameters
@@ -77,6 +98,13 @@ def national_factors(releases: src.Releases, items: list[str] | pd.Index, **opti
         The as-of view (:class:`grdp.sources.Releases`) whose national quarterly accounts are used.
     items
         Sections (and ``TAX``) wanted.
+    national
+        The national quarterly value added at current prices to adjust (quarters x items; default: GSO's levels,
+        :func:`grdp.quarterly.regional.national_quarterly`), e.g. :attr:`QuarterlyGRDP.national` up to its last
+        published quarter.
+    periods
+        Quarters the factors are wanted for; those after the national series take the factor of the same quarter
+        a year earlier (default: the national quarters).
     **options
         Passed to :func:`grdp.quarterly.seasonal.adjust` (``method``, ``before``, ...); ``tet`` is decided here.
 
@@ -84,7 +112,7 @@ def national_factors(releases: src.Releases, items: list[str] | pd.Index, **opti
     -------
     NationalFactors
     """
-    national = national_quarterly(releases, "current")
+    national = national_quarterly(releases, "current") if national is None else national
     options.pop("tet", None)
     factors, rows = {}, []
     for item in items:
@@ -98,9 +126,25 @@ def national_factors(releases: src.Releases, items: list[str] | pd.Index, **opti
             kept = bool(tet and abs(tet["t_value"]) >= TET_T_MIN)
             if tet and not kept:
                 result = adjust(series, tet=False, **options)
-        factors[item] = series / result.adjusted
-        rows.append({"series": f"vn:{item}", **result.row(), "tet_kept": kept})
-    return NationalFactors(pd.DataFrame(factors), pd.DataFrame(rows))
+        adjusted, reason = quality_verdict(result)
+        factors[item] = series / result.adjusted if adjusted else pd.Series(1.0, index=series.index)
+        rows.append({"series": f"vn:{item}", **result.row(), "tet_kept": kept, "adjusted": adjusted,
+                     "reason": reason})
+    table = pd.DataFrame(factors)
+    if periods is not None and len(table):
+        table = _projected(table, periods)
+    columns = ["series", "method", "mode", "arima_model", "tet_coefficient", "tet_standard_error", "tet_t_value",
+               "outliers", "M7", "Q", "combined_test", "warnings", "tet_kept", "adjusted", "reason"]
+    return NationalFactors(table, pd.DataFrame(rows, columns=columns))
+
+
+def _projected(factors: pd.DataFrame, periods: pd.PeriodIndex) -> pd.DataFrame:
+    """``factors`` on ``periods``: a quarter after the last one takes the factor of the same quarter a year earlier."""
+    ahead = [p for p in periods if p > factors.index[-1]]
+    out = factors.reindex(factors.index.append(pd.PeriodIndex(ahead, freq="Q")))
+    for p in ahead:
+        out.loc[p] = out.loc[p - 4]
+    return out
 
 
 def city_tet_effect(grdp: QuarterlyGRDP) -> TetIdentification:

@@ -15,13 +15,20 @@ annual value added (:mod:`grdp.accounts`). The regional weights are
 
 taken from the nearest account year with all four national quarters (``ratio_year``) when ``y`` has none.
 
+The national quarters run to the last quarter GSO has published (:func:`extended_national`): its quarterly accounts
+by section, then its first estimates of the year-on-year growth of GDP and of its three sectors applied to the same
+quarter a year earlier. The quarters after the last published quarter (national, or the region's own growth),
+the vintage's own quarter and the next, are a ``nowcast``: the national indicator carried forward by its last
+year-on-year movement, the regional level by the last benchmark-to-indicator ratio.
+
 1. **Indicator: the national quarter-on-quarter movement with the region's weights**, chained:
    ``I[q] = I[q-1] * sum_s w[s, y(q)] VNr[s, q] / sum_s w[s, y(q)] VNr[s, q-1]``. No quarter is ever chained
    on the same quarter of the year before, so a region-specific shock (HCMC's 2021Q3 lockdown) cannot repeat.
 2. **Annual volumes** ``A[y]``: the region's published annual real growth chained from the first benchmark year
    (whose level is its GRDP deflated by the national-structure deflator of step 4); a year without published
-   growth takes its GRDP so deflated. The year before the first benchmark year enters the volume step when its
-   volume is known this way (so that the published growth of the first benchmark year's quarters can be used).
+   growth moves by its GRDP so deflated, ``A[y] = A[y-1] (GRDP[y] / P[y]) / (GRDP[y-1] / P[y-1])``. The year
+   before the first benchmark year enters the volume step when its volume is known this way (so that the published
+   growth of the first benchmark year's quarters can be used).
 3. **Volume benchmarking with the published quarterly figures** (the constrained proportional Denton of the QNA
    Manual, §6.B, with the quarterly figures added as penalised constraints): with ``r[q] = X[q] / I[q]`` the
    benchmark-to-indicator ratio, the volume ``X`` minimises
@@ -37,8 +44,9 @@ taken from the nearest account year with all four national quarters (``ratio_yea
 4. **Price** ``P[q] = sum_s w VN[s, q] / sum_s w VNr[s, q]``: the region's section deflators are taken as the
    nation's. The nominal indicator ``X[q] P[q]`` is benchmarked to annual GRDP with the proportional Denton-Cholette
    method (:func:`grdp.quarterly.td`, Denton 1971, Cholette 1984), so the quarters of every year add up to it
-   exactly; the region's implicit deflator is ``GRDP / X``. Quarters after the last benchmark year keep the last
-   benchmark-to-indicator ratio and are flagged ``nowcast``.
+   exactly; the region's implicit deflator is ``GRDP / X``. Every account year is a benchmark, a year whose GRDP
+   the accounts move by growth (imputed, ``annual_value == "estimate"``) included. Quarters after the last
+   benchmark year keep the last benchmark-to-indicator ratio (``extrapolated``).
 5. **Sections**: ``Q[s, q] = w[s, y] VN[s, q] * GRDP[q] / sum_s w[s, y] VN[s, q]``, the national section
    pattern scaled pro rata to the regional total (an indicator, not an account).
 
@@ -70,7 +78,18 @@ BENCHMARK_METHOD = "denton-cholette"
 PUBLISHED_GROWTH = "published regional growth (y/y)"
 PUBLISHED_CUMULATIVE = "published regional cumulative growth (H1, 9M)"
 NATIONAL_MOVEMENT = "national movement (q/q)"
-LAMBDA = 100.0
+EXTRAPOLATED = "extrapolated (no published figure yet)"
+"""``growth_source`` of a nowcast quarter: after the last published quarter, nothing fixes its movement."""
+NATIONAL_LEVELS = "published levels by section"
+NATIONAL_GROWTH = "published growth by sector"
+NATIONAL_EXTRAPOLATED = "extrapolated"
+"""``national_data`` of a quarter: the national quarterly accounts by section (GSO's levels), GSO's year-on-year
+growth of the three sectors and GDP applied to the same quarter a year earlier, or neither (a nowcast quarter:
+the last year-on-year movement of each section carried forward)."""
+_SECTORS = {**{s: "A" for s in "A"}, **{s: "BTF" for s in "BCDEF"}, **{s: "GTT" for s in "GHIJKLMNOPQRST"}}
+"""The published sector whose growth extends a section: agriculture (A), industry and construction (BTF),
+services (GTT)."""
+LAMBDA = 150.0
 """Weight of the published quarterly figures against the smoothness of the benchmark-to-indicator ratio."""
 GROWTH_TOLERANCE_PP = 0.3
 """Published quarterly growth is reproduced within this (percentage points) unless the figures conflict."""
@@ -92,8 +111,12 @@ class QuarterlyGRDP:
         ``X P``), ``volume`` (``X``, constant 2010 prices), ``price`` (``P``), ``deflator`` (``GRDP / X``),
         ``national_movement`` (``I[q] / I[q-1]``, step 1),
         ``growth_source`` (what fixed the quarter's movement: a published y/y growth, a published cumulative
-        growth, or the national movement), ``ratio_year`` (the account year of the regional weights) and
-        ``status`` (``benchmarked`` or ``nowcast``).
+        growth, the national movement, or nothing yet: :data:`EXTRAPOLATED`), ``ratio_year`` (the account year of
+        the regional weights), ``status`` (``benchmarked``: published quarterly information and an annual value;
+        ``extrapolated``: published quarterly information, no annual value yet, the last benchmark-to-indicator
+        ratio held; ``nowcast``: after the last published quarter), ``national_data`` (:data:`NATIONAL_LEVELS`,
+        :data:`NATIONAL_GROWTH` or :data:`NATIONAL_EXTRAPOLATED`) and ``annual_value`` (the year's GRDP the
+        quarters add up to: ``published``, ``estimate`` when the accounts move it by growth, or ``none``).
     sections
         Section indicators ``Q[s, q]`` in bn VND (quarters x sections and ``TAX``).
     annual
@@ -107,6 +130,13 @@ class QuarterlyGRDP:
         ``release``, ``url``.
     fit
         The Denton-Cholette result of the nominal step.
+    national
+        The national quarterly value added at current prices the indicator was built from (quarters x items and
+        ``TOTAL``, from GSO's first quarter to the last quarter estimated, extended past GSO's last levels by
+        :func:`extended_national`).
+    published_end
+        The last quarter with published quarterly information (national, or the region's own growth); the
+        quarters after it are a nowcast.
     """
 
     region: str
@@ -119,6 +149,8 @@ class QuarterlyGRDP:
     benchmark: pd.Series
     checks: pd.DataFrame
     fit: TdResult
+    national: pd.DataFrame | None = None
+    published_end: pd.Period | None = None
 
     @property
     def last_benchmark(self) -> int:
@@ -138,23 +170,29 @@ class _Figure:
 
 
 def quarterly_grdp(accounts: SectorAccounts, releases: src.Releases, indicators: str = "hcmc",
-                   last_year: int | None = None, last_quarter: str | pd.Period | None = None) -> QuarterlyGRDP:
+                   last_year: int | None = None, last_quarter: str | pd.Period | None = None,
+                   last_indicator: str | pd.Period | None = None) -> QuarterlyGRDP:
     """Estimate a region's quarterly GRDP at current prices (see the module docstring for the method).
 
     Parameters
     ----------
     accounts
-        The region's annual sector accounts (:func:`grdp.accounts.assemble`), assembled from ``releases``.
-        Years whose GRDP is itself moved by growth (imputed) are not benchmarks.
+        The region's annual sector accounts (:func:`grdp.accounts.assemble`), assembled from ``releases``. Every
+        account year is a benchmark, a year whose GRDP is itself moved by growth (imputed) included: its quarters
+        add up to that estimate (``annual_value`` says which).
     releases
         The as-of view (:class:`grdp.sources.Releases`) of the accounts: the quarterly sources are its selection.
     indicators
         ``"hcmc"`` (default) or ``"national"``, see :data:`INDICATOR_SETS`.
     last_year
         Use annual information (benchmarks and regional weights) up to this year only; later quarters are
-        extrapolated. Default: the last benchmark year. Used for pseudo-real-time backtests.
+        extrapolated. Default: the last account year. Used for pseudo-real-time backtests.
     last_quarter
-        Last quarter to estimate (default: the last quarter of national data).
+        Last quarter to estimate (default: the last published quarter, or the last quarter of the last account year
+        if that is later). Quarters after the last published one are a nowcast (``status``).
+    last_indicator
+        Use quarterly information (national accounts and growth, the region's published quarterly figures) up to
+        this quarter only. Default: everything published. Used for pseudo-real-time backtests.
 
     Returns
     -------
@@ -173,11 +211,19 @@ def quarterly_grdp(accounts: SectorAccounts, releases: src.Releases, indicators:
         raise ValueError(f"the accounts are as of {accounts.as_of}, the releases as of {releases.as_of}: one date")
     selected = releases.selected
     annual = accounts.wide("value")
-    nominal, volume = (_national(selected, basis) for basis in ("current", "constant_2010"))
+    cutoff = pd.Period(last_indicator, freq="Q") if last_indicator is not None else None
+    national = extended_national(selected, cutoff)
+    city_end = _last_city_quarter(selected, accounts, cutoff) if indicators == "hcmc" else None
+    published_end = max(national.published_end, city_end) if city_end is not None else national.published_end
+    if last_quarter is not None:
+        end = pd.Period(last_quarter, freq="Q")
+    else:  # through the last published quarter, and the rest of the last account year
+        account_years = [int(y) for y in annual.index if last_year is None or y <= last_year]
+        end = max(published_end, pd.Period(f"{max(account_years)}Q4", freq="Q")) if account_years else published_end
+    national = national.through(end)
+    nominal, volume = national.nominal, national.volume
     full_years = {int(y) for y, n in pd.Series(nominal.index.year).value_counts().items() if n == 4}
-    full_years &= {int(y) for y, n in pd.Series(volume.index.year).value_counts().items() if n == 4}
-    measured = _measured_years(accounts)
-    candidates = annual[annual.index.isin(sorted(full_years & measured))]
+    candidates = annual[annual.index.isin(sorted(full_years))]
     years = _benchmark_years(candidates, last_year)
     items = [c for c in _ITEMS if c in nominal.columns and c in annual.columns]
     _check_coverage(annual.loc[list(years)], items)
@@ -187,12 +233,12 @@ def quarterly_grdp(accounts: SectorAccounts, releases: src.Releases, indicators:
     pre = years[0] - 1
     start_year = pre if pre in full_years and years[0] in growth_annual else years[0]
     start = pd.Period(f"{start_year}Q1", freq="Q")
-    end = pd.Period(last_quarter, freq="Q") if last_quarter is not None else nominal.index[-1]
     periods = pd.period_range(start, end, freq="Q")
     missing = periods.difference(nominal.index.intersection(volume.index))
     if len(missing):
         raise ValueError(f"national quarterly value added (gso_nsdp_gdp_by_section) is missing for "
                          f"{', '.join(map(str, missing))}, needed from {start} to {end}")
+    basis = national.basis.loc[periods]
     nominal, volume = nominal.loc[periods, items], volume.loc[periods, items]
     weights_table = _ratios(annual, nominal)
     ratio_year = np.array([_nearest(weights_table.index, min(p.year, years[-1])) for p in periods])
@@ -210,18 +256,24 @@ def quarterly_grdp(accounts: SectorAccounts, releases: src.Releases, indicators:
     benchmark = annual.loc[list(years)].sum(axis=1)
     annual_volume = _annual_volumes(benchmark, growth_annual, weighted_nominal, weighted_volume, periods,
                                     start_year)
-    figures = _published_figures(selected, accounts, periods) if indicators == "hcmc" else []
+    figures = _published_figures(selected, accounts, periods, cutoff) if indicators == "hcmc" else []
     level, source = _benchmark_volumes(indicator_volume, annual_volume, figures, periods)
 
     keep = periods >= pd.Period(f"{years[0]}Q1", freq="Q")
     indicator = pd.Series(level * price, index=periods, name="indicator")
     fit = td(pd.Series(benchmark.to_numpy(), index=list(years)), indicator[keep], method=BENCHMARK_METHOD)
     grdp_q = fit.values
+    known = np.asarray(grdp_q.index <= published_end)
+    in_year = np.isin(np.asarray(grdp_q.index.year), years)
+    quality = _annual_quality(accounts)
     table = pd.DataFrame({
         "grdp": grdp_q, "indicator": indicator[keep], "volume": level[keep], "price": price[keep],
         "deflator": grdp_q.to_numpy() / level[keep], "national_movement": movement[keep],
-        "growth_source": source[keep], "ratio_year": ratio_year[keep],
-        "status": np.where(grdp_q.index.year > years[-1], "nowcast", "benchmarked"),
+        "growth_source": np.where(known, source[keep], EXTRAPOLATED),
+        "ratio_year": ratio_year[keep],
+        "status": np.where(~known, "nowcast", np.where(in_year, "benchmarked", "extrapolated")),
+        "national_data": basis[keep].to_numpy(),
+        "annual_value": [quality.get(int(y), "none") if y in years else "none" for y in grdp_q.index.year],
     })
     scale = grdp_q.to_numpy() / weighted_nominal[keep]
     sections = pd.DataFrame(weights[keep] * nominal.to_numpy()[keep] * scale[:, None],
@@ -230,19 +282,31 @@ def quarterly_grdp(accounts: SectorAccounts, releases: src.Releases, indicators:
         region=accounts.region, boundary=accounts.boundary, as_of=accounts.as_of, indicators=indicators,
         table=table, sections=sections, annual=annual,
         benchmark=pd.Series(benchmark.to_numpy(), index=list(years), name="grdp"),
-        checks=_checks(selected, accounts, table, level, periods), fit=fit)
+        checks=_checks(selected, accounts, table, level, periods), fit=fit,
+        national=national.nominal, published_end=min(published_end, end))
 
 
-def _measured_years(accounts: SectorAccounts) -> set[int]:
-    """Account years whose GRDP was published (not moved by growth): the possible benchmarks."""
+def _annual_quality(accounts: SectorAccounts) -> dict[int, str]:
+    """Each account year's GRDP: ``published`` (or derived from published figures) or ``estimate`` (imputed:
+    moved by growth, :mod:`grdp.accounts`)."""
     totals = accounts.table[accounts.table["industry"] == "TOTAL"]
-    return {int(y) for y, q in zip(totals["year"], totals["quality"]) if q != "imputed"}
+    return {int(y): "estimate" if q == "imputed" else "published" for y, q in zip(totals["year"], totals["quality"])}
+
+
+def _last_city_quarter(selected: pd.DataFrame, accounts: SectorAccounts, cutoff: pd.Period | None) -> pd.Period | None:
+    """The last quarter a published quarterly or cumulative growth figure of the region covers (up to ``cutoff``)."""
+    rows = selected[(selected["region"] == accounts.region) & (selected["boundary"] == accounts.boundary)
+                    & (selected["variable"] == "grdp_real_growth") & (selected["industry"] == "TOTAL")
+                    & selected["frequency"].isin(["Q", "H", "YTD"])]
+    ends = [q[-1] for q in (_quarters_of(p, f) for p, f in zip(rows["period"], rows["frequency"])) if q]
+    ends = [q for q in ends if cutoff is None or q <= cutoff]
+    return max(ends) if ends else None
 
 
 def _benchmark_years(annual: pd.DataFrame, last_year: int | None) -> list[int]:
     """The longest run of consecutive account years ending at ``last_year`` (default: the last).
 
-    ``annual`` holds only years with published GRDP and all four national quarters.
+    ``annual`` holds only years with all four quarters in the window.
     """
     years = sorted(int(y) for y in annual.index if last_year is None or y <= last_year)
     if not years:
@@ -253,6 +317,144 @@ def _benchmark_years(annual: pd.DataFrame, last_year: int | None) -> list[int]:
             break
         run.insert(0, year)
     return run
+
+
+@dataclass(frozen=True)
+class NationalQuarters:
+    """National quarterly value added by section, extended past GSO's last levels (:func:`extended_national`).
+
+    Attributes
+    ----------
+    nominal, volume
+        Quarters x items (sections, ``TAX`` and ``TOTAL``) at current and constant 2010 prices, bn VND.
+    basis
+        What each quarter rests on: :data:`NATIONAL_LEVELS`, :data:`NATIONAL_GROWTH` or
+        :data:`NATIONAL_EXTRAPOLATED`.
+    published_end
+        The last quarter with published national information (levels or growth).
+    """
+
+    nominal: pd.DataFrame
+    volume: pd.DataFrame
+    basis: pd.Series
+    published_end: pd.Period
+
+    def through(self, end: pd.Period) -> NationalQuarters:
+        """The same quarters up to ``end``, extrapolated past :attr:`published_end` when ``end`` is later: each
+        item at constant and at current prices moves by its year-on-year movement of the last published quarter,
+        ``V[s, q] = V[s, q - 4] * V[s, L] / V[s, L - 4]`` (a seasonal random walk with the latest drift)."""
+        nominal, volume, basis = self.nominal.loc[:end], self.volume.loc[:end], self.basis.loc[:end]
+        last = nominal.index[-1]
+        if end <= last:
+            return NationalQuarters(nominal, volume, basis, min(self.published_end, end))
+        ahead = pd.period_range(last + 1, end, freq="Q")
+        frames = []
+        for table in (nominal, volume):
+            movement = table.loc[last] / table.loc[last - 4]
+            values = table.reindex(table.index.append(ahead))
+            for q in ahead:
+                values.loc[q] = values.loc[q - 4] * movement
+            frames.append(values)
+        basis = pd.concat([basis, pd.Series(NATIONAL_EXTRAPOLATED, index=ahead)])
+        return NationalQuarters(frames[0], frames[1], basis, self.published_end)
+
+
+def extended_national(selected: pd.DataFrame, cutoff: pd.Period | None = None) -> NationalQuarters:
+    """National quarterly value added by section, extended to the last quarter of published national growth.
+
+    GSO publishes quarterly value added by section some months after the quarter; its first estimate of a quarter
+    gives only the year-on-year real growth of GDP and of its three sectors (agriculture ``A``, industry and
+    construction ``BTF``, services ``GTT``). After the last quarter ``L`` with levels, each quarter ``q`` with
+    published growth is built from the same quarter a year earlier:
+
+        VNr[s, q] = VNr[s, q - 4] (1 + g[sector(s), q]),
+        VNr[TAX, q] = VNr[TOTAL, q - 4] (1 + g[TOTAL, q]) - sum_s VNr[s, q]
+
+    (product taxes take what GDP's growth leaves; they keep GDP's growth if that is not positive), and at current
+    prices each item keeps its last year-on-year price movement, ``P[s, q] = P[s, q - 4] P[s, L] / P[s, L - 4]``,
+    all items of a year scaled together so that its quarters add up to annual GDP at current prices where GSO
+    has published it and the whole year is built. ``cutoff`` keeps only what was published for quarters up to it
+    (pseudo-real-time backtests).
+
+    Parameters
+    ----------
+    selected
+        The as-of selection (:attr:`grdp.sources.Releases.selected`).
+    cutoff
+        The last quarter of national information to use (default: all).
+
+    Returns
+    -------
+    NationalQuarters
+    """
+    nominal, volume = (_national(selected, basis, _ITEMS + ("TOTAL",)) for basis in ("current", "constant_2010"))
+    both = nominal.index.intersection(volume.index)
+    if cutoff is not None:
+        both = both[both <= cutoff]
+    if len(both) < 4:
+        raise ValueError("national quarterly value added (gso_nsdp_gdp_by_section) covers fewer than four quarters"
+                         + (f" up to {cutoff}" if cutoff is not None else ""))
+    nominal, volume = nominal.loc[both], volume.loc[both]
+    last = both[-1]
+    growth = _national_growth(selected)
+    items = [c for c in nominal.columns if c != "TOTAL"]
+    sections = [c for c in items if c != "TAX"]
+    price_movement = (nominal.loc[last, items] / volume.loc[last, items]) / (
+        nominal.loc[last - 4, items] / volume.loc[last - 4, items])
+    new: list[pd.Period] = []
+    q = last + 1
+    while (cutoff is None or q <= cutoff) and q in growth.index and pd.notna(growth.at[q, "TOTAL"]):
+        rates = growth.loc[q]
+        real = pd.Series({s: volume.at[q - 4, s] * (1 + _rate(rates, _SECTORS.get(s))) for s in sections})
+        total = volume.at[q - 4, "TOTAL"] * (1 + rates["TOTAL"])
+        if "TAX" in items:
+            tax = total - real.sum()
+            real["TAX"] = tax if tax > 0 else volume.at[q - 4, "TAX"] * (1 + rates["TOTAL"])
+        real["TOTAL"] = real[items].sum()
+        prices = nominal.loc[q - 4, items] / volume.loc[q - 4, items] * price_movement
+        current = real[items] * prices
+        current["TOTAL"] = current.sum()
+        volume.loc[q] = real
+        nominal.loc[q] = current
+        new.append(q)
+        q += 1
+    annual = _national_annual(selected)
+    for year in sorted({p.year for p in new}):
+        quarters = [p for p in nominal.index if p.year == year]
+        built = [p for p in quarters if p in new]
+        if len(quarters) == 4 and year in annual.index:
+            given = nominal.loc[[p for p in quarters if p not in new], "TOTAL"].sum()
+            factor = (annual[year] - given) / nominal.loc[built, "TOTAL"].sum()
+            if factor > 0:
+                nominal.loc[built] = nominal.loc[built] * factor
+    basis = pd.Series([NATIONAL_GROWTH if p in new else NATIONAL_LEVELS for p in nominal.index], index=nominal.index)
+    return NationalQuarters(nominal.sort_index(), volume.sort_index(), basis.sort_index(), nominal.index.max())
+
+
+def _rate(rates: pd.Series, sector: str | None) -> float:
+    """The published growth of ``sector`` in one quarter, GDP's where the sector's is missing."""
+    value = rates.get(sector) if sector is not None else None
+    return float(value) if value is not None and pd.notna(value) else float(rates["TOTAL"])
+
+
+def _national_growth(selected: pd.DataFrame) -> pd.DataFrame:
+    """GSO's year-on-year real growth of single quarters (quarters x ``TOTAL``, ``A``, ``BTF``, ``GTT``), fractions."""
+    rows = selected[(selected["region"] == "vn") & (selected["frequency"] == "Q")
+                    & (selected["variable"] == "grdp_real_growth") & (selected["price_basis"] == "constant_2010")
+                    & selected["industry"].isin(["TOTAL", "A", "BTF", "GTT"])]
+    if rows.empty:
+        return pd.DataFrame(columns=["TOTAL", "A", "BTF", "GTT"], index=pd.PeriodIndex([], freq="Q"))
+    table = rows.pivot_table(index="period", columns="industry", values="value", aggfunc="last") / 100
+    table.index = pd.PeriodIndex([pd.Period(p, freq="Q") for p in table.index], freq="Q")
+    return table.reindex(columns=["TOTAL", "A", "BTF", "GTT"]).sort_index()
+
+
+def _national_annual(selected: pd.DataFrame) -> pd.Series:
+    """GSO's annual GDP at current prices by year (bn VND)."""
+    rows = selected[(selected["region"] == "vn") & (selected["frequency"] == "A") & (selected["variable"] == "grdp")
+                    & (selected["price_basis"] == "current") & (selected["industry"] == "TOTAL")
+                    & (selected["unit"] == "bn_VND")]
+    return pd.Series(rows["value"].astype(float).to_numpy(), index=rows["period"].astype(int)).groupby(level=0).last()
 
 
 def national_quarterly(releases: src.Releases, basis: str = "current") -> pd.DataFrame:
@@ -328,14 +530,19 @@ def _annual_volumes(benchmark: pd.Series, growth: dict[int, float], nominal: np.
     deflated = {y: float(benchmark[y]) * volume[year_of == y].sum() / nominal[year_of == y].sum() for y in years}
     out = {years[0]: deflated[years[0]]}
     for year in years[1:]:
-        out[year] = out[year - 1] * (1 + growth[year]) if year in growth else deflated[year]
+        # a year without published growth (its GRDP moved by growth in the accounts, or published as a level
+        # only) moves by its GRDP deflated by the change of the national-structure deflator, so that the switch
+        # from the chained published growth to a deflated level leaves no break in the volume
+        out[year] = out[year - 1] * ((1 + growth[year]) if year in growth else deflated[year] / deflated[year - 1])
     if start_year < years[0]:
         out[start_year] = out[years[0]] / (1 + growth[years[0]])
     return out
 
 
-def _published_figures(selected: pd.DataFrame, accounts: SectorAccounts, periods: pd.PeriodIndex) -> list[_Figure]:
-    """The region's published quarterly y/y growth and cumulative growth (H1, 9M) inside the window."""
+def _published_figures(selected: pd.DataFrame, accounts: SectorAccounts, periods: pd.PeriodIndex,
+                       cutoff: pd.Period | None = None) -> list[_Figure]:
+    """The region's published quarterly y/y growth and cumulative growth (H1, 9M) inside the window (and up to
+    ``cutoff``)."""
     rows = selected[(selected["region"] == accounts.region) & (selected["boundary"] == accounts.boundary)
                     & (selected["variable"] == "grdp_real_growth") & (selected["industry"] == "TOTAL")
                     & selected["frequency"].isin(["Q", "H", "YTD"])]
@@ -346,6 +553,8 @@ def _published_figures(selected: pd.DataFrame, accounts: SectorAccounts, periods
         if not now:
             continue
         before = [p - 4 for p in now]
+        if cutoff is not None and now[-1] > cutoff:
+            continue
         if all(p in position for p in now + before):
             out.append(_Figure(r.period, tuple(position[p] for p in now), tuple(position[p] for p in before),
                                float(r.value) / 100, str(r.source_id)))
@@ -462,14 +671,15 @@ def _checks(selected: pd.DataFrame, accounts: SectorAccounts, table: pd.DataFram
 
 
 def quarter_shares(grdp: QuarterlyGRDP, releases: src.Releases) -> pd.DataFrame:
-    """Each benchmarked quarter's share of its year's GRDP beside the nation's.
+    """Each quarter's share of its year's GRDP beside the nation's, for the years with an annual value.
 
     Parameters
     ----------
     grdp
         The region's quarterly GRDP.
     releases
-        The as-of view the quarterly GRDP was estimated from (the national quarters are its selection).
+        The as-of view the quarterly GRDP was estimated from (the national quarters are its selection, extended
+        as the estimate extended them).
 
     Returns
     -------
@@ -477,15 +687,17 @@ def quarter_shares(grdp: QuarterlyGRDP, releases: src.Releases) -> pd.DataFrame:
         ``period``, ``share`` and ``national_share`` (percent of the annual total, current prices), ``gap`` (pp),
         ``growth_source`` and ``pinned`` (whether a published regional figure fixes the quarter).
     """
-    table = grdp.table[grdp.table["status"] == "benchmarked"]
-    national = national_quarterly(releases, "current")["TOTAL"]
+    years = [int(y) for y in grdp.benchmark.index]
+    table = grdp.table[np.isin(np.asarray(grdp.table.index.year), years)]
+    national = grdp.national["TOTAL"] if grdp.national is not None and "TOTAL" in grdp.national else \
+        national_quarterly(releases, "current")["TOTAL"]
     national = national[national.index.isin(table.index)]
-    years = np.asarray(table.index.year)
-    share = 100 * table["grdp"] / table.groupby(years)["grdp"].transform("sum")
+    year_of = np.asarray(table.index.year)
+    share = 100 * table["grdp"] / table.groupby(year_of)["grdp"].transform("sum")
     national_share = 100 * national / national.groupby(national.index.year).transform("sum")
     out = pd.DataFrame({"period": table.index, "share": share.to_numpy(),
                         "national_share": national_share.reindex(table.index).to_numpy(),
                         "growth_source": table["growth_source"].to_numpy()})
     out["gap"] = out["share"] - out["national_share"]
-    out["pinned"] = out["growth_source"] != NATIONAL_MOVEMENT
+    out["pinned"] = out["growth_source"].isin([PUBLISHED_GROWTH, PUBLISHED_CUMULATIVE])
     return out

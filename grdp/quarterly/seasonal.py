@@ -75,6 +75,10 @@ STL_MIN_YEARS = 2
 """STL needs at least two complete cycles."""
 STL_SEASONAL = 7
 """Length of STL's seasonal smoother (statsmodels' default)."""
+M7_MAX = 1.0
+"""A seasonal adjustment is kept only where X-11's M7 (moving versus stable seasonality) is below this."""
+Q_MAX = 1.0
+"""... and where the overall quality statistic Q is below this (Lothian and Morry 1978: below 1 is acceptable)."""
 X13_BINARY_NAMES = ("x13as", "x13as_ascii", "x12a", "x13as.exe", "x13as_ascii.exe", "x12a.exe")
 TET_VARIABLE = "tet"
 _LIBRARY_NOISE = (ResourceWarning, DeprecationWarning, PendingDeprecationWarning, FutureWarning)
@@ -118,6 +122,8 @@ class SeasonalAdjustment:
         ``t_value``, ``before``, ``after``; None without a Tết term), ``outliers`` (e.g.
         ``["AO2020.3"]``), ``regression`` and ``arima`` (DataFrames of estimates), ``aicc``, the
         quality statistics ``M7``, ``Q``, ``Q2`` and ``F_D8`` (stable seasonality F-test on table D8),
+        ``identifiable`` (the combined test for identifiable seasonality, table D8.A: ``yes``, ``no`` or
+        ``probably no``),
         ``transform``, ``binary``; for STL the same keys with None, plus ``seasonal_window``.
     warnings : list of str
         Everything worth knowing that did not stop the adjustment (fallback, dropped regressor,
@@ -154,7 +160,8 @@ class SeasonalAdjustment:
         return {"method": self.method, "mode": self.mode, "arima_model": d.get("arima_model"),
                 "tet_coefficient": tet.get("coefficient"), "tet_standard_error": tet.get("standard_error"),
                 "tet_t_value": tet.get("t_value"), "outliers": " ".join(d.get("outliers") or []),
-                "M7": d.get("M7"), "Q": d.get("Q"), "warnings": " | ".join(self.warnings)}
+                "M7": d.get("M7"), "Q": d.get("Q"), "combined_test": d.get("identifiable"),
+                "warnings": " | ".join(self.warnings)}
 
     def summary(self) -> str:
         """A few lines: method, model, Tết coefficient, outliers and quality statistics."""
@@ -417,7 +424,7 @@ def _spec(index: pd.PeriodIndex, period: int, regressor: pd.Series | None, log: 
     if outliers:
         parts.append("outlier{ }")
     parts += [f"forecast{{ maxlead={period} maxback=0 }}", "estimate{ save=(est) }",
-              "x11{ save=(d10 d16) savelog=(m7 q q2 fd8) }"]
+              "x11{ save=(d10 d16) savelog=(m7 q q2 fd8 ids) }"]
     return "\n".join(parts) + "\n"
 
 
@@ -444,7 +451,8 @@ def _stl(y: pd.Series, period: int, *, tet: bool, log: bool | None, notes: list[
     diagnostics: dict[str, Any] = {
         "method": "stl", "binary": None, "transform": "log" if logged else "none", "arima_model": None,
         "regression": None, "arima": None, "tet": None, "outliers": [], "aicc": None,
-        "M7": None, "Q": None, "Q2": None, "F_D8": None, "seasonal_window": STL_SEASONAL, "robust": True,
+        "M7": None, "Q": None, "Q2": None, "F_D8": None, "identifiable": None, "seasonal_window": STL_SEASONAL,
+        "robust": True,
     }
     return SeasonalAdjustment(observed=y, adjusted=adjusted, seasonal=seasonal, trend=trend, irregular=irregular,
                               tet_effect=None, method="stl", mode="multiplicative" if logged else "additive",
@@ -494,12 +502,46 @@ def _estimates(text: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
             pd.DataFrame(arima, columns=["operator", "lag", "estimate", "standard_error", "t_value"]))
 
 
-def _quality(text: str | None) -> dict[str, float | None]:
-    """M7, Q, Q2 and the D8 stable-seasonality F from X-13's log."""
+def _quality(text: str | None) -> dict[str, Any]:
+    """M7, Q, Q2, the D8 stable-seasonality F and the combined test for identifiable seasonality from X-13's log."""
     text = text or ""
     patterns = {"M7": r"^\s*M07\s*:\s*(-?[\d.]+)", "Q": r"^\s*Q\s*:\s*(-?[\d.]+)",
                 "Q2": r"^\s*Q2\s*:\s*(-?[\d.]+)", "F_D8": r"D8 table\s*:\s*(-?[\d.]+)"}
-    return {key: _number(_last(pattern, text)) for key, pattern in patterns.items()}
+    out: dict[str, Any] = {key: _number(_last(pattern, text)) for key, pattern in patterns.items()}
+    found = _last(r"^\s*Identifiable seasonality\s*:\s*([A-Za-z][A-Za-z ]*?)\s*$", text)
+    out["identifiable"] = found.strip().lower() if found else None
+    return out
+
+
+def quality_verdict(result: SeasonalAdjustment) -> tuple[bool, str]:
+    """Whether an adjustment is kept, and why: X-13's M7 < :data:`M7_MAX`, Q < :data:`Q_MAX` and the combined test
+    finding identifiable seasonality (X-11 table D8.A, ``yes``); each is required.
+
+    An STL fallback has none of these statistics: it is kept, and the reason says it was not checked.
+
+    Returns
+    -------
+    tuple
+        ``(adjusted, reason)``.
+    """
+    d = result.diagnostics
+    if result.method != "x13":
+        return True, "STL fallback: no M7, Q or combined test to check (X-13ARIMA-SEATS did not run)"
+    m7, q, identifiable = d.get("M7"), d.get("Q"), d.get("identifiable")
+    failures: list[str] = []
+    passes: list[str] = []
+    if m7 is None or q is None:
+        failures.append("X-13 reported no M7 or Q")
+    else:
+        (passes if m7 < M7_MAX else failures).append(f"M7 {m7:.3f} {'<' if m7 < M7_MAX else '>='} {M7_MAX:g}")
+        (passes if q < Q_MAX else failures).append(f"Q {q:.3f} {'<' if q < Q_MAX else '>='} {Q_MAX:g}")
+    if identifiable is not None:
+        present = identifiable == "yes"
+        verdict = "present" if present else identifiable.replace("no", "not present")
+        (passes if present else failures).append(f"combined test: identifiable seasonality {verdict}")
+    if failures:
+        return False, "not adjusted: " + "; ".join(failures)
+    return True, "adjusted: " + "; ".join(passes)
 
 
 def _transform(out: str, log: bool | None) -> str:

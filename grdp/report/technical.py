@@ -41,7 +41,7 @@ from grdp.run.revisions import revision_summary, revision_table
 YEAR_COLUMNS = ("year", "target_year")
 CATEGORIES = ("quality", "rating", "status", "basis", "mode", "component", "region", "in_sample_ok", "held_out_ok",
               "at_bound", "met", "kind", "in_force", "models_agree", "calibrated", "used", "role",
-              "verdict")
+              "verdict", "combined_test", "adjusted")
 """Columns whose values are identifiers with a word in ``labels.yaml`` (kind ``value``)."""
 STEPS = ("start", "core", "platform", "sectoral", "basis", "regional", "denominator", "residual", "end")
 """Order of a bridge's steps as columns: from the first method's share through the switches to the second's."""
@@ -365,13 +365,14 @@ def quarterly_grdp(tables: VintageTables, lang: str) -> str:
 
 
 def seasonal(tables: VintageTables, lang: str) -> str:
-    """Seasonal adjustment diagnostics (X-13ARIMA-SEATS): model, Tet effect, outliers, M7 and Q."""
-    rows = tables.table("quarterly_seasonal_diagnostics").drop(columns=["warnings"])
+    """Seasonal adjustment diagnostics (X-13ARIMA-SEATS): model, Tet effect, outliers, M7, Q, the combined test and
+    whether the series is adjusted (only where all three pass; the reason is in the vintage's table)."""
+    rows = tables.table("quarterly_seasonal_diagnostics").drop(columns=["warnings", "reason"], errors="ignore")
     return table(rows.rename(columns={"method": "adjustment"}), lang, 3)
 
 
 def nowcast(tables: VintageTables, lang: str) -> str:
-    """The nowcast of the quarter after the last benchmarked one, with its interval."""
+    """The nowcast of the quarters after the last benchmarked one, with their intervals."""
     rows = tables.table("quarterly_nowcast")[["period", "method", "share", "lower", "upper", "level", "horizon"]]
     level = _level(rows)
     return table(_with_interval(rows.drop(columns="level"), "share", "share_interval", lang, level), lang)
