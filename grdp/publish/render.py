@@ -8,11 +8,11 @@ vintage's tables only.
   notebooks are never written to: executing a notebook writes its outputs into it, and Quarto creates
   ``.quarto/``), and each copied notebook's front matter
   gets the vintage's release-date cut-off as its date, and the copy's project the DOCX reference document
-  (:func:`grdp.report.layout.reference_docx`); then each copy is executed **once** with papermill (parameter
-  ``vintage``; :data:`PARALLEL` at a time, each in its own process and kernel) and the project is rendered with
-  ``quarto render --no-execute`` there (``QUARTO_PYTHON`` set to the running interpreter), which turns the
-  executed outputs into self-contained HTML, DOCX (every page A4: :func:`grdp.report.layout.a4_docx`) and PDF
-  (Typst) without running any notebook again (Quarto with ``--execute`` runs a notebook once per format).
+  (:func:`grdp.report.layout.reference_docx`); then each report, in a project copy of its own, is executed
+  **once** with papermill (parameter ``vintage``) and rendered with ``quarto render --no-execute``
+  (``QUARTO_PYTHON`` set to the running interpreter), which turns the executed outputs into self-contained
+  HTML, DOCX (every page A4: :func:`grdp.report.layout.a4_docx`) and PDF (Typst) without running the notebook
+  again (Quarto with ``--execute`` runs a notebook once per format); :data:`PARALLEL` reports at a time.
   A failing report stops the publication with one message naming the report, the code cell and the error;
   where Quarto fails, the tail of its output is kept in the failed-runs folder
   (:func:`grdp.base.paths.failed_runs_dir`), named in the message.
@@ -180,7 +180,7 @@ def _publish(vintage: str, renderer: str, progress: bool) -> Published:
 
 
 PARALLEL = 2
-"""Report notebooks executed at the same time (each in its own process and kernel)."""
+"""Reports executed and rendered at the same time (each in its own project copy, process and kernel)."""
 FORMATS = (".html", ".docx", ".pdf")
 """The files Quarto renders of each report (``reports/_quarto.yml``: HTML, DOCX, Typst PDF)."""
 LOG_LINES = 200
@@ -298,8 +298,11 @@ def render_quarto(executable: str, vintage: str, staging: Path, progress: bool =
         If there is no report, the kernel a report names is missing, or a report fails (the message names
         the report, the code cell and the error, and the log kept of Quarto's output).
     """
+    from concurrent.futures import ThreadPoolExecutor
+
     from grdp.report.layout import a4_docx, reference_docx
     from grdp.report.vintage_tables import VintageTables
+    from grdp.run.pipeline import NotebookError, execute
 
     books = report_notebooks()
     if not books:
@@ -309,30 +312,37 @@ def render_quarto(executable: str, vintage: str, staging: Path, progress: bool =
     as_of = VintageTables(vintage).as_of
     env = quarto_environment()
     with tempfile.TemporaryDirectory(prefix="grdp-reports-") as scratch:
-        project = Path(scratch) / "reports"
-        shutil.copytree(paths.reports_dir(), project, ignore=shutil.ignore_patterns(
-            ".quarto", "*_files", ".ipynb_checkpoints", *(f"*{suffix}" for suffix in FORMATS)))
-        reference = project / "reference.docx"
+        template = Path(scratch) / "template"
+        shutil.copytree(paths.reports_dir(), template, ignore=shutil.ignore_patterns(
+            ".quarto", "*_files", ".ipynb_checkpoints", "*.ipynb", *(f"*{suffix}" for suffix in FORMATS)))
+        reference = template / "reference.docx"
         default = subprocess.run([executable, "pandoc", "-o", str(reference), "--print-default-data-file",
                                   "reference.docx"], capture_output=True, text=True, env=env)
         if default.returncode != 0 or not reference.exists():
             raise PublishError(f"quarto pandoc could not write its reference.docx: {default.stderr[-500:]}")
         reference.write_bytes(reference_docx(reference.read_bytes()))
-        settings = project / "_quarto.yml"
+        settings = template / "_quarto.yml"
         config = yaml.safe_load(settings.read_text(encoding="utf-8")) if settings.exists() else {}
         formats = config.get("format") or {}
         if "docx" in formats:  # the DOCX takes its styles from the reference document
             formats["docx"] = {**(formats["docx"] or {}), "reference-doc": reference.name}
-        # the copies are executed once, below; Quarto renders their outputs into every format without executing
+        # each copy is executed once, below; Quarto renders its outputs into every format without executing
         config["execute"] = {**(config.get("execute") or {}), "enabled": False}
+        (config.get("project") or {}).pop("render", None)  # each project copy holds, and renders, one report
         settings.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
-        copies = [project / book.name for book in books]
-        for copy in copies:
+
+        def publish_one(book: Path) -> None:
+            project = Path(scratch) / book.stem  # a project of its own: two renders never share a folder
+            shutil.copytree(template, project)
+            copy = project / book.name
+            shutil.copyfile(book, copy)
             _dated(copy, as_of)
-        _execute_all(copies, vintage, project, progress)
-        for book, copy in zip(books, copies):
             if progress:
-                print(f"report {book.name}: rendering (quarto)", file=sys.stderr, flush=True)
+                print(f"report {book.name}: executing, then rendering (quarto)", file=sys.stderr, flush=True)
+            try:
+                execute(copy, copy, {"vintage": vintage}, project)
+            except NotebookError as exc:
+                raise _failed_report(book, copy, exc, vintage) from None
             command = [executable, "render", copy.name, "--no-execute"]
             done = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
             if done.returncode != 0:
@@ -347,44 +357,29 @@ def render_quarto(executable: str, vintage: str, staging: Path, progress: bool =
                 if suffix == ".docx":
                     output.write_bytes(a4_docx(output.read_bytes()))
                 shutil.move(str(output), staging / output.name)
+
+        with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
+            errors = [f.exception() for f in [pool.submit(publish_one, book) for book in books]]
+        first = next((e for e in errors if e is not None), None)
+        if first is not None:
+            raise first
     return f"quarto {quarto_version(executable)}"
 
 
-def _execute_all(copies: list[Path], vintage: str, cwd: Path, progress: bool) -> None:
-    """Execute every report notebook once, in place, :data:`PARALLEL` at a time (each in its own child process
-    and kernel, :func:`grdp.run.pipeline.execute`); the first failure is raised (:func:`_failed_report`) after
-    the other executions have ended."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from grdp.run.pipeline import NotebookError, execute
-
-    def one(copy: Path) -> None:
-        if progress:
-            print(f"report {copy.name}: executing", file=sys.stderr, flush=True)
-        execute(copy, copy, {"vintage": vintage}, cwd)
-
-    with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
-        futures = [pool.submit(one, copy) for copy in copies]
-        errors = [f.exception() for f in futures]
-    for copy, error in zip(copies, errors):
-        if isinstance(error, NotebookError):
-            raise _failed_report(paths.reports_dir() / copy.name, copy, error, vintage) from None
-        if error is not None:
-            raise error
-
-
 def _failed_report(book: Path, executed: Path, error, vintage: str) -> PublishError:
-    """One message for a report that failed when executed: the code cell (its number among the report's code
-    cells and its first line) and the error; the executed notebook, with the traceback, is kept in the
-    failed-runs folder (:func:`grdp.base.paths.failed_runs_dir`) and named."""
+    """One message for a report that failed when executed: the code cell (the one holding the error output: its
+    number among the report's code cells and its first line) and the error; the executed notebook, with the
+    traceback, is kept in the failed-runs folder (:func:`grdp.base.paths.failed_runs_dir`) and named."""
     import nbformat
 
     where = f" in cell {error.cell}" if error.cell is not None else " to execute"
     kept = ""
     if executed.exists():
         ran = nbformat.read(executed, as_version=4)
-        if error.cell is not None and error.cell < len(ran.cells):
-            failing = ran.cells[error.cell].source.strip()
+        errored = [c for c in ran.cells if c.cell_type == "code"
+                   and any(o.get("output_type") == "error" for o in c.get("outputs", []))]
+        if errored:
+            failing = errored[0].source.strip()
             codes = [c.source.strip() for c in nbformat.read(book, as_version=4).cells if c.cell_type == "code"]
             first = failing.splitlines()[0] if failing else ""
             where = (f" in code cell {codes.index(failing) + 1} ({first})" if failing in codes
