@@ -42,7 +42,7 @@ from matplotlib.figure import Figure
 from grdp.base import estimate_kinds as kinds
 from grdp.base.labels import has_label, label
 from grdp.base.method_names import OFFICIAL, TRACKED
-from grdp.forecast.probability_calibration import EVIDENCE_SET
+from grdp.base.series_sets import EVIDENCE_SET
 from grdp.report import charts
 from grdp.report import formatting as fmt
 from grdp.report.vintage_tables import VintageTables
@@ -803,7 +803,7 @@ def _calibrated(tables: VintageTables, boundary: str, method: str, horizon: int)
 
 def probability_evidence(tables: VintageTables) -> pd.DataFrame:
     """The rows of ``forecast_calibration`` a probability may rest on: those of the digital-economy series
-    (:data:`grdp.forecast.probability_calibration.EVIDENCE_SET`)."""
+    (:data:`grdp.base.series_sets.EVIDENCE_SET`)."""
     calibration = tables.table("forecast_calibration")
     return calibration[calibration["set"] == EVIDENCE_SET]
 
