@@ -61,10 +61,25 @@ def test_the_build_backend_is_pinned_exactly():
     assert isinstance(document["project"]["license"], str)  # an SPDX expression, not the deprecated table
 
 
+BUILD_WARNING = re.compile(r"[A-Za-z]Warning\b|^\s*warning:", re.MULTILINE)
+"""A warning of the build (``BuildBackendWarning``, ``SetuptoolsDeprecationWarning``, distutils' ``warning:``);
+pip's own notes about the machine's index settings are not the package's."""
+
+
+def _built_without_warning(command: list[str], environment: dict[str, str]) -> str:
+    done = subprocess.run(command, capture_output=True, text=True, env=environment)
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output[-3000:]
+    warnings = [line.strip() for line in output.splitlines() if BUILD_WARNING.search(line)]
+    assert not warnings, warnings[:5]
+    return output
+
+
 def test_the_package_builds_in_an_isolated_environment_without_a_warning(tmp_path):
     """Issue 24: a fresh machine builds the package with the pinned backend (from PyPI, in pip's isolated build
-    environment) and the build prints no warning: on the base commit setuptools warned on every install that
-    ``license = { text = ... }`` stops being supported on 2027-02-18, after which both README commands fail."""
+    environment), as a wheel and as the editable install the README's commands make, and no build step warns:
+    on the base commit setuptools warned on every install that ``license = { text = ... }`` stops being
+    supported on 2027-02-18 (after which both README commands fail), and its editable finder warned too."""
     source = tmp_path / "source"
     source.mkdir()
     for name in ("pyproject.toml", "README.md"):
@@ -72,13 +87,13 @@ def test_the_package_builds_in_an_isolated_environment_without_a_warning(tmp_pat
     shutil.copytree(paths.PACKAGE_DIR, source / "grdp", ignore=shutil.ignore_patterns("__pycache__"))
     skipped = ("PYTHONDONTWRITEBYTECODE", "PIP_NO_BUILD_ISOLATION")  # byte-compiling on; pip's isolated build
     environment = {k: v for k, v in os.environ.items() if k not in skipped}
-    done = subprocess.run([sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "--verbose",
-                           "--wheel-dir", str(tmp_path / "wheel")], capture_output=True, text=True, env=environment)
-    output = done.stdout + done.stderr
-    assert done.returncode == 0, output[-3000:]
-    warnings = [line.strip() for line in output.splitlines() if re.search(r"warning", line, re.IGNORECASE)]
-    assert not warnings, warnings[:5]
+    _built_without_warning([sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "--verbose",
+                            "--wheel-dir", str(tmp_path / "wheel")], environment)
     wheel = next((tmp_path / "wheel").glob("grdp-*.whl"))
     with zipfile.ZipFile(wheel) as archive:
         meta = archive.read(next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))).decode()
     assert "License-Expression: MIT" in meta
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    _built_without_warning([sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), "install",
+                            "--no-deps", "--editable", str(source)], environment)

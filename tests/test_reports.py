@@ -20,6 +20,7 @@ import zipfile
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -105,7 +106,8 @@ def expected_figures(folder) -> list[list[float]]:
        former city) the published figure or grdp's estimate with its interval.
     3. One point per target year and value of ``targets_headline``: the target; for an ended year the gaps to
        it (pp, one decimal) by definition and verdict; for an open year, on MIC's definition, the required
-       growth above GRDP and the start per boundary, the achieved growth, and the range of the projections
+       growth above GRDP and the start per boundary, the achieved growth per boundary (its average and its latest
+       year's step), and the range of the projections
        (one decimal), and a probability only where it is published.
     """
     read = tables_of(folder)
@@ -142,7 +144,15 @@ def expected_figures(folder) -> list[list[float]]:
                 start = r.start_share if r.start_status == "published" else round(
                     r.start_share, places(r.start_lower, r.start_upper))
                 point += [round(r.required_excess_growth, 1), start]
-            point += list(dict.fromkeys(round(v, 1) for v in mic["achieved_excess_growth"]))
+            # each boundary's own series: its average and its latest year's step; several boundaries in one phrase,
+            # the averages then the steps
+            if len(mic) > 1 and np.isfinite(mic["achieved_latest_step"]).all() and mic["achieved_to_year"].nunique() == 1:
+                point += [round(v, 1) for v in mic["achieved_excess_growth"]]
+                point += [round(v, 1) for v in mic["achieved_latest_step"]]
+            else:
+                for r in mic.itertuples():
+                    point += [round(r.achieved_excess_growth, 1)] + (
+                        [round(r.achieved_latest_step, 1)] if np.isfinite(r.achieved_latest_step) else [])
             for r in mic.itertuples():
                 point += [round(r.range_lower, 1), round(r.range_upper, 1)]
             point += [round(100 * p) for p, flag in zip(rows["probability"], rows["probability_published"])

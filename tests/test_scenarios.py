@@ -1,5 +1,7 @@
 """Forecast scenarios: the shipped definitions, numbers computed from the releases of the as-of date (never typed
-into the file), the one GRDP path of each scenario, the centre path, and validation errors."""
+into the file), the one GRDP path of each boundary (issue 22: it starts from the vintage's own accounts and grows
+with the growth targets in force at the as-of date times a published deflator), the centre path, and validation
+errors."""
 
 from __future__ import annotations
 
@@ -13,8 +15,10 @@ import pytest
 import yaml
 
 from grdp import sources
+from grdp.accounts import sector_accounts
 from grdp.base import paths
 from grdp.forecast import evidence as ev
+from grdp.forecast import history
 from grdp.forecast.scenarios import Assumptions, Scenario, ScenarioError, load_scenarios, resolve, resolve_all, select
 from grdp.sources import Releases
 
@@ -38,8 +42,8 @@ def _figure(observations, as_of: str, source_id: str, region: str, period: str, 
 
 def _assumptions(excess: dict[str, float], growth: float = 10.0) -> Assumptions:
     rules = {k: ev.Rule(ev.WITH_GRDP) for k in excess}
-    scenario = Scenario("example", "old", {"en": "Example", "vi": "Ví dụ"}, "components", ev.Rule(ev.LEVEL), rules,
-                        {"en": "Why.", "vi": "Vì sao."})
+    scenario = Scenario("example", "old", {"en": "Example", "vi": "Ví dụ"}, "components",
+                        ev.GrdpRule(ev.LEVEL, ev.Rule(ev.LEVEL)), rules, {"en": "Why.", "vi": "Vì sao."})
     path = ev.GrdpPath(pd.Series({2023: 1000.0, 2024: 1100.0}), growth, 2024)
     return Assumptions(scenario, Q4, path, dict(excess), {})
 
@@ -53,7 +57,10 @@ def test_shipped_file_holds_definitions_with_the_required_scenarios(shipped):
         scenario = shipped[ident]
         assert scenario.boundary == ("merged" if ident.startswith("merged-") else "old")
         assert set(scenario.label) == set(scenario.rationale) == {"en", "vi"}
-        assert scenario.grdp_growth.kind == ev.LEVEL
+        assert scenario.grdp_growth.kind == ev.TARGETS and scenario.grdp_growth.otherwise.kind == ev.LEVEL
+        assert [(t.region, t.boundary) for t in scenario.grdp_growth.targets] == [("hcmc", "merged"),
+                                                                                  ("vn", "national")]
+        assert scenario.grdp_growth.deflator.kind == ev.DEFLATOR
         assert scenario.centre == ("trend" if ident.endswith("baseline") else "components")
         if scenario.centre == "components":
             assert set(scenario.excess_growth) == {"core", "platform", "sectoral"}
@@ -62,7 +69,7 @@ def test_shipped_file_holds_definitions_with_the_required_scenarios(shipped):
         assert merged.excess_growth == old.excess_growth
         assert old.grdp_growth == shipped["baseline"].grdp_growth  # one GRDP rule per boundary, stated once
         assert merged.grdp_growth == shipped["merged-baseline"].grdp_growth
-    assert len(shipped["merged-baseline"].grdp_growth.series) == 3
+    assert len(shipped["merged-baseline"].grdp_growth.otherwise.series) == 3
 
 
 # --------------------------------------------------------------------------------------- numbers at the as-of date
@@ -123,22 +130,146 @@ def test_a_number_changes_when_its_release_changes(shipped, observations):
 
 
 def test_a_rule_without_published_figures_names_the_scenario_field_and_years(shipped, observations):
-    message = r"scenario 'accelerated', field 'excess_growth.core', as of 2024-06-30: .*published years: 2022"
+    mic = (observations["source_id"] == "hcmc_digital_economy") & (observations["variable"] == "de_share_mic")
+    only_2022 = observations[~mic | (observations["period"] == "2022")]
+    message = r"scenario 'accelerated', field 'excess_growth.core', as of 2025-12-31: .*published years: 2022"
     with pytest.raises(ev.EvidenceError, match=message):
+        resolve(shipped["accelerated"], Releases(only_2022, Q4))
+    message = r"scenario 'accelerated', field 'grdp_growth', as of 2024-06-30: no sector accounts of hcmc/old"
+    with pytest.raises(ev.EvidenceError, match=message):  # no national accounts yet to assemble them from
         resolve(shipped["accelerated"], Releases(observations, "2024-06-30"))
+
+
+# --------------------------------------------------------------------------------------- the GRDP path (issue 22)
+
+
+def _accounts_grdp(observations, as_of: str, boundary: str) -> pd.Series:
+    """The boundary's GRDP in the vintage's own sector accounts (what notebook 01 writes as accounts_hcmc_*)."""
+    table = sector_accounts("hcmc", boundary, Releases(observations, as_of)).table
+    return table[table["industry"] == "TOTAL"].set_index("year")["value"]
+
+
+@pytest.mark.parametrize("as_of", [Q3, Q4, Q1])
+def test_each_path_starts_from_the_accounts_grdp_of_the_latest_ended_year(shipped, observations, as_of):
+    """Issue 22: vintage 2026Q1 grew the merged city from the published 2024 levels at their 2022-2024 pace, so its
+    path's 2025 was 2,935,736 bn VND against 3,011,406 in the vintage's own accounts (the former city's 1.7%
+    below its own); the path's anchor is now the accounts' GRDP of the latest ended year, and so is every ended
+    year of the path."""
+    latest = history.first_open_year(as_of) - 1
+    for a in resolve_all(list(shipped.values()), Releases(observations, as_of)):
+        accounts = _accounts_grdp(observations, as_of, a.boundary)
+        assert a.grdp.anchor_year == latest, a.id
+        assert a.grdp.level(latest) == pytest.approx(accounts[latest])
+        for year in accounts.index[(accounts.index >= 2020) & (accounts.index <= latest)]:
+            assert a.grdp.level(year) == pytest.approx(accounts[year])
+        row = a.quantities().set_index("quantity").loc["grdp_growth"]
+        assert row["grdp_anchor_year"] == latest and row["grdp_anchor"] == pytest.approx(accounts[latest])
+        first = a.grdp.table(range(latest + 1, latest + 2)).iloc[0]  # the first projected year grows from it
+        assert first["grdp"] == pytest.approx(accounts[latest] * (1 + first["growth"] / 100))
+        if as_of == Q1 and a.boundary == "merged":  # 2025 is partly a model estimate: the path says so
+            assert "model estimate" in row["grdp_anchor_basis"] and "point value" in row["grdp_anchor_basis"]
+
+
+def test_the_path_grows_by_the_targets_in_force_times_the_national_deflator(shipped, observations):
+    """Issue 22 by hand, as of 2026-03-31: 2026 grows by the city's 2026 target (10%: above 10% in the People's
+    Council's 2026 plan, about 10% in the Government's Resolution 01/NQ-CP), 2027-2030 by its 2026-2030 target (10-11%
+    a year, the lower end), each times the national GDP deflator's average growth over 2023-2025 (current over
+    constant-price GDP; 2025 over the published real growth); 2031 on, at the published pace."""
+    releases = Releases(observations, Q1)
+    a = resolve(shipped["merged-baseline"], releases)
+
+    def national(period: str, variable: str, basis: str) -> float:
+        rows = releases.selected[(releases.selected["region"] == "vn") & (releases.selected["period"] == period)
+                                 & (releases.selected["variable"] == variable) & (releases.selected["frequency"] == "A")
+                                 & (releases.selected["industry"] == "TOTAL")
+                                 & (releases.selected["price_basis"] == basis)]
+        assert len(rows) == 1, (period, variable, basis)
+        return float(rows["value"].iloc[0])
+    c = {y: national(str(y), "grdp", "current") for y in (2022, 2023, 2024, 2025)}
+    k = {y: national(str(y), "grdp", "constant_2010") for y in (2022, 2023, 2024)}
+    steps = [c[2023] / c[2022] / (k[2023] / k[2022]), c[2024] / c[2023] / (k[2024] / k[2023]),
+             c[2025] / c[2024] / (1 + national("2025", "grdp_real_growth", "constant_2010") / 100)]
+    deflator = float(np.prod(steps) ** (1 / 3))
+    anchor = _accounts_grdp(observations, Q1, "merged")[2025]
+    assert a.grdp.level(2026) == pytest.approx(anchor * 1.10 * deflator)
+    assert a.grdp.level(2030) == pytest.approx(anchor * (1.10 * deflator) ** 5)
+    assert a.grdp.level(2031) == pytest.approx(a.grdp.level(2030) * (1 + a.grdp.growth / 100))
+    numbers = a.quantities().set_index("quantity")
+    assert numbers.loc["grdp_growth.deflator", "value"] == pytest.approx(100 * (deflator - 1))
+    assert numbers.loc["grdp_growth.deflator", ["from_year", "to_year"]].tolist() == [2022, 2025]
+    assert numbers.loc["grdp_growth.target.hcmc.2026", ["value", "from_year", "to_year"]].tolist() == [10, 2026, 2026]
+    assert numbers.loc["grdp_growth.target.hcmc.2026-2030", ["from_year", "to_year"]].tolist() == [2027, 2030]
+    assert numbers.loc["grdp_growth", "value"] == pytest.approx(100 * (1.10 * deflator - 1))
+    table = a.grdp.table(range(2025, 2032)).set_index("year")
+    assert "a target, not an outcome" in table.loc[2026, "basis"] and "2026-01-08" in table.loc[2026, "basis"]
+    assert "2026-2030" in table.loc[2027, "basis"] and "no growth target in force after 2030" in table.loc[2031,
+                                                                                                           "basis"]
+    figures = a.figures()
+    assert {"grdp_real_growth_target", "grdp_real_growth_target_upper"} <= set(figures["variable"])
+    assert {"current", "constant_2010"} <= set(figures.loc[figures["quantity"] == "grdp_growth.deflator",
+                                                           "price_basis"])
+
+
+def test_the_path_uses_no_growth_target_decided_after_the_as_of_date(shipped, observations):
+    """Issue 22: a vintage uses only the growth targets decided by its as-of date. On 2025-09-30 only the 2025 target
+    (People's Committee plan of 2025-08-26) is in force, so 2026 on grows at the published pace; a decision dated
+    after a vintage's date changes nothing in that vintage and the path of a later one."""
+    for as_of in (Q3, Q4, Q1):
+        for a in resolve_all(list(shipped.values()), Releases(observations, as_of)):
+            figures = a.figures()
+            used = figures[figures["quantity"].str.startswith("grdp_growth")]
+            assert (pd.to_datetime(used["release_date"]) <= pd.Timestamp(as_of)).all(), (as_of, a.id)
+    q3 = resolve(shipped["merged-baseline"], Releases(observations, Q3)).grdp.table(range(2025, 2027))
+    assert q3["real_growth"].iloc[0] == 8.5 and np.isnan(q3["real_growth"].iloc[1])
+    assert "no growth target in force after 2025 at 2025-09-30" in q3["basis"].iloc[1]
+    template = observations[(observations["source_id"] == "grdp_growth_targets") & (observations["region"] == "hcmc")
+                            & (observations["period"] == "2026")].iloc[[0]]
+    later = template.assign(period="2027", value=20.0, publication_date="2026-02-15",
+                            release_date=pd.Timestamp("2026-02-15"), url="https://example.org/later-decision")
+    with_later = pd.concat([observations, later], ignore_index=True)
+    for as_of in (Q3, Q4):
+        before = resolve(shipped["merged-baseline"], Releases(observations, as_of)).grdp
+        after = resolve(shipped["merged-baseline"], Releases(with_later, as_of)).grdp
+        years = range(2025, 2036)
+        assert [after.level(y) for y in years] == pytest.approx([before.level(y) for y in years])
+    q1 = resolve(shipped["merged-baseline"], Releases(with_later, Q1)).grdp.table(range(2026, 2029)).set_index("year")
+    assert q1["real_growth"].tolist() == [10.0, 20.0, 10.0]  # a target of the year before the five-year one
+
+
+def test_the_deflator_rule_by_hand():
+    def row(variable, basis, year, value):
+        return {"source_id": "a", "region": "vn", "boundary": "national", "variable": variable, "frequency": "A",
+                "industry": "TOTAL", "price_basis": basis, "period": str(year), "value": value,
+                "release_date": pd.Timestamp("2026-01-05"), "publisher": "P", "rating": "green", "url": "u",
+                "date_approx": False}
+    selected = pd.DataFrame([row("grdp", "current", 2022, 100.0), row("grdp", "constant_2010", 2022, 50.0),
+                             row("grdp", "current", 2023, 110.0), row("grdp", "constant_2010", 2023, 52.0),
+                             row("grdp", "current", 2024, 121.0), row("grdp_real_growth", "constant_2010", 2024, 5.0)])
+    rule = ev.Rule(ev.DEFLATOR, (ev.SeriesRef("a", "vn", "national"),), span=2)
+    found = ev.compute(rule, selected)
+    steps = [1.1 / 1.04, 1.1 / 1.05]
+    assert found.value == pytest.approx(100 * (math.sqrt(steps[0] * steps[1]) - 1))
+    assert (found.from_year, found.to_year) == (2022, 2024) and len(found.figures) == 6
+    with pytest.raises(ev.EvidenceError, match="2021"):
+        ev.compute(ev.Rule(ev.DEFLATOR, (ev.SeriesRef("a", "vn", "national"),), from_year=2021), selected)
 
 
 # --------------------------------------------------------------------------------------- rules and paths
 
 
-def test_grdp_path_is_the_published_levels_then_the_scenario_growth():
-    path = ev.GrdpPath(pd.Series({2022: 100.0, 2024: 121.0}), 10.0, 2024)
+def test_grdp_path_is_the_accounts_levels_then_growth_by_year():
+    steps = pd.DataFrame({"growth": [20.0], "real_growth": [10.0], "deflator": [100 * (1.2 / 1.1 - 1)],
+                          "basis": ["a target"]}, index=[2025])
+    path = ev.GrdpPath(pd.Series({2022: 100.0, 2024: 121.0}), 10.0, 2024, steps, {2022: "published",
+                                                                                   2024: "imputed"})
     assert path.level(2024) == 121.0 and path.level(2022) == 100.0
-    assert path.level(2026) == pytest.approx(121 * 1.1 ** 2)
-    assert path.level(2023) == pytest.approx(110.0)  # no published level: compounded back from 2024
-    assert path.average_growth(2024, 2026) == pytest.approx(10.0)
-    table = path.table(range(2023, 2026)).set_index("year")
-    assert table["status"].tolist() == ["projected", "published", "projected"]
+    assert path.level(2026) == pytest.approx(121 * 1.2 * 1.1)  # the step of 2025, then the growth of later years
+    assert np.isnan(path.level(2023))  # no GRDP in the accounts: not made up
+    assert path.average_growth(2025, 2027) == pytest.approx(10.0) and path.last_step == 2025
+    table = path.table(range(2023, 2027)).set_index("year")
+    assert table["status"].tolist() == ["", "imputed", "projected", "projected"]
+    assert table.loc[2025, "basis"] == "a target" and table.loc[2025, "real_growth"] == 10.0
+    assert table.loc[2026, "growth"] == pytest.approx(10.0) and np.isnan(table.loc[2026, "real_growth"])
 
 
 def test_share_growth_reads_the_window_and_level_growth_sums_the_years_all_parts_publish():
@@ -203,6 +334,13 @@ VALID = {
 }
 
 
+NATIONAL = [{"source_id": "gso_nsdp_gdp_by_section", "region": "vn", "boundary": "national"}]
+TARGETS_RULE = {"rule": "growth_targets",
+                "targets": [{"source_id": "grdp_growth_targets", "region": "hcmc", "boundary": "merged"}],
+                "deflator": {"rule": "deflator", "series": NATIONAL, "span": 3},
+                "otherwise": VALID["grdp_growth"]}
+
+
 def _write(tmp_path: Path, scenarios: list) -> Path:
     path = tmp_path / "scenarios.yaml"
     path.write_text(yaml.safe_dump({"scenarios": scenarios}, allow_unicode=True), encoding="utf-8")
@@ -225,12 +363,17 @@ def _excess(**rules) -> dict:
 
 def test_a_valid_file_loads(tmp_path):
     second = _with(id="beta", centre="trend", supporting=[{"label": "MIC", "rule": "share_growth", "series": SERIES,
-                                                            "span": 1}])
+                                                            "span": 1}], grdp_growth=TARGETS_RULE)
     del second["excess_growth"]
     loaded = load_scenarios(_write(tmp_path, [VALID, second]))
     assert list(loaded) == ["alpha", "beta"]
     assert loaded["alpha"].excess_growth["platform"] == ev.Rule(ev.SAME_AS, component="core")
     assert loaded["beta"].excess_growth == {} and loaded["beta"].supporting[0][0] == "MIC"
+    assert loaded["alpha"].grdp_growth.kind == ev.LEVEL and loaded["alpha"].grdp_growth.targets == ()
+    grdp = loaded["beta"].grdp_growth
+    assert grdp.kind == ev.TARGETS and grdp.deflator.span == 3
+    assert grdp.otherwise == loaded["alpha"].grdp_growth.otherwise
+    assert grdp.targets == (ev.SeriesRef("grdp_growth_targets", "hcmc", "merged", ev.TARGET_VARIABLE),)
 
 
 INVALID = {
@@ -241,7 +384,14 @@ INVALID = {
     "unknown field": ([_with(colour="blue")], "'alpha'", "colour", "unknown field"),
     "typed growth": ([_with(grdp_growth=9.7)], "'alpha'", "grdp_growth", "expected a mapping with 'rule'"),
     "wrong rule for GRDP": ([_with(grdp_growth={"rule": "with_grdp"})], "'alpha'", "grdp_growth.rule",
-                            "not one of level_growth"),
+                            "not one of growth_targets, level_growth"),
+    "targets without a deflator": ([_with(grdp_growth={k: v for k, v in TARGETS_RULE.items() if k != "deflator"})],
+                                   "'alpha'", "grdp_growth.deflator", "missing"),
+    "a deflator of the wrong rule": ([_with(grdp_growth={**TARGETS_RULE, "deflator": {"rule": "level_growth",
+                                                                                      "series": NATIONAL, "span": 3}})],
+                                     "'alpha'", "grdp_growth.deflator.rule", "not one of deflator"),
+    "targets not a list": ([_with(grdp_growth={**TARGETS_RULE, "targets": "hcmc"})], "'alpha'",
+                           "grdp_growth.targets", "expected a list"),
     "typed excess": ([_excess(core=8.6)], "'alpha'", "excess_growth.core", "expected a mapping with 'rule'"),
     "unknown component": ([_excess(cloud={"rule": "with_grdp"})], "'alpha'", "excess_growth.cloud",
                           "unknown component"),

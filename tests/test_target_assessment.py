@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from grdp import sources
+from grdp.accounts import sector_accounts
 from grdp.digital.headline import COLUMNS
 from grdp.forecast import ensemble, history, probability_calibration
 from grdp.forecast import evidence as ev
@@ -64,8 +65,8 @@ def _path(growth: float = 10.0) -> ev.GrdpPath:
 def _assumptions(ident: str = "baseline", centre: str = "trend", growth: float = 10.0,
                  excess: dict[str, float] | None = None) -> Assumptions:
     rules = {k: ev.Rule(ev.WITH_GRDP) for k in (excess or {})}
-    scenario = Scenario(ident, "old", {"en": ident, "vi": ident}, centre, ev.Rule(ev.LEVEL), rules,
-                        {"en": "rule", "vi": "quy tắc"})
+    scenario = Scenario(ident, "old", {"en": ident, "vi": ident}, centre, ev.GrdpRule(ev.LEVEL, ev.Rule(ev.LEVEL)),
+                        rules, {"en": "rule", "vi": "quy tắc"})
     return Assumptions(scenario, Q4, _path(growth), dict(excess or {}), {})
 
 
@@ -385,7 +386,16 @@ def test_required_and_achieved_growth_by_hand():
     assert found["achieved_excess_growth"] == pytest.approx(100 * ((22.0 / 18.66) ** 0.5 - 1))  # 8.58
     assert found["achieved_latest_step"] == pytest.approx(100 * (22.0 / 21.5 - 1))  # 2.33
     assert found["achieved_grdp_growth"] == pytest.approx(100 * ((1780000 / 1479227) ** 0.5 - 1))
+    assert found["achieved_latest_grdp_growth"] == pytest.approx(100 * (1780000 / 1621191 - 1))
+    assert found["achieved_latest_digital_growth"] == pytest.approx(100 * (1780000 / 1621191 * 22.0 / 21.5 - 1))
+    assert (found["achieved_published_years"], found["achieved_estimate_years"]) == ("2022-2024", "")
     assert np.isnan(tg.achieved_growth(published.iloc[:1], path)["achieved_excess_growth"])
+    mixed = pd.DataFrame({"year": [2020, 2021, 2022, 2023, 2024, 2025], "value": [14.0, 16.0, 18.66, 21.5, 22.0, 26.4],
+                          "status": ["estimate"] * 2 + ["published"] * 3 + ["estimate"]})
+    found = tg.achieved_growth(mixed, ev.GrdpPath(pd.Series({2020: 1.0, 2025: 2.0}), 9.7, 2025))
+    assert found["achieved_latest_step"] == pytest.approx(20.0) and found["achieved_latest_status"] == "estimate"
+    assert (found["achieved_published_years"], found["achieved_estimate_years"]) == ("2022-2024", "2020-2021, 2025")
+    assert np.isnan(found["achieved_latest_grdp_growth"])  # the path has no 2024
 
 
 # --------------------------------------------------------------------------------------- the real vintage
@@ -434,8 +444,9 @@ def test_the_real_vintage_forecasts_no_ended_year_and_publishes_no_unsupported_p
 
 
 def test_one_grdp_path_per_scenario_carries_every_nominal_figure(real, observations):
-    """Issue 14, defect 6: every scenario of a boundary uses the path of published levels from 2022 (after the
-    2021 contraction), so the old city's 2030 GRDP is about 3.1 quadrillion VND in every scenario."""
+    """Issue 14, defect 6, and issue 22: every scenario of a boundary uses one GRDP path, which starts from the
+    vintage's own accounts of the latest ended year (2025, moved by published growth) and grows by the city's growth
+    targets in force on 2025-12-31 (10% in 2026, 10-11% a year in 2026-2030) times the national GDP deflator."""
     paths = {a.id: a.grdp for a in real.scenarios}
     table = real.assessment
     for scenario, rows in table.groupby("scenario"):
@@ -448,20 +459,38 @@ def test_one_grdp_path_per_scenario_carries_every_nominal_figure(real, observati
             (1 + head["grdp_growth"] / 100) * (1 + head["required_excess_growth"] / 100) - 1))
         finite = head.dropna(subset=["gap_pp"])
         np.testing.assert_allclose(finite["gap_bn_vnd"], finite["gap_pp"] / 100 * finite["grdp"])
-    selected = sources.as_of(observations, Q4)
-    levels = selected[(selected["source_id"] == "hcmc_grdp_levels") & (selected["variable"] == "grdp")
-                      & (selected["price_basis"] == "current") & (selected["frequency"] == "A")]
-    level = levels.set_index("period")["value"]
-    expected = level["2024"] * (level["2024"] / level["2022"]) ** (6 / 2)
-    for scenario in ("baseline", "accelerated", "stalled"):
-        assert paths[scenario].level(2030) == pytest.approx(expected)
-    assert expected == pytest.approx(3.1e6, rel=0.01)
+    releases = Releases(observations, Q4)
+    selected = releases.selected
+    national = selected[(selected["region"] == "vn") & (selected["variable"] == "grdp") & (selected["frequency"] == "A")
+                        & (selected["industry"] == "TOTAL")]
+    c = national[national["price_basis"] == "current"].set_index("period")["value"]
+    k = national[national["price_basis"] == "constant_2010"].set_index("period")["value"]
+    deflator = ((c["2024"] / c["2021"]) / (k["2024"] / k["2021"])) ** (1 / 3)  # 2025 not yet published on 2025-12-31
+    for boundary, scenarios in (("old", ("baseline", "accelerated", "stalled")),
+                                ("merged", ("merged-baseline", "merged-accelerated", "merged-stalled"))):
+        accounts = sector_accounts("hcmc", boundary, releases).table
+        anchor = float(accounts[(accounts["industry"] == "TOTAL") & (accounts["year"] == 2025)]["value"].iloc[0])
+        expected = anchor * (1.10 * deflator) ** 5
+        for scenario in scenarios:
+            assert paths[scenario].level(2025) == pytest.approx(anchor)
+            assert paths[scenario].level(2030) == pytest.approx(expected)
     head = real.headline.set_index(["boundary", "method", "target_year"])
     gso = head.loc[("old", "gso", 2030)]
     assert gso["required_digital_growth"] == pytest.approx(
         100 * ((1 + gso["grdp_growth"] / 100) * (40 / 14.65) ** (1 / 7) - 1))
-    assert gso["grdp"] == pytest.approx(expected)
-    assert gso["required_value_added"] == pytest.approx(0.40 * expected)
+    assert gso["grdp"] == pytest.approx(paths["baseline"].level(2030))
+    assert gso["grdp_growth"] == pytest.approx(paths["baseline"].average_growth(2023, 2030))
+    assert gso["required_value_added"] == pytest.approx(0.40 * gso["grdp"])
+    measured = real.measured[real.measured["boundary"] == "old"].set_index(["method", "target_year"])
+    assert measured.loc[("mic", 2025), "grdp"] == pytest.approx(paths["baseline"].level(2025))  # the accounts' 2025
+
+
+def _series(real, boundary: str, method: str) -> pd.Series:
+    """A boundary's figures of a definition in its estimates table, ended years: published, else grdp's estimate."""
+    est = real.estimates
+    rows = est[(est["boundary"] == boundary) & (est["method"] == method) & (est["year"] < real.first_open)
+               & est["status"].isin(["published", "estimate"])]
+    return rows.set_index("year")["value"]
 
 
 def test_the_headline_leads_with_what_it_takes_against_what_was_achieved(real):
@@ -469,9 +498,41 @@ def test_the_headline_leads_with_what_it_takes_against_what_was_achieved(real):
     mic = head.loc[("old", "mic", 2030)]
     assert mic["status"] == "projection"
     assert mic["required_excess_growth"] == pytest.approx(100 * ((40 / 22.0) ** (1 / 6) - 1))
-    assert mic["achieved_excess_growth"] == pytest.approx(100 * ((22.0 / 18.66) ** 0.5 - 1))
-    assert (mic["achieved_from_year"], mic["achieved_to_year"]) == (2022, 2024)
+    series = _series(real, "old", "mic")  # published 2022-2024, grdp's estimates 2020, 2021 and 2025
+    assert (mic["achieved_from_year"], mic["achieved_to_year"]) == (2020, 2025)
+    assert mic["achieved_excess_growth"] == pytest.approx(100 * ((series[2025] / series[2020]) ** (1 / 5) - 1))
+    assert mic["achieved_latest_step"] == pytest.approx(100 * (series[2025] / series[2024] - 1))
+    assert (mic["achieved_published_years"], mic["achieved_estimate_years"]) == ("2022-2024", "2020-2021, 2025")
     assert mic["required_excess_growth_low"] < mic["required_excess_growth"] < mic["required_excess_growth_high"]
     assert mic["range_lower"] <= mic["range_upper"] and mic["models"] >= 2 and mic["scenarios"] == 3
     gso = head.loc[("old", "gso", 2030)]
-    assert gso["achieved_excess_growth"] == pytest.approx(100 * ((14.65 / 12.62) ** (1 / 3) - 1))
+    series = _series(real, "old", "gso")
+    assert gso["achieved_excess_growth"] == pytest.approx(100 * ((series[2025] / series[2020]) ** (1 / 5) - 1))
+
+
+def test_the_merged_citys_achieved_growth_is_that_of_the_merged_series(real):
+    """Issue 22: the merged city's "achieved" was the former city's published MIC pace (8.6% a year in 2022-2024, a
+    two-year average dominated by 2023's rise) set against the merged city's requirement; it is now the merged
+    series itself (grdp's estimates: nothing is published for it on MIC's definition), with the latest year's step
+    beside its average, read on the merged city's GRDP path."""
+    paths = {a.boundary: a.grdp for a in real.scenarios}
+    for method in ("mic", "gso"):
+        rows = real.headline[(real.headline["boundary"] == "merged") & (real.headline["method"] == method)
+                             & (real.headline["status"] == "projection")]
+        assert len(rows)
+        series = _series(real, "merged", method)
+        first, last = int(series.index.min()), int(series.index.max())
+        assert (first, last) == (2021, 2025)
+        for row in rows.itertuples():
+            assert row.achieved_boundary == "merged"
+            assert (row.achieved_from_year, row.achieved_to_year) == (first, last)
+            assert row.achieved_excess_growth == pytest.approx(100 * ((series[last] / series[first]) ** 0.25 - 1))
+            assert row.achieved_latest_step == pytest.approx(100 * (series[last] / series[last - 1] - 1))
+            assert row.achieved_grdp_growth == pytest.approx(paths["merged"].average_growth(first, last))
+            step_grdp = paths["merged"].level(last) / paths["merged"].level(last - 1)
+            assert row.achieved_latest_grdp_growth == pytest.approx(100 * (step_grdp - 1))
+            assert row.achieved_latest_digital_growth == pytest.approx(
+                100 * (step_grdp * series[last] / series[last - 1] - 1))
+    mic = real.headline[(real.headline["boundary"] == "merged") & (real.headline["method"] == "mic")].iloc[0]
+    assert (mic["achieved_published_years"], mic["achieved_estimate_years"]) == ("", "2021-2025")
+    assert mic["achieved_latest_status"] == "estimate"

@@ -5,6 +5,8 @@ Issue 14, defect 5: no number in a vintage's scenario tables comes from a releas
 Issue 14, defect 6: one nominal GRDP path per scenario, with its evidence from the vintage's releases, carries
 the required-growth, gap and projection arithmetic (on the base commit the baseline used 6.8%/yr, a drift over
 2020-2024 that includes the 2021 contraction, and the other scenarios 9.7%).
+Issue 22: that path starts from the vintage's own accounts of the latest ended year and says, per year, where its
+level or growth came from; what it takes is read on it.
 """
 
 from __future__ import annotations
@@ -62,23 +64,41 @@ def test_no_scenario_number_comes_from_a_release_after_the_as_of_date(tables, se
     for row in evidence.itertuples():
         match = selected[(selected["source_id"] == row.source_id) & (selected["region"] == row.region)
                          & (selected["variable"] == row.variable) & (selected["period"] == str(row.period))
-                         & (selected["price_basis"] == "current") & (selected["industry"] == "TOTAL")]
+                         & (selected["price_basis"] == row.price_basis) & (selected["industry"] == "TOTAL")]
         assert np.isclose(match["value"], row.value).any(), row
+    targets = evidence[evidence["variable"] == "grdp_real_growth_target"]
+    assert len(targets) and (pd.to_datetime(targets["release_date"]) <= pd.Timestamp(AS_OF)).all()
     sectoral = numbers[(numbers["scenario"] == "accelerated") & (numbers["quantity"] == "excess_growth.sectoral")]
     assert sectoral["to_year"].iloc[0] == 2024  # GSO's 2025 digitalisation share was released on 2026-01-05
 
 
-def test_one_grdp_path_per_scenario_carries_all_the_arithmetic(tables, selected):
-    """Issue 14, defect 6."""
-    levels = selected[(selected["source_id"] == "hcmc_grdp_levels") & (selected["variable"] == "grdp")
-                      & (selected["price_basis"] == "current") & (selected["frequency"] == "A")
-                      & (selected["region"] == "hcmc")].set_index("period")["value"]
-    growth = (levels["2024"] / levels["2022"]) ** 0.5  # published levels after the 2021 contraction and rebound
+def test_one_grdp_path_per_scenario_carries_all_the_arithmetic(tables):
+    """Issue 14, defect 6, and issue 22: the path's ended years are the vintage's own accounts (its anchor the latest
+    ended year, 2025), every year says where it came from, and every bn VND figure and nominal growth reads it."""
+    paths = tables("forecast_grdp_paths")
+    numbers = tables("forecast_scenarios")
+    for boundary in ("old", "merged"):
+        accounts = tables(f"accounts_hcmc_{boundary}")
+        accounts = accounts[accounts["industry"] == "TOTAL"].set_index("year")["value"]
+        rows = paths[paths["boundary"] == boundary]
+        for year, value in accounts[(accounts.index >= 2020) & (accounts.index <= 2025)].items():
+            np.testing.assert_allclose(rows.loc[rows["year"] == year, "grdp"], value)
+        anchor = numbers[(numbers["boundary"] == boundary) & (numbers["quantity"] == "grdp_growth")]
+        assert (anchor["grdp_anchor_year"] == 2025).all()
+        np.testing.assert_allclose(anchor["grdp_anchor"], accounts[2025])
+        assert rows.groupby("year")["grdp"].nunique().max() == 1  # one path per boundary
+    assert paths["basis"].notna().all() and (paths["basis"].str.len() > 0).all()
+    projected = paths[paths["status"] == "projected"]
+    assert set(projected["year"]) == set(range(2026, int(paths["year"].max()) + 1))
+    grown = projected[projected["real_growth"].notna()]
+    assert set(grown["year"]) == set(range(2026, 2031))  # the city's targets in force on 2025-12-31 cover 2026-2030
+    assert grown["basis"].str.contains("a target, not an outcome").all()
+    np.testing.assert_allclose(grown["growth"], 100 * ((1 + grown["real_growth"] / 100)
+                                                       * (1 + grown["deflator"] / 100) - 1))
     assessment = tables("targets_assessment")
     old = assessment[(assessment["boundary"] == "old") & (assessment["target_year"] == 2030)]
     assert set(old["scenario"]) == {"baseline", "accelerated", "stalled"}
-    np.testing.assert_allclose(old["grdp"], levels["2024"] * growth ** 6)  # about 3.1 quadrillion in every scenario
-    paths_table = tables("forecast_grdp_paths").set_index(["scenario", "year"])["grdp"]
+    paths_table = paths.set_index(["scenario", "year"])["grdp"]
     for row in assessment.itertuples():
         assert row.grdp == pytest.approx(paths_table[(row.scenario, row.target_year)])
         expected = 100 * ((paths_table[(row.scenario, row.target_year)] / paths_table[(row.scenario, row.start_year)])
@@ -93,6 +113,11 @@ def test_one_grdp_path_per_scenario_carries_all_the_arithmetic(tables, selected)
     for row in headline[headline["status"] == "projection"].itertuples():
         assert row.grdp == pytest.approx(paths_table[(row.scenario, row.target_year)])
         assert row.required_value_added == pytest.approx(row.target / 100 * row.grdp)
+        assert row.achieved_boundary == row.boundary and np.isfinite(row.achieved_latest_step)
+    measured = tables("targets_measured")
+    for row in measured.itertuples():
+        scenario = "baseline" if row.boundary == "old" else "merged-baseline"
+        assert row.grdp == pytest.approx(paths_table[(scenario, row.target_year)])
 
 
 def test_the_vintage_tables_state_starts_calibration_and_no_unsupported_probability(tables):

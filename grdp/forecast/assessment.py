@@ -21,7 +21,7 @@ from grdp.digital.measurement import FIRST_YEAR
 from grdp.forecast import history as hist
 from grdp.forecast import policy_targets as tg
 from grdp.forecast.estimates import Estimates, load_estimates
-from grdp.forecast.evidence import GrdpPath
+from grdp.forecast.evidence import PATH_COLUMNS, GrdpPath
 from grdp.forecast.projection import Projection, agreement_by_year, bands, project_method
 from grdp.forecast.scenarios import TREND, Assumptions, Scenario, resolve_all
 
@@ -84,10 +84,12 @@ class Assessment:
 
     def grdp_paths(self, horizon: int) -> pd.DataFrame:
         """Each scenario's GRDP path from 2020 to ``horizon`` (``forecast_grdp_paths``): ``scenario, boundary,
-        year, grdp`` (bn VND), ``growth`` (percent on the year before), ``status`` (published level or projected)."""
+        year, grdp`` (bn VND), ``growth`` (percent on the year before), ``status`` (the accounts' quality of an ended
+        year, or ``projected``), ``real_growth, deflator`` (percent, a year grown by a growth target) and ``basis``
+        (where the year's level or growth came from: :meth:`grdp.forecast.evidence.GrdpPath.table`)."""
         frames = [a.grdp.table(range(FIRST_YEAR, horizon + 1)).assign(scenario=a.id, boundary=a.boundary)
                   for a in self.scenarios]
-        return pd.concat(frames, ignore_index=True)[["scenario", "boundary", "year", "grdp", "growth", "status"]]
+        return pd.concat(frames, ignore_index=True)[["scenario", "boundary", *PATH_COLUMNS]]
 
     def fan_panels(self, boundary: str, scenario: str, model: str = "ensemble") -> list[dict]:
         """Return one :func:`grdp.report.charts.fan_chart` panel per method for a boundary, scenario and model."""
@@ -160,7 +162,7 @@ def assess_region(releases: src.Releases, region: str, methods: list[str], scena
         raise ValueError(f"horizon {horizon} is before the first year that has not ended at {as_of} ({first_open})")
     decisions = tg.target_decisions(releases)
     targets = tg.policy_targets(releases, region)
-    assumptions = resolve_all(scenarios, releases)
+    assumptions = resolve_all(scenarios, releases, region)
     boundaries = list(dict.fromkeys(a.boundary for a in assumptions))
     loaded = dict(estimates or {})
     for boundary in boundaries:
@@ -216,14 +218,11 @@ def assess_region(releases: src.Releases, region: str, methods: list[str], scena
 
 def _achieved(estimates: dict[str, Estimates], boundary: str, method: str, first_open: int,
               paths: dict[str, GrdpPath]) -> dict[str, object]:
-    """The growth achieved over the published years of a method: the boundary's own, else the old city's."""
-    for source in dict.fromkeys([boundary, "old"]):
-        if source not in estimates or source not in paths:
-            continue
-        table = estimates[source].table
-        published = table[(table["method"] == method) & (table["status"] == "published") & (table["year"] < first_open)]
-        if len(published) >= 2:
-            found: dict[str, object] = {"boundary": boundary, "method": method, "achieved_boundary": source}
-            return found | tg.achieved_growth(published[["year", "value"]], paths[source])
-    empty: dict[str, object] = {"boundary": boundary, "method": method, "achieved_boundary": ""}
-    return empty | tg.achieved_growth(pd.DataFrame(columns=["year", "value"]), paths[boundary])
+    """The growth achieved by a method on the boundary itself: its series in the boundary's estimates table over the
+    ended years, the published figure of a year, else grdp's estimate (:func:`grdp.forecast.policy_targets.
+    achieved_growth` says which)."""
+    table = estimates[boundary].table
+    rows = table[(table["method"] == method) & table["status"].isin(["published", "estimate"])
+                 & (table["year"] < first_open) & table["value"].notna()]
+    found: dict[str, object] = {"boundary": boundary, "method": method, "achieved_boundary": boundary}
+    return found | tg.achieved_growth(rows[["year", "value", "status"]], paths[boundary])

@@ -41,10 +41,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from grdp.base.series_sets import SETS
 from grdp.forecast.models import MODELS, Forecast, forecast, time_steps
-
-SETS = ("digital", "sections")
-"""The labelled sets of backtest series, in the order the ensemble weights look for a judgement."""
 
 MIN_FORECASTS = 10
 """Fewest scored forecasts for a model to be judged on a series."""

@@ -19,11 +19,13 @@ as-of date is not known to the vintage and is not used.
   share from ``s_T`` to ``s*``: ``x* = (s* / s_T)^(1/h) - 1`` (methods note §4.2), also from both ends of the
   start's stated range;
 * required nominal growth of digital value added ``(1 + g)(1 + x*) - 1``, with ``g`` the average growth of the
-  scenario's GRDP path from ``T`` to ``Y`` (:class:`grdp.forecast.evidence.GrdpPath`), and the digital value
+  boundary's GRDP path from ``T`` to ``Y`` (:class:`grdp.forecast.evidence.GrdpPath`: the vintage's own GRDP of
+  the latest ended year, grown by the growth targets in force times a published deflator), and the digital value
   added the target means, ``s* P(Y) / 100`` (bn VND);
-* achieved excess growth over the published years of the same definition, ``(s_l / s_f)^(1/(l - f)) - 1``
-  (first and last published year from 2020), its latest year-on-year step, and the nominal growth it meant on
-  the GRDP path.
+* achieved excess growth on the boundary the target is about: the boundary's own series of the same definition
+  in the estimates table (the published figure of a year, else grdp's estimate; :func:`achieved_growth` says
+  which years are which), ``(s_l / s_f)^(1/(l - f)) - 1`` over its years from 2020 to the latest ended year, the
+  latest year's step ``s_l / s_(l-1) - 1`` beside it, and the nominal growth each meant on the GRDP path.
 
 **What the projections say.** For projected paths ``x[r, h]``: median and central intervals; the probability
 ``P = #{r: x[r, h] >= s*} / R`` (published only under :func:`grdp.forecast.probability_calibration.probability_rule`);
@@ -186,36 +188,65 @@ def required_growth(excess: float, grdp_growth: float) -> float:
     return 100 * ((1 + grdp_growth / 100) * (1 + excess / 100) - 1)
 
 
-def achieved_growth(published: pd.DataFrame, path: GrdpPath) -> dict[str, float]:
-    """The growth achieved over the published years of a definition (module docstring).
+def achieved_growth(series: pd.DataFrame, path: GrdpPath) -> dict[str, object]:
+    """The growth achieved by a definition's series on one boundary (module docstring).
 
     Parameters
     ----------
-    published
-        ``year, value`` of the published figures (one per year).
+    series
+        ``year, value`` and ``status`` (``published`` or ``estimate``; default ``published``) of the boundary's
+        figures of the definition in the ended years (one per year): the published figure, else grdp's estimate.
     path
-        The GRDP path the nominal growth is read on.
+        The boundary's GRDP path the nominal growth is read on.
 
     Returns
     -------
     dict
-        ``achieved_from_year, achieved_to_year, achieved_excess_growth, achieved_latest_step,
-        achieved_grdp_growth, achieved_digital_growth`` (``nan`` with fewer than two published years).
+        ``achieved_from_year, achieved_to_year, achieved_excess_growth`` (average growth of the share from the first
+        year from 2020 to the last, percent a year), ``achieved_latest_step`` (the last year's step, percent; blank
+        when the year before has no figure), ``achieved_grdp_growth, achieved_digital_growth`` (the path's average
+        nominal growth over the same years and the nominal growth of digital value added it meant),
+        ``achieved_latest_status`` (the status of the last year's figure), ``achieved_latest_grdp_growth,
+        achieved_latest_digital_growth`` (the same for the last step), ``achieved_published_years,
+        achieved_estimate_years`` (which years are published figures and which grdp's estimates, e.g.
+        ``2022-2024``); ``nan`` and ``""`` with fewer than two years.
     """
-    rows = published[published["year"] >= FIRST_YEAR].sort_values("year")
-    empty = {"achieved_from_year": np.nan, "achieved_to_year": np.nan, "achieved_excess_growth": np.nan,
-             "achieved_latest_step": np.nan, "achieved_grdp_growth": np.nan, "achieved_digital_growth": np.nan}
+    rows = series[series["year"] >= FIRST_YEAR].sort_values("year")
+    status = rows["status"] if "status" in rows else pd.Series("published", index=rows.index)
+    empty: dict[str, object] = {
+        "achieved_from_year": np.nan, "achieved_to_year": np.nan, "achieved_excess_growth": np.nan,
+        "achieved_latest_step": np.nan, "achieved_grdp_growth": np.nan, "achieved_digital_growth": np.nan,
+        "achieved_latest_status": "", "achieved_latest_grdp_growth": np.nan, "achieved_latest_digital_growth": np.nan,
+        "achieved_published_years": "", "achieved_estimate_years": ""}
     if len(rows) < 2:
         return empty
     first, last = rows.iloc[0], rows.iloc[-1]
-    years = int(last["year"] - first["year"])
-    excess = required_excess_growth(float(first["value"]), float(last["value"]), years)
+    first_year, last_year = int(first["year"]), int(last["year"])
+    excess = required_excess_growth(float(first["value"]), float(last["value"]), last_year - first_year)
     before = rows.iloc[-2]
-    step = 100 * (last["value"] / before["value"] - 1) if last["year"] - before["year"] == 1 else np.nan
-    grdp = path.average_growth(int(first["year"]), int(last["year"]))
-    return {"achieved_from_year": int(first["year"]), "achieved_to_year": int(last["year"]),
-            "achieved_excess_growth": excess, "achieved_latest_step": float(step), "achieved_grdp_growth": grdp,
-            "achieved_digital_growth": required_growth(excess, grdp)}
+    consecutive = last_year - int(before["year"]) == 1
+    step = 100 * (float(last["value"]) / float(before["value"]) - 1) if consecutive else np.nan
+    grdp = path.average_growth(first_year, last_year)
+    latest_grdp = path.average_growth(last_year - 1, last_year) if consecutive else np.nan
+    years = {kind: _years_text([int(y) for y, s in zip(rows["year"], status) if s == kind])
+             for kind in ("published", "estimate")}
+    return {"achieved_from_year": first_year, "achieved_to_year": last_year, "achieved_excess_growth": excess,
+            "achieved_latest_step": float(step), "achieved_grdp_growth": grdp,
+            "achieved_digital_growth": required_growth(excess, grdp), "achieved_latest_status": str(status.iloc[-1]),
+            "achieved_latest_grdp_growth": latest_grdp,
+            "achieved_latest_digital_growth": required_growth(step, latest_grdp) if consecutive else np.nan,
+            "achieved_published_years": years["published"], "achieved_estimate_years": years["estimate"]}
+
+
+def _years_text(years: list[int]) -> str:
+    """``2020-2022, 2025``: runs of consecutive years joined."""
+    runs: list[list[int]] = []
+    for year in sorted(years):
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else f"{r[0]}" for r in runs)
 
 
 def verdict(value: float, lower: float, upper: float, target: float) -> str:
@@ -412,9 +443,10 @@ HEADLINE_COLUMNS = [
     "required_excess_growth_low", "required_excess_growth_high", "grdp", "grdp_growth", "required_digital_growth",
     "start_value_added", "required_value_added", "achieved_boundary", "achieved_from_year", "achieved_to_year",
     "achieved_excess_growth", "achieved_latest_step", "achieved_grdp_growth", "achieved_digital_growth",
-    "required_to_achieved", "range_lower", "range_upper", "envelope_lower", "envelope_upper", "models",
-    "scenarios", "models_agree", "groups", "median", "lower", "upper", "level", "probability", "probability_model",
-    "probability_published", "probability_reason", "gap_pp", "gap_bn_vnd"]
+    "achieved_latest_status", "achieved_latest_grdp_growth", "achieved_latest_digital_growth",
+    "achieved_published_years", "achieved_estimate_years", "required_to_achieved", "range_lower", "range_upper",
+    "envelope_lower", "envelope_upper", "models", "scenarios", "models_agree", "groups", "median", "lower", "upper",
+    "level", "probability", "probability_model", "probability_published", "probability_reason", "gap_pp", "gap_bn_vnd"]
 """Columns of :func:`headline` (``targets_headline``), documented there."""
 
 
@@ -436,13 +468,13 @@ def headline(assessment: pd.DataFrame, measured_rows: pd.DataFrame, starts: pd.D
         One row per boundary and method: ``last_year, last_share, last_status`` (the latest ended year's figure).
     achieved
         One row per boundary and method: :func:`achieved_growth` and ``achieved_boundary`` (the boundary whose
-        published series it is).
+        series it is: the boundary's own).
     targets
         The targets in force.
     trend
         The trend scenario of each boundary assessed.
     paths
-        The trend scenario's GRDP path of each boundary.
+        The GRDP path of each boundary (its trend scenario's; every scenario of a boundary has the same).
     first_open
         The first year that has not ended.
     level
@@ -468,9 +500,13 @@ def headline(assessment: pd.DataFrame, measured_rows: pd.DataFrame, starts: pd.D
           of its range, ``_high`` from the lower end), ``grdp`` (the path in the target year, bn VND),
           ``grdp_growth`` (its average growth from the start), ``required_digital_growth`` (nominal),
           ``start_value_added, required_value_added`` (bn VND);
-        * what was achieved: ``achieved_boundary`` (whose published series), ``achieved_from_year,
-          achieved_to_year, achieved_excess_growth, achieved_latest_step, achieved_grdp_growth,
-          achieved_digital_growth``, ``required_to_achieved`` (ratio of the required to the achieved excess growth);
+        * what was achieved (:func:`achieved_growth`): ``achieved_boundary`` (whose series: the boundary's own),
+          ``achieved_from_year, achieved_to_year, achieved_excess_growth`` (the average over those years),
+          ``achieved_latest_step`` (the latest year's step beside it), ``achieved_grdp_growth,
+          achieved_digital_growth``, ``achieved_latest_status, achieved_latest_grdp_growth,
+          achieved_latest_digital_growth``, ``achieved_published_years, achieved_estimate_years`` (which years are
+          published figures and which are grdp's estimates), ``required_to_achieved`` (ratio of the required to the
+          achieved average excess growth);
         * what the projections say: ``range_lower, range_upper`` (lowest and highest model median over models and
           scenarios), ``envelope_lower, envelope_upper`` (of their 80% intervals), ``models, scenarios`` (counts),
           ``models_agree, groups`` (trend scenario), ``median, lower, upper, level`` (the trend ensemble, blank

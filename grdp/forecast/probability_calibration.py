@@ -20,9 +20,9 @@ for a headline definition (GSO, MIC), under the trend scenario, for the ensemble
 
 1. the projection starts from a figure the institution published (not from a grdp estimate);
 2. every model weighted in the ensemble is calibrated at ``h = Y - T`` (``T`` the start year) on the
-   digital-economy series (:data:`EVIDENCE_SET`; the section shares of GDP, a second set with many more
-   forecasts, are reported but do not license a probability about a digital-economy share), which also
-   requires those backtests to reach that horizon;
+   digital-economy series (:data:`grdp.base.series_sets.EVIDENCE_SET`; the section shares of GDP, a second
+   set with many more forecasts, are reported but do not license a probability about a digital-economy
+   share), which also requires those backtests to reach that horizon;
 3. the models agree in ``Y``: every model's median lies inside every other model's central 80% interval
    (:func:`grdp.forecast.ensemble.agreement`), so the ensemble is not a mixture of disjoint modes.
 
@@ -39,6 +39,7 @@ from scipy import stats
 
 from grdp import sources as src
 from grdp.base.method_names import HEADLINE_METHODS
+from grdp.base.series_sets import EVIDENCE_SET, SETS
 from grdp.forecast import backtest
 from grdp.forecast import series as bseries
 from grdp.forecast.models import forecast
@@ -47,9 +48,6 @@ N_MIN = 20
 """Fewest scored forecasts at a horizon for a model to be judged calibrated there."""
 ALPHA = 0.05
 """Level of the coverage and PIT tests."""
-EVIDENCE_SET = backtest.SETS[0]
-"""The set of series whose calibration a probability needs: the digital-economy shares, which resemble the target
-(the section shares are shown as a second set but cannot license a probability about a digital-economy share)."""
 MIN_KNOWN = 3
 """Fewest years known at a release for it to be an origin of the real-time backtest (no model fits fewer)."""
 
@@ -136,7 +134,7 @@ def calibration_table(errors: pd.DataFrame) -> pd.DataFrame:
                      "verdict": _verdict(n, k80 / n, k95 / n, p80, p95, ks)})
     columns = ["set", "model", "horizon", "forecasts", "series", "coverage_80", "coverage_95", "p_80", "p_95",
                "pit_ks_p", "calibrated", "verdict"]
-    order = {name: i for i, name in enumerate(backtest.SETS)}
+    order = {name: i for i, name in enumerate(SETS)}
     table = pd.DataFrame(rows, columns=columns)
     return table.sort_values("set", key=lambda c: c.map(order), kind="stable").reset_index(drop=True)
 

@@ -15,9 +15,12 @@ driver assumptions (``centre: components``)::
 where ``c_k(T)`` is component ``k``'s share of GRDP (percent) in the projection's first year ``T`` and ``e_k``
 the scenario's excess growth of that component's value added over nominal GRDP growth (percent a year, for
 ``core``, ``platform`` and ``sectoral``). Every scenario has exactly one nominal GRDP path
-(:class:`grdp.forecast.evidence.GrdpPath`, from its ``grdp_growth`` rule), which every bn VND figure and every
-nominal growth rate of the target assessment uses. ``boundary`` is ``old`` (HCMC before the 1 July 2025 merger)
-or ``merged`` (HCMC + Binh Duong + Ba Ria-Vung Tau).
+(:class:`grdp.forecast.evidence.GrdpPath`, from its ``grdp_growth`` rule): it starts from the vintage's own GRDP
+of the boundary's latest ended year (its sector accounts, :func:`grdp.accounts.sector_accounts` on the same
+releases) and grows with the real growth targets in force at the as-of date times a published deflator
+(:func:`grdp.forecast.evidence.grdp_path`); every bn VND figure and every nominal growth rate of the target
+assessment uses it. ``boundary`` is ``old`` (HCMC before the 1 July 2025 merger) or ``merged`` (HCMC + Binh
+Duong + Ba Ria-Vung Tau).
 
 :func:`load_scenarios` validates the whole file and reports every problem at once, each naming the file, the
 scenario and the field.
@@ -46,12 +49,17 @@ COMPONENTS = ("core", "platform", "sectoral")
 LANGUAGES = ("en", "vi")
 YEARS = (1990, 2100)
 """Plausible years of an evidence window (inclusive)."""
+REGION = "hcmc"
+"""The region the scenarios are for (their GRDP path reads its sector accounts on the scenario's boundary)."""
 REQUIRED_FIELDS = ("id", "boundary", "label", "centre", "grdp_growth", "rationale")
 FIELDS = REQUIRED_FIELDS + ("excess_growth", "supporting")
 SERIES_FIELDS = ("source_id", "region", "boundary", "variable")
 RULE_FIELDS = {ev.LEVEL: ("rule", "series", "from_year", "to_year", "span"),
                ev.SHARE: ("rule", "series", "from_year", "to_year", "span"),
+               ev.DEFLATOR: ("rule", "series", "from_year", "to_year", "span"),
                ev.SAME_AS: ("rule", "component"), ev.WITH_GRDP: ("rule",)}
+GRDP_FIELDS = ("rule", "targets", "deflator", "otherwise")
+"""Fields of a ``growth_targets`` GRDP rule."""
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _FIGURE = re.compile(r"\d[.,]\d")
 """A figure in a text: a digit, a decimal point or thousands separator (either language), a digit."""
@@ -93,7 +101,7 @@ class Scenario:
     centre
         ``trend`` (the models' projection) or ``components`` (the excess-growth path).
     grdp_growth
-        The ``level_growth`` rule of the scenario's nominal GRDP path.
+        The rule of the scenario's nominal GRDP path (:class:`grdp.forecast.evidence.GrdpRule`).
     excess_growth
         The rule of each component's excess growth over GRDP; empty for a trend centre.
     supporting
@@ -104,7 +112,7 @@ class Scenario:
     boundary: str
     label: dict[str, str]
     centre: str
-    grdp_growth: ev.Rule
+    grdp_growth: ev.GrdpRule
     excess_growth: dict[str, ev.Rule]
     rationale: dict[str, str]
     supporting: tuple[tuple[str, ev.Rule], ...] = ()
@@ -125,7 +133,9 @@ class Assumptions:
     excess_growth
         Excess growth over GRDP by component, percent a year (empty for a trend centre).
     evidence
-        What each rule computed, keyed ``grdp_growth``, ``excess_growth.<component>`` and ``supporting.<label>``.
+        What each rule computed, keyed ``grdp_growth`` (and its parts ``grdp_growth.target.<region>.<period>``,
+        ``grdp_growth.deflator``, ``grdp_growth.otherwise``: :func:`grdp.forecast.evidence.grdp_path`),
+        ``excess_growth.<component>`` and ``supporting.<label>``.
     """
 
     scenario: Scenario
@@ -185,18 +195,21 @@ class Assumptions:
     def quantities(self) -> pd.DataFrame:
         """One row per number: ``scenario, boundary, centre, quantity, value`` (percent a year), ``used`` (in the
         arithmetic, or supporting only), ``rule`` (in words), ``from_year, to_year, latest_release``, and for
-        ``grdp_growth`` the anchor ``grdp_anchor_year, grdp_anchor`` (bn VND)."""
+        ``grdp_growth`` (the GRDP path's average nominal growth from its anchor year to the last year a growth target
+        covers) the anchor ``grdp_anchor_year, grdp_anchor`` (bn VND, the accounts' GRDP of the latest ended year)
+        and ``grdp_anchor_basis`` (how the accounts know it). A ``grdp_growth.target.<region>.<period>`` row is a
+        growth target in force (real, percent a year) with the years it was applied to (``from_year, to_year``)."""
         rows = []
         for key, found in self.evidence.items():
-            rule = self._rule(key)
             row = {"scenario": self.id, "boundary": self.boundary, "centre": self.centre, "quantity": key,
-                   "value": found.value, "used": not key.startswith("supporting."), "rule": rule.describe(),
+                   "value": found.value, "used": not key.startswith("supporting."), "rule": self._describe(key, found),
                    "from_year": found.from_year, "to_year": found.to_year,
                    "latest_release": None if found.latest_release is None else found.latest_release.date().isoformat(),
-                   "grdp_anchor_year": np.nan, "grdp_anchor": np.nan}
+                   "grdp_anchor_year": np.nan, "grdp_anchor": np.nan, "grdp_anchor_basis": ""}
             if key == "grdp_growth":
                 anchor = self.grdp.anchor_year
-                row |= {"grdp_anchor_year": anchor, "grdp_anchor": self.grdp.level(anchor)}
+                row |= {"grdp_anchor_year": anchor, "grdp_anchor": self.grdp.level(anchor),
+                        "grdp_anchor_basis": self.grdp.level_basis.get(anchor, "")}
             rows.append(row)
         return pd.DataFrame(rows)
 
@@ -208,15 +221,39 @@ class Assumptions:
         columns = ["scenario", "quantity", *ev.EVIDENCE_COLUMNS]
         return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
 
-    def _rule(self, key: str) -> ev.Rule:
+    def _describe(self, key: str, found: ev.Evidence) -> str:
+        """The rule behind a number, in words (English)."""
+        grdp = self.scenario.grdp_growth
         if key == "grdp_growth":
-            return self.scenario.grdp_growth
+            return grdp.describe()
+        if key == "grdp_growth.deflator" and grdp.deflator is not None:
+            return grdp.deflator.describe()
+        if key == "grdp_growth.otherwise":
+            return f"years no growth target covers: {grdp.otherwise.describe()}"
+        if key.startswith("grdp_growth.target."):
+            lower = found.figures[found.figures["variable"] == ev.TARGET_VARIABLE].iloc[0]
+            upper = found.figures[found.figures["variable"] == ev.TARGET_UPPER]
+            ends = f"-{upper['value'].iloc[0]:g}" if len(upper) else ""
+            years = f"{found.from_year}" + (f"-{found.to_year}" if found.to_year != found.from_year else "")
+            return (f"real GRDP growth target in force ({lower['source_id']}: {lower['region']}/{lower['boundary']}, "
+                    f"{lower['period']}: {lower['value']:g}{ends}%, {lower['publisher']}, decided "
+                    f"{lower['release_date']}): a target, not an outcome; applied to {years}")
         if key.startswith("excess_growth."):
-            return self.scenario.excess_growth[key.removeprefix("excess_growth.")]
-        return dict(self.scenario.supporting)[key.removeprefix("supporting.")]
+            return self.scenario.excess_growth[key.removeprefix("excess_growth.")].describe()
+        return dict(self.scenario.supporting)[key.removeprefix("supporting.")].describe()
 
 
-def resolve(scenario: Scenario, releases: src.Releases) -> Assumptions:
+def accounts_grdp(releases: src.Releases, boundary: str, region: str = REGION) -> pd.DataFrame:
+    """The boundary's GRDP in its sector accounts on the view's releases (assembled once per run and shared,
+    :func:`grdp.accounts.sector_accounts`): :data:`grdp.forecast.evidence.ACCOUNTS_COLUMNS`, one row per year."""
+    from grdp.accounts import sector_accounts  # estimation code: loaded only when a scenario is resolved
+
+    table = sector_accounts(region, boundary, releases).table
+    totals = table[table["industry"] == "TOTAL"]
+    return totals[ev.ACCOUNTS_COLUMNS].assign(year=totals["year"].astype(int)).reset_index(drop=True)
+
+
+def resolve(scenario: Scenario, releases: src.Releases, region: str = REGION) -> Assumptions:
     """Compute a scenario's numbers from the figures the vintage's as-of view selects.
 
     Parameters
@@ -224,7 +261,10 @@ def resolve(scenario: Scenario, releases: src.Releases) -> Assumptions:
     scenario
         The definition.
     releases
-        The vintage's as-of view (:class:`grdp.sources.Releases`); only its selection is read.
+        The vintage's as-of view (:class:`grdp.sources.Releases`): its selection, and the sector accounts of the
+        scenario's boundary on it (the GRDP path's anchor, :func:`accounts_grdp`).
+    region
+        The region whose accounts the GRDP path starts from.
 
     Returns
     -------
@@ -233,32 +273,49 @@ def resolve(scenario: Scenario, releases: src.Releases) -> Assumptions:
     Raises
     ------
     grdp.forecast.evidence.EvidenceError
-        If a rule has no published figures for its window at that date (naming the scenario and the field).
+        If a rule has no published figures for its window at that date, or the boundary has no sector accounts
+        then (naming the scenario and the field).
     """
+    from grdp.accounts import AccountsError  # estimation code: loaded only when a scenario is resolved
+    from grdp.forecast.history import first_open_year
+
     selected, as_of = releases.selected, releases.as_of
     found: dict[str, ev.Evidence] = {}
     components: dict[str, ev.Evidence] = {}
+
+    def fail(key: str, exc: ev.EvidenceError) -> ev.EvidenceError:
+        return ev.EvidenceError(f"scenario {scenario.id!r}, field '{key}', as of {as_of}: {exc}")
 
     def run(key: str, rule: ev.Rule) -> ev.Evidence:
         try:
             return ev.compute(rule, selected, components)
         except ev.EvidenceError as exc:
-            raise ev.EvidenceError(f"scenario {scenario.id!r}, field '{key}', as of {as_of}: {exc}") from None
+            raise fail(key, exc) from None
 
-    found["grdp_growth"] = run("grdp_growth", scenario.grdp_growth)
+    first_open = first_open_year(as_of if as_of is not None else pd.Timestamp.today().date())
+    try:
+        accounts = accounts_grdp(releases, scenario.boundary, region)
+    except AccountsError as exc:
+        raise fail("grdp_growth", ev.EvidenceError(f"no sector accounts of {region}/{scenario.boundary} to start the "
+                                                   f"GRDP path from: {exc}")) from None
+    try:
+        path, parts = ev.grdp_path(scenario.grdp_growth, selected, accounts, first_open, as_of)
+    except ev.EvidenceError as exc:
+        raise fail("grdp_growth", exc) from None
+    found |= parts
     for name, rule in sorted(scenario.excess_growth.items(), key=lambda item: item[1].kind == ev.SAME_AS):
         components[name] = found[f"excess_growth.{name}"] = run(f"excess_growth.{name}", rule)
     for label, rule in scenario.supporting:
         found[f"supporting.{label}"] = run(f"supporting.{label}", rule)
-    order = ["grdp_growth", *(f"excess_growth.{k}" for k in COMPONENTS if k in scenario.excess_growth),
+    order = [*parts, *(f"excess_growth.{k}" for k in COMPONENTS if k in scenario.excess_growth),
              *(f"supporting.{label}" for label, _ in scenario.supporting)]
-    return Assumptions(scenario, as_of, ev.grdp_path(found["grdp_growth"]),
-                       {k: components[k].value for k in COMPONENTS if k in components}, {k: found[k] for k in order})
+    return Assumptions(scenario, as_of, path, {k: components[k].value for k in COMPONENTS if k in components},
+                       {k: found[k] for k in order})
 
 
-def resolve_all(scenarios: list[Scenario], releases: src.Releases) -> list[Assumptions]:
+def resolve_all(scenarios: list[Scenario], releases: src.Releases, region: str = REGION) -> list[Assumptions]:
     """:func:`resolve` every scenario on one as-of view."""
-    return [resolve(s, releases) for s in scenarios]
+    return [resolve(s, releases, region) for s in scenarios]
 
 
 def _steps(horizon: int) -> np.ndarray:
@@ -356,6 +413,40 @@ def _rule(value: Any, name: str, allowed: tuple[str, ...], known_sources: set[st
     return ev.Rule(kind, refs, value.get("from_year"), value.get("to_year"), value.get("span")), []
 
 
+def _grdp_rule(value: Any, known_sources: set[str]) -> tuple[ev.GrdpRule | None, _Problems]:
+    """The ``grdp_growth`` field: a ``growth_targets`` rule (targets, deflator, otherwise) or a ``level_growth``
+    rule (the published pace every year)."""
+    name = "grdp_growth"
+    if not isinstance(value, dict) or "rule" not in value:
+        return None, [(name, f"expected a mapping with 'rule' (one of {', '.join(ev.GRDP_RULES)}), got {value!r}")]
+    if value["rule"] == ev.LEVEL:
+        rule, found = _rule(value, name, (ev.LEVEL,), known_sources)
+        return (ev.GrdpRule(ev.LEVEL, rule), []) if rule is not None and not found else (None, found)
+    if value["rule"] != ev.TARGETS:
+        return None, [(f"{name}.rule", f"{value['rule']!r} is not one of {', '.join(ev.GRDP_RULES)}")]
+    problems: _Problems = [(f"{name}.{k}", f"unknown field for rule {ev.TARGETS}; expected {', '.join(GRDP_FIELDS)}")
+                           for k in value if k not in GRDP_FIELDS]
+    problems += [(f"{name}.{k}", "missing") for k in GRDP_FIELDS if k not in value]
+    targets: tuple[ev.SeriesRef, ...] = ()
+    if "targets" in value:
+        if not isinstance(value["targets"], list) or not value["targets"]:
+            problems.append((f"{name}.targets", "expected a list of series (source_id, region, boundary)"))
+        else:
+            targets, found = _series(value["targets"], f"{name}.targets", ev.TARGETS, known_sources)
+            problems += found
+            targets = tuple(ev.SeriesRef(t.source_id, t.region, t.boundary, ev.TARGET_VARIABLE) for t in targets)
+    deflator = otherwise = None
+    if "deflator" in value:
+        deflator, found = _rule(value["deflator"], f"{name}.deflator", (ev.DEFLATOR,), known_sources)
+        problems += found
+    if "otherwise" in value:
+        otherwise, found = _rule(value["otherwise"], f"{name}.otherwise", (ev.LEVEL,), known_sources)
+        problems += found
+    if problems or otherwise is None:
+        return None, problems
+    return ev.GrdpRule(ev.TARGETS, otherwise, targets, deflator), []
+
+
 def _excess(value: Any, known_sources: set[str]) -> tuple[dict[str, ev.Rule], _Problems]:
     if not isinstance(value, dict) or not value:
         return {}, [("excess_growth", f"expected a mapping of {', '.join(COMPONENTS)} to rules, got {value!r}")]
@@ -409,7 +500,7 @@ def _parse(entry: dict[str, Any], known_sources: set[str]) -> tuple[Scenario | N
     if "centre" in entry and centre not in CENTRES:
         problems.append(("centre", f"{centre!r} is not one of {', '.join(CENTRES)}"))
     checks = {"label": lambda v: _texts(v, "label"), "rationale": lambda v: _texts(v, "rationale", False),
-              "grdp_growth": lambda v: _rule(v, "grdp_growth", (ev.LEVEL,), known_sources),
+              "grdp_growth": lambda v: _grdp_rule(v, known_sources),
               "supporting": lambda v: _supporting(v, known_sources)}
     parsed: dict[str, Any] = {"supporting": ()}
     for name, check in checks.items():

@@ -49,7 +49,8 @@ def fetch(url: str, folder: str | Path) -> Path:
     except ValueError:
         well_formed = False
     if not well_formed or any(c.isspace() for c in url):
-        raise IntakeError([Problem(Path(url[:200]), "not a well-formed http(s) URL (https://host/path)")])
+        raise IntakeError([Problem(Path("--url"), f"'{url[:200]}' is not a well-formed http(s) URL "
+                                                  "(https://host/path)")])
     name = parts.path.rstrip("/").rsplit("/", 1)[-1] or "download"
     target = Path(folder) / name
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})

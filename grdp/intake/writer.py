@@ -150,7 +150,8 @@ def recover(root: Path) -> list[str]:
                                                 "restore sources/ from version control")]) from None
         done = _roll_forward(root, moves)
         said.append("completed an intake that was interrupted after its commit point: wrote "
-                    + ", ".join(str(p.relative_to(root)) for p in done))
+                    + ", ".join(str(p.relative_to(root)) for p in done) if done else
+                    "removed the journal of an intake whose files were all in place")
     (root / f"{INTAKE_JOURNAL}.tmp").unlink(missing_ok=True)
     leftovers = sorted([*root.glob(f".*{INTAKE_TEMPORARY}*.tmp"), *root.glob(f"*/.*{INTAKE_TEMPORARY}*.tmp")])
     for path in leftovers:

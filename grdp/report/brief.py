@@ -42,7 +42,7 @@ from matplotlib.figure import Figure
 from grdp.base import estimate_kinds as kinds
 from grdp.base.labels import has_label, label
 from grdp.base.method_names import OFFICIAL, TRACKED
-from grdp.forecast.probability_calibration import EVIDENCE_SET
+from grdp.base.series_sets import EVIDENCE_SET
 from grdp.report import charts
 from grdp.report import formatting as fmt
 from grdp.report.vintage_tables import VintageTables
@@ -170,8 +170,13 @@ class Outlook:
         takes from the start (``(s*/s_T)^(1/h) - 1``), and the same from the upper and the lower end of the
         start's range.
     achieved, achieved_years, achieved_boundary
-        The same growth achieved over the published years ``(first, last)`` of the definition, and whose
-        published series it is (the former city's for the merged city, which has none).
+        The same growth achieved by the definition's series on the boundary, on average over the years ``(first,
+        last)``, and whose series it is (the boundary's own: published figures, else grdp's estimates).
+    achieved_step
+        The latest year's step of the same series (``None`` where the year before has no figure).
+    achieved_published, achieved_estimates
+        The years of the series that are published figures and those that are grdp's estimates (e.g.
+        ``2022-2024``; ``""`` for none).
     projection_range
         Lowest and highest median of the models across models and scenarios in the target year.
     probability
@@ -194,6 +199,9 @@ class Outlook:
     probability: float | None
     reasons: tuple[str, ...]
     reach: int
+    achieved_step: float | None = None
+    achieved_published: str = ""
+    achieved_estimates: str = ""
 
 
 @dataclass(frozen=True)
@@ -502,27 +510,61 @@ def _start(outlook: Outlook, lang: str) -> str:
     return words("start_estimate").format(year=fmt.year(start.year), value=_value(start, lang))
 
 
+def _achieved_basis(outlook: Outlook, lang: str) -> str:
+    """Which years of the achieved series are published figures, the others being grdp's estimates ("" when every
+    year is published)."""
+    words = _words(lang)
+    if not outlook.achieved_estimates:
+        return ""
+    if outlook.achieved_published:
+        return words("achieved_basis_both").format(published=outlook.achieved_published.replace("-", "–"))
+    return words("achieved_basis_estimates")
+
+
 def _achieved(outlook: Outlook, lang: str, full: bool = True) -> str:
-    """The growth achieved over the published years, with whose published series it is when ``full``."""
+    """The growth achieved by the boundary's own series on average and in its latest year, with whose series it is
+    and which of its years are published figures (the others are grdp's estimates) when ``full``."""
     words = _words(lang)
     if outlook.achieved is None or outlook.achieved_years is None:
         return words("achieved_none")
     first, last = outlook.achieved_years
+    step = "" if outlook.achieved_step is None else words("official_step" if not full else "achieved_step").format(
+        step=fmt.percent(outlook.achieved_step, GROWTH_DECIMALS, lang), last=fmt.year(last))
     if not full:
         return words("official_achieved").format(achieved=fmt.percent(outlook.achieved, GROWTH_DECIMALS, lang),
-                                                 first=fmt.year(first), last=fmt.year(last))
-    where = ""
-    if outlook.achieved_boundary is not None:
-        where = words("for_place").format(place=_place(outlook.achieved_boundary, lang))
-    return words("achieved").format(achieved=fmt.percent(outlook.achieved, GROWTH_DECIMALS, lang),
-                                    institution=_method(outlook.definition, lang), where=where,
-                                    first=fmt.year(first), last=fmt.year(last))
+                                                 first=fmt.year(first), last=fmt.year(last), step=step)
+    place = _place(outlook.achieved_boundary or outlook.boundary, lang, short=True)
+    return words("achieved").format(achieved=fmt.percent(outlook.achieved, GROWTH_DECIMALS, lang), place=place,
+                                    first=fmt.year(first), last=fmt.year(last), step=step,
+                                    basis=_achieved_basis(outlook, lang))
+
+
+def _together(rows: list[Outlook]) -> bool:
+    """Whether the achieved growth of several boundaries can be said in one phrase: each has its average and
+    its latest step, ending the same year."""
+    return len(rows) > 1 and all(o.achieved is not None and o.achieved_years is not None
+                                 and o.achieved_step is not None for o in rows) and len(
+        {o.achieved_years[1] for o in rows if o.achieved_years is not None}) == 1
+
+
+def _achieved_together(rows: list[Outlook], lang: str) -> str:
+    """The achieved growth of several boundaries in one phrase (page 1 is short of room): the averages with each
+    boundary's first year, then the latest steps; which years are grdp's estimates is in :func:`outlook_note`."""
+    words = _words(lang)
+    years = [o.achieved_years or (0, 0) for o in rows]
+    last = years[0][1]
+    spans = [words("achieved_span").format(place=_place(o.boundary, lang, short=True), first=fmt.year(first))
+             for o, (first, _) in zip(rows, years)]
+    values = [fmt.percent(o.achieved or 0.0, GROWTH_DECIMALS, lang) for o in rows]
+    steps = [fmt.percent(o.achieved_step or 0.0, GROWTH_DECIMALS, lang) for o in rows]
+    return words("achieved_together").format(values=_join(values, lang), spans=", ".join(spans), last=fmt.year(last),
+                                             steps=_join(steps, lang))
 
 
 def required_sentence(status: TargetStatus, lang: str, definitions: tuple[str, ...] = (TRACKED,)) -> str:
     """Return what reaching an open target takes on ``definitions`` (the first page: the tracked one; the
-    statistics office's is in the outlook table), per boundary, from its start, against the growth achieved
-    over the last published years of the same definition."""
+    statistics office's is in the outlook table), per boundary, from its start, against the growth achieved by
+    the boundary's own series of the same definition (on average and in the latest year)."""
     words = _words(lang)
     out = []
     for definition in definitions:
@@ -541,7 +583,8 @@ def required_sentence(status: TargetStatus, lang: str, definitions: tuple[str, .
             else:
                 items.append(words("official_item").format(required=required, place=_place(o.boundary, lang,
                                                                                             short=True)))
-        achieved = list(dict.fromkeys(_achieved(o, lang, full=tracked) for o in rows))
+        achieved = [_achieved_together(rows, lang)] if tracked and _together(rows) else list(
+            dict.fromkeys(_achieved(o, lang, full=tracked) for o in rows))
         key = "required_tracked" if tracked else "required_official"
         out.append(words(key).format(definition=_method(definition, lang), items=_join(items, lang),
                                      achieved=_join(achieved, lang)))
@@ -760,7 +803,7 @@ def _calibrated(tables: VintageTables, boundary: str, method: str, horizon: int)
 
 def probability_evidence(tables: VintageTables) -> pd.DataFrame:
     """The rows of ``forecast_calibration`` a probability may rest on: those of the digital-economy series
-    (:data:`grdp.forecast.probability_calibration.EVIDENCE_SET`)."""
+    (:data:`grdp.base.series_sets.EVIDENCE_SET`)."""
     calibration = tables.table("forecast_calibration")
     return calibration[calibration["set"] == EVIDENCE_SET]
 
@@ -810,7 +853,14 @@ def _outlook(row: pd.Series, reader: HeadlineFigures, reach: int) -> Outlook:
                    str(row["achieved_boundary"]) if pd.notna(row["achieved_boundary"]) else None,
                    ranged if None not in ranged else None,  # type: ignore[arg-type]
                    float(row["probability"]) if published else None,
-                   () if published else no_probability_reasons(row, reader.tables), reach)
+                   () if published else no_probability_reasons(row, reader.tables), reach,
+                   _float(row["achieved_latest_step"]), _text(row["achieved_published_years"]),
+                   _text(row["achieved_estimate_years"]))
+
+
+def _text(value: Any) -> str:
+    """A table cell as text, ``""`` when blank."""
+    return "" if value is None or pd.isna(value) else str(value)
 
 
 def _ended(row: pd.Series, reader: HeadlineFigures) -> Ended:
@@ -1013,10 +1063,7 @@ def outlook_table(status: TargetStatus, lang: str) -> str:
         return fmt.markdown_table(pd.DataFrame(rows))
     for o in status.outlooks:
         start = o.start
-        achieved = fmt.MISSING
-        if o.achieved is not None and o.achieved_years is not None:
-            achieved = f"{fmt.number(o.achieved, GROWTH_DECIMALS, lang)} ({fmt.year(o.achieved_years[0])}–" \
-                       f"{fmt.year(o.achieved_years[1])})"
+        achieved = achieved_cell(o.achieved, o.achieved_years, o.achieved_step, lang)
         required = fmt.MISSING if o.required is None else fmt.number(o.required, GROWTH_DECIMALS, lang)
         if o.required is not None and o.required_range is not None:
             required += fmt.NBSP + fmt.interval(*o.required_range, GROWTH_DECIMALS, lang)
@@ -1034,6 +1081,18 @@ def outlook_table(status: TargetStatus, lang: str) -> str:
     return fmt.markdown_table(pd.DataFrame(rows))
 
 
+def achieved_cell(achieved: float | None, years: tuple[int, int] | None, step: float | None, lang: str) -> str:
+    """An outlook table's achieved cell: the average over the years, then the latest year's step,
+    ``14.4 (2021–2025); 19.2 in 2025`` (words, so that the cell wraps like text instead of widening the table)."""
+    if achieved is None or years is None:
+        return fmt.MISSING
+    cell = f"{fmt.number(achieved, GROWTH_DECIMALS, lang)} ({fmt.year(years[0])}–{fmt.year(years[1])})"
+    if step is not None:
+        cell += _words(lang)("achieved_cell_step").format(step=fmt.number(step, GROWTH_DECIMALS, lang),
+                                                          last=fmt.year(years[1]))
+    return cell
+
+
 def outlook_note(status: TargetStatus, lang: str) -> str:
     """Return the notes under :func:`outlook_table`: why a probability is "–", and whose published series the
     achieved growth is where it is not the boundary's own ("" when there is nothing to note)."""
@@ -1048,6 +1107,13 @@ def outlook_note(status: TargetStatus, lang: str) -> str:
         for boundary, source in borrowed:
             notes.append(words("note_achieved").format(place=_place(boundary, lang), source=_place(source, lang)))
         notes.append(words("note_required"))
+        shown = [o for o in status.outlooks if o.achieved_years is not None]
+        if shown:
+            published = [words("achieved_published_item").format(
+                place=_place(o.boundary, lang, short=True), definition=_method(o.definition, lang),
+                years=o.achieved_published.replace("-", "–")) for o in shown if o.achieved_published]
+            notes.append(words("note_achieved_series").format(published=words("achieved_published_some").format(
+                items=", ".join(published)) if published else words("achieved_published_none")))
     return " ".join(notes)
 
 

@@ -428,7 +428,9 @@ def assessment(tables: VintageTables, lang: str) -> str:
                 r.required_excess_growth_low, r.required_excess_growth_high, 1, lang)
         achieved = fmt.MISSING if pd.isna(r.achieved_excess_growth) else \
             f"{fmt.number(r.achieved_excess_growth, 1, lang)} ({fmt.year(r.achieved_from_year)}–" \
-            f"{fmt.year(r.achieved_to_year)})"
+            f"{fmt.year(r.achieved_to_year)})" + ("" if pd.isna(r.achieved_latest_step) else
+                                                  f"; {fmt.number(r.achieved_latest_step, 1, lang)} "
+                                                  f"({fmt.year(r.achieved_to_year)})")
         ranged = fmt.MISSING if ended or pd.isna(r.range_lower) else \
             f"{fmt.number(r.range_lower, 1, lang)}–{fmt.number(r.range_upper, 1, lang)}"
         envelope = fmt.MISSING if ended or pd.isna(r.envelope_lower) else \
@@ -530,10 +532,15 @@ def calibration_evidence(tables: VintageTables, lang: str) -> str:
 
 
 def _scenario_quantity(quantity: str, lang: str) -> str:
-    if has_label("scenario_quantity", quantity):
-        return label("scenario_quantity", quantity, lang)
-    head, _, rest = quantity.partition(".")
-    return f"{label('scenario_quantity', head, lang)}: {rest}" if has_label("scenario_quantity", head) else quantity
+    """A scenario quantity's label: its own, else its longest labelled prefix and the rest (``grdp_growth.target``:
+    ``hcmc.2026``)."""
+    parts = quantity.split(".")
+    for cut in range(len(parts), 0, -1):
+        head = ".".join(parts[:cut])
+        if has_label("scenario_quantity", head):
+            rest = ".".join(parts[cut:])
+            return label("scenario_quantity", head, lang) + (f": {rest}" if rest else "")
+    return quantity
 
 
 def scenario_numbers(tables: VintageTables, lang: str) -> str:

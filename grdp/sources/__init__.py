@@ -30,6 +30,7 @@ from grdp.sources.as_of_rule import (
 from grdp.sources.contract import (
     DATA_FILE,
     FIRST_YEAR,
+    GROWTH_TARGET_VARIABLES,
     KEY,
     LAST_YEAR,
     PROVENANCE_FILE,
@@ -52,8 +53,8 @@ from grdp.sources.contract import (
 from grdp.sources.load import load_observations, load_snapshot, snapshot_table
 from grdp.sources.releases import Releases
 
-__all__ = ["DATA_FILE", "FIRST_YEAR", "ISSUER_END", "KEY", "LAST_YEAR", "PROVENANCE_FILE", "RATING_RANK",
-           "TARGET_VARIABLES", "Problem", "Releases", "SourceValidationError", "as_of", "bound", "check_conflicts",
-           "check_data", "check_provenance", "check_row", "check_shares_add_up", "issuer", "known_at",
-           "load_observations", "load_snapshot", "period_start", "publisher_identity", "release_date", "snapshot_table",
-           "source_folders", "tied_releases", "validate", "variables", "without_outlet"]
+__all__ = ["DATA_FILE", "FIRST_YEAR", "GROWTH_TARGET_VARIABLES", "ISSUER_END", "KEY", "LAST_YEAR", "PROVENANCE_FILE",
+           "RATING_RANK", "TARGET_VARIABLES", "Problem", "Releases", "SourceValidationError", "as_of", "bound",
+           "check_conflicts", "check_data", "check_provenance", "check_row", "check_shares_add_up", "issuer",
+           "known_at", "load_observations", "load_snapshot", "period_start", "publisher_identity", "release_date",
+           "snapshot_table", "source_folders", "tied_releases", "validate", "variables", "without_outlet"]

@@ -81,6 +81,11 @@ PROVENANCE_FIELDS = (
 
 TARGET_VARIABLES = ("de_share_target", "de_share_target_upper")
 """Policy targets (a target, or the two ends of a target range): their period is the target year, in the future."""
+GROWTH_TARGET_VARIABLES = ("grdp_real_growth_target", "grdp_real_growth_target_upper")
+"""Targets for real GRDP (GDP) growth, a year's or a multi-year average's (or the two ends of a target range):
+decisions about the future, like :data:`TARGET_VARIABLES`, so their period may start after the release."""
+FUTURE_VARIABLES = TARGET_VARIABLES + GROWTH_TARGET_VARIABLES
+"""Variables whose period is the future (targets): exempt from the rule that a release reports a period begun."""
 KEY = schemas.FIGURE_KEY
 """Columns that identify one figure (what is measured, for which territory and period)."""
 
@@ -377,7 +382,7 @@ def _date_problems(row: dict[str, str], retrieval_date: date | None, today: date
     frequency, period = row["frequency"], row["period"]
     pattern = _PERIOD_PATTERNS.get(frequency)
     match = pattern.fullmatch(period) if pattern else None
-    if match is None or not FIRST_YEAR <= int(match["year"]) <= LAST_YEAR or row["variable"] in TARGET_VARIABLES:
+    if match is None or not FIRST_YEAR <= int(match["year"]) <= LAST_YEAR or row["variable"] in FUTURE_VARIABLES:
         return []
     if period_start(period, frequency) > last:
         return [("period", f"period '{period}' starts after the release date {text}; a release cannot report a "
