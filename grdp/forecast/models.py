@@ -62,6 +62,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
+from statistics import NormalDist
 from typing import Any
 
 import numpy as np
@@ -78,7 +79,7 @@ MODELS = {
 
 CEILING_MARGIN = 3.0
 """Percentage points above the last observation: a saturation ceiling's 90% interval must exclude that value."""
-CEILING_Z = 1.6448536269514722
+CEILING_Z = NormalDist().inv_cdf(0.95)
 """Normal quantile of the ceiling's central 90% interval."""
 
 MIN_OBS = {"naive": 3, "drift": 4, "saturation": 5, "uc": 4, "uc-lltrend": 15, "ets": 10}
@@ -332,7 +333,7 @@ class _Saturation(_Fitted):
         theta = np.clip(theta, self.lower, self.upper)
         curve = CURVES[self.curve](self._future(horizon)[None, :], theta[:, :1], theta[:, 1:2], theta[:, 2:3])
         sigma = np.sqrt(self.dof * self.s2 / rng.chisquare(self.dof, size=reps))
-        return _expit(_logit(np.clip(curve, _EDGE, 100 - _EDGE)) + sigma[:, None] * normals)
+        return expit(logit(np.clip(curve, _EDGE, 100 - _EDGE)) + sigma[:, None] * normals)
 
 
 def _fit_saturation(t: np.ndarray, z: np.ndarray, period: int, curve: str) -> _Saturation:
@@ -356,7 +357,7 @@ def _fit_saturation(t: np.ndarray, z: np.ndarray, period: int, curve: str) -> _S
         except (RuntimeError, ValueError) as exc:
             raise ModelRefused(f"the {curve} fit did not converge ({exc})") from None
     converged = flag in (1, 2, 3, 4)
-    resid = _logit(z) - _logit(np.clip(CURVES[curve](x, *theta), _EDGE, 100 - _EDGE))
+    resid = logit(z) - logit(np.clip(CURVES[curve](x, *theta), _EDGE, 100 - _EDGE))
     dof = len(z) - 3
     s2 = float(resid @ resid / dof)
     params = {"ceiling": theta[0], "rate": theta[1], "midpoint_year": t[-1] + theta[2], "sigma": np.sqrt(s2)}
@@ -515,12 +516,14 @@ _EDGE = 1e-9
 """Distance from 0 and 100 (percent) at which a curve's value is held before its log-odds are taken."""
 
 
-def _logit(share: np.ndarray) -> np.ndarray:
+def logit(share: np.ndarray) -> np.ndarray:
+    """Log-odds of a share in percent, ``log(s / (100 - s))``."""
     p = share / 100
     return np.log(p / (1 - p))
 
 
-def _expit(z: np.ndarray) -> np.ndarray:
+def expit(z: np.ndarray) -> np.ndarray:
+    """The share in percent of log-odds ``z``, ``100 / (1 + exp(-z))`` (the inverse of :func:`logit`)."""
     return 100 / (1 + np.exp(-z))
 
 
@@ -584,14 +587,14 @@ def forecast(data: pd.Series | pd.DataFrame, model: str, horizon: int, *, scale:
         z = y.to_numpy()
         on_logit = scale == "share" and model in ("naive", "drift")
         if on_logit:
-            z = _logit(z)
+            z = logit(z)
         elif scale == "level":
             z = np.log(z)
         fitted = _fit_engine(model, t, z, period, horizon, model)
         paths = fitted.paths(horizon, rng.standard_normal((draws, horizon)), rng)
         point = fitted.point(horizon)
         if on_logit:
-            paths, point = _expit(paths), _expit(point)
+            paths, point = expit(paths), expit(point)
         elif scale == "level":
             paths, point = np.exp(paths), np.exp(point)
         return Forecast(model, index, paths, point, fitted.report)

@@ -42,7 +42,7 @@ from grdp.forecast import ensemble
 from grdp.forecast.backtest import skill_weights
 from grdp.forecast.evidence import GrdpPath
 from grdp.forecast.history import Start
-from grdp.forecast.models import Forecast, forecast
+from grdp.forecast.models import Forecast, expit, forecast, logit
 from grdp.forecast.scenarios import TREND, Assumptions
 
 PROJECTED = ("naive", "drift", "logistic", "gompertz")
@@ -90,22 +90,14 @@ def model_forecasts(history: pd.DataFrame, horizon: int, draws: int, seed: int) 
     return {m: forecast(history["share"], m, horizon, scale="share", draws=draws, seed=seed) for m in PROJECTED}
 
 
-def _logit(share: np.ndarray) -> np.ndarray:
-    return np.log(share / (100 - share))
-
-
-def _expit(z: np.ndarray) -> np.ndarray:
-    return 100 / (1 + np.exp(-z))
-
-
 def _recentre(result: Forecast, centre: np.ndarray) -> Forecast:
-    z = _logit(result.paths)
-    paths = _expit(z + (_logit(centre) - np.median(z, axis=0))[None, :])
+    z = logit(result.paths)
+    paths = expit(z + (logit(centre) - np.median(z, axis=0))[None, :])
     return Forecast(result.model, result.index, paths, centre.copy(), result.report)
 
 
 def _with_start(result: Forecast, shifts: np.ndarray) -> Forecast:
-    paths = _expit(_logit(result.paths) + shifts[:, None])
+    paths = expit(logit(result.paths) + shifts[:, None])
     return Forecast(result.model, result.index, paths, result.point, result.report)
 
 
@@ -149,7 +141,7 @@ def project_method(start: Start, history: pd.DataFrame, scenarios: list[Assumpti
     weights, rule = skill_weights(skill, usable)
     results[ensemble.NAME] = ensemble.combine(results, weights, rule, seed=seed)
     fits = pd.DataFrame([r.report.row() | {"weight": float(weights.get(m, 0.0))} for m, r in results.items()])
-    shifts = np.random.default_rng([seed, start.year]).choice(_logit(start.draws) - _logit(np.array(start.share)),
+    shifts = np.random.default_rng([seed, start.year]).choice(logit(start.draws) - logit(np.array(start.share)),
                                                               size=draws, replace=True)
     projections = []
     for scenario in scenarios:
