@@ -33,7 +33,7 @@ from grdp import sources
 from grdp.intake.plan import Plan
 from grdp.intake.release import IntakeError
 from grdp.sources import Problem
-from grdp.sources.contract import INTAKE_JOURNAL, INTAKE_TEMPORARY
+from grdp.sources.contract import INTAKE_JOURNAL, INTAKE_TEMPORARY, intake_temporaries
 
 
 def _current(path: Path) -> str | None:
@@ -153,7 +153,7 @@ def recover(root: Path) -> list[str]:
                     + ", ".join(str(p.relative_to(root)) for p in done) if done else
                     "removed the journal of an intake whose files were all in place")
     (root / f"{INTAKE_JOURNAL}.tmp").unlink(missing_ok=True)
-    leftovers = sorted([*root.glob(f".*{INTAKE_TEMPORARY}*.tmp"), *root.glob(f"*/.*{INTAKE_TEMPORARY}*.tmp")])
+    leftovers = intake_temporaries(root)
     for path in leftovers:
         path.unlink()
         folder = path.parent

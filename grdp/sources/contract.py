@@ -857,15 +857,21 @@ TOP_LEVEL_FILES = ("README.md", "DATA_LOG.md")
 """The files that belong at the top of the sources folder; every dataset is a folder."""
 
 
+def intake_temporaries(root: Path) -> list[Path]:
+    """The temporary files an intake writes beside its targets (``.<name>.intake-<pid>.tmp``) that are still in
+    ``root`` or one of its dataset folders, sorted (the journal is not one of them)."""
+    found = [*root.glob(f".*{INTAKE_TEMPORARY}*"), *root.glob(f"*/.*{INTAKE_TEMPORARY}*")]
+    return sorted(p for p in found if p.name != INTAKE_JOURNAL)
+
+
 def _intake_leftovers(root: Path) -> list[Problem]:
     """What an interrupted intake left in a sources folder, and files that belong to no dataset."""
     problems = []
     if (root / INTAKE_JOURNAL).exists():
         problems.append(Problem(root / INTAKE_JOURNAL, "an intake was interrupted after its commit point: its files "
                                 "are not all in place; `grdp validate` completes it"))
-    for path in sorted([*root.glob(f".*{INTAKE_TEMPORARY}*"), *root.glob(f"*/.*{INTAKE_TEMPORARY}*")]):
-        if path.name != INTAKE_JOURNAL:
-            problems.append(Problem(path, "a temporary file of an interrupted intake; `grdp validate` removes it"))
+    problems += [Problem(path, "a temporary file of an interrupted intake; `grdp validate` removes it")
+                 for path in intake_temporaries(root)]
     for path in sorted(root.iterdir()):
         if path.is_file() and not path.name.startswith(".") and path.name not in TOP_LEVEL_FILES:
             problems.append(Problem(path, "belongs to no dataset and would not be read: a dataset is a folder with "
