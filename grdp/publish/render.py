@@ -186,8 +186,6 @@ FORMATS = (".html", ".docx", ".pdf")
 LOG_LINES = 200
 """Lines of Quarto's output kept in the log of a failed render."""
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
-CELL_RULE = "------------------"
-"""The line Quarto puts above and below the source of the cell that failed."""
 PYTHON_ERROR = re.compile(r"^(\w+(?:Error|Exception|Interrupt|Exit)\w*|[A-Z]\w*Warning): (.*)$", re.M)
 
 
@@ -236,36 +234,29 @@ def _dated(book: Path, as_of: str) -> None:
     nbformat.write(notebook, book)
 
 
-def _failure(output: str, book: Path) -> str:
-    """What went wrong in a failed render, from Quarto's output: the code cell (its number among the report's
-    code cells and its first line, found by its source) and the Python error, where Quarto names them."""
-    import nbformat
-
+def _failure(output: str) -> str:
+    """What went wrong in a failed render, from Quarto's output: the last Python error it names, else its last
+    error line (the notebooks are executed before Quarto runs, so no code cell fails inside Quarto)."""
     text = ANSI.sub("", output)
-    where = ""
-    marker = "An error occurred while executing the following cell:"
-    if marker in text:
-        source = text.split(marker, 1)[1].split(CELL_RULE)
-        failing = source[1].strip() if len(source) > 2 else ""
-        codes = [c.source.strip() for c in nbformat.read(book, as_version=4).cells if c.cell_type == "code"]
-        first = failing.splitlines()[0] if failing else ""
-        if failing in codes:
-            where = f" in code cell {codes.index(failing) + 1} ({first})"
-        elif first:
-            where = f" in the code cell {first!r}"
     errors = PYTHON_ERROR.findall(text)
     if errors:
-        return f"{where}: {errors[-1][0]}: {errors[-1][1].strip()}"
+        return f": {errors[-1][0]}: {errors[-1][1].strip()}"
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     problem = next((line for line in reversed(lines) if line.startswith(("ERROR", "Error"))), lines[-1] if lines
                    else "no output")
-    return f"{where}: {problem}"
+    return f": {problem}"
+
+
+def _failed_folder(vintage: str) -> Path:
+    """A new folder in the failed-runs folder for what a failed publication of ``vintage`` keeps."""
+    folder = paths.failed_runs_dir() / f"{vintage}-reports-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def _keep_log(vintage: str, book: Path, command: list[str], done: subprocess.CompletedProcess) -> Path:
     """Write the command and the last :data:`LOG_LINES` lines of Quarto's output to the failed-runs folder."""
-    folder = paths.failed_runs_dir() / f"{vintage}-reports-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = _failed_folder(vintage)
     log = folder / f"{book.stem}.quarto.log"
     tail = "\n".join(ANSI.sub("", done.stderr).splitlines()[-LOG_LINES:])
     log.write_text(f"$ {' '.join(command)}\nexit status {done.returncode}\n\n--- stderr (last {LOG_LINES} lines) "
@@ -347,7 +338,7 @@ def render_quarto(executable: str, vintage: str, staging: Path, progress: bool =
             done = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
             if done.returncode != 0:
                 log = _keep_log(vintage, book, command, done)
-                raise PublishError(f"report {book.name} failed{_failure(done.stderr, book)}; no reports were "
+                raise PublishError(f"report {book.name} failed{_failure(done.stderr)}; no reports were "
                                    f"published; the end of Quarto's output is kept in {log}")
             for suffix in FORMATS:
                 output = project / f"{book.stem}{suffix}"
@@ -384,8 +375,7 @@ def _failed_report(book: Path, executed: Path, error, vintage: str) -> PublishEr
             first = failing.splitlines()[0] if failing else ""
             where = (f" in code cell {codes.index(failing) + 1} ({first})" if failing in codes
                      else f" in the code cell {first!r}")
-        folder = paths.failed_runs_dir() / f"{vintage}-reports-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}"
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = _failed_folder(vintage)
         target = folder / f"{book.stem}.executed.ipynb"
         shutil.copyfile(executed, target)
         kept = f"; the executed notebook, with the traceback, is kept in {target}"
