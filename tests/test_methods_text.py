@@ -34,9 +34,9 @@ VINTAGE_LABEL = re.compile(r"\b(?:19|20)\d\d\s*Q[1-4]\b", re.I)
 
 ENGLISH_WORDS = frozenset(
     "the and of is are was were be been with for from that which this these those by when where not each every its "
-    "their than into has have will would should can cannot only also but or any there what how".split())
+    "their into has have will would should cannot only also but or any there what how".split())
 """Common English function words; none of them is a Vietnamese word written without diacritics (``to``, ``in``,
-``an``, ``a`` and ``on`` are, and are left out)."""
+``an``, ``a``, ``on``, ``can`` and ``than`` are, and are left out)."""
 
 
 def prose(text: str) -> str:
