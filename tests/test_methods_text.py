@@ -91,6 +91,13 @@ def test_no_code_identifiers(lang):
 
 
 @pytest.mark.parametrize("lang", sorted(FILES))
+def test_no_code_spans(lang):
+    """Reader-facing text: code font holds code names and breaks Vietnamese accents; formulas are math."""
+    text = DISPLAY_MATH.sub(" ", FILES[lang].read_text(encoding="utf-8"))
+    assert CODE_SPAN.findall(INLINE_MATH.sub(" ", text)) == []
+
+
+@pytest.mark.parametrize("lang", sorted(FILES))
 def test_no_vintage_labels(lang):
     assert vintage_labels(FILES[lang].read_text(encoding="utf-8")) == []
 
