@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from grdp.digital.gap import ANCHOR_YEAR, GapModel, estimate_q, prior_from_range
+from grdp.digital.part_evidence import ShareBounds
 
 
 def kalman_smoother(years, observed, z, q, p0, m0, r):
@@ -79,13 +80,13 @@ def test_draws_have_the_posterior_mean_and_covariance():
 
 
 def test_q_follows_the_data():
-    calm = [([2020, 2021, 2022, 2023], np.array([0.0, 0.01, -0.01, 0.0]), 0.0)]
-    rough = [([2020, 2021, 2022, 2023], np.array([0.0, 0.15, -0.1, 0.12]), 0.0)]
+    calm = [([2020, 2021, 2022, 2023], np.array([0.0, 0.01, -0.01, 0.0]), 0.0, None)]
+    rough = [([2020, 2021, 2022, 2023], np.array([0.0, 0.15, -0.1, 0.12]), 0.0, None)]
     q_calm, basis = estimate_q(calm, 0.1, 0.0002, (0.01, 0.10))
     q_rough, _ = estimate_q(rough, 0.1, 0.0002, (0.01, 0.10))
     assert 0.01 ** 2 <= q_calm < q_rough <= 0.10 ** 2
     assert "posterior mean over 1 published series (4 figures)" in basis
-    prior, basis = estimate_q([([2021], np.array([0.2]), 0.0)], 0.1, 0.0002, (0.01, 0.10))
+    prior, basis = estimate_q([([2021], np.array([0.2]), 0.0, None)], 0.1, 0.0002, (0.01, 0.10))
     assert "no published series with two figures" in basis
     assert prior == pytest.approx(np.mean(np.linspace(0.01, 0.10, 201) ** 2))
 
@@ -93,3 +94,19 @@ def test_q_follows_the_data():
 def test_prior_from_the_stated_range():
     m0, p0 = prior_from_range(0.5, 1.0, 1.5)
     assert m0 == 0.0 and p0 == pytest.approx(((np.log(1.5) - np.log(0.5)) / np.sqrt(12)) ** 2)
+
+
+def test_a_figure_with_a_wider_error_pulls_the_gap_less():
+    model = GapModel(q=0.002, p0=0.25, m0=0.0, r=0.0002)
+    z = np.array([0.4])
+    tight = model.posterior([2021, 2022, 2023], [2022]).mean(z)
+    loose = model.posterior([2021, 2022, 2023], [2022], np.array([0.05])).mean(z)
+    assert 0.0 < loose[1] < tight[1] < 0.4
+    assert model.posterior([2022], [2022], np.array([0.0002])).mean(z) == pytest.approx(tight[1])
+
+
+def test_bounds_are_a_uniform_in_logs():
+    bounds = ShareBounds(2022, 5.78, 11.34, "")
+    uniform = np.random.default_rng(1).uniform(np.log(5.78), np.log(11.34), 200_000)
+    assert bounds.log_mean == pytest.approx(uniform.mean(), abs=2e-3)
+    assert bounds.log_variance == pytest.approx(uniform.var(), rel=2e-2)

@@ -7,6 +7,8 @@ import pandas as pd
 import pytest
 
 from grdp.digital import headline, parts
+from grdp.digital.part_evidence import share_bounds
+from grdp.digital.published import share_rows
 from grdp.sources import Releases
 
 AS_OF = "2025-12-31"
@@ -44,15 +46,38 @@ def test_the_merged_headline_is_the_sum_of_parts(table, observations):
     assert head.loc[head["year"] == 2020, "status"].eq("not_supported").all()  # no Binh Duong account in 2020
 
 
-def test_each_part_is_estimated_on_its_own(table):
+def test_each_part_is_estimated_on_its_own_evidence(table):
     part = table[table["part"] != "merged"].set_index(["part", "method", "year"])
     assert part.loc[("hcmc", "gso", 2023), "status"] == "published"
     assert part.loc[("hcmc", "gso", 2023), "share"] == 14.65
-    for region in ("binh_duong", "ba_ria_vung_tau"):
-        estimates = part.loc[region]
-        estimates = estimates[estimates["status"] == "estimate"]
-        assert len(estimates) == 10 and estimates["basis"].str.contains("uncalibrated").all(), region
-        assert (estimates["kind"] == "uncalibrated").all(), region
+    # Binh Duong's own MIC-method figure (2022) is its headline and conditions its gap; its GSO-method gap is linked
+    assert part.loc[("binh_duong", "mic", 2022), "status"] == "published"
+    assert part.loc[("binh_duong", "mic", 2022), "share"] == 11.34
+    binh_duong = part.loc["binh_duong"]
+    estimates = binh_duong[binh_duong["status"] == "estimate"]
+    assert len(estimates) == 9 and (estimates["kind"] == "calibrated").all()
+    assert estimates["basis"].str.contains("11.34% published for 2022").all()
+    assert estimates.loc["gso", "basis"].str.contains("no GSO-method figure: the gap's prior is the MIC-method").all()
+    # Ba Ria-Vung Tau: the bounds MIC's 2022 ranking puts on its share, between Tay Ninh's and Binh Duong's
+    brvt = part.loc["ba_ria_vung_tau"]
+    brvt = brvt[brvt["status"] == "estimate"]
+    assert len(brvt) == 10 and (brvt["kind"] == "calibrated").all()
+    assert brvt["basis"].str.contains("2022 between 5.78% and 11.34%").all()
+    low, high = brvt.loc[("mic", 2022), ["lower", "upper"]]
+    assert 5.78 < brvt.loc[("mic", 2022), "share"] < 11.34
+    assert low < 5.78 * 1.15 and high > 11.34 / 1.15  # the interval spans the bounds, not a point between them
+
+
+def test_the_parts_use_only_the_evidence_known_at_the_date(observations):
+    """Bounds need both published figures by the as-of date: MIC's 2022 ranking (14 September 2023) and Binh Duong's
+    figure (9 September 2024)."""
+    def bounds(as_of):
+        return share_bounds(share_rows(Releases(observations, as_of)), "ba_ria_vung_tau", "old", "mic")
+
+    assert bounds("2023-06-30") == [] and bounds("2024-06-30") == []  # none, then the lower bound only
+    (found,) = bounds("2024-12-31")
+    assert (found.year, found.low, found.high) == (2022, 5.78, 11.34)
+    assert "Tây Ninh" in found.evidence and "second in the Southeast" in found.evidence
 
 
 def test_the_draws_combine_the_parts(observations):
@@ -135,7 +160,8 @@ def test_a_figure_published_for_the_merged_city_constrains_its_parts(observation
     b = without.set_index(["part", "method", "year"])
     width = (a["upper"] - a["lower"]) / (b["upper"] - b["lower"])
     assert abs(a.loc[("merged", "gso", 2025), "share"] - 13.43) < abs(b.loc[("merged", "gso", 2025), "share"] - 13.43)
-    assert width[("merged", "gso", 2025)] < 0.6 and width[("binh_duong", "gso", 2025)] < 0.8
+    # the parts' own evidence already narrows them, so the merged figure narrows them less than it did the priors
+    assert width[("merged", "gso", 2025)] < 0.8 and width[("binh_duong", "gso", 2025)] < 0.9
     assert a.loc[("binh_duong", "gso", 2025), "basis"].count("constrained by the merged city's published 2025") == 1
     pd.testing.assert_frame_equal(with_figure[with_figure["year"] < 2025].reset_index(drop=True),
                                   without[without["year"] < 2025].reset_index(drop=True))

@@ -6,8 +6,10 @@ English prose of ``basis`` back. Each kind belongs to one ``status``:
 - ``published`` (status ``published``): a figure an institution published, the headline;
 - grdp's estimates (status ``estimate``), by how they are obtained: ``model`` (the measurement model of every
   published figure, :mod:`grdp.digital.measurement`), ``parts`` (the merged city as the sum of its three former
-  localities), ``uncalibrated`` (no figure of the method is published for the region: national coefficients and
-  the prior of the gap) and ``not_validated`` (a definition no institution publishes: the model, never checked
+  localities), ``calibrated`` (the structural model on the region's accounts, its gap conditioned on the
+  region's own evidence: its published figures of the definition, bounds that published rankings put on its share,
+  or its evidence on the other definition), ``uncalibrated`` (no evidence of the region's own: national coefficients
+  and the prior of the gap) and ``not_validated`` (a definition no institution publishes: the model, never checked
   against a figure);
 - ``not_supported`` (status ``not_supported``): no figure can be given, and the row's ``reason`` says why.
 """
@@ -17,11 +19,12 @@ from __future__ import annotations
 PUBLISHED = "published"
 MODEL = "model"
 PARTS = "parts"
+CALIBRATED = "calibrated"
 UNCALIBRATED = "uncalibrated"
 NOT_VALIDATED = "not_validated"
 NOT_SUPPORTED = "not_supported"
 
-ESTIMATES: tuple[str, ...] = (MODEL, PARTS, UNCALIBRATED, NOT_VALIDATED)
+ESTIMATES: tuple[str, ...] = (MODEL, PARTS, CALIBRATED, UNCALIBRATED, NOT_VALIDATED)
 """The kinds of grdp's estimates (status ``estimate``)."""
 KINDS: tuple[str, ...] = (PUBLISHED, *ESTIMATES, NOT_SUPPORTED)
 """Every kind, published first."""

@@ -24,9 +24,9 @@ FIGURE_KEY: tuple[str, ...] = (
 
 ESTIMATED_REGIONS = frozenset({"hcmc", "binh_duong", "ba_ria_vung_tau", "vn"})
 """The territories grdp estimates: the nation, the merged city and its three former localities."""
-OTHER_PROVINCES = frozenset({"bac_ninh", "thai_nguyen", "phu_tho", "hai_phong", "ha_noi"})
+OTHER_PROVINCES = frozenset({"bac_ninh", "thai_nguyen", "phu_tho", "hai_phong", "ha_noi", "tay_ninh"})
 """Provinces whose published figures are held as evidence (the statistics office's provincial shares on the
-34-province boundary); grdp does not estimate them."""
+34-province boundary, MIC's provincial ranking of 2022); grdp does not estimate them."""
 REGIONS = ESTIMATED_REGIONS | OTHER_PROVINCES
 BOUNDARIES = frozenset({"old", "merged", "national", "province"})
 """``old``: a province before the 1 July 2025 mergers; ``merged``: the merged HCMC; ``national``: Viet Nam;

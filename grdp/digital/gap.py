@@ -18,8 +18,11 @@ year. This is benchmark-to-indicator (BI) ratio extrapolation as in temporal dis
 (IMF Quarterly National Accounts Manual 2017, ch. 6; Denton 1971), with the BI ratio's
 uncertainty stated.
 
-* ``r`` is the measured error of published figures (their revisions,
-  :mod:`grdp.digital.measured_errors`);
+* ``r`` is the error variance of each figure: the measurement model's
+  (:func:`grdp.digital.figure_error.measurement_sd`: the measured error of published figures, from their revisions,
+  and the figure's stated range, rounding and the margin of its rating, as its 90% range), or for a pair of bounds
+  that published rankings put on a share (:mod:`grdp.digital.part_evidence`), the variance of a uniform on them in
+  logs; ``r`` alone where no figure-specific error is given;
 * ``p0`` and ``m0`` come from the stated range of the regional intensity (a uniform on
   ``[ln low, ln high]``: ``m0 = ln centre``, ``p0 = ((ln high - ln low) / sqrt 12)^2``); a region with
   no published figure keeps this prior: its estimate is *uncalibrated*;
@@ -95,46 +98,55 @@ class GapModel:
         shared = np.minimum(np.abs(offset)[:, None], np.abs(offset)[None, :])
         return self.p0 + self.q * np.where(same_side, shared, 0.0)
 
-    def posterior(self, years: list[int] | tuple[int, ...], observed: list[int] | tuple[int, ...]) -> GapPosterior:
-        """Condition on published years ``observed`` (each must be in ``years`` or is added)."""
+    def noise(self, observed: list[int] | tuple[int, ...], variances: np.ndarray | None) -> np.ndarray:
+        """The error covariance of the observed log ratios: ``variances`` (one per observed year) or ``r`` each."""
+        if variances is None:
+            return self.r * np.eye(len(observed))
+        return np.diag(np.asarray(variances, dtype=float))
+
+    def posterior(self, years: list[int] | tuple[int, ...], observed: list[int] | tuple[int, ...],
+                  variances: np.ndarray | None = None) -> GapPosterior:
+        """Condition on published years ``observed`` (each must be in ``years`` or is added), each with its error
+        variance (``variances``, default ``r``)."""
         years = tuple(sorted(set(years) | set(observed)))
         cov = self.prior_cov(np.array(years))
         index = [years.index(y) for y in observed]
         if not index:
             return GapPosterior(years, (), self.m0, np.zeros((len(years), 0)), cov)
         c_gz = cov[:, index]
-        c_zz = cov[np.ix_(index, index)] + self.r * np.eye(len(index))
+        c_zz = cov[np.ix_(index, index)] + self.noise(observed, variances)
         gain = np.linalg.solve(c_zz, c_gz.T).T
         return GapPosterior(years, tuple(observed), self.m0, gain, cov - gain @ c_gz.T)
 
-    def log_likelihood(self, observed: list[int], z: np.ndarray) -> float:
-        """Log density of the observed log ratios under the model."""
-        cov = self.prior_cov(np.array(observed)) + self.r * np.eye(len(observed))
+    def log_likelihood(self, observed: list[int], z: np.ndarray, variances: np.ndarray | None = None) -> float:
+        """Log density of the observed log ratios under the model, each with its error variance (default ``r``)."""
+        cov = self.prior_cov(np.array(observed)) + self.noise(observed, variances)
         sign, logdet = np.linalg.slogdet(cov)
         resid = np.asarray(z, dtype=float) - self.m0
         return float(-0.5 * (logdet + resid @ np.linalg.solve(cov, resid) + len(observed) * np.log(2 * np.pi)))
 
 
-def estimate_q(series: list[tuple[list[int], np.ndarray, float]], p0: float, r: float,
+def estimate_q(series: list[tuple[list[int], np.ndarray, float, np.ndarray | None]], p0: float, r: float,
                sd_range: tuple[float, float]) -> tuple[float, str]:
-    """Posterior mean of the innovation variance, pooled over series ``(years, z, m0)`` with two or more
-    figures, under a uniform prior on ``sqrt(q)`` over ``sd_range`` (module docstring).
+    """Posterior mean of the innovation variance, pooled over series ``(years, z, m0, variances)`` with two or
+    more figures (``variances`` the figures' error variances, or ``None`` for ``r`` each), under a uniform prior on
+    ``sqrt(q)`` over ``sd_range`` (module docstring).
 
     Returns
     -------
     (q, basis)
     """
     grid = np.linspace(sd_range[0], sd_range[1], GRID_POINTS)
-    usable = [(years, z, m0) for years, z, m0 in series if len(years) >= 2]
+    usable = [(years, z, m0, v) for years, z, m0, v in series if len(years) >= 2]
     if not usable:
         q = float(np.mean(grid ** 2))
         return q, (f"no published series with two figures: prior mean over the stated range of gap.innovation_sd, "
                    f"{100 * np.sqrt(q):.1f}% a year")
-    loglik = np.array([sum(GapModel(sd ** 2, p0, m0, r).log_likelihood(years, z) for years, z, m0 in usable)
+    loglik = np.array([sum(GapModel(sd ** 2, p0, m0, r).log_likelihood(years, z, v) for years, z, m0, v in usable)
                        for sd in grid])
     weight = np.exp(loglik - loglik.max())
     q = float(np.sum(weight * grid ** 2) / np.sum(weight))
-    figures = sum(len(years) for years, _, _ in usable)
+    figures = sum(len(years) for years, _, _, _ in usable)
     return q, (f"posterior mean over {len(usable)} published series ({figures} figures): "
                f"{100 * np.sqrt(q):.1f}% a year (maximum likelihood at {100 * grid[int(np.argmax(loglik))]:.1f}%)")
 

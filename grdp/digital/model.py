@@ -25,6 +25,7 @@ from grdp.digital.account_arrays import AccountInputs, from_accounts
 from grdp.digital.calibration_targets import Target, published_targets
 from grdp.digital.coefficient_calibration import Calibration, calibrate
 from grdp.digital.measured_errors import ErrorSizes, measure
+from grdp.digital.part_evidence import share_bounds
 from grdp.digital.published import INSTITUTIONS, Benchmark, benchmark, share_rows
 from grdp.digital.regional_gap import FAMILIES, GapFit, fit_gaps
 from grdp.digital.registry import METHODS
@@ -141,9 +142,9 @@ class DigitalModel:
         numerator = float(blocks.numerator()[0, row])
         assumptions = spec.assumptions
         if spec.config.regional in self.gaps and not self.gaps[spec.config.regional].calibrated:
-            assumptions += (f"no published {spec.config.regional.upper()}-method figure for {self.region} "
-                            f"({self.boundary} boundary) conditions the city-specific gap: uncalibrated, the prior "
-                            "of the gap (the stated range of the regional intensity) is used",)
+            assumptions += (f"no evidence of {self.region}'s own ({self.boundary} boundary) conditions the "
+                            f"city-specific {spec.config.regional.upper()}-method gap: uncalibrated, the prior of the "
+                            "gap (the stated range of the regional intensity) is used",)
         if spec.config.core.startswith("hids"):
             stage = self.calibration.stages.get("regional HIDS")
             if stage is None or not stage.targets:
@@ -237,8 +238,9 @@ def _build(region: str, boundary: str, releases: src.Releases, exclude_year: tup
     if exclude_year is not None and exclude_year[0] == region:
         benchmarks = {f: replace(b, table=b.table[b.table["year"] != exclude_year[1]].reset_index(drop=True))
                       for f, b in benchmarks.items()}
+    bounds = {f: share_bounds(shares, region, boundary, f) for f in FAMILIES}
     gaps = fit_gaps(inputs[region], calibration.arrays(), {f: benchmarks[f] for f in FAMILIES},
-                    errors.sd["published"] ** 2)
+                    errors.sd["published"] ** 2, bounds)
     return DigitalModel(region, boundary, releases.as_of, inputs, targets, calibration,
                         _publisher_grdp(digital.selected, inputs[region]), errors, benchmarks, gaps, releases.key)
 

@@ -27,7 +27,7 @@ new year's (the basis says so). A year in which a part has no figure is ``not_su
 **A figure published for the merged city constrains the parts.** In a year where the merged share is published for
 one or more definitions, the parts' joint draws ``d = 1..R`` (every part, every definition, and the GRDP draws of
 that year) are weighted by the likelihood of the published figures given the draw's merged share ``M_d``, with
-the published figure's measurement error (:func:`grdp.digital.measurement.measurement_sd`: its stated range as its
+the published figure's measurement error (:func:`grdp.digital.figure_error.measurement_sd`: its stated range as its
 90% range and the error of published figures)::
 
     w_d ∝ prod_f exp(-(ln y_f - ln M_{f,d})^2 / (2 s_f^2))
@@ -52,8 +52,8 @@ from grdp import sources as src
 from grdp.accounts import MERGED_PARTS, AccountsError
 from grdp.base import estimate_kinds as kinds
 from grdp.base import run_cache
+from grdp.digital.figure_error import measurement_sd
 from grdp.digital.measured_errors import measure
-from grdp.digital.measurement import measurement_sd
 from grdp.digital.model import account_inputs
 from grdp.digital.published import INSTITUTIONS, benchmark, share_rows
 from grdp.digital.region_cells import DEFAULT_DRAWS, Cell, published_cell, region_cells

@@ -19,7 +19,7 @@ from grdp import sources as src
 from grdp.accounts import AccountsError
 from grdp.base import estimate_kinds as kinds
 from grdp.base import run_cache
-from grdp.digital import measurement
+from grdp.digital import figure_error, measurement
 from grdp.digital.coefficient_calibration import CalibrationError
 from grdp.digital.measured_errors import measure
 from grdp.digital.model import DigitalModel, build
@@ -71,18 +71,18 @@ def published_cell(method: str, year: int, row: pd.Series, sigma: float, draws: 
                    model: DigitalModel | None) -> Cell:
     """A published figure as the headline: its value, release and rating, and draws of its own error.
 
-    The error is the measurement model's (:func:`grdp.digital.measurement.measurement_sd`): the error of published
+    The error is the measurement model's (:func:`grdp.digital.figure_error.measurement_sd`): the error of published
     figures measured from their revisions (``sigma``) and the figure's stated range (its rounding and the margin of
-    its rating, :func:`grdp.digital.measurement.relative_margin`) taken as its 90% range, log-normal:
+    its rating, :func:`grdp.digital.figure_error.relative_margin`) taken as its 90% range, log-normal:
     ``v exp(s Z)``, ``s = sqrt(sigma^2 + (-ln(1 - r) / z_0.95)^2)``.
     """
     note = ""
     if model is not None and year not in model.accounts.years:
         note = f"; no sector account for {year}: shown, not fitted"
     value, rating = float(row["value"]), str(row["rating"])
-    margin = measurement.relative_margin(value, rating)
+    margin = figure_error.relative_margin(value, rating)
     rng = _rng(seed, method, year)
-    spread = measurement.measurement_sd(value, rating, sigma)
+    spread = figure_error.measurement_sd(value, rating, sigma)
     samples = value * np.exp(spread * rng.standard_normal(draws))
     return Cell(method, year, kinds.PUBLISHED, value, samples,
                 describe(row, method) + f"; range: its stated range ({100 * margin:.1f}%: rounding and the margin of "
@@ -90,8 +90,18 @@ def published_cell(method: str, year: int, row: pd.Series, sigma: float, draws: 
                 f"their revisions){note}", None, str(row["release"]), rating, str(row["source_id"]), str(row["url"]))
 
 
+def _gap_kind(method: str, model: DigitalModel) -> str:
+    """``calibrated`` where the region's own evidence conditions the method's gap, else ``uncalibrated``."""
+    fit = model.gaps.get(METHODS[method].config.regional)
+    return kinds.CALIBRATED if fit is not None and fit.calibrated else kinds.UNCALIBRATED
+
+
 def _uncalibrated_basis(method: str, region: str, model: DigitalModel) -> str:
     family = METHODS[method].config.regional
+    fit = model.gaps.get(family)
+    if fit is not None and fit.calibrated:
+        return (f"grdp estimate: national coefficients on {_name(region)}'s sector accounts times its city-specific "
+                f"gap, conditioned on its own evidence ({'; '.join(fit.evidence)})")
     if family in model.gaps:
         return (f"grdp estimate, uncalibrated: no {INSTITUTIONS.get(method, method)}-method figure is published for "
                 f"{_name(region)}; national coefficients on its sector accounts times the prior of the city-specific "
@@ -141,8 +151,8 @@ def _unpublished_cell(ctx: _Context, method: str, year: int) -> Cell:
     last = ctx.last_account
     if ctx.model is None or (found is None and not (last is not None and year > last and last in ctx.account_years)):
         return Cell(method, year, kinds.NOT_SUPPORTED, reason=ctx.no_account(year))
-    kind = kinds.UNCALIBRATED if spec.published is not None else kinds.NOT_VALIDATED
-    basis = _uncalibrated_basis(method, ctx.region, ctx.model) if kind == kinds.UNCALIBRATED else (
+    kind = _gap_kind(method, ctx.model) if spec.published is not None else kinds.NOT_VALIDATED
+    basis = _uncalibrated_basis(method, ctx.region, ctx.model) if kind != kinds.NOT_VALIDATED else (
         f"grdp model, not validated: no institution publishes the {spec.title}; the tier on "
         f"{_name(ctx.region)}'s sector accounts times the GSO-method "
         f"{'national' if ctx.region == 'vn' else 'city-specific'} gap")

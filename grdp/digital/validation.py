@@ -8,7 +8,7 @@ known then, with the structural indicator of the city's sector accounts as they 
 national accounts by section were first released complete on 2025-06-06, so no model could have been run in real
 time before then: real time for every digital-economy figure, pseudo-real time for the accounts; the column
 ``accounts_as_of`` says so). Its prediction of the figure is the posterior of the cell plus the figure's own
-measurement error (its rating and rounding, :func:`grdp.digital.measurement.measurement_sd`).
+measurement error (its rating and rounding, :func:`grdp.digital.figure_error.measurement_sd`).
 
 **Rivals** (:mod:`grdp.digital.rivals`), computed the same way where they can be (no fallback): the last
 published figure carried, a straight line through the published points, and the constant ratio to the national
@@ -39,7 +39,7 @@ from grdp import sources as src
 from grdp.accounts import AccountsError
 from grdp.accounts.shared import DIGITAL_PREFIX
 from grdp.base import run_cache
-from grdp.digital import measurement
+from grdp.digital import figure_error, measurement
 from grdp.digital.coefficient_calibration import CalibrationError
 from grdp.digital.coefficients import coefficients
 from grdp.digital.measured_errors import measure
@@ -162,7 +162,7 @@ def _checks(releases: src.Releases, draws: int, seed: int) -> pd.DataFrame:
                 years = list(range(measurement.FIRST_YEAR,
                                    max([first.year, *measurement.ended_years(str(releases.as_of))]) + 1))
                 fitted = measurement.fit(region, view, years, sigma_published, _structural(region, boundary, view))
-                noise = measurement.measurement_sd(first.value, first.rating, sigma_published)
+                noise = figure_error.measurement_sd(first.value, first.rating, sigma_published)
                 predicted = fitted.draws(region, method, first.year, draws, seed, noise_sd=noise)
                 nearest = min(bench.years, key=lambda y: (abs(y - first.year), y)) if len(bench) else None
                 records.append(_record(base, "model", fitted.point(region, method, first.year), predicted,

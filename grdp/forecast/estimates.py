@@ -13,7 +13,7 @@ A published figure's draws are uniform over its stated range: the estimates tabl
 error measured from revisions of published figures, :mod:`grdp.digital.measured_errors`) where the table gives
 one, else :func:`published_range`, the rounding half-unit plus a margin for its rating,
 ``v -/+ (0.5 * 10^-d + m_rating * v)`` with ``d`` the decimals published (``22.0`` read as ``22``: ``d = 0``)
-and ``m`` = 1% (green), 5% (amber) and 10% (red) of the value (:func:`grdp.digital.measurement.relative_margin`,
+and ``m`` = 1% (green), 5% (amber) and 10% (red) of the value (:func:`grdp.digital.figure_error.relative_margin`,
 the rule the measurement model and the headline use too).
 """
 
@@ -27,7 +27,7 @@ import pandas as pd
 
 from grdp import sources as src
 from grdp.digital import headline, region_cells
-from grdp.digital.measurement import decimals, relative_margin
+from grdp.digital.figure_error import decimals, relative_margin
 from grdp.digital.model import DigitalModel, build
 from grdp.digital.registry import METHODS
 
