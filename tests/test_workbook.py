@@ -17,7 +17,7 @@ from conftest import LATEST
 from openpyxl.utils import get_column_letter
 
 from grdp.base import labels, paths
-from grdp.publish import workbook
+from grdp.publish import cell_values, sheet_layout, workbook
 from grdp.publish.workbook import (
     FIRST_DATA_ROW,
     HEADER_EN_ROW,
@@ -164,6 +164,9 @@ def test_headline_values_equal_csv(book):
             value, shown = expected[column["name"]], row[column["en"]]
             if "translate" in column:
                 assert shown == _vi(column["translate"], value), (column["name"], shown, value)
+            elif "names" in column:
+                assert shown == cell_values.translate_names(column["names"], value, "vi", workbook._translations())
+                assert row[f"{column['en']} (English)"] == value
             elif column["unit"] == "boolean":
                 assert shown == _vi("value", value)
             elif column["unit"] == "date":
@@ -208,7 +211,8 @@ def test_targets_and_decisions_sheets_hold_every_decision_in_force_and_known(boo
         table = _table(name)
         rows = _rows(_ws(book, sheet))
         assert len(rows) == len(table)
-        assert [r["Instrument"] for r in rows] == table["instrument"].tolist()
+        assert [r["Instrument (English)"] for r in rows] == table["instrument"].tolist()
+        assert [r["Instrument"] for r in rows] == [labels.label("instrument", i, "vi") for i in table["instrument"]]
         assert [r["Decided"] for r in rows] == [_date(d) for d in table["decided"]]
     merged = labels.label("boundary", "merged", "vi", short=True)
     assert {r["Year"] for r in _rows(_ws(book, "targets")) if r["Boundary"] == merged} >= {2026, 2030}
@@ -381,3 +385,29 @@ def test_no_temporary_file_left_when_writing_fails(tmp_path, monkeypatch):
     with pytest.raises(OSError, match="disk full"):
         write_workbook(VINTAGE, tmp_path / "grdp.xlsx")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_date_shows_only_what_is_known_of_it():
+    formats = _spec()["date_formats"]
+    assert cell_values.excel_date("2025-02-18", formats) == (datetime(2025, 2, 18), formats["day"])
+    assert cell_values.excel_date("2022-08", formats) == (datetime(2022, 8, 1), formats["month"])
+    assert cell_values.excel_date("2022", formats) == (datetime(2022, 1, 1), formats["year"])
+    for bad in ("2022-13", "18/02/2025", "2025-02-30"):
+        with pytest.raises(ValueError):
+            cell_values.excel_date(bad, formats)
+
+
+def test_names_are_translated_where_known_and_kept_otherwise():
+    extra = {"publisher": {"Some Board": {"vi": "Một ban", "en": "some board"}}}
+    text = "Directive 17-CT/TU; An instrument nobody named"
+    assert cell_values.translate_names("instrument", text, "vi", extra) == (
+        f"{labels.label('instrument', 'Directive 17-CT/TU', 'vi')}; An instrument nobody named")
+    assert cell_values.translate_names("publisher", "Some Board", "vi", extra) == "Một ban"
+    with pytest.raises(KeyError, match="nobody"):
+        cell_values.translate("verdict", "nobody knows", "vi", extra)
+
+
+def test_header_rows_are_tall_enough_for_their_wrapped_words():
+    assert sheet_layout.wrapped_lines("Năm", 8) == 1
+    assert sheet_layout.wrapped_lines("Cận dưới khoảng 80%", 10) == 3  # "Cận dưới" / "khoảng" / "80%"
+    assert sheet_layout.wrapped_lines("x" * 25, 10) == 3  # a word longer than the column breaks

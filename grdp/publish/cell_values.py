@@ -80,3 +80,32 @@ def excel_date(text: str, formats: dict[str, str]) -> tuple[datetime, str]:
     year, month, day = match.groups()
     precision = "day" if day else "month" if month else "year"
     return datetime(int(year), int(month or 1), int(day or 1)), formats[precision]
+
+
+def translate_names(kind: str, text: str, lang: str, extra: dict, separator: str = "; ") -> str:
+    """Return a list of names the tables write in English (instruments, issuers) in a language, name by name.
+
+    Parameters
+    ----------
+    kind
+        A kind of ``labels.yaml`` or of ``extra`` (``instrument``, ``publisher``).
+    text
+        One name, or several joined by ``separator``.
+    lang
+        ``"vi"`` or ``"en"``.
+    extra
+        Translations ``labels.yaml`` does not have, as for :func:`translate`.
+    separator
+        What joins the names.
+
+    Returns
+    -------
+    str
+        The names joined by ``separator``; a name without a translation is kept as the table writes it (they
+        are proper names, and a new one must not stop the workbook).
+    """
+    names = []
+    for name in text.split(separator):
+        known = name in extra.get(kind, {}) or labels.has_label(kind, name)
+        names.append(translate(kind, name, lang, extra) if known else name)
+    return separator.join(names)

@@ -155,8 +155,9 @@ def _by_row(values: list, row_units: list) -> tuple[list, list[str]]:
 
 
 def _columns(frame: pd.DataFrame, specs: list[dict], keys: list[str]) -> list[dict]:
-    """One entry per output column (vi, en, unit, values, formats, key): codes translated, an English column beside
-    a translated code where the layout asks for it, a name column after an industry code."""
+    """One entry per output column (vi, en, unit, values, formats, key): codes translated, names translated where a
+    translation is known, an English column beside where the layout asks for it (the English words of a code, the
+    names as the table writes them), a name column after an industry code."""
     out = []
     for spec in specs:
         values = frame[spec["name"]].astype(object)
@@ -165,6 +166,10 @@ def _columns(frame: pd.DataFrame, specs: list[dict], keys: list[str]) -> list[di
         if "translate" in spec:
             words = {lang: [_words(spec["translate"], v, lang) for v in values] for lang in ("vi", "en")}
             values = words["vi"]
+        elif "names" in spec:
+            words = {"en": values}
+            values = [None if v in (None, "") else cell_values.translate_names(spec["names"], str(v), "vi",
+                                                                               _translations()) for v in values]
         if spec.get("unit") == "by_row" and "revision_unit" in frame.columns:
             typed, formats = _by_row(values, frame["revision_unit"].tolist())
         else:
@@ -295,9 +300,16 @@ def _write_readme(ws: Worksheet, manifest: dict, tables: dict[str, str]) -> None
     derived note."""
     spec, readme = _spec(), _spec()["readme"]
     vintage, parameters = manifest["vintage"], manifest["parameters"]
+    widths, wrap = readme["widths"], Alignment(wrap_text=True, vertical="top", horizontal="left")
     _put(ws, 1, 1, spec["title"]["vi"]).font = _TITLE
     _put(ws, 2, 1, spec["title"]["en"]).font = _TITLE
     row = 4
+
+    def fit(texts: list[tuple[object, int]]) -> None:
+        """Make the row tall enough for its wrapped texts, each in its width."""
+        count = max(sheet_layout.wrapped_lines(str(text), width) for text, width in texts if text is not None)
+        ws.row_dimensions[row].height = sheet_layout.LINE_HEIGHT * count + 3
+
     finished = datetime.fromisoformat(manifest["finished"]).replace(tzinfo=None)
     identity = {"vintage": vintage, "as_of": cell_values.excel_date(parameters["as_of"], spec["date_formats"]),
                 "region": _words("value", parameters["region"], "vi"),
@@ -307,12 +319,14 @@ def _write_readme(ws: Worksheet, manifest: dict, tables: dict[str, str]) -> None
     identity["generated_from"] = _bilingual(generated["vi"].format(vintage=vintage),
                                             generated["en"].format(vintage=vintage))
     for key, field in readme["fields"].items():
-        _put(ws, row, 1, _bilingual(field["vi"], field["en"])).font = _BOLD
-        value = identity[key]
-        if isinstance(value, tuple):
-            _put(ws, row, 2, value[0]).number_format = value[1]
-        else:
-            _put(ws, row, 2, value).alignment = Alignment(horizontal="left")
+        name = _bilingual(field["vi"], field["en"])
+        _put(ws, row, 1, name).font = _BOLD
+        ws.cell(row, 1).alignment = wrap
+        value, number_format = identity[key] if isinstance(identity[key], tuple) else (identity[key], "@")
+        cell = _put(ws, row, 2, value)
+        cell.number_format, cell.alignment = number_format, wrap
+        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=len(widths))
+        fit([(name, widths[0]), (value if isinstance(value, str) else "", sum(widths[1:]))])
         row += 1
 
     def block(heading: dict, header: list[dict], rows: list[tuple]) -> None:
@@ -326,7 +340,8 @@ def _write_readme(ws: Worksheet, manifest: dict, tables: dict[str, str]) -> None
             row += 1
         for line in rows:
             for j, value in enumerate(line, start=1):
-                _put(ws, row, j, value).alignment = Alignment(wrap_text=True, vertical="top")
+                _put(ws, row, j, value).alignment = wrap
+            fit(list(zip(line, widths)))
             row += 1
 
     def text(heading: dict, body: dict) -> None:
@@ -335,9 +350,9 @@ def _write_readme(ws: Worksheet, manifest: dict, tables: dict[str, str]) -> None
         _put(ws, row, 1, _bilingual(heading["vi"], heading["en"])).font = _TITLE
         row += 1
         for lang in ("vi", "en"):
-            _put(ws, row, 1, body[lang]).alignment = Alignment(wrap_text=True, vertical="top")
-            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=5)
-            ws.row_dimensions[row].height = 15 * (len(body[lang]) // 150 + 1)
+            _put(ws, row, 1, body[lang]).alignment = wrap
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(widths))
+            fit([(body[lang], sum(widths))])
             row += 1
 
     block(readme["sheets_heading"], readme["sheets_columns"],
@@ -346,7 +361,6 @@ def _write_readme(ws: Worksheet, manifest: dict, tables: dict[str, str]) -> None
     block(readme["units_heading"], readme["units_columns"], [_unit(key) for key in spec["units"]])
     block(readme["glossary_heading"], readme["glossary_columns"], _glossary())
     text(readme["published_vs_derived_heading"], readme["published_vs_derived"])
-    widths = readme["widths"]
     sheet_layout.arrange(ws, (1, 2), 0, widths, filtered=False)
 
 
