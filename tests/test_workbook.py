@@ -22,6 +22,7 @@ from grdp.publish.workbook import (
     FIRST_DATA_ROW,
     HEADER_EN_ROW,
     HEADER_VI_ROW,
+    SHEET_NAMES,
     SHEETS,
     UNIT_ROW,
     WorkbookError,
@@ -75,7 +76,7 @@ def _headers(name: str) -> list[tuple[str, str, dict]]:
 
 
 def _ws(book, name: str):
-    return book[SHEETS[name]]
+    return book[SHEET_NAMES[name]]
 
 
 def _rows(ws) -> list[dict]:
@@ -117,9 +118,9 @@ def book(built_root, tmp_path_factory) -> openpyxl.Workbook:
 
 
 def test_sheets_in_order_with_vietnamese_names(book):
-    assert list(SHEETS) == EXPECTED_SHEETS
-    assert book.sheetnames == list(SHEETS.values())
-    for key, name in SHEETS.items():
+    assert list(SHEET_NAMES) == EXPECTED_SHEETS
+    assert book.sheetnames == list(SHEETS) == list(SHEET_NAMES.values())
+    for key, name in SHEET_NAMES.items():
         assert name != key and not name.isascii(), name  # Vietnamese words, not the English key
         assert len(name) <= 31 and not set(name) & set("[]:*?/\\"), name
     assert len(set(book.sheetnames)) == len(book.sheetnames)
@@ -129,12 +130,13 @@ def test_readme_names_vintage_and_every_sheet(book):
     manifest = json.loads((paths.vintage_dir(VINTAGE) / "manifest.json").read_text(encoding="utf-8"))
     cells = {c.value for row in _ws(book, "readme").iter_rows() for c in row if c.value is not None}
     assert {VINTAGE, manifest["git_revision"], _date(manifest["parameters"]["as_of"])} <= cells
-    assert set(SHEETS.values()) <= cells
+    assert set(SHEETS) <= cells
     assert {s["vi"] for s in _spec()["sheets"]} <= cells and {s["en"] for s in _spec()["sheets"]} <= cells
     assert {_spec()["readme"]["conventions"][lang] for lang in ("vi", "en")} <= cells
     assert "24.91%" in _spec()["readme"]["conventions"]["en"] and "24,91%" in _spec()["readme"]["conventions"]["vi"]
-    listed = {row[0]: row for row in _ws(book, "readme").iter_rows(values_only=True) if row[0] in SHEETS.values()}
-    assert listed[SHEETS["shares"]][3] and listed[SHEETS["shares"]][4] == "digital_headline.csv"  # unit, source
+    listed = {row[0]: row for row in _ws(book, "readme").iter_rows(values_only=True) if row[0] in SHEETS}
+    shares = listed[SHEET_NAMES["shares"]]
+    assert shares[3] and shares[4] == "digital_headline.csv"  # its units and its source table
     glossary = {(row[1], row[2]) for row in _ws(book, "readme").iter_rows(values_only=True)}
     assert {("not reached", "không đạt"), ("amber", "vàng"), ("gso", "TCTK"), ("old", "TP.HCM cũ")} <= glossary
 
@@ -290,7 +292,7 @@ def test_dates_are_dates_and_every_share_has_the_one_percent_format(book):
 
 
 def test_panes_filters_and_printing(book):
-    for key, name in SHEETS.items():
+    for key, name in SHEET_NAMES.items():
         ws = book[name]
         assert ws.print_area, name
         assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0, name

@@ -4,7 +4,7 @@ The sheets, their columns, headers and units are data in ``grdp/data/workbook.ya
 ``forecasts/<vintage>/tables/*.csv`` and nothing else. The layout is checked when it is read: every table and column
 it names must be in the catalogue of vintage tables (:func:`check_layout`, :mod:`grdp.run.catalogue`).
 
-Every sheet has a Vietnamese name (:data:`SHEETS`); the first, "Giới thiệu", lists the sheets with their titles,
+Every sheet has a Vietnamese name (:data:`SHEET_NAMES`); the first, "Giới thiệu", lists the sheets with their titles,
 units and source tables, states the conventions and lists the codes with their Vietnamese and English words. Every
 table sheet has the same layout: row 1 the title (Vietnamese / English), row 2 the source table, rows 3-5 the
 Vietnamese headers, the English headers and the units (``vi | en``), data from row 6. The cells are typed as an
@@ -98,9 +98,11 @@ def _spec() -> dict:
     return spec
 
 
-SHEETS: dict[str, str] = {sheet["name"]: sheet["sheet"] for sheet in _spec()["sheets"]}
-"""The workbook's sheets, in order: a stable key (reports and tests refer to it) and the Vietnamese name of the
-sheet's tab (at most 31 characters, none of ``[]:*?/\\``)."""
+SHEET_NAMES: dict[str, str] = {sheet["name"]: sheet["sheet"] for sheet in _spec()["sheets"]}
+"""The workbook's sheets, in order: a stable key (``workbook.yaml``'s ``name``; code and tests refer to a sheet by
+it) and the Vietnamese name of the sheet's tab (at most 31 characters, none of ``[]:*?/\\``)."""
+SHEETS: tuple[str, ...] = tuple(SHEET_NAMES.values())
+"""Names of the workbook's sheets (their tabs), in order."""
 
 
 def _bilingual(vi: str, en: str, separator: str = " / ") -> str:
@@ -381,7 +383,7 @@ def _save(book: Workbook, path: Path) -> None:
 
 
 def write_workbook(vintage: str, path: Path, revisions: pd.DataFrame | None = None) -> Path:
-    """Write the XLSX workbook of a vintage's key tables (sheets :data:`SHEETS`).
+    """Write the XLSX workbook of a vintage's key tables (sheets :data:`SHEET_NAMES`).
 
     Parameters
     ----------
