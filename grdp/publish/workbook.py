@@ -181,8 +181,7 @@ def _columns(frame: pd.DataFrame, specs: list[dict], keys: list[str]) -> list[di
         if spec.get("english"):
             english = _spec()["english_column"]
             out.append({"vi": english["vi"].format(spec["vi"]), "en": english["en"].format(spec["en"]),
-                        "unit": spec["unit"], "values": words["en"], "formats": ["@"] * len(values), "key": key,
-                        "english": True})
+                        "unit": spec["unit"], "values": words["en"], "formats": ["@"] * len(values), "key": key})
         if "name_column" in spec:
             header = _spec()["name_columns"][spec["name_column"]]
             names = [None if v in (None, "") else classification.name(str(v), "vi") for v in values]
