@@ -3,7 +3,7 @@
 One job: once a sheet's cells are written, :func:`arrange` freezes its header rows and identifier columns, puts
 an auto filter on its last header row, sizes its columns to their contents and sets it up to print: a print area,
 the header rows repeated on every page, one page wide (as many pages tall as needed), landscape when the sheet
-is wider than a portrait page.
+is wider than a portrait page, A4, gridlines, and a footer with the sheet's name and the page number.
 """
 
 from __future__ import annotations
@@ -98,4 +98,4 @@ def arrange(ws: Worksheet, header_rows: tuple[int, int], frozen_columns: int, wi
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.5
     ws.print_options.gridLines = True
-    ws.oddFooter.center.text = "&A — &P / &N"
+    ws.oddFooter.center.text = "&A — trang &P / &N"
