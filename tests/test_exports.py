@@ -16,7 +16,7 @@ from conftest import LATEST
 
 from grdp.base import paths
 from grdp.cli import main
-from grdp.publish.workbook import write_workbook
+from grdp.publish.workbook import SHEET_NAMES, write_workbook
 from grdp.run import vintage
 
 HOSTILE = ['=HYPERLINK("http://evil.example/x","MIC")', "+SUM(1,1)", "-2+3+cmd|' /C calc'!A0", "@SUM(A1:A2)",
@@ -58,7 +58,7 @@ def test_export_workbook_holds_no_formula_where_text_was_written(hostile_vintage
     formulas = [(ws.title, c.coordinate, c.value) for ws in book for row in ws.iter_rows() for c in row
                 if c.data_type == "f" or (isinstance(c.value, str) and c.value.startswith("="))]
     assert formulas == []
-    texts = {c.value for row in book["sources"].iter_rows() for c in row if isinstance(c.value, str)}
+    texts = {c.value for row in book[SHEET_NAMES["sources"]].iter_rows() for c in row if isinstance(c.value, str)}
     assert {"'" + text for text in IN_TABLES} <= texts and "'-source0" in texts
     assert not any(text in texts for text in IN_TABLES)
 

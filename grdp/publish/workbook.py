@@ -2,12 +2,16 @@
 
 The sheets, their columns, headers and units are data in ``grdp/data/workbook.yaml``; the figures are copied from
 ``forecasts/<vintage>/tables/*.csv`` and nothing else. The layout is checked when it is read: every table and column
-it names must be in the catalogue of vintage tables (:func:`check_layout`, :mod:`grdp.run.catalogue`). Every table
-sheet has the same layout: row 1 the title (Vietnamese / English), row 2 the source table, rows 3-5 the Vietnamese
-headers, the English headers and the units (``vi | en``), data from row 6, panes frozen below the headers. A column
-coded as a method, boundary or industry is followed by a column with its Vietnamese name (:mod:`grdp.base.labels`,
-:mod:`grdp.base.classification`). The ``revisions`` sheet writes the table of
-:func:`grdp.run.revisions.revision_table` when one is given.
+it names must be in the catalogue of vintage tables (:func:`check_layout`, :mod:`grdp.run.catalogue`).
+
+Every sheet has a Vietnamese name (:data:`SHEET_NAMES`); the first, "Giới thiệu", lists the sheets with their titles,
+units and source tables, states the conventions and lists the codes with their Vietnamese and English words. Every
+table sheet has the same layout: row 1 the title (Vietnamese / English), row 2 the source table, rows 3-5 the
+Vietnamese headers, the English headers and the units (``vi | en``), data from row 6. The cells are typed as an
+analyst expects (:mod:`grdp.publish.cell_values`): codes in Vietnamese words (the English in a column beside where
+the layout asks), dates as Excel dates, every share as a fraction with the one percent format, years as integers.
+The sheet is then frozen, filtered, sized and set up to print (:mod:`grdp.publish.sheet_layout`). The revisions
+sheet writes the table of :func:`grdp.run.revisions.revision_table` when one is given, each value in its row's unit.
 
 Text cells that a spreadsheet would run as a formula are neutralised (:func:`_put`): a source whose publisher reads
 ``=HYPERLINK(...)`` is shown as that text, never run.
@@ -21,6 +25,7 @@ from __future__ import annotations
 import difflib
 import os
 import tempfile
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 
@@ -29,10 +34,11 @@ import yaml
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from grdp.base import classification, labels, paths
+from grdp.forecast import scenarios
+from grdp.publish import cell_values, sheet_layout
 from grdp.run import catalogue
 from grdp.run import vintage as vintages
 
@@ -43,7 +49,6 @@ TITLE_ROW, NOTE_ROW, HEADER_VI_ROW, HEADER_EN_ROW, UNIT_ROW, FIRST_DATA_ROW = 1,
 _BOLD = Font(bold=True)
 _TITLE = Font(bold=True, size=13)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-_MIN_WIDTH = 8
 
 
 class WorkbookError(ValueError):
@@ -93,8 +98,11 @@ def _spec() -> dict:
     return spec
 
 
-SHEETS: tuple[str, ...] = tuple(sheet["name"] for sheet in _spec()["sheets"])
-"""Names of the workbook's sheets, in order (stable: reports and tests refer to them)."""
+SHEET_NAMES: dict[str, str] = {sheet["name"]: sheet["sheet"] for sheet in _spec()["sheets"]}
+"""The workbook's sheets, in order: a stable key (``workbook.yaml``'s ``name``; code and tests refer to a sheet by
+it) and the Vietnamese name of the sheet's tab (at most 31 characters, none of ``[]:*?/\\``)."""
+SHEETS: tuple[str, ...] = tuple(SHEET_NAMES.values())
+"""Names of the workbook's sheets (their tabs), in order."""
 
 
 def _bilingual(vi: str, en: str, separator: str = " / ") -> str:
@@ -104,36 +112,97 @@ def _bilingual(vi: str, en: str, separator: str = " / ") -> str:
 def _unit(key: str) -> tuple[str, str, str]:
     """Vietnamese and English words and the Excel number format of a unit of ``workbook.yaml``."""
     entry = _spec()["units"][key]
+    number_format = {"percent": _spec()["percent_format"], "date": _spec()["date_formats"]["day"]}.get(
+        entry["format"], entry["format"])
     if "vi" in entry:
-        return entry["vi"], entry["en"], entry["format"]
-    return labels.label("unit", key, "vi"), labels.label("unit", key, "en"), entry["format"]
+        return entry["vi"], entry["en"], number_format
+    return labels.label("unit", key, "vi"), labels.label("unit", key, "en"), number_format
 
 
-def _code_name(kind: str, code: str) -> str:
-    if kind == "industry":
-        return classification.name(code, "vi")
-    return labels.label(kind, code, "vi")
+@cache
+def _translations() -> dict:
+    """The layout's translations and the scenarios' labels (``grdp/data/scenarios.yaml``)."""
+    named = {ident: scenario.label for ident, scenario in scenarios.load_scenarios().items()}
+    return {**_spec()["translations"], "scenario": named}
 
 
-def _columns(frame: pd.DataFrame, specs: list[dict]) -> list[dict]:
-    """One entry per output column (vi, en, unit, values), with a name column after each labelled code column."""
+def _words(kind: str, code: object, lang: str) -> str | None:
+    if code in (None, ""):
+        return None
+    return cell_values.translate(kind, str(code), lang, _translations())
+
+
+def _typed(values: list, unit: str) -> tuple[list, list[str]]:
+    """The values of a column in their unit (dates as dates, shares as fractions, years as integers, yes/no in
+    words) and the number format of each cell."""
+    entry, number_format = _spec()["units"][unit], _unit(unit)[2]
+    if entry["format"] == "date":
+        dated = [None if v in (None, "") else cell_values.excel_date(str(v), _spec()["date_formats"]) for v in values]
+        return [d and d[0] for d in dated], [d[1] if d else number_format for d in dated]
+    if unit == "boolean":
+        values = [_words("value", v, "vi") for v in values]
+    elif "scale" in entry:
+        values = [None if v is None else v * entry["scale"] for v in values]
+    elif unit == "year":
+        values = [None if v is None else int(v) for v in values]
+    return values, [number_format] * len(values)
+
+
+def _by_row(values: list, row_units: list) -> tuple[list, list[str]]:
+    """Values whose unit is their row's (``revision_unit`` of the revisions table), each in that unit."""
+    units = _spec()["row_units"]
+    typed = [_typed([value], units[str(unit)]) if str(unit) in units else ([value], ["General"])
+             for value, unit in zip(values, row_units)]
+    return [t[0][0] for t in typed], [t[1][0] for t in typed]
+
+
+def _columns(frame: pd.DataFrame, specs: list[dict], keys: list[str]) -> list[dict]:
+    """One entry per output column (vi, en, unit, values, formats, key): codes translated, names translated where a
+    translation is known, an English column beside where the layout asks for it (the English words of a code, the
+    names as the table writes them), a name column after an industry code."""
     out = []
     for spec in specs:
         values = frame[spec["name"]].astype(object)
         values = values.where(frame[spec["name"]].notna(), None).tolist()
-        out.append({"vi": spec["vi"], "en": spec["en"], "unit": spec.get("unit"), "values": values})
-        if "label" in spec:
-            header = _spec()["label_columns"][spec["label"]]
-            names = [None if v in (None, "") else _code_name(spec["label"], str(v)) for v in values]
-            out.append({"vi": header["vi"], "en": header["en"], "unit": "text", "values": names})
+        key = spec["name"] in keys
+        if "translate" in spec:
+            words = {lang: [_words(spec["translate"], v, lang) for v in values] for lang in ("vi", "en")}
+            values = words["vi"]
+        elif "names" in spec:
+            words = {"en": values}
+            values = [None if v in (None, "") else cell_values.translate_names(spec["names"], str(v), "vi",
+                                                                               _translations()) for v in values]
+        if spec.get("unit") == "by_row" and "revision_unit" in frame.columns:
+            typed, formats = _by_row(values, frame["revision_unit"].tolist())
+        else:
+            typed, formats = _typed(values, spec.get("unit") or "text")
+        out.append({"vi": spec["vi"], "en": spec["en"], "unit": spec.get("unit"), "values": typed,
+                    "formats": formats, "key": key})
+        if spec.get("english"):
+            english = _spec()["english_column"]
+            out.append({"vi": english["vi"].format(spec["vi"]), "en": english["en"].format(spec["en"]),
+                        "unit": spec["unit"], "values": words["en"], "formats": ["@"] * len(values), "key": key})
+        if "name_column" in spec:
+            header = _spec()["name_columns"][spec["name_column"]]
+            names = [None if v in (None, "") else classification.name(str(v), "vi") for v in values]
+            out.append({"vi": header["vi"], "en": header["en"], "unit": "text", "values": names,
+                        "formats": ["@"] * len(values), "key": key})
     return out
+
+
+def _frozen(columns: list[dict]) -> int:
+    """How many leading columns identify a row."""
+    count = 0
+    while count < len(columns) and columns[count]["key"]:
+        count += 1
+    return count
 
 
 def _read_table(folder: Path, sheet: dict, parameters: dict) -> tuple[str, pd.DataFrame]:
     """Read a sheet's vintage table; raise :class:`WorkbookError` naming the file and every missing column."""
     name = sheet["table"].format(**parameters)
     file = folder / vintages.TABLES / name
-    text = {c["name"]: str for c in sheet["columns"] if _unit(c["unit"])[2] == "@"}
+    text = {c["name"]: str for c in sheet["columns"] if _spec()["units"][c["unit"]]["format"] in ("@", "date")}
     frame = pd.read_csv(file, dtype=text)
     wanted = [c["name"] for c in sheet["columns"]]
     missing = [c for c in wanted if c not in frame.columns]
@@ -163,10 +232,10 @@ def _title(ws: Worksheet, sheet: dict, note_vi: str, note_en: str) -> None:
 
 
 def _write_table(ws: Worksheet, columns: list[dict]) -> None:
-    """Headers (vi, en, unit), data with number formats, column widths and frozen panes."""
-    max_width = _spec()["max_width"]
+    """Headers (vi, en, unit), data with number formats, then the sheet arranged to view and print."""
+    max_width, widths, lines = _spec()["max_width"], [], {HEADER_VI_ROW: 1, HEADER_EN_ROW: 1, UNIT_ROW: 1}
     for j, column in enumerate(columns, start=1):
-        unit_vi, unit_en, number_format = _unit(column["unit"]) if column["unit"] else ("", "", "General")
+        unit_vi, unit_en, _ = _unit(column["unit"]) if column["unit"] else ("", "", "General")
         head = [(HEADER_VI_ROW, column["vi"]), (HEADER_EN_ROW, column["en"]),
                 (UNIT_ROW, _bilingual(unit_vi, unit_en, " | "))]
         for row, text in head:
@@ -174,12 +243,24 @@ def _write_table(ws: Worksheet, columns: list[dict]) -> None:
             cell.font = Font(italic=True) if row == UNIT_ROW else _BOLD
             cell.fill = _HEADER_FILL
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-        for i, value in enumerate(column["values"], start=FIRST_DATA_ROW):
+        for i, (value, number_format) in enumerate(zip(column["values"], column["formats"]), start=FIRST_DATA_ROW):
             _put(ws, i, j, value).number_format = number_format
-        longest = max((len(str(v)) for v in column["values"] if v is not None), default=0)
-        longest = max(longest, *(len(word) for _, text in head for word in text.split()))
-        ws.column_dimensions[get_column_letter(j)].width = min(max(longest + 2, _MIN_WIDTH), max_width)
-    ws.freeze_panes = ws.cell(FIRST_DATA_ROW, 1)
+        shown = [_shown(v, f) for v, f in zip(column["values"], column["formats"]) if v is not None]
+        widths.append(sheet_layout.column_width(shown + [w for _, t in head for w in t.split()], max_width))
+        for row, text in head:
+            lines[row] = max(lines[row], sheet_layout.wrapped_lines(text, widths[-1]))
+    for row, count in lines.items():
+        ws.row_dimensions[row].height = sheet_layout.LINE_HEIGHT * count + 3
+    sheet_layout.arrange(ws, (HEADER_VI_ROW, UNIT_ROW), _frozen(columns), widths)
+
+
+def _shown(value: object, number_format: str) -> str:
+    """About the text Excel shows for a value (for the column's width)."""
+    if isinstance(value, datetime):
+        return number_format
+    if isinstance(value, float):
+        return f"{value:,.2f}" if "%" not in number_format else f"{value * 100:.2f}%"
+    return str(value)
 
 
 def _write_revisions(ws: Worksheet, sheet: dict, revisions: pd.DataFrame | None, vintage: str) -> None:
@@ -188,28 +269,65 @@ def _write_revisions(ws: Worksheet, sheet: dict, revisions: pd.DataFrame | None,
     if revisions is None or revisions.empty:
         _put(ws, HEADER_VI_ROW, 1, sheet["empty"]["vi"].format(vintage=vintage))
         _put(ws, HEADER_EN_ROW, 1, sheet["empty"]["en"].format(vintage=vintage))
+        sheet_layout.arrange(ws, (HEADER_VI_ROW, HEADER_EN_ROW), 0, [_spec()["max_width"]], filtered=False)
         return
     known = {c["name"]: c for c in sheet["columns"]}
     specs = [known.get(str(name), {"name": name, "vi": str(name), "en": str(name)}) for name in revisions.columns]
-    _write_table(ws, _columns(revisions, specs))
+    _write_table(ws, _columns(revisions, specs, sheet.get("keys", [])))
+
+
+def _glossary() -> list[tuple]:
+    """Every code the README lists: the kind, the code of the CSV tables, the words in the cells, the full
+    Vietnamese and English words."""
+    rows = []
+    for entry in _spec()["readme"]["glossary"]:
+        kind = entry["kind"]
+        for code in entry["codes"]:
+            full = [labels.label(kind, code, lang) if labels.has_label(kind, code) else _words(kind, code, lang)
+                    for lang in ("vi", "en")]
+            rows.append((_bilingual(entry["vi"], entry["en"]), code, _words(kind, code, "vi"), *full))
+    return rows
+
+
+def _sheet_units(sheet: dict) -> str:
+    """The units of a sheet's figures (codes, text and web addresses left out), Vietnamese | English."""
+    wordy = _spec()["readme"]["wordy_units"]
+    keys = dict.fromkeys(c["unit"] for c in sheet.get("columns", []) if c["unit"] not in wordy)
+    return "; ".join(_bilingual(*_unit(key)[:2], " | ") for key in keys)
 
 
 def _write_readme(ws: Worksheet, manifest: dict, tables: dict[str, str]) -> None:
-    """Title, the vintage's identity, the list of sheets, units and the published-versus-derived note."""
+    """Title, the vintage's identity, the list of sheets, the conventions, units, codes and the published-versus-
+    derived note."""
     spec, readme = _spec(), _spec()["readme"]
     vintage, parameters = manifest["vintage"], manifest["parameters"]
+    widths, wrap = readme["widths"], Alignment(wrap_text=True, vertical="top", horizontal="left")
     _put(ws, 1, 1, spec["title"]["vi"]).font = _TITLE
     _put(ws, 2, 1, spec["title"]["en"]).font = _TITLE
     row = 4
-    identity = {"vintage": vintage, "as_of": parameters["as_of"], "region": parameters["region"],
-              "boundary": parameters["boundary"], "git_revision": manifest["git_revision"],
-              "finished": manifest["finished"]}
+
+    def fit(texts: list[tuple[object, int]]) -> None:
+        """Make the row tall enough for its wrapped texts, each in its width."""
+        count = max(sheet_layout.wrapped_lines(str(text), width) for text, width in texts if text is not None)
+        ws.row_dimensions[row].height = sheet_layout.LINE_HEIGHT * count + 3
+
+    finished = datetime.fromisoformat(manifest["finished"]).replace(tzinfo=None)
+    identity = {"vintage": vintage, "as_of": cell_values.excel_date(parameters["as_of"], spec["date_formats"]),
+                "region": _words("value", parameters["region"], "vi"),
+                "boundary": _words("boundary", parameters["boundary"], "vi"), "git_revision": manifest["git_revision"],
+                "finished": (finished, spec["date_formats"]["time"])}
     generated = readme["generated_from"]
     identity["generated_from"] = _bilingual(generated["vi"].format(vintage=vintage),
                                             generated["en"].format(vintage=vintage))
     for key, field in readme["fields"].items():
-        _put(ws, row, 1, _bilingual(field["vi"], field["en"])).font = _BOLD
-        _put(ws, row, 2, identity[key])
+        name = _bilingual(field["vi"], field["en"])
+        _put(ws, row, 1, name).font = _BOLD
+        ws.cell(row, 1).alignment = wrap
+        value, number_format = identity[key] if isinstance(identity[key], tuple) else (identity[key], "@")
+        cell = _put(ws, row, 2, value)
+        cell.number_format, cell.alignment = number_format, wrap
+        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=len(widths))
+        fit([(name, widths[0]), (value if isinstance(value, str) else "", sum(widths[1:]))])
         row += 1
 
     def block(heading: dict, header: list[dict], rows: list[tuple]) -> None:
@@ -223,25 +341,28 @@ def _write_readme(ws: Worksheet, manifest: dict, tables: dict[str, str]) -> None
             row += 1
         for line in rows:
             for j, value in enumerate(line, start=1):
-                _put(ws, row, j, value)
+                _put(ws, row, j, value).alignment = wrap
+            fit(list(zip(line, widths)))
+            row += 1
+
+    def text(heading: dict, body: dict) -> None:
+        nonlocal row
+        row += 1
+        _put(ws, row, 1, _bilingual(heading["vi"], heading["en"])).font = _TITLE
+        row += 1
+        for lang in ("vi", "en"):
+            _put(ws, row, 1, body[lang]).alignment = wrap
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(widths))
+            fit([(body[lang], sum(widths))])
             row += 1
 
     block(readme["sheets_heading"], readme["sheets_columns"],
-          [(s["name"], s["vi"], s["en"], tables.get(s["name"], "")) for s in spec["sheets"]])
+          [(s["sheet"], s["vi"], s["en"], _sheet_units(s), tables.get(s["name"], "")) for s in spec["sheets"]])
+    text(readme["conventions_heading"], readme["conventions"])
     block(readme["units_heading"], readme["units_columns"], [_unit(key) for key in spec["units"]])
-    for heading, text in ((None, readme["conventions"]),
-                          (readme["published_vs_derived_heading"], readme["published_vs_derived"])):
-        row += 1
-        if heading:
-            _put(ws, row, 1, _bilingual(heading["vi"], heading["en"])).font = _TITLE
-            row += 1
-        for lang in ("vi", "en"):
-            _put(ws, row, 1, text[lang]).alignment = Alignment(wrap_text=True, vertical="top")
-            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
-            ws.row_dimensions[row].height = 75
-            row += 1
-    for letter, width in zip("ABCD", (38, 60, 60, 36)):
-        ws.column_dimensions[letter].width = width
+    block(readme["glossary_heading"], readme["glossary_columns"], _glossary())
+    text(readme["published_vs_derived_heading"], readme["published_vs_derived"])
+    sheet_layout.arrange(ws, (1, 2), 0, widths, filtered=False)
 
 
 def _save(book: Workbook, path: Path) -> None:
@@ -261,7 +382,7 @@ def _save(book: Workbook, path: Path) -> None:
 
 
 def write_workbook(vintage: str, path: Path, revisions: pd.DataFrame | None = None) -> Path:
-    """Write the XLSX workbook of a vintage's key tables (sheets :data:`SHEETS`).
+    """Write the XLSX workbook of a vintage's key tables (sheets :data:`SHEET_NAMES`).
 
     Parameters
     ----------
@@ -290,7 +411,10 @@ def write_workbook(vintage: str, path: Path, revisions: pd.DataFrame | None = No
     WorkbookError
         If a table lacks a column of ``workbook.yaml``; the message names the file and the columns.
     KeyError
-        If a method, boundary or industry code has no label.
+        If a code the layout translates has no label (``labels.yaml``, the layout's ``translations`` or the
+        scenarios), or an industry code no name.
+    ValueError
+        If a date of a table is not ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``.
     """
     vintages.check_name(vintage)
     path = Path(path)
@@ -301,7 +425,7 @@ def write_workbook(vintage: str, path: Path, revisions: pd.DataFrame | None = No
     book = Workbook()
     book.remove(book.active)
     sources = {}
-    sheets = {sheet["name"]: book.create_sheet(sheet["name"]) for sheet in _spec()["sheets"]}
+    sheets = {sheet["name"]: book.create_sheet(sheet["sheet"]) for sheet in _spec()["sheets"]}
     for sheet in _spec()["sheets"]:
         ws, kind = sheets[sheet["name"]], sheet.get("kind", "table")
         if kind == "revisions":
@@ -312,7 +436,7 @@ def write_workbook(vintage: str, path: Path, revisions: pd.DataFrame | None = No
             note = _spec()["source_note"]
             _title(ws, sheet, note["vi"].format(vintage=vintage, table=name),
                    note["en"].format(vintage=vintage, table=name))
-            _write_table(ws, _columns(frame, sheet["columns"]))
+            _write_table(ws, _columns(frame, sheet["columns"], sheet.get("keys", [])))
     sources["readme"] = vintages.MANIFEST
     _write_readme(sheets["readme"], manifest, sources)
     _save(book, path)
