@@ -295,7 +295,10 @@ def test_panes_filters_and_printing(book):
     for key, name in SHEET_NAMES.items():
         ws = book[name]
         assert ws.print_area, name
-        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0, name
+        width = sum(ws.column_dimensions[get_column_letter(j)].width for j in range(1, ws.max_column + 1))
+        # one page across unless that would print below a readable scale; then the identifiers repeat on each
+        assert ws.page_setup.fitToWidth == max(1, -(-width // sheet_layout.PAGE_WIDTH)) and ws.page_setup.fitToHeight == 0, name
+        assert ws.page_setup.fitToWidth == 1 or ws.print_title_cols, name
         assert ws.sheet_properties.pageSetUpPr.fitToPage, name
         assert ws.freeze_panes, name
         if key in ("readme", "revisions"):

@@ -15,6 +15,10 @@ MIN_WIDTH = 8
 """The narrowest column (Excel's width units, about one character each)."""
 PORTRAIT_WIDTH = 100
 """Sheets wider than this (the sum of their column widths) are printed landscape."""
+PAGE_WIDTH = 240
+"""Widest sheet (the sum of its column widths) printed on one landscape page: about 145 characters fit an A4 landscape
+line at 100%, so a wider sheet would print below 60%, too small to read. A wider sheet prints on as many pages across
+as it needs, its identifier columns repeated on each."""
 LINE_HEIGHT = 13
 """Points per line of a wrapped header cell (Calibri 11 with its leading)."""
 
@@ -93,7 +97,9 @@ def arrange(ws: Worksheet, header_rows: tuple[int, int], frozen_columns: int, wi
     setup = ws.page_setup
     setup.paperSize = ws.PAPERSIZE_A4
     setup.orientation = ws.ORIENTATION_LANDSCAPE if sum(widths) > PORTRAIT_WIDTH else ws.ORIENTATION_PORTRAIT
-    setup.fitToWidth, setup.fitToHeight = 1, 0
+    setup.fitToWidth, setup.fitToHeight = max(1, -(-sum(widths) // PAGE_WIDTH)), 0
+    if frozen_columns and setup.fitToWidth > 1:
+        ws.print_title_cols = f"A:{get_column_letter(frozen_columns)}"
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.5
