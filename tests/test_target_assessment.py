@@ -17,7 +17,7 @@ from grdp.forecast import evidence as ev
 from grdp.forecast import policy_targets as tg
 from grdp.forecast.assessment import assess_region
 from grdp.forecast.estimates import Estimates, published_range
-from grdp.forecast.models import FitReport, Forecast
+from grdp.forecast.models import FitReport, Forecast, forecast
 from grdp.forecast.projection import PROJECTED, Projection, agreement_by_year, bands, project_method
 from grdp.forecast.scenarios import Assumptions, Scenario, load_scenarios
 from grdp.sources import Releases
@@ -131,6 +131,22 @@ def test_the_projection_starts_from_the_latest_published_figure_not_a_later_esti
     assert all(p.start is start for p in made)
     row = fits[fits["model"] == "naive"].iloc[0]
     assert (row["history_published"], row["history_estimated"], row["start_year"]) == (3, 2, 2024)
+
+
+def test_the_random_walks_carry_the_start_s_uncertainty_once_through_their_fit():
+    # the walks are fitted with the history's errors, the start's included: their projected paths are the fit's own,
+    # not shifted again by draws of the start (the saturation curves, fitted to the values, are)
+    est = _estimates(MIC_ROWS)
+    start = history.start_point(est, "mic", 2026)
+    fitted = history.fit_history(est, "mic", start)
+    draws = history.history_draws(est, fitted, "mic")
+    assert draws.shape == (2000, 5)
+    made, _, _ = project_method(start, fitted, draws, [_assumptions()], EQUAL_SKILL, 2030, None, draws=2000, seed=1)
+    for model in ("naive", "drift"):
+        direct = forecast(fitted["share"], model, 6, draws=2000, seed=1, history_draws=draws)
+        projected = next(p for p in made if p.model == model)
+        np.testing.assert_allclose(projected.forecast.paths, direct.paths)
+        assert "known measurement error" in projected.forecast.report.spec
 
 
 @pytest.mark.parametrize("share, excess", [(2.0, -30.0), (22.0, 0.0), (22.0, 12.0), (60.0, 4.0)])
