@@ -17,7 +17,7 @@ from grdp.forecast import evidence as ev
 from grdp.forecast import policy_targets as tg
 from grdp.forecast.assessment import assess_region
 from grdp.forecast.estimates import Estimates, published_range
-from grdp.forecast.models import FitReport, Forecast
+from grdp.forecast.models import FitReport, Forecast, forecast
 from grdp.forecast.projection import PROJECTED, Projection, agreement_by_year, bands, project_method
 from grdp.forecast.scenarios import Assumptions, Scenario, load_scenarios
 from grdp.sources import Releases
@@ -121,12 +121,32 @@ def test_the_projection_starts_from_the_latest_published_figure_not_a_later_esti
     fitted = history.fit_history(est, "mic", start)
     assert list(fitted.index) == [2020, 2021, 2022, 2023, 2024]
     assert fitted["status"].tolist() == ["estimate"] * 2 + ["published"] * 3
-    made, fits, _ = project_method(start, fitted, [_assumptions()], EQUAL_SKILL, 2030, None, draws=2000, seed=1)
+    made, fits, _ = project_method(start, fitted, history.history_draws(est, fitted, "mic"), [_assumptions()],
+                                   EQUAL_SKILL, 2030, None, draws=2000, seed=1)
     naive = next(p for p in made if p.model == "naive")
-    assert naive.forecast.point[0] == pytest.approx(22.0)  # the naive forecast is the start, not the 2025 estimate
+    # the naive forecast is the 2024 level the history implies (the published figure measured with its error), inside
+    # the start's range and nowhere near the 2025 estimate
+    assert start.lower < naive.forecast.point[0] < start.upper
+    assert naive.forecast.point[0] == pytest.approx(22.0, abs=0.5)
     assert all(p.start is start for p in made)
     row = fits[fits["model"] == "naive"].iloc[0]
     assert (row["history_published"], row["history_estimated"], row["start_year"]) == (3, 2, 2024)
+
+
+def test_the_random_walks_carry_the_start_s_uncertainty_once_through_their_fit():
+    # the walks are fitted with the history's errors, the start's included: their projected paths are the fit's own,
+    # not shifted again by draws of the start (the saturation curves, fitted to the values, are)
+    est = _estimates(MIC_ROWS)
+    start = history.start_point(est, "mic", 2026)
+    fitted = history.fit_history(est, "mic", start)
+    draws = history.history_draws(est, fitted, "mic")
+    assert draws.shape == (2000, 5)
+    made, _, _ = project_method(start, fitted, draws, [_assumptions()], EQUAL_SKILL, 2030, None, draws=2000, seed=1)
+    for model in ("naive", "drift"):
+        direct = forecast(fitted["share"], model, 6, draws=2000, seed=1, history_draws=draws)
+        projected = next(p for p in made if p.model == model)
+        np.testing.assert_allclose(projected.forecast.paths, direct.paths)
+        assert "known measurement error" in projected.forecast.report.spec
 
 
 @pytest.mark.parametrize("share, excess", [(2.0, -30.0), (22.0, 0.0), (22.0, 12.0), (60.0, 4.0)])
@@ -138,8 +158,8 @@ def test_every_band_stays_inside_zero_and_hundred_under_every_scenario(share, ex
     start = history.start_point(est, "mic", 2025)
     fitted = history.fit_history(est, "mic", start)
     scenarios = [_assumptions(), _assumptions("pushed", "components", excess={k: excess for k in ("core", "platform", "sectoral")})]
-    made, _, _ = project_method(start, fitted, scenarios, EQUAL_SKILL, 2035, est.components("mic", 2024),
-                                draws=2000, seed=3)
+    made, _, _ = project_method(start, fitted, history.history_draws(est, fitted, "mic"), scenarios, EQUAL_SKILL,
+                                2035, est.components("mic", 2024), draws=2000, seed=3)
     assert {p.scenario for p in made} == {"baseline", "pushed"}
     for p in made:
         assert np.all((p.forecast.paths > 0) & (p.forecast.paths < 100)), (p.model, p.scenario)
@@ -156,7 +176,8 @@ def test_a_centre_path_beyond_the_whole_economy_is_refused_with_its_scenario_and
     start = history.start_point(est, "mic", 2025)
     pushed = _assumptions("pushed", "components", excess={k: 30.0 for k in ("core", "platform", "sectoral")})
     with pytest.raises(ValueError, match="scenario 'pushed'.* 2025 .*not a share of GRDP"):
-        project_method(start, history.fit_history(est, "mic", start), [pushed], EQUAL_SKILL, 2030,
+        fitted = history.fit_history(est, "mic", start)
+        project_method(start, fitted, history.history_draws(est, fitted, "mic"), [pushed], EQUAL_SKILL, 2030,
                        est.components("mic", 2024), draws=500, seed=0)
 
 

@@ -194,8 +194,9 @@ def assess_region(releases: src.Releases, region: str, methods: list[str], scena
                 continue
             rows["starts"].append(start.row())
             components = est.components(method, start.year) if needs_components else None
-            made, fit, rule = project_method(start, hist.fit_history(est, method, start), chosen, skill, horizon,
-                                             components, draws, seed)
+            fitted = hist.fit_history(est, method, start)
+            made, fit, rule = project_method(start, fitted, hist.history_draws(est, fitted, method), chosen, skill,
+                                             horizon, components, draws, seed)
             projections += made
             frames["fits"].append(fit)
             rules[(boundary, method)] = rule

@@ -14,7 +14,10 @@ lens whose published history is too short to fit any model (HIDS) also starts fr
 **History.** The models are fitted on the table's values from 2020 (the first year an institution published a
 share for HCMC) to the start year, published figures where they exist and grdp's estimates for the other years
 (each year's ``status`` is kept, and the fits record how many of each). Estimates after the start year are not
-fitted: the projection runs from the published figure.
+fitted: the projection runs from the published figure. The history's values are not taken as exact: their draws
+(:func:`history_draws`: a published figure's draws over its stated range, independent by year; an estimate's Monte
+Carlo draws, joint across the years the estimates share) give the random walks the measurement error of every year,
+the start's included (:mod:`grdp.forecast.measured_walk`).
 """
 
 from __future__ import annotations
@@ -120,6 +123,18 @@ def fit_history(estimates: Estimates, method: str, start: Start) -> pd.DataFrame
     rows = ended_rows(estimates, method, start.year + 1)
     rows = rows[rows["year"] >= FIRST_YEAR]
     return rows.set_index("year")[["value", "status"]].rename(columns={"value": "share"})
+
+
+def history_draws(estimates: Estimates, history: pd.DataFrame, method: str) -> np.ndarray:
+    """Joint draws of the fitted history's shares, shape ``(S, n)``, one column per year of ``history``.
+
+    Each year's draws are :meth:`grdp.forecast.estimates.Estimates.draws`; ``S`` is the fewest any year has, and every
+    year keeps its first ``S`` draws, so that the draws of estimates that come from the same Monte Carlo draws (joint
+    across years) stay paired.
+    """
+    found = [np.asarray(estimates.draws(method, int(year)), dtype=float) for year in history.index]
+    size = min(len(d) for d in found)
+    return np.column_stack([d[:size] for d in found])
 
 
 def history_table(estimates: Estimates, first_open: int, grdp: pd.Series) -> pd.DataFrame:

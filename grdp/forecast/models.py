@@ -17,6 +17,13 @@ model's scale):
     Random walk with drift, ``z[t] = z[t-m] + mu + e[t]`` (Hyndman and Athanasopoulos 2021, s. 5.2).
     ``mu_hat = sum(d) / sum(k)`` (the GLS estimate with gaps); ``s^2`` has ``nu = #increments - 1``
     degrees of freedom; draws take ``mu ~ N(mu_hat, sigma^2 / sum(k))``. At least 4 observations.
+**A history with known measurement error.** Given joint draws of the history (``history_draws`` of
+:func:`forecast`: a published figure's stated range, an estimate's Monte Carlo draws, joint across years where the
+estimates are), ``naive`` and ``drift`` on an annual series are instead fitted as a local level model, without or
+with a drift, observed with the known error covariance of those draws on the model's scale
+(:mod:`grdp.forecast.measured_walk`): the level of the last year and the drift are then estimated, not taken from
+the last value and the increments, and their uncertainty enters every path. With exact draws the result is the
+model above.
 ``logistic``, ``gompertz``
     Saturation curves fitted by non-linear least squares (:func:`scipy.optimize.curve_fit`):
     ``s(t) = L / (1 + exp(-k (t - t0)))`` and ``s(t) = L exp(-exp(-k (t - t0)))`` with
@@ -26,7 +33,8 @@ model's scale):
     :data:`CEILING_MARGIN` (``d``) percentage points. An interval that contains it cannot tell the fitted
     ceiling from one just above the data, which is what a flat last year creates (the curve then bends
     because the series stopped, not because it saturates); the curve is refused with the interval in the
-    reason. Draws take the parameters from
+    reason. The curves are fitted to the history's values whether or not draws of it are given. Draws take the
+    parameters from
     ``N(theta_hat, cov)`` (kept inside the bounds) plus Student-t noise on the log-odds scale, with the
     residual variance ``s^2`` of ``logit(s) - logit(s_hat)``. At least 5 observations; annual series only.
 ``uc``
@@ -69,6 +77,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
+from grdp.forecast import measured_walk
+
 SCALES = ("share", "level", "rate")
 MODELS = {
     "share": ("naive", "drift", "logistic", "gompertz", "drivers-uc", "drivers-ets"),
@@ -87,6 +97,10 @@ MIN_OBS = {"naive": 3, "drift": 4, "saturation": 5, "uc": 4, "uc-lltrend": 15, "
 
 SEASONAL_EXTRA = {"naive": 5, "drift": 5, "uc": 8, "uc-lltrend": 9, "ets": 6}
 """Extra observations a quarterly (seasonal) fit needs on top of :data:`MIN_OBS`."""
+
+
+MEASURED_MODELS = ("naive", "drift")
+"""The models that take a history's measurement error into their fit (``history_draws`` of :func:`forecast`)."""
 
 
 class ModelRefused(ValueError):
@@ -296,6 +310,32 @@ def _fit_random_walk(t: np.ndarray, z: np.ndarray, period: int, drift: bool, nam
     return _RandomWalk(t, z, period, mu, s2, dof, float(k.sum()), drift, report)
 
 
+@dataclass
+class _MeasuredWalk(_Fitted):
+    posterior: measured_walk.WalkPosterior
+    report: FitReport
+
+    def point(self, horizon: int) -> np.ndarray:
+        return self.posterior.point(horizon)
+
+    def paths(self, horizon: int, normals: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        return self.posterior.paths(normals, rng)
+
+
+def _fit_measured_walk(t: np.ndarray, z: np.ndarray, error_cov: np.ndarray, period: int, drift: bool,
+                       name: str) -> _MeasuredWalk:
+    key = "drift" if drift else "naive"
+    if period != 1:
+        raise ValueError("a history with measurement error is supported for annual series only")
+    if len(z) < MIN_OBS[key]:
+        raise ModelRefused(f"{len(z)} observations; the {name} model needs at least {MIN_OBS[key]}")
+    posterior = measured_walk.fit(t, z, error_cov, drift)
+    spec = f"random walk{' with drift' if drift else ''} observed with known measurement error"
+    params = {"sigma": posterior.sigma(), "level": posterior.level_mean(),
+              "last_error_sd": float(np.sqrt(error_cov[-1, -1]))} | ({"drift": posterior.drift()} if drift else {})
+    return _MeasuredWalk(posterior, FitReport(name, len(z), "ok", spec=spec, params=params))
+
+
 def _logistic(t: np.ndarray, ceiling: float | np.ndarray, rate: float | np.ndarray,
               midpoint: float | np.ndarray) -> np.ndarray:
     return ceiling / (1 + np.exp(-rate * (t - midpoint)))
@@ -496,7 +536,10 @@ def _fit_ets(t: np.ndarray, z: np.ndarray, period: int, name: str) -> _ETS:
     return _ETS(result, float(np.sqrt(result.mse)), report)
 
 
-def _fit_engine(engine: str, t: np.ndarray, z: np.ndarray, period: int, horizon: int, name: str) -> _Fitted:
+def _fit_engine(engine: str, t: np.ndarray, z: np.ndarray, period: int, horizon: int, name: str,
+                error_cov: np.ndarray | None = None) -> _Fitted:
+    if engine in MEASURED_MODELS and error_cov is not None:
+        return _fit_measured_walk(t, z, error_cov, period, engine == "drift", name)
     if engine in ("naive", "drift"):
         return _fit_random_walk(t, z, period, engine == "drift", name)
     if engine in CURVES:
@@ -532,7 +575,7 @@ def _refused(name: str, index: pd.Index, n_obs: int, reason: str) -> Forecast:
 
 
 def forecast(data: pd.Series | pd.DataFrame, model: str, horizon: int, *, scale: str = "share",
-             draws: int = 2000, seed: int = 0) -> Forecast:
+             draws: int = 2000, seed: int = 0, history_draws: np.ndarray | None = None) -> Forecast:
     """Fit one model and simulate its forecast paths.
 
     Parameters
@@ -552,6 +595,11 @@ def forecast(data: pd.Series | pd.DataFrame, model: str, horizon: int, *, scale:
         Number of simulated paths.
     seed
         Seed of :func:`numpy.random.default_rng`; the same seed gives the same paths.
+    history_draws
+        Joint draws of the history's values, shape ``(S, n)`` in the series' units, one column per period of
+        ``data`` (which must then be sorted, without missing values); the covariance of the draws on the model's
+        scale is the history's known measurement error, which :data:`MEASURED_MODELS` take into their fit on an
+        annual series (module docstring). The other models ignore it.
 
     Returns
     -------
@@ -562,7 +610,8 @@ def forecast(data: pd.Series | pd.DataFrame, model: str, horizon: int, *, scale:
     ------
     ValueError
         For an unknown scale or model, a horizon below 1, or a history with non-finite values,
-        duplicate periods, or shares outside (0, 100).
+        duplicate periods, or shares outside (0, 100); history draws whose shape does not match the history or
+        that are not finite on the model's scale; history draws of a quarterly series.
     """
     if scale not in SCALES:
         raise ValueError(f"unknown scale {scale!r}; choose from {', '.join(SCALES)}")
@@ -584,13 +633,13 @@ def forecast(data: pd.Series | pd.DataFrame, model: str, horizon: int, *, scale:
             if frame is None or not {"numerator", "denominator"} <= set(frame.columns):
                 raise ModelRefused("driver models need the numerator and the denominator of the share")
             return _drivers(frame.loc[y.index], model, model.removeprefix("drivers-"), t, period, index, draws, rng)
-        z = y.to_numpy()
         on_logit = scale == "share" and model in ("naive", "drift")
-        if on_logit:
-            z = logit(z)
-        elif scale == "level":
-            z = np.log(z)
-        fitted = _fit_engine(model, t, z, period, horizon, model)
+        to_model = logit if on_logit else np.log if scale == "level" else np.asarray
+        z = to_model(y.to_numpy())
+        error_cov = None
+        if history_draws is not None and model in MEASURED_MODELS:
+            error_cov = _error_covariance(data if frame is None else frame["share"], y, history_draws, to_model)
+        fitted = _fit_engine(model, t, z, period, horizon, model, error_cov)
         paths = fitted.paths(horizon, rng.standard_normal((draws, horizon)), rng)
         point = fitted.point(horizon)
         if on_logit:
@@ -600,6 +649,21 @@ def forecast(data: pd.Series | pd.DataFrame, model: str, horizon: int, *, scale:
         return Forecast(model, index, paths, point, fitted.report)
     except ModelRefused as exc:
         return _refused(model, index, len(y), str(exc))
+
+
+def _error_covariance(raw: pd.Series, y: pd.Series, history_draws: np.ndarray, to_model) -> np.ndarray:
+    """Covariance of the history's joint draws on the model's scale (their known measurement error)."""
+    sample = np.asarray(history_draws, dtype=float)
+    if len(raw) != len(y) or not raw.index.equals(y.index):
+        raise ValueError("history draws need a sorted history without missing values")
+    if sample.ndim != 2 or sample.shape[1] != len(y) or sample.shape[0] < 2:
+        raise ValueError(f"history draws must have one column per period ({len(y)}) and at least 2 rows, "
+                         f"not shape {sample.shape}")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        on_scale = to_model(sample)
+    if not np.isfinite(on_scale).all():
+        raise ValueError("history draws must be finite on the model's scale (shares strictly inside (0, 100))")
+    return np.atleast_2d(np.cov(on_scale, rowvar=False))
 
 
 def increment_correlation(t: np.ndarray, a: np.ndarray, b: np.ndarray, period: int) -> float | None:

@@ -4,19 +4,22 @@ For one method's start ``S`` in year ``T`` (:func:`grdp.forecast.history.start_p
 (:func:`grdp.forecast.history.fit_history`):
 
 1. every share model of :data:`PROJECTED` is fitted on the history and simulated for ``h = 1..H`` years after
-   ``T`` (refused models are kept with their reason);
-2. the usable models are combined into the ensemble (:mod:`grdp.forecast.ensemble`) with the backtest skill
+   ``T`` (refused models are kept with their reason). The random walks (:data:`grdp.forecast.models.MEASURED_MODELS`)
+   are fitted with the history's known measurement error, the covariance of its joint draws
+   (:func:`grdp.forecast.history.history_draws`) on the log-odds scale (:mod:`grdp.forecast.measured_walk`), so
+   their paths carry the uncertainty of the start, of the level and of the drift that the history leaves;
+2. the saturation curves, fitted to the history's values, take the start's uncertainty as a shift on the
+   log-odds scale, ``logit x'[r, h] = logit x[r, h] + logit S[r] - logit S``, ``S[r]`` a draw of the start (from a
+   published figure's stated range, or the Monte Carlo draws of a grdp estimate);
+3. the usable models are combined into the ensemble (:mod:`grdp.forecast.ensemble`) with the backtest skill
    weights (:func:`grdp.forecast.backtest.skill_weights`);
-3. each scenario sets the centre: a ``trend`` scenario keeps each model's paths; a ``components`` scenario
-   recentres them on the log-odds scale, ``logit x'[r, h] = logit x[r, h] + logit c(h) - median_r logit x[r, h]``,
+4. each scenario sets the centre: a ``trend`` scenario keeps each model's paths; a ``components`` scenario
+   recentres them on the log-odds scale, ``logit x''[r, h] = logit x'[r, h] + logit c(h) - median_r logit x'[r, h]``,
    on its component path ``c(h)`` (:meth:`grdp.forecast.scenarios.Assumptions.centre_path`, from the start's
-   component shares), so the model supplies the spread and the scenario the centre (the median of ``x'`` is
-   ``c(h)``, the logit being monotone);
-4. the uncertainty of the start is added on the same scale: ``logit x''[r, h] = logit x'[r, h] + logit S[r] -
-   logit S``, ``S[r]`` a draw of the start (from a published figure's stated range, or the Monte Carlo draws of
-   a grdp estimate).
+   component shares), so the model supplies the spread and the scenario the centre (the median of ``x''`` is
+   ``c(h)``, the logit being monotone).
 
-Both steps shift log-odds, so every path, band and probability stays inside (0, 100) under every scenario
+Every step works on the log-odds, so every path, band and probability stays inside (0, 100) under every scenario
 (``logit p = log(p / (100 - p))`` for a share ``p`` in percent).
 
 The driver models of :mod:`grdp.forecast.models` (``drivers-uc``, ``drivers-ets``) are not projected: they
@@ -42,7 +45,7 @@ from grdp.forecast import ensemble
 from grdp.forecast.backtest import skill_weights
 from grdp.forecast.evidence import GrdpPath
 from grdp.forecast.history import Start
-from grdp.forecast.models import Forecast, expit, forecast, logit
+from grdp.forecast.models import MEASURED_MODELS, Forecast, expit, forecast, logit
 from grdp.forecast.scenarios import TREND, Assumptions
 
 PROJECTED = ("naive", "drift", "logistic", "gompertz")
@@ -85,9 +88,11 @@ class Projection:
         return self.percentiles.loc[tail], self.percentiles.loc[round(100 - tail, 6)]
 
 
-def model_forecasts(history: pd.DataFrame, horizon: int, draws: int, seed: int) -> dict[str, Forecast]:
-    """Fit and simulate every projected model on a history (``share`` by year)."""
-    return {m: forecast(history["share"], m, horizon, scale="share", draws=draws, seed=seed) for m in PROJECTED}
+def model_forecasts(history: pd.DataFrame, history_draws: np.ndarray, horizon: int, draws: int,
+                    seed: int) -> dict[str, Forecast]:
+    """Fit and simulate every projected model on a history (``share`` by year) and its joint draws ``(S, n)``."""
+    return {m: forecast(history["share"], m, horizon, scale="share", draws=draws, seed=seed,
+                        history_draws=history_draws) for m in PROJECTED}
 
 
 def _recentre(result: Forecast, centre: np.ndarray) -> Forecast:
@@ -101,8 +106,8 @@ def _with_start(result: Forecast, shifts: np.ndarray) -> Forecast:
     return Forecast(result.model, result.index, paths, result.point, result.report)
 
 
-def project_method(start: Start, history: pd.DataFrame, scenarios: list[Assumptions], skill: pd.DataFrame,
-                   horizon_year: int, components: dict[str, float] | None, draws: int = 4000,
+def project_method(start: Start, history: pd.DataFrame, history_draws: np.ndarray, scenarios: list[Assumptions],
+                   skill: pd.DataFrame, horizon_year: int, components: dict[str, float] | None, draws: int = 4000,
                    seed: int = 0) -> tuple[list[Projection], pd.DataFrame, str]:
     """Project one method's share under each scenario of the start's boundary.
 
@@ -112,6 +117,8 @@ def project_method(start: Start, history: pd.DataFrame, scenarios: list[Assumpti
         The start (:func:`grdp.forecast.history.start_point`).
     history
         The fitted history (:func:`grdp.forecast.history.fit_history`), ending at the start year.
+    history_draws
+        Joint draws of the history's shares, one column per year (:func:`grdp.forecast.history.history_draws`).
     scenarios
         Resolved scenarios; those of another boundary are skipped.
     skill
@@ -132,7 +139,10 @@ def project_method(start: Start, history: pd.DataFrame, scenarios: list[Assumpti
     if int(history.index.max()) != start.year:
         raise ValueError(f"the history of {start.method} ends in {history.index.max()}, not at the start {start.year}")
     horizon = horizon_year - start.year
-    results = model_forecasts(history, horizon, draws, seed)
+    results = model_forecasts(history, history_draws, horizon, draws, seed)
+    shifts = np.random.default_rng([seed, start.year]).choice(logit(start.draws) - logit(np.array(start.share)),
+                                                              size=draws, replace=True)
+    results = {m: r if m in MEASURED_MODELS or not r.usable else _with_start(r, shifts) for m, r in results.items()}
     usable = [m for m, r in results.items() if r.usable]
     if not usable:
         reasons = "; ".join(f"{m}: {r.report.reason}" for m, r in results.items())
@@ -141,8 +151,6 @@ def project_method(start: Start, history: pd.DataFrame, scenarios: list[Assumpti
     weights, rule = skill_weights(skill, usable)
     results[ensemble.NAME] = ensemble.combine(results, weights, rule, seed=seed)
     fits = pd.DataFrame([r.report.row() | {"weight": float(weights.get(m, 0.0))} for m, r in results.items()])
-    shifts = np.random.default_rng([seed, start.year]).choice(logit(start.draws) - logit(np.array(start.share)),
-                                                              size=draws, replace=True)
     projections = []
     for scenario in scenarios:
         if scenario.boundary != start.boundary:
@@ -159,8 +167,8 @@ def project_method(start: Start, history: pd.DataFrame, scenarios: list[Assumpti
             if not result.usable:
                 continue
             adjusted = result if centre is None else _recentre(result, centre)
-            projections.append(Projection(start.boundary, start.method, scenario.id, trend, name,
-                                          _with_start(adjusted, shifts), start, scenario.grdp))
+            projections.append(Projection(start.boundary, start.method, scenario.id, trend, name, adjusted, start,
+                                          scenario.grdp))
     return projections, _describe(fits, start, history), rule
 
 
