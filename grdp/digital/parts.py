@@ -24,19 +24,22 @@ weights of that last year are held: the merged share is the sum of the parts' ow
 the last known weights, and the numerator and denominator in bn VND are that year's levels, not an estimate of the
 new year's (the basis says so). A year in which a part has no figure is ``not_supported``, naming it.
 
-**A figure published for the merged city constrains the parts.** In a year where the merged share is published for
-one or more definitions, the parts' joint draws ``d = 1..R`` (every part, every definition, and the GRDP draws of
-that year) are weighted by the likelihood of the published figures given the draw's merged share ``M_d``, with
+**A figure published for the merged city constrains the parts.** Where the merged share is published for one or more
+definitions and years, the parts' joint draws ``d = 1..R`` (every part, every definition, every year, and the GRDP
+draws) are weighted by the likelihood of the published figures given the draw's merged shares ``M_d``, with
 the published figure's measurement error (:func:`grdp.digital.figure_error.measurement_sd`: its stated range as its
 90% range and the error of published figures)::
 
     w_d ∝ prod_f exp(-(ln y_f - ln M_{f,d})^2 / (2 s_f^2))
 
 and resampled systematically (positions ``(k + 1/2) / R`` on the cumulated weights, so a small change of the data
-moves a few draws). A part's structural draws of one definition are the same draws that give its other definitions
-(:func:`grdp.digital.model.simulate_years`), so the statistics office's merged figure narrows the parts' MIC-method
-shares too. The parts' point values move by the change of their mean log draw under the weights (the weighted
-mean, not the resample's, so that they move smoothly with the data); a published part's figure stays.
+moves a few draws), every year with the same index: the draws stay joint across years, so a projection fitted to
+the merged history reads their covariance, and a year without a published figure moves only as far as its draws are
+correlated with the constrained year's. A part's structural draws of one definition are the same draws that give
+its other definitions (:func:`grdp.digital.model.simulate_years`), so the statistics office's merged figure narrows
+the parts' MIC-method shares too. The parts' point values move by the change of their mean log draw under the
+weights (the weighted mean, not the resample's, so that they move smoothly with the data); a published part's
+figure stays.
 This is importance sampling (Gelman et al. 2013, *Bayesian Data Analysis*, 3rd ed., section 10.4); the basis gives
 the effective number of draws ``(sum w)^2 / sum w^2``.
 """
@@ -144,14 +147,14 @@ def _merged_draws(parts: dict[str, dict[tuple[str, int], Cell]], level_draws: di
 
 def _constrain(releases: src.Releases, parts: dict[str, dict[tuple[str, int], Cell]],
                level_draws: dict[tuple[str, int], np.ndarray], years: list[int]) -> dict[int, str]:
-    """Resample the parts' draws of every year with a published merged figure (module docstring), in place.
+    """Resample the parts' joint draws by the likelihood of every published merged figure (module docstring), in
+    place: every year's draws with the same index, so that the draws stay joint across years.
 
-    Returns the note each constrained year's basis ends with, by year."""
+    Returns the note each year's basis ends with, by year."""
     shares = share_rows(releases)
     sigma = measure(releases).sd["published"]
-    notes = {}
+    log_weights, used = None, []
     for year in years:
-        log_weights, used = None, []
         for method in METHODS:
             row = benchmark(shares, "hcmc", "merged", method).row(year)
             if row is None or any(parts[r][(method, year)].samples is None or (r, year) not in level_draws
@@ -161,26 +164,27 @@ def _constrain(releases: src.Releases, parts: dict[str, dict[tuple[str, int], Ce
             spread = measurement_sd(value, rating, sigma)
             term = -0.5 * ((np.log(value) - np.log(_merged_draws(parts, level_draws, method, year))) / spread) ** 2
             log_weights = term if log_weights is None else log_weights + term
-            used.append(f"{INSTITUTIONS.get(method, method)} {value:.2f} ({rating}, {row['release']})")
-        if log_weights is None:
-            continue
-        weights = np.exp(log_weights - log_weights.max())
-        effective = weights.sum() ** 2 / (weights ** 2).sum()
-        index = systematic_resample(weights)
-        note = (f"; constrained by the merged city's published {year} figure(s) ({'; '.join(used)}): the parts' "
-                f"draws weighted by their likelihood and resampled, {effective:,.0f} effective of {len(index):,} draws")
-        notes[year] = note
-        for region, _ in MERGED_PARTS:
-            level_draws[(region, year)] = level_draws[(region, year)][index]
-            for key, cell in parts[region].items():
-                if key[1] != year or cell.samples is None:
-                    continue
-                before = np.asarray(cell.samples)
-                logs = np.log(before)
-                value = cell.value if cell.kind == kinds.PUBLISHED else float(
-                    cell.value * np.exp(np.sum(weights * logs) / weights.sum() - np.mean(logs)))
-                parts[region][key] = replace(cell, value=value, samples=before[index], basis=cell.basis + note)
-    return notes
+            used.append(f"{year} {INSTITUTIONS.get(method, method)} {value:.2f} ({rating}, {row['release']})")
+    if log_weights is None:
+        return {}
+    weights = np.exp(log_weights - log_weights.max())
+    effective = weights.sum() ** 2 / (weights ** 2).sum()
+    index = systematic_resample(weights)
+    note = (f"; constrained by the merged city's published figure(s) ({'; '.join(used)}): the parts' joint draws of "
+            f"every year weighted by their likelihood and resampled, {effective:,.0f} effective of {len(index):,} "
+            "draws")
+    for key in level_draws:
+        level_draws[key] = level_draws[key][index]
+    for region, _ in MERGED_PARTS:
+        for key, cell in parts[region].items():
+            if cell.samples is None:
+                continue
+            before = np.asarray(cell.samples)
+            logs = np.log(before)
+            value = cell.value if cell.kind == kinds.PUBLISHED else float(
+                cell.value * np.exp(np.sum(weights * logs) / weights.sum() - np.mean(logs)))
+            parts[region][key] = replace(cell, value=value, samples=before[index], basis=cell.basis + note)
+    return {year: note for year in years}
 
 
 def _sum(releases: src.Releases, methods: list[str], draws: int, seed: int):
