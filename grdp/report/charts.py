@@ -53,11 +53,11 @@ charts are drawn at this width, so they are printed at 100% and their fonts at t
 PRINT_STYLE: dict[str, Any] = {"font.size": 8.0, "axes.titlesize": 8.5, "axes.labelsize": 8.0, "xtick.labelsize": 7.5,
                "ytick.labelsize": 7.5, "legend.fontsize": 7.5}
 """Font sizes (points) of the report charts at :data:`PAGE_WIDTH`: 7.5-8.5 pt, the size of a table's text."""
-FIRST_PAGE_SIZE = (5.0, 3.7)
+FIRST_PAGE_SIZE = (4.6, 3.9)
 """Size in inches of the brief's first-page chart: narrower than the page, so that in HTML, scaled down to a
 390 px phone screen, its text stays as large as the page's small print."""
-FIRST_PAGE_STYLE: dict[str, Any] = {"font.size": 9.5, "axes.titlesize": 10.0, "axes.labelsize": 9.5,
-                                    "xtick.labelsize": 9.0, "ytick.labelsize": 9.0, "legend.fontsize": 9.0}
+FIRST_PAGE_STYLE: dict[str, Any] = {"font.size": 10.0, "axes.titlesize": 10.5, "axes.labelsize": 10.0,
+                                    "xtick.labelsize": 10.0, "ytick.labelsize": 10.0, "legend.fontsize": 10.0}
 """Font sizes (points) of the first-page chart at :data:`FIRST_PAGE_SIZE`."""
 
 
@@ -715,7 +715,7 @@ def target_chart(history: pd.DataFrame, bands: pd.DataFrame, targets: pd.DataFra
     Parameters
     ----------
     history, targets, comparison
-        As for :func:`fan_chart` (``targets``' labels are best short, e.g. "25%": each sits right of its hexagon,
+        As for :func:`fan_chart` (``targets``' labels are best short, e.g. "25%": each sits below right of its hexagon,
         between two years, clear of the error bars of the years before).
     bands
         One row per projected year: ``year``, ``median`` (blank where the models disagree), ``lower_envelope`` and
@@ -732,8 +732,8 @@ def target_chart(history: pd.DataFrame, bands: pd.DataFrame, targets: pd.DataFra
     -------
     matplotlib.figure.Figure
         :func:`fan_chart` at :data:`FIRST_PAGE_SIZE` and :data:`FIRST_PAGE_STYLE` with the target path, the title
-        above the Axes, the target labels right of their hexagons (left at the right edge) and one legend of the
-        four entries below it, one a line.
+        above the Axes, the target labels below right of their hexagons (left at the right edge) and one legend
+        of the four entries below it, one a line.
     """
     _require("bands", bands, {"year", "median", "lower_envelope", "upper_envelope"})
     with plt.rc_context(cast(Any, {**PRINT_STYLE, **FIRST_PAGE_STYLE})):
@@ -752,13 +752,14 @@ def target_chart(history: pd.DataFrame, bands: pd.DataFrame, targets: pd.DataFra
                         (legend["comparison"],) and not isinstance(h, ErrorbarContainer)]
         entries += [(h, legend["target"]) for h in target_entry[:1]]
         cast(Any, ax.get_legend()).remove()
-        fig.legend([h for h, _ in entries], [textwrap.fill(n, 56) for _, n in entries],
+        fig.legend([h for h, _ in entries], [textwrap.fill(n, 46) for _, n in entries],
                    loc=cast(Any, "outside lower left"), ncol=1, frameon=False,
                    handler_map={tuple: HandlerTuple(ndivide=None)})
-        fig.suptitle(textwrap.fill(title, 52), x=0.02, ha="left", fontweight="bold",
+        fig.suptitle(textwrap.fill(title, 44), x=0.02, ha="left", fontweight="bold",
                      fontsize=FIRST_PAGE_STYLE["axes.titlesize"])
-        for note in (t for t in ax.texts if isinstance(t, Annotation)):  # right of the hexagon: the year after a
-            note.set_horizontalalignment("left")                      # target has no error bar, the one before may
-            note.xyann = (6.0, 4.0)
+        for note in (t for t in ax.texts if isinstance(t, Annotation)):  # below right of the hexagon: the year
+            note.set_horizontalalignment("left")   # after a target has no error bar (the one before may), and the
+            note.set_verticalalignment("top")      # path to the next target rises away from it
+            note.xyann = (6.0, -6.0)
         _declutter(ax)
     return fig
