@@ -102,9 +102,10 @@ def masthead(lang: str, issuer: Issuer | None = None) -> str:
 
 
 def colophon(lang: str, issuer: Issuer | None = None) -> str:
-    """Return the colophon at a report's end (Markdown): who issued it and when, that the estimates are the issuer's
-    model estimates, and the software and version that computed them (the one place the software is named)."""
+    """Return the colophon at a report's end (Markdown, after a rule that parts it from the last section): who issued
+    it and when, that the estimates are the issuer's model estimates, and the software and version that computed
+    them (the one place the software is named)."""
     issuer = issuer or load()
-    return label("issuer", "colophon", lang).format(name=issuer.name[lang], short=issuer.short[lang],
+    return "* * *\n\n" + label("issuer", "colophon", lang).format(name=issuer.name[lang], short=issuer.short[lang],
                                                      contact=issuer.contact, version=__version__,
                                                      issued=fmt.long_date(issuer.issue_date(), lang))
