@@ -433,6 +433,17 @@ def test_the_first_page_records_follow_the_tables(built):
                        & (a["scenario"] == row["scenario"]) & (a["target_year"] == status.target_year)
                        & (a["target"] != status.target)]
             assert [v for v, _ in o.other_required] == list(others["target"])  # e.g. the lower end of 30-40%
+            horizon = status.target_year - o.start.year
+            evidence = tables.table("forecast_calibration")
+            evidence = evidence[evidence["set"] == "digital"]
+            fits = tables.table("forecast_fits")
+            weighted = fits[(fits["boundary"] == o.boundary) & (fits["method"] == o.definition) & (fits["weight"] > 0)
+                            & (fits["model"] != "ensemble")]["model"]
+            at = evidence[evidence["horizon"] == horizon].set_index("model")
+            few = any(m not in at.index or at.loc[m, "forecasts"] < 20 for m in weighted)  # too few to be checked
+            if o.probability is None and horizon <= evidence["horizon"].max():
+                assert ("untested" in o.reasons) == few and ("uncalibrated" in o.reasons) == any(
+                    m in at.index and at.loc[m, "forecasts"] >= 20 and not at.loc[m, "calibrated"] for m in weighted)
         for e in status.ended:
             row = head[(head["boundary"] == e.boundary) & (head["method"] == e.definition)
                        & (head["target_year"] == status.target_year)].iloc[0]

@@ -42,8 +42,7 @@ from matplotlib.figure import Figure
 from grdp.base import estimate_kinds as kinds
 from grdp.base.labels import has_label, label
 from grdp.base.method_names import OFFICIAL, TRACKED
-from grdp.base.series_sets import EVIDENCE_SET
-from grdp.forecast.probability_calibration import N_MIN
+from grdp.base.series_sets import EVIDENCE_SET, MIN_CALIBRATION_FORECASTS
 from grdp.report import charts
 from grdp.report import formatting as fmt
 from grdp.report.vintage_tables import VintageTables
@@ -646,7 +645,7 @@ def calibration_status(tables: VintageTables, boundary: str, method: str, horizo
     at = calibration[calibration["horizon"] == horizon].set_index("model")
     status = {}
     for model in dict.fromkeys(weighted):
-        if model not in at.index or int(at.loc[model, "forecasts"]) < N_MIN:
+        if model not in at.index or int(at.loc[model, "forecasts"]) < MIN_CALIBRATION_FORECASTS:
             status[model] = "untested"
         else:
             status[model] = "passed" if bool(at.loc[model, "calibrated"]) else "failed"
