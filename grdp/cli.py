@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import errno
 import math
+import os
 import signal
 import sys
 from pathlib import Path
@@ -346,6 +347,15 @@ def _cmd_publish(args: argparse.Namespace) -> int:
         print(f"the reports of vintage {args.vintage} already exist at "
               f"{paths.vintage_dir(args.vintage) / render.REPORTS}; left as they are (never overwritten)")
         return 0
+    if args.issuer:
+        from grdp.report import issuer
+
+        try:
+            issuer.load(Path(args.issuer))
+        except (OSError, ValueError) as exc:
+            print(f"grdp publish: {exc}", file=sys.stderr)
+            return 1
+        os.environ[issuer.ENVIRONMENT] = str(Path(args.issuer).resolve())  # the report kernels inherit it
     if (render.quarto() is None and args.renderer == "auto") or args.renderer == "preview":
         print(render.PREVIEW_WARNING, file=sys.stderr)
     try:
@@ -508,6 +518,8 @@ def build_parser() -> argparse.ArgumentParser:
     pub.add_argument("--skip-existing", action="store_true",
                      help="if the reports exist, say so and exit 0 instead of refusing with an error")
     pub.add_argument("--quiet", action="store_true", help="no progress output")
+    pub.add_argument("--issuer", metavar="PATH", help="issuer file (name, contact, date of issue) printed in the "
+                     "reports' masthead and colophon (default: grdp/data/issuer.yaml)")
     pub.set_defaults(func=_cmd_publish)
 
     vint = sub.add_parser("vintages", help="list vintages, check every file against their manifests, report staging "

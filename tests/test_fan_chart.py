@@ -339,7 +339,7 @@ def test_a_comparison_definition_is_drawn_in_its_method_style_and_the_series_nam
     k = list(METHODS).index("gso")
     assert drawn[0].get_marker() == charts.METHOD_MARKERS[k] and drawn[0].get_color() == charts.OKABE_ITO[k]
     labels = legend_labels(ax)
-    assert labels[0] == "MIC: grdp estimate or published (bars: interval)" and "GSO: grdp estimate" in labels
+    assert labels[0] == "MIC: model estimate or published (bars: interval)" and "GSO: grdp estimate" in labels
     assert "MIC: projection median" in labels and "MIC: projection 95% interval" in labels
 
 
@@ -377,3 +377,52 @@ def test_named_bands_are_drawn_widest_first_with_their_words_and_a_blank_median_
     assert np.isnan(median.get_ydata()[2:]).all() and list(median.get_ydata()[:2]) == MEDIAN[:2]
     with pytest.raises(ValueError, match="upper_range in bands"):
         charts.fan_chart(history(), frame.drop(columns="upper_range"), targets(), band_labels=words)
+
+
+def first_page_chart(title: str = "The merged city: 21.0% in 2024, short of the 25% target") -> plt.Figure:
+    """The brief's first-page chart on the helpers' data: a target inside the error bars of the year before its
+    own (2024, 19.5%, a label wider than a year), one the year after and a range (30 and 40) at the right edge;
+    the forecast's median blank where the models disagree."""
+    envelope = bands((80,)).rename(columns={"lower_80": "lower_envelope", "upper_80": "upper_envelope"})
+    envelope.loc[envelope["year"] > 2026, "median"] = np.nan
+    goals = pd.DataFrame({"year": [2024, 2025, 2030, 2030], "value": [19.5, 27.0, 30.0, 40.0]})
+    goals = goals.assign(label=[f"{v:g}% ({y})" for v, y in zip(goals["value"], goals["year"])])
+    official = history(interval=False).assign(share=lambda f: f["share"] - 6, method="gso")
+    legend = {"estimate": "MIC: published or model estimate (bars: margin of error)",
+              "projection": "projection: the models' 80% range; dashed: median, while the models agree",
+              "comparison": "GSO: official definition", "target": "target"}
+    return charts.target_chart(history(), envelope, goals, official, title=title, legend=legend)
+
+
+def test_first_page_chart_has_its_finding_as_title_and_at_most_four_legend_entries():
+    fig = first_page_chart()
+    assert fig._suptitle is not None and "short of the 25% target" in fig._suptitle.get_text().replace("\n", " ")
+    assert len(fig.legends) == 1 and len(fig.legends[0].get_texts()) == 4
+    ax = fig.axes[0]
+    assert ax.get_legend() is None
+    assert not [c for c in ax.collections if isinstance(c, PathCollection)]  # no separate published markers
+    assert all(t.get_fontsize() >= 9 for t in fig.legends[0].get_texts())
+    assert all(t.get_fontsize() >= 9 for t in ax.get_xticklabels() + ax.get_yticklabels())
+
+
+def test_first_page_target_labels_clear_the_error_bars_and_each_other():
+    fig = first_page_chart()
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    labels = [t.get_window_extent(renderer) for t in ax.texts]
+    assert len(labels) == 4 and not overlapping(labels)
+    bars = [c for c in ax.collections if isinstance(c, LineCollection)]
+    segments = [ax.transData.transform(np.array(s)) for c in bars for s in c.get_segments()]
+    for box in labels:
+        for seg in segments:
+            (x0, y0), (x1, y1) = seg.min(axis=0), seg.max(axis=0)
+            assert not (box.x0 < x1 and x0 < box.x1 and box.y0 < y1 and y0 < box.y1), "a target label is over a bar"
+    frame = ax.get_window_extent(renderer)
+    assert all(frame.x0 <= b.x0 and b.x1 <= frame.x1 for b in labels)
+
+
+def test_first_page_chart_needs_the_envelope():
+    with pytest.raises(ValueError, match="lower_envelope"):
+        charts.target_chart(history(), bands((80,)), targets(), history(interval=False), title="t",
+                            legend={"estimate": "e", "projection": "p", "comparison": "c", "target": "t"})

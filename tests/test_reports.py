@@ -20,14 +20,13 @@ import zipfile
 from pathlib import Path
 
 import nbformat
-import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
 from conftest import LATEST, VINTAGES
 
 from grdp.base import paths
-from grdp.base.labels import label
+from grdp.base.labels import has_label, label
 from grdp.cli import main
 from grdp.publish import render
 from grdp.publish.workbook import SHEETS
@@ -97,68 +96,76 @@ def tables_of(folder):
     return read
 
 
+def page_boundary(folder) -> str:
+    """The boundary page 1 speaks of: the merged city where a target is in force for it, else the former city."""
+    head = tables_of(folder)("targets_headline")
+    return "merged" if (head["boundary"] == "merged").any() else "old"
+
+
+def values_in_force(folder, boundary: str, year: int, target: float) -> list[float]:
+    """The values in force for a target year on a boundary (``targets``): the target and the others (a range's ends)."""
+    t = tables_of(folder)("targets")
+    own = t[(t["region"] == "hcmc") & (t["boundary"] == boundary) & (t["year"] == year)]
+    return sorted({float(target), *own["target"].astype(float)})
+
+
 def expected_figures(folder) -> list[list[float]]:
     """The figures of each main point in reading order (:func:`figures`), from the vintage's tables.
 
-    1. What was published for the last ended year Y: Viet Nam's published shares of Y, then the city's of Y
-       (MIC before GSO), or of Y - 1 where nothing was published for the city for Y.
-    2. The city's figures for Y: the interval level (90), then per definition (MIC, GSO) and boundary (merged,
-       former city) the published figure or grdp's estimate with its interval.
-    3. One point per target year and value of ``targets_headline``: the target; for an ended year the gaps to
-       it (pp, one decimal) by definition and verdict; for an open year, on MIC's definition, the required
-       growth above GRDP and the start per boundary, the achieved growth per boundary (its average and its latest
-       year's step), and the range of the projections
-       (one decimal), and a probability only where it is published.
+    1. Where the page's boundary stands in the last ended year Y: its figures on MIC's and GSO's definitions,
+       published figures first (with their published decimals), model estimates rounded as their interval allows
+       (no interval shown).
+    2. One point per target year and value of ``targets_headline`` on that boundary, on MIC's definition: the
+       highest value in force (a range "30–40%" shows its lower end without a "%"); for an ended year the gap to it
+       (pp, one decimal); for an open year the growth above GRDP reaching it takes (one decimal; for a range, from
+       its lower to its upper end: ``targets_assessment``, trend scenario, ensemble) and the average achieved, and
+       a probability only where it is published.
+    3. What changed since the previous vintage: no figure (counts only, checked by :func:`check_news`).
     """
     read = tables_of(folder)
     h = read("digital_headline")
     year = int(h.loc[h["region"] == "hcmc", "year"].max())
-    published = h[(h["status"] == "published") & h["method"].isin(HEADLINE)]
-    first = [v for v in published[(published["region"] == "vn") & (published["year"] == year)]["value"]]
-    city = published[published["region"] == "hcmc"]
-    when = year if (city["year"] == year).any() else year - 1
-    first += list(city[city["year"] == when].sort_values("method")["value"])
-    second: list[float] = []
-    levels = sorted({round(100 * v) for v in h.loc[(h["region"] == "hcmc") & (h["status"] == "estimate"), "level"]})
-    second += levels
-    for method in HEADLINE:
-        for boundary in BOUNDARIES:
-            r = h[(h["boundary"] == boundary) & (h["method"] == method) & (h["year"] == year)].iloc[0]
-            second += [r["value"]] if r["status"] == "published" else shown_share(r["value"], r["lower"], r["upper"])
-    points = [first, second]
+    boundary = page_boundary(folder)
+    rows = h[(h["boundary"] == boundary) & (h["year"] == year) & h["method"].isin(HEADLINE)
+             & h["status"].isin(["published", "estimate"])]
+    rows = rows.assign(_p=rows["status"] != "published", _m=rows["method"].map(HEADLINE.index))
+    rows = rows.sort_values(["_p", "_m"])
+    points = [[r.value if r.status == "published" else round(r.value, places(r.lower, r.upper))
+               for r in rows.itertuples()]]
     head = read("targets_headline")
-    head = head[head["boundary"].isin(BOUNDARIES) & head["method"].isin(HEADLINE)]
-    order = {b: k for k, b in enumerate(BOUNDARIES)}
-    for (_, target), group in head.groupby(["target_year", "target"], sort=True):
-        rows = group.assign(_b=group["boundary"].map(order), _m=group["method"].map(HEADLINE.index))
-        rows = rows.sort_values(["_m", "_b"])
-        point = [target]
-        if (rows["status"] != "projection").all():
-            for method in HEADLINE:
-                own = rows[rows["method"] == method]
-                for verdict in dict.fromkeys(own["verdict"]):
-                    point += [round(abs(g), 1) for g in own.loc[own["verdict"] == verdict, "gap_pp"]]
+    head = head[(head["boundary"] == boundary) & head["method"].isin(HEADLINE)]
+    assessment = read("targets_assessment")
+    for (target_year, target), group in head.groupby(["target_year", "target"], sort=True):
+        r = group[group["method"] == "mic"].iloc[0]
+        values = values_in_force(folder, boundary, int(target_year), target)
+        point = [values[-1]]
+        if r.status != "projection":
+            point += [] if pd.isna(r.gap_pp) else [round(abs(r.gap_pp), 1)]
         else:
-            mic = rows[rows["method"] == "mic"]
-            for r in mic.itertuples():
-                start = r.start_share if r.start_status == "published" else round(
-                    r.start_share, places(r.start_lower, r.start_upper))
-                point += [round(r.required_excess_growth, 1), start]
-            # each boundary's own series: its average and its latest year's step; several boundaries in one phrase,
-            # the averages then the steps
-            if len(mic) > 1 and np.isfinite(mic["achieved_latest_step"]).all() and mic["achieved_to_year"].nunique() == 1:
-                point += [round(v, 1) for v in mic["achieved_excess_growth"]]
-                point += [round(v, 1) for v in mic["achieved_latest_step"]]
-            else:
-                for r in mic.itertuples():
-                    point += [round(r.achieved_excess_growth, 1)] + (
-                        [round(r.achieved_latest_step, 1)] if np.isfinite(r.achieved_latest_step) else [])
-            for r in mic.itertuples():
-                point += [round(r.range_lower, 1), round(r.range_upper, 1)]
-            point += [round(100 * p) for p, flag in zip(rows["probability"], rows["probability_published"])
-                      if str(flag) == "True"]
+            others = assessment[(assessment["boundary"] == boundary) & (assessment["method"] == "mic")
+                                & (assessment["scenario"] == r.scenario) & (assessment["model"] == "ensemble")
+                                & (assessment["target_year"] == target_year) & (assessment["target"] != target)]
+            required = sorted([r.required_excess_growth, *others["required_excess_growth"].dropna()])
+            if required[-1] > 0:
+                point += [round(required[0], 1)] + ([round(required[-1], 1)] if len(required) > 1 else [])
+                point += [round(r.achieved_excess_growth, 1)]
+            if str(r.probability_published) == "True":
+                point += [round(100 * r.probability)]
         points.append(point)
     return points
+
+
+def check_news(item: str, folder, lang) -> None:
+    """The last main point: the releases since the previous vintage (manifest) and the figures revised and new since
+    it (the revision table of the reports, ``tables/revisions.csv``)."""
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["previous_vintage"] in item
+    revisions = pd.read_csv(folder / "reports" / "tables" / "revisions.csv")
+    latest = revisions[revisions["latest_vintage"] == folder.name]
+    revised = latest[(latest["releases"] > 1) & (latest["previous_vintage"] == manifest["previous_vintage"])
+                     & (latest["revision_since_previous"].abs() > 1e-9)]
+    new = latest[latest["releases"] == 1]
+    assert numbers(item, lang)[-3:] == [len(manifest["new_releases"]), len(revised), len(new)], item
 
 
 def main_point_items(text: str) -> list[str]:
@@ -213,37 +220,48 @@ def main_points_pdf(path, lang) -> list[str]:
     return [" ".join(item.split()) for item in body[body.index("•"):].split("•") if item.strip()]
 
 
+def instrument_words(folder, lang) -> list[str]:
+    """The names of the instruments that set the targets, as the brief's detail names them."""
+    names = tables_of(folder)("targets")["instrument"].drop_duplicates()
+    return [label("instrument", n, lang).removeprefix("the ") if has_label("instrument", n) else n for n in names]
+
+
 def check_main_points(items: list[str], folder, lang) -> None:
-    """The main points' figures equal the vintage's tables, point by point; what was published names its
-    release; ended years are never called projections; no probability is printed where none is published;
-    the targets in force of the merged city appear with "about" where their decision says so."""
-    items = [item.replace("\xa0", " ") for item in items]
+    """The main points' figures equal the vintage's tables, point by point, and the last one counts what changed
+    since the previous vintage; every point is one sentence; no interval, instrument or reason for a missing
+    probability is inline; ended years are never called projections; the targets appear with "about" where their
+    decision says so."""
+    items = [" ".join(item.replace("\xa0", " ").split()) for item in items]
     expected = expected_figures(folder)
-    assert len(items) == len(expected), items
+    assert len(items) == len(expected) + 1, items
     for item, wanted in zip(items, expected):
         assert figures(item, lang) == pytest.approx(wanted, abs=1e-9), item
+    check_news(items[-1], folder, lang)
+    for item in items:
+        assert "[" not in item and NO_PROBABILITY[lang] not in item, item
+        assert not [w for w in instrument_words(folder, lang) if w in item], item
+        assert len(re.findall(r"[.!?](?:\s|$)", item)) == 1, item  # one sentence
     read = tables_of(folder)
-    h = read("digital_headline")
-    year = int(h.loc[h["region"] == "hcmc", "year"].max())
-    national = h[(h["region"] == "vn") & (h["year"] == year) & (h["status"] == "published")
-                 & h["method"].isin(HEADLINE)]
-    for r in national.itertuples():  # by whom and when
-        assert fmt.long_date(r.release, lang).replace("\xa0", " ") in items[0]
+    boundary = page_boundary(folder)
     head = read("targets_headline")
-    head = head[head["boundary"].isin(BOUNDARIES) & head["method"].isin(HEADLINE)]
+    head = head[(head["boundary"] == boundary) & head["method"].isin(HEADLINE)]
     targets = read("targets")
     groups = list(head.groupby(["target_year", "target"], sort=True))
-    for item, ((target_year, target), group) in zip(items[2:], groups):
-        assert str(target_year) in item.split(":")[0] and fmt.percent(target, 0, lang) in item
+    for item, ((target_year, target), group) in zip(items[1:-1], groups):
+        lead = item.split(":")[0]
+        assert str(target_year) in lead and fmt.percent(target, 0, lang).replace("\xa0", " ") in lead, item
         notes = targets[(targets["year"] == target_year) & (targets["target"] == target)]["note"]
         about = any(re.search(rf"(\babout|khoảng)\s+{target:g}\s*%", n) for n in notes)
-        assert (label("brief", "about", lang).strip() in item.split(".")[0]) == about, item
+        assert (label("brief", "about", lang).strip() in lead) == about, item
         if (group["status"] != "projection").all():
             assert not [w for w in PROJECTION_WORDS[lang] if w in item.lower()], item  # an ended year
-        elif not (group["probability_published"].astype(str) == "True").any():
-            assert NO_PROBABILITY[lang] in item, item  # why there is none, in plain words
-    merged = head[(head["boundary"] == "merged") & (head["target_year"] > year)]
-    assert set(merged["target_year"]) >= {2026, 2030}  # the merged city's targets in force from the 2026 plan
+            verdict = group.loc[group["method"] == "mic", "verdict"].iloc[0].replace(" ", "_")
+            assert label("brief", f"verdict_{verdict}", lang) in lead, item  # in plain words
+    h = read("digital_headline")
+    year = int(h.loc[h["region"] == "hcmc", "year"].max())
+    merged = read("targets_headline")
+    assert set(merged.loc[(merged["boundary"] == "merged") & (merged["target_year"] > year), "target_year"]) >= {
+        2026, 2030}  # the merged city's targets in force from the 2026 plan
 
 
 # --- The preview (no Quarto) --------------------------------------------------------------------------------
@@ -335,7 +353,8 @@ def test_outlook_tables_give_what_it_takes_the_range_and_no_probability_where_no
         text = table.replace("\xa0", " ")
         for r in group.itertuples():
             if r.status == "projection":
-                assert f"{r.range_lower:.1f}–{r.range_upper:.1f}%" in text  # the range across models and scenarios
+                envelope = f"[{r.envelope_lower:.1f}, {r.envelope_upper:.1f}]"  # the models' 80% envelope
+                assert f"{r.range_lower:.1f}–{r.range_upper:.1f}% {envelope}" in text
                 assert f"{r.required_excess_growth:.1f} [".replace("-", "−") in text
                 assert f"{r.achieved_excess_growth:.1f} ({r.achieved_from_year}–{r.achieved_to_year})" in text
             elif r.status == "published":  # with the decimals it was published with
@@ -368,7 +387,10 @@ def test_brief_lists_the_new_releases_and_what_changed_since_the_previous_vintag
     text = text_of(folder / LATEST / "reports" / "brief_en.html").replace("\xa0", " ").replace("−", "-")
     assert f"Compared with vintage {PREVIOUS}" in text
     manifest = json.loads((folder / LATEST / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["new_releases"] and f"{len(manifest['new_releases'])} new releases since vintage {PREVIOUS}" in text
+    count = len(manifest["new_releases"])
+    assert count and f"Since vintage {PREVIOUS}: {count} new releases" in text
+    selection = re.search(r"The table is a selection: (\d+) of the (\d+) revised figures", text)
+    assert selection and int(selection.group(1)) < int(selection.group(2))  # said where only some are shown
     for release in manifest["new_releases"]:
         assert fmt.release_date(release["publication_date"], "en").replace("\xa0", " ") in text
 
@@ -390,11 +412,7 @@ def test_the_first_page_records_follow_the_tables(built):
     page = brief.first_page(tables)
     h = tables.table("digital_headline")
     assert page.year == int(h.loc[h["region"] == "hcmc", "year"].max())
-    national = h[(h["region"] == "vn") & (h["year"] == page.year) & (h["status"] == "published")
-                 & h["method"].isin(HEADLINE)]
-    assert [(s.definition, s.value, s.release) for s in page.national] == list(
-        zip(national["method"], national["value"], national["release"]))
-    assert all(s.status == "published" and s.boundary in BOUNDARIES for s in page.city_published)
+    assert page.boundary == "merged"  # targets are in force for the merged city
     for share in page.estimates:
         row = h[(h["boundary"] == share.boundary) & (h["method"] == share.definition) & (h["year"] == page.year)]
         assert share.value == row["value"].iloc[0] and share.status == row["status"].iloc[0]
@@ -409,6 +427,23 @@ def test_the_first_page_records_follow_the_tables(built):
             assert o.start.status == row["start_status"]
             assert o.probability is None or str(row["probability_published"]) == "True"
             assert bool(o.reasons) == (str(row["probability_published"]) != "True")
+            assert o.envelope == (row["envelope_lower"], row["envelope_upper"])
+            a = tables.table("targets_assessment")
+            others = a[(a["boundary"] == o.boundary) & (a["method"] == o.definition) & (a["model"] == "ensemble")
+                       & (a["scenario"] == row["scenario"]) & (a["target_year"] == status.target_year)
+                       & (a["target"] != status.target)]
+            assert [v for v, _ in o.other_required] == list(others["target"])  # e.g. the lower end of 30-40%
+            horizon = status.target_year - o.start.year
+            evidence = tables.table("forecast_calibration")
+            evidence = evidence[evidence["set"] == "digital"]
+            fits = tables.table("forecast_fits")
+            weighted = fits[(fits["boundary"] == o.boundary) & (fits["method"] == o.definition) & (fits["weight"] > 0)
+                            & (fits["model"] != "ensemble")]["model"]
+            at = evidence[evidence["horizon"] == horizon].set_index("model")
+            few = any(m not in at.index or at.loc[m, "forecasts"] < 20 for m in weighted)  # too few to be checked
+            if o.probability is None and horizon <= evidence["horizon"].max():
+                assert ("untested" in o.reasons) == few and ("uncalibrated" in o.reasons) == any(
+                    m in at.index and at.loc[m, "forecasts"] >= 20 and not at.loc[m, "calibrated"] for m in weighted)
         for e in status.ended:
             row = head[(head["boundary"] == e.boundary) & (head["method"] == e.definition)
                        & (head["target_year"] == status.target_year)].iloc[0]
@@ -425,9 +460,9 @@ def test_a_vintage_without_new_releases_says_so_in_one_line(built, tmp_path, mon
     tables = VintageTables(LATEST)
     page = brief.first_page(tables)
     for lang in ("vi", "en"):
-        line = brief.vintage_line(tables, lang, page)
-        assert line.endswith(label("brief", "news_none", lang).format(previous=PREVIOUS))
-        assert "\n" not in line
+        points = brief.main_points(page, lang).splitlines()
+        assert points[-1] == "- " + label("brief", "news_none", lang).format(previous=PREVIOUS)
+        assert len(points) == 1 + len([t for t in page.targets if page.boundary in t.boundaries]) + 1
         assert brief.releases_section(page, lang) == (label("brief", "releases_none", lang).format(
             previous=PREVIOUS), "")
 
@@ -710,6 +745,83 @@ def test_main_points_in_every_format_equal_the_vintage_tables(quarto_rendered, l
     suffix = {main_points_html: ".html", main_points_docx: ".docx", main_points_pdf: ".pdf"}[reader]
     items = reader(quarto_rendered.folder / f"brief_{lang}{suffix}", lang)
     check_main_points(items, quarto_rendered.root / "forecasts" / LATEST, lang)
+
+
+PAGE_ONE_WORDS = 150
+"""The most words page 1 of the English brief may have (the vintage line and the main points)."""
+ENGLISH_WORDS = ("the", "of", "and", "with", "from", "which", "this", "that", "is", "are", "was", "were", "has",
+                 "have", "been", "not", "than", "its", "their", "figure", "figures", "published", "estimate",
+                 "estimates", "target", "targets", "year", "years", "model", "models", "share", "growth", "city",
+                 "definition", "interval", "projection", "projections", "probability", "release", "releases",
+                 "vintage", "below", "above", "reached", "merged", "former", "since", "source", "sources")
+"""Common English words that are no Vietnamese syllable: none may appear in a Vietnamese report's text."""
+CODE_IDENTIFIER = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b|\b\w+\.(?:py|csv|md|yaml|ipynb|json)\b"
+                             r"|\b[a-z_]+(?:\.[a-z_]+){2,}\b")
+"""A snake_case name, a file name or a dotted code path (``grdp.report.brief``)."""
+
+
+def reader_text(path) -> str:
+    """What a reader sees of a rendered report (HTML, DOCX with its tables, PDF), one space between words, web
+    addresses left out, no-break, zero-width and soft-hyphen characters removed."""
+    import docx
+
+    if path.suffix == ".html":
+        text = text_of(path)
+    elif path.suffix == ".docx":
+        document = docx.Document(str(path))
+        text = "\n".join([p.text for p in document.paragraphs]
+                         + [p.text for t in document.tables for row in t.rows for c in row.cells for p in c.paragraphs])
+    else:
+        text = "\n".join(pdf_text(path))
+    text = text.replace("\xa0", " ").replace("\u200b", "").replace("\u00ad", "")
+    text = re.sub(r"-\n(?=[a-z])", "", text)  # a word the PDF hyphenated at a line end
+    return " ".join(re.sub(r"https?://\S+", " ", text).split())
+
+
+def colophon_start(lang: str) -> str:
+    """The words the colophon starts with (``issuer.colophon``), where a report's body ends."""
+    return label("issuer", "colophon", lang).split("{")[0]
+
+
+def page_one(path, lang) -> str:
+    """The text of an HTML brief between its main-points heading and the first figure's caption."""
+    text = text_of(path).replace("\xa0", " ")
+    end = text.index(f"{FIGURE[lang]} 1")
+    return text[text.rindex(MAIN_POINTS[lang], 0, end) + len(MAIN_POINTS[lang]):end]
+
+
+def test_page_one_is_short_and_the_same_points_in_both_languages(quarto_rendered):
+    words = len(page_one(quarto_rendered.folder / "brief_en.html", "en").split())
+    assert 60 <= words <= PAGE_ONE_WORDS, words
+    points = {lang: main_points_html(quarto_rendered.folder / f"brief_{lang}.html", lang) for lang in ("vi", "en")}
+    assert len(points["vi"]) == len(points["en"])
+    for vi, en in zip(points["vi"], points["en"]):
+        assert figures(vi.replace("\xa0", " "), "vi") == figures(en.replace("\xa0", " "), "en")
+
+
+@pytest.mark.parametrize("name", REPORTS)
+@pytest.mark.parametrize("suffix", [".html", ".docx", ".pdf"])
+def test_every_report_names_its_issuer_and_the_software_once_in_its_colophon(quarto_rendered, name, suffix):
+    from grdp import __version__
+    from grdp.report import issuer
+
+    lang = name.rsplit("_", 1)[1]
+    text = reader_text(quarto_rendered.folder / f"{name}{suffix}")
+    who = issuer.load()
+    assert text.count(who.name[lang]) >= 2  # the masthead and the colophon
+    body, colophon = text.rsplit(colophon_start(lang), 1)
+    assert f"grdp, {label('issuer', 'colophon', lang).split('grdp, ')[1].split('{')[0]}{__version__}" in colophon
+    if name.startswith("brief"):
+        assert "grdp" not in body  # read as "GRDP": the software is named in the colophon only
+        assert not CODE_IDENTIFIER.findall(text), CODE_IDENTIFIER.findall(text)[:5]
+
+
+@pytest.mark.parametrize("suffix", [".html", ".docx", ".pdf"])
+def test_the_vietnamese_brief_has_no_english_sentence(quarto_rendered, suffix):
+    text = reader_text(quarto_rendered.folder / f"brief_vi{suffix}")
+    english = [w for w in re.findall(r"[A-Za-z]+", text) if w.lower() in ENGLISH_WORDS]
+    assert not english, english[:10]
+    assert reader_text(quarto_rendered.folder / f"brief_en{suffix}").count(" the ") > 50  # the check can see English
 
 
 def test_the_first_pdf_page_holds_the_main_points_and_the_chart_alone(quarto_rendered):

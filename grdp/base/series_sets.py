@@ -12,3 +12,6 @@ SETS = ("digital", "sections")
 EVIDENCE_SET = SETS[0]
 """The set whose calibration a probability needs: the digital-economy shares (the section shares cannot license a
 probability about a digital-economy share)."""
+MIN_CALIBRATION_FORECASTS = 20
+"""Fewest scored forecasts of a model at a horizon for its calibration there to be judged at all
+(:data:`grdp.forecast.probability_calibration.N_MIN`); with fewer, the reports call its intervals untested."""

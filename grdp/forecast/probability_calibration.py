@@ -39,12 +39,12 @@ from scipy import stats
 
 from grdp import sources as src
 from grdp.base.method_names import HEADLINE_METHODS
-from grdp.base.series_sets import EVIDENCE_SET, SETS
+from grdp.base.series_sets import EVIDENCE_SET, MIN_CALIBRATION_FORECASTS, SETS
 from grdp.forecast import backtest
 from grdp.forecast import series as bseries
 from grdp.forecast.models import forecast
 
-N_MIN = 20
+N_MIN = MIN_CALIBRATION_FORECASTS
 """Fewest scored forecasts at a horizon for a model to be judged calibrated there."""
 ALPHA = 0.05
 """Level of the coverage and PIT tests."""

@@ -42,7 +42,7 @@ from matplotlib.figure import Figure
 from grdp.base import estimate_kinds as kinds
 from grdp.base.labels import has_label, label
 from grdp.base.method_names import OFFICIAL, TRACKED
-from grdp.base.series_sets import EVIDENCE_SET
+from grdp.base.series_sets import EVIDENCE_SET, MIN_CALIBRATION_FORECASTS
 from grdp.report import charts
 from grdp.report import formatting as fmt
 from grdp.report.vintage_tables import VintageTables
@@ -68,7 +68,11 @@ STATUSES = ("published", "estimate", "projection")
 or grdp's projection of one that has not."""
 
 
-REASONS = ("start_estimate", "horizon", "disagree", "uncalibrated", "other")
+VERDICTS = ("reached", "not reached", "undetermined")
+"""The verdicts on an ended target that the first page states in plain words ("too close to call" for
+``undetermined``: the target lies within the figure's interval)."""
+
+REASONS = ("start_estimate", "horizon", "disagree", "uncalibrated", "untested", "other")
 """Why no probability is published, in plain words (``labels.yaml``, kind ``brief``, ``reason_<key>``)."""
 
 GROWTH_DECIMALS = 1
@@ -179,6 +183,12 @@ class Outlook:
         ``2022-2024``; ``""`` for none).
     projection_range
         Lowest and highest median of the models across models and scenarios in the target year.
+    envelope
+        Lowest lower and highest upper end of the models' 80% intervals across models and scenarios in the target
+        year (``None`` where there is none).
+    other_required
+        The same required growth for the other values in force for the year (``(value, required)``, e.g. the
+        lower end of a resolution's range), under the trend scenario.
     probability
         The probability of reaching the target where it is published (calibration evidence), else ``None``.
     reasons
@@ -202,6 +212,8 @@ class Outlook:
     achieved_step: float | None = None
     achieved_published: str = ""
     achieved_estimates: str = ""
+    envelope: tuple[float, float] | None = None
+    other_required: tuple[tuple[float, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -249,12 +261,15 @@ class Release:
 class News:
     """What arrived since the previous vintage (from the manifest).
 
-    ``previous`` is ``None`` for the first vintage; ``unchanged`` is true when no release arrived since it.
+    ``previous`` is ``None`` for the first vintage; ``unchanged`` is true when no release arrived since it;
+    ``revised`` and ``added`` count the figures revised since it and those that are new (:func:`revised_since`).
     """
 
     previous: str | None
     unchanged: bool
     releases: tuple[Release, ...] = ()
+    revised: int = 0
+    added: int = 0
 
 
 @dataclass(frozen=True)
@@ -265,10 +280,9 @@ class FirstPage:
     ----------
     year
         The last year that has ended at the vintage's as-of date (the year the page reports on).
-    national
-        Figures published for Viet Nam for ``year``.
-    city_published
-        Figures published for the city (either boundary) for ``year`` and the year before, latest first.
+    boundary
+        The boundary the main points speak of: :data:`CHART_BOUNDARY` where a target is in force for it, else the
+        former city.
     estimates
         The city's figure for ``year`` per headline definition and boundary (published where one exists,
         else grdp's estimate), tracked definition first, merged city first.
@@ -284,8 +298,7 @@ class FirstPage:
     """
 
     year: int
-    national: tuple[Share, ...]
-    city_published: tuple[Share, ...]
+    boundary: str
     estimates: tuple[Share, ...]
     targets: tuple[TargetStatus, ...]
     news: News
@@ -352,266 +365,130 @@ def basis_phrase(share: Share, lang: str) -> str:
                                                     first=fmt.year(first), last=fmt.year(last))
 
 
-def share_phrase(share: Share, lang: str, place: bool = True, explain_red: bool = True) -> str:
-    """Return one figure in words, with its status.
-
-    "22.0% for the former city on MIC's definition, published by the HCMC Department of Science and
-    Technology, 15 October 2025 (red-rated: a rounded or unclear figure)", "grdp estimates 21.8% [16.9, 30.8]
-    for the merged city (the sum of ...)". A published figure keeps its published decimals; an estimate or
-    projection is rounded as its interval allows (:func:`~grdp.report.formatting.interval_decimals`). With
-    ``explain_red`` false a red rating is named without its meaning (said once per point).
-    """
-    words = _words(lang)
-    where = words("for_place").format(place=_place(share.boundary, lang)) if place else ""
-    if share.status == "published":
-        key = ("share_published" if share.rating != "red" else "share_published_red" if explain_red
-               else "share_published_red_short")
-        publisher = publisher_name(share.publisher, lang) if share.publisher else _method(share.definition, lang)
-        return words(key).format(publisher=publisher, value=_value(share, lang), year=fmt.year(share.year),
-                                 where=where, definition=_method(share.definition, lang),
-                                 release=fmt.release_date(share.release, lang) if share.release else fmt.MISSING)
-    basis = basis_phrase(share, lang)
-    return words(f"share_{share.status}").format(value=_value(share, lang), interval=_interval(share, lang),
-                                                 year=fmt.year(share.year), where=where,
-                                                 basis=words("basis").format(basis=basis) if basis else "")
-
-
-def published_point(page: FirstPage, lang: str) -> str:
-    """Return the first main point (Markdown): what was published for the year and by whom, for Viet Nam and
-    for the city (the year, and the year before where nothing was published for the city for the year)."""
-    words = _words(lang)
-    year = fmt.year(page.year)
-    if page.national:
-        nation = words("published_national").format(items=_join(
-            [share_phrase(s, lang, place=False) for s in page.national], lang))
-    else:
-        nation = words("published_national_none").format(year=year)
-    parts: list[str] = []
-    explained = any(s.rating == "red" for s in page.national)
-    for when in (page.year, page.year - 1):
-        if parts and any(s.year == page.year for s in page.city_published):
-            break
-        shown = [s for s in page.city_published if s.year == when]
-        if shown:
-            items = []
-            for s in shown:  # what a red rating means is said once in the point
-                items.append(share_phrase(s, lang, explain_red=not explained))
-                explained = explained or s.rating == "red"
-            parts.append(words("published_city_year").format(year=fmt.year(when), items=_join(items, lang)))
-        else:
-            parts.append(words("published_city_none").format(year=fmt.year(when)))
-    city = words("published_city").format(items="; ".join(parts))
-    return f"**{words('point_published').format(year=year)}** {nation} {city}"
-
-
-def _figure_item(share: Share, lang: str, said: set[str]) -> str:
-    """One boundary's figure in the estimates point: a published figure with its release (its publisher is named in
-    the first point), an estimate with its interval and what it rests on (said once per point)."""
-    words = _words(lang)
-    if share.status == "published":
-        return words("published_item").format(place=_place(share.boundary, lang, short=True),
-                                              figure=f"{_value(share, lang)} ({what_it_is(share, lang)})")
-    basis = basis_phrase(share, lang)
-    shown = words("basis").format(basis=basis) if basis and basis not in said else ""
-    said.add(basis)
-    return words("estimate_item").format(place=_place(share.boundary, lang, short=True), value=_value(share, lang),
-                                         interval=_interval(share, lang), basis=shown)
-
-
-def estimates_point(page: FirstPage, lang: str) -> str:
-    """Return the second main point (Markdown): the city's figure for the year on each headline definition and
-    boundary, published where one exists, else grdp's estimate with its interval and what it is bridged from."""
-    words = _words(lang)
-    levels = sorted({s.level for s in page.estimates if s.status == "estimate" and s.level is not None})
-    sentences: list[str] = []
-    said: set[str] = set()
-    for definition in HEADLINE:
-        shares = [s for s in page.estimates if s.definition == definition]
-        if not shares:
-            continue
-        key = "estimates_tracked" if definition == TRACKED else "estimates_official"
-        sentences.append(words(key).format(definition=_method(definition, lang), items=", ".join(
-            _figure_item(s, lang, said) for s in shares)))
-    lead = words("point_estimates").format(year=fmt.year(page.year))
-    key = "estimates_levels_mixed" if any(s.status == "published" for s in page.estimates) else "estimates_levels"
-    lead += " " + words(key).format(level="/".join(str(v) for v in levels)) if levels else "."
-    return f"**{lead}** " + " ".join(sentences)
-
-
 def target_text(status: TargetStatus, lang: str) -> str:
     """Return the target's value as written in the brief (``25%``)."""
     return fmt.percent(status.target, 0, lang)
 
 
-def decisions_text(status: TargetStatus, lang: str, latest: bool = False) -> str:
+def target_range(status: TargetStatus, lang: str) -> str:
+    """Return the values in force for the target's year as one range where there are several (``30–40%``, the
+    lower and upper ends of a resolution, or a draft's and a decision's value), else the target (``25%``)."""
+    values = sorted({status.target, *(value for value, _ in status.others)})
+    if len(values) == 1:
+        return target_text(status, lang)
+    return f"{fmt.number(values[0], 0, lang)}–{fmt.percent(values[-1], 0, lang)}"
+
+
+def decisions_text(status: TargetStatus, lang: str) -> str:
     """Return which boundary each decision set the target for, by instrument and month, and the other values in
-    force for the year; ``latest`` names only the latest decision per boundary and no other value (the first
-    page; the detail names them all)."""
+    force for the year."""
     words = _words(lang)
     out = []
     for boundary in status.boundaries:
         own = [d for d in status.decisions if d.boundary == boundary]
-        if latest:
-            own = [max(own, key=lambda d: d.decided)]
         named = [words("decision").format(instrument=_instrument(d, lang), date=fmt.release_date(d.decided[:7], lang))
                  for d in own]
         out.append(words("decisions_for").format(place=_place(boundary, lang, short=True), items="; ".join(named)))
-    for value, decision in () if latest else status.others:
+    for value, decision in status.others:
         out.append(words("other_target").format(target=fmt.percent(value, 0, lang),
                                                 instrument=_instrument(decision, lang),
                                                 date=fmt.release_date(decision.decided[:7], lang)))
     return "; ".join(out)
 
 
-def _lead(status: TargetStatus, lang: str) -> str:
-    words = _words(lang)
-    return words("point_lead").format(year=fmt.year(status.target_year), target=target_text(status, lang),
-                                      about=words("about") if status.approximate else "")
+def _assessed_on(definitions: list[str]) -> str:
+    """The definition page 1 judges a target on: the tracked one where the target tables assess it on it, else the
+    first they assess it on."""
+    return TRACKED if TRACKED in definitions else definitions[0]
 
 
-def _gaps(gaps: list[float | None], lang: str) -> str:
-    """The gaps to a target in words: "3.2 and 3.0 pp below the target" (one unit when they share a side)."""
+def headline_point(page: FirstPage, lang: str) -> str:
+    """Return the first main point: where the city stands in the last ended year on the definition the targets are
+    tracked on and on the official one, the published figure first, each with its status in two words."""
     words = _words(lang)
-    known = [g for g in gaps if g is not None and not pd.isna(g)]
-    if not known:
+    shares = [s for s in page.estimates if s.boundary == page.boundary]
+    shares.sort(key=lambda s: (s.status != "published", HEADLINE.index(s.definition)))
+    if not shares:
+        return words("headline_none").format(year=fmt.year(page.year), place=_place(page.boundary, lang))
+
+    def fields(share: Share) -> dict[str, str]:
+        return {"value": _value(share, lang), "role": words(f"role_{share.definition}"),
+                "definition": _method(share.definition, lang), "status": words(f"status_{share.status}")}
+
+    return words("headline").format(year=fmt.year(page.year), place=_place(page.boundary, lang),
+                                    rest="".join(words("headline_item").format(**fields(s)) for s in shares[1:]),
+                                    **fields(shares[0]))
+
+
+def _lead(status: TargetStatus, lang: str, verdict: str) -> str:
+    """A target point's bold lead: the target, its year and the plain verdict."""
+    words = _words(lang)
+    return words("point_lead").format(year=fmt.year(status.target_year), target=target_range(status, lang),
+                                      about=words("about") if status.approximate else "",
+                                      verdict=words(f"verdict_{verdict}"))
+
+
+def target_point(status: TargetStatus, boundary: str, lang: str) -> str:
+    """Return the main point of one target on ``boundary`` (Markdown), on the definition the target tables assess it
+    on (:func:`_assessed_on`): for an ended year the verdict in plain words (reached, not reached, too close to
+    call) and the gap; for an open year what reaching it takes (growth of digital value added above GRDP growth,
+    a year, for each value in force) against what was achieved on average, and the probability where one is
+    published."""
+    words = _words(lang)
+    if status.has_ended:
+        ended = [e for e in status.ended if e.boundary == boundary]
+        definition = _assessed_on([e.definition for e in ended])
+        e = next(e for e in ended if e.definition == definition)
+        gap = words("gap_below" if (e.gap or 0.0) > 0 else "gap_above").format(
+            gap=fmt.number(abs(e.gap), GAP_DECIMALS, lang)) if e.gap is not None and not pd.isna(e.gap) else ""
+        body = words(f"ended_{e.verdict.replace(' ', '_')}").format(
+            definition=_method(definition, lang), place=_place(boundary, lang), gap=gap)
+        return f"**{_lead(status, lang, e.verdict.replace(' ', '_'))}** {body}"
+    outlooks = [o for o in status.outlooks if o.boundary == boundary]
+    definition = _assessed_on([o.definition for o in outlooks])
+    o = next(o for o in outlooks if o.definition == definition)
+    required = sorted([r for r in (o.required, *(r for _, r in o.other_required)) if r is not None])
+    if required and required[-1] <= 0:
+        body = words("open_above").format(definition=_method(definition, lang), place=_place(boundary, lang))
+    else:
+        shown = (fmt.percent(required[0], GROWTH_DECIMALS, lang) if len(required) == 1 else
+                 f"{fmt.number(required[0], GROWTH_DECIMALS, lang)}–{fmt.percent(required[-1], GROWTH_DECIMALS, lang)}")
+        achieved = (words("open_achieved").format(
+            achieved=fmt.percent(o.achieved, GROWTH_DECIMALS, lang), first=fmt.year(o.achieved_years[0]),
+            last=fmt.year(o.achieved_years[1])) if o.achieved is not None and o.achieved_years is not None else "")
+        body = words("open_required").format(required=shown, definition=_method(definition, lang),
+                                             achieved=achieved)
+    if o.probability is not None:
+        body = body[:-1] + words("open_probability").format(probability=fmt.probability(o.probability, lang))
+    return f"**{_lead(status, lang, 'open')}** {body}"
+
+
+def news_point(page: FirstPage, lang: str) -> str:
+    """Return the last main point: what arrived since the previous vintage and how many figures it revised and added
+    (the counts of :func:`changes`); "" for the first vintage."""
+    words = _words(lang)
+    news = page.news
+    if news.previous is None:
         return ""
-    numbers = [fmt.number(abs(g), GAP_DECIMALS, lang) for g in known]
-    if all(g > 0 for g in known) or all(g <= 0 for g in known):
-        return words("gap_below" if known[0] > 0 else "gap_above").format(gap=_join(numbers, lang))
-    return _join([words("gap_below" if g > 0 else "gap_above").format(gap=n) for g, n in zip(known, numbers)], lang)
+    if news.unchanged:
+        return words("news_none").format(previous=news.previous)
+    return words("news").format(previous=news.previous, count=fmt.number(len(news.releases), 0, lang),
+                                revised=fmt.number(news.revised, 0, lang), added=fmt.number(news.added, 0, lang))
 
 
-def ended_sentence(status: TargetStatus, lang: str) -> str:
-    """Return the verdict of a target whose year has ended, per definition and verdict: the year is judged on
-    its figures (published, else grdp's estimate) with the gap to the target."""
-    words = _words(lang)
-    parts = []
-    for definition in HEADLINE:
-        rows = [e for e in status.ended if e.definition == definition]
-        groups = []
-        for verdict in dict.fromkeys(e.verdict for e in rows):
-            same = [e for e in rows if e.verdict == verdict]
-            groups.append(words("verdict_item").format(
-                verdict=label("verdict", verdict, lang, short=True),
-                places=_join([_place(e.boundary, lang) for e in same], lang),
-                gaps=_gaps([e.gap for e in same], lang), within=words("within") if verdict == "undetermined" else ""))
-        if groups:
-            parts.append(words("verdict_definition").format(definition=_method(definition, lang),
-                                                            items="; ".join(groups)))
-    return words("ended").format(items="; ".join(parts))
-
-
-def _start(outlook: Outlook, lang: str) -> str:
-    words = _words(lang)
-    start = outlook.start
-    if start.status == "published":
-        return words("start_published").format(institution=_method(start.definition, lang),
-                                               year=fmt.year(start.year), value=_value(start, lang))
-    return words("start_estimate").format(year=fmt.year(start.year), value=_value(start, lang))
-
-
-def _achieved_basis(outlook: Outlook, lang: str) -> str:
-    """Which years of the achieved series are published figures, the others being grdp's estimates ("" when every
-    year is published)."""
-    words = _words(lang)
-    if not outlook.achieved_estimates:
-        return ""
-    if outlook.achieved_published:
-        return words("achieved_basis_both").format(published=outlook.achieved_published.replace("-", "–"))
-    return words("achieved_basis_estimates")
-
-
-def _achieved(outlook: Outlook, lang: str, full: bool = True) -> str:
-    """The growth achieved by the boundary's own series on average and in its latest year, with whose series it is
-    and which of its years are published figures (the others are grdp's estimates) when ``full``."""
-    words = _words(lang)
-    if outlook.achieved is None or outlook.achieved_years is None:
-        return words("achieved_none")
-    first, last = outlook.achieved_years
-    step = "" if outlook.achieved_step is None else words("official_step" if not full else "achieved_step").format(
-        step=fmt.percent(outlook.achieved_step, GROWTH_DECIMALS, lang), last=fmt.year(last))
-    if not full:
-        return words("official_achieved").format(achieved=fmt.percent(outlook.achieved, GROWTH_DECIMALS, lang),
-                                                 first=fmt.year(first), last=fmt.year(last), step=step)
-    place = _place(outlook.achieved_boundary or outlook.boundary, lang, short=True)
-    return words("achieved").format(achieved=fmt.percent(outlook.achieved, GROWTH_DECIMALS, lang), place=place,
-                                    first=fmt.year(first), last=fmt.year(last), step=step,
-                                    basis=_achieved_basis(outlook, lang))
-
-
-def _together(rows: list[Outlook]) -> bool:
-    """Whether the achieved growth of several boundaries can be said in one phrase: each has its average and
-    its latest step, ending the same year."""
-    return len(rows) > 1 and all(o.achieved is not None and o.achieved_years is not None
-                                 and o.achieved_step is not None for o in rows) and len(
-        {o.achieved_years[1] for o in rows if o.achieved_years is not None}) == 1
-
-
-def _achieved_together(rows: list[Outlook], lang: str) -> str:
-    """The achieved growth of several boundaries in one phrase (page 1 is short of room): the averages with each
-    boundary's first year, then the latest steps; which years are grdp's estimates is in :func:`outlook_note`."""
-    words = _words(lang)
-    years = [o.achieved_years or (0, 0) for o in rows]
-    last = years[0][1]
-    spans = [words("achieved_span").format(place=_place(o.boundary, lang, short=True), first=fmt.year(first))
-             for o, (first, _) in zip(rows, years)]
-    values = [fmt.percent(o.achieved or 0.0, GROWTH_DECIMALS, lang) for o in rows]
-    steps = [fmt.percent(o.achieved_step or 0.0, GROWTH_DECIMALS, lang) for o in rows]
-    return words("achieved_together").format(values=_join(values, lang), spans=", ".join(spans), last=fmt.year(last),
-                                             steps=_join(steps, lang))
-
-
-def required_sentence(status: TargetStatus, lang: str, definitions: tuple[str, ...] = (TRACKED,)) -> str:
-    """Return what reaching an open target takes on ``definitions`` (the first page: the tracked one; the
-    statistics office's is in the outlook table), per boundary, from its start, against the growth achieved by
-    the boundary's own series of the same definition (on average and in the latest year)."""
-    words = _words(lang)
-    out = []
-    for definition in definitions:
-        rows = [o for o in status.outlooks if o.definition == definition]
-        if not rows:
-            continue
-        tracked = definition == TRACKED
-        items = []
-        for o in rows:
-            required = fmt.MISSING if o.required is None else fmt.percent(o.required, GROWTH_DECIMALS, lang)
-            if o.required is not None and o.required <= 0:
-                items.append(words("required_reached").format(place=_place(o.boundary, lang), start=_start(o, lang)))
-            elif tracked:
-                items.append(words("required_item").format(required=required, start=_start(o, lang),
-                                                           place=_place(o.boundary, lang)))
-            else:
-                items.append(words("official_item").format(required=required, place=_place(o.boundary, lang,
-                                                                                            short=True)))
-        achieved = [_achieved_together(rows, lang)] if tracked and _together(rows) else list(
-            dict.fromkeys(_achieved(o, lang, full=tracked) for o in rows))
-        key = "required_tracked" if tracked else "required_official"
-        out.append(words(key).format(definition=_method(definition, lang), items=_join(items, lang),
-                                     achieved=_join(achieved, lang)))
-    return "".join(out) + "." if out else ""
-
-
-def projection_sentence(status: TargetStatus, lang: str) -> str:
-    """Return the range of grdp's projections of the target year across models and scenarios on the tracked
-    definition, per boundary."""
-    words = _words(lang)
-    items = []
-    for o in status.outlooks:
-        if o.definition != TRACKED or o.projection_range is None:
-            continue
-        low, high = o.projection_range
-        items.append(words("range_item").format(low=fmt.percent(low, RANGE_DECIMALS, lang),
-                                                high=fmt.percent(high, RANGE_DECIMALS, lang),
-                                                place=_place(o.boundary, lang, short=True)))
-    if not items:
-        return ""
-    return words("projections").format(year=fmt.year(status.target_year), definition=_method(TRACKED, lang),
-                                       items=_join(items, lang))
+def main_points(page: FirstPage, lang: str) -> str:
+    """Return the first page's main points as a Markdown list: where the city stands, one point per target in force
+    on the page's boundary, and what changed since the previous vintage."""
+    lines = [headline_point(page, lang)]
+    lines += [target_point(status, page.boundary, lang) for status in page.targets
+              if page.boundary in status.boundaries]
+    lines.append(news_point(page, lang))
+    return "\n".join(f"- {line}" for line in lines if line)
 
 
 def reasons_text(status: TargetStatus, lang: str) -> str:
     """Why no probability is published for a target, in plain words (the boundaries whose projection starts
-    from a grdp estimate are named); "" when every probability is published."""
+    from a model estimate are named); "" when every probability is published."""
     words = _words(lang)
     missing = [o for o in status.outlooks if o.probability is None]
     if not missing:
@@ -627,55 +504,6 @@ def reasons_text(status: TargetStatus, lang: str) -> str:
     return words("join").join(texts)
 
 
-def probability_sentence(status: TargetStatus, lang: str) -> str:
-    """Return the probability of reaching the target where it is published, and why there is none elsewhere,
-    briefly."""
-    words = _words(lang)
-    given = [o for o in status.outlooks if o.probability is not None]
-    out = []
-    if given:
-        items = [words("probability_item").format(probability=fmt.probability(o.probability, lang),
-                                                  definition=_method(o.definition, lang),
-                                                  place=_place(o.boundary, lang)) for o in given]
-        out.append(words("probability").format(items=_join(items, lang)))
-    reasons = reasons_text(status, lang)
-    if reasons:
-        out.append(words("no_probability").format(reasons=reasons))
-    return " ".join(out)
-
-
-def target_point(status: TargetStatus, lang: str) -> str:
-    """Return the main point of one target (Markdown): the target in bold with the decisions that set it, then
-    for an ended year the verdict on its figures, and for an open year what reaching it takes against what
-    was achieved, the range of the projections and the probability where one is published (else why not)."""
-    parts = [f"**{_lead(status, lang)}** ({decisions_text(status, lang, latest=True)})."]
-    if status.has_ended:
-        parts.append(ended_sentence(status, lang))
-    else:
-        parts += [required_sentence(status, lang), projection_sentence(status, lang),
-                  probability_sentence(status, lang)]
-    return " ".join(p for p in parts if p)
-
-
-def news_line(page: FirstPage, lang: str) -> str:
-    """Return the one line on what arrived since the previous vintage ("" for the first vintage)."""
-    words = _words(lang)
-    news = page.news
-    if news.previous is None:
-        return ""
-    if news.unchanged:
-        return words("news_none").format(previous=news.previous)
-    return words("news").format(previous=news.previous, count=fmt.number(len(news.releases), 0, lang))
-
-
-def main_points(page: FirstPage, lang: str) -> str:
-    """Return the first page's main points: a Markdown list with what was published for the year, the city's
-    figures for the year on each headline definition, then one item per target in force."""
-    lines = [f"- {published_point(page, lang)}", f"- {estimates_point(page, lang)}"]
-    lines += [f"- {target_point(status, lang)}" for status in page.targets]
-    return "\n".join(lines)
-
-
 def _target_labels(targets: pd.DataFrame, lang: str) -> pd.DataFrame:
     template = label("chart", "target_label", lang)
     return targets.assign(label=[template.format(value=fmt.number(v, 0, lang), year=fmt.year(y))
@@ -688,26 +516,42 @@ def band_labels(lang: str) -> dict[str, str]:
     return {"envelope": chart("projection_envelope"), "range": chart("projection_range")}
 
 
-def first_page_chart(page: FirstPage, lang: str) -> Figure:
-    """Return the first page's one chart: the chart boundary's share on the tracked definition (published
-    figures, grdp's estimates with their intervals, the projections' range across models and scenarios and
-    the envelope of their 80% intervals, the ensemble where the models agree) against the target path, with
-    the statistics office's definition beside it.
+def chart_title(page: FirstPage, lang: str) -> str:
+    """Return the first-page chart's title, its finding: where the page's boundary stood on the tracked definition
+    in the last ended year against the target of that year (in plain words), then the next target in force."""
+    words = _words(lang)
+    own = [t for t in page.targets if page.boundary in t.boundaries]
+    share = next((s for s in page.estimates if s.boundary == page.boundary and s.definition == TRACKED), None)
+    ended = [(t, e) for t in own for e in t.ended if e.boundary == page.boundary and e.definition == TRACKED
+             and e.verdict in VERDICTS]
+    opened = [t for t in own if not t.has_ended]
+    title = words("chart_title").format(place=_capital(_place(page.boundary, lang)),
+                                        definition=_method(TRACKED, lang),
+                                        value=_value(share, lang) if share else fmt.MISSING,
+                                        year=fmt.year(page.year))
+    if ended:
+        status, e = ended[-1]
+        title += words(f"chart_{e.verdict.replace(' ', '_')}").format(target=target_range(status, lang))
+    if opened:
+        title += words("chart_next").format(target=target_range(opened[-1], lang),
+                                            year=fmt.year(opened[-1].target_year))
+    return title
 
-    Drawn at the page's text width (:data:`grdp.report.charts.PAGE_WIDTH`), Okabe-Ito colours, every series also
-    distinguished by line style or marker shape.
-    """
+
+def first_page_chart(page: FirstPage, lang: str) -> Figure:
+    """Return the first page's one chart (:func:`grdp.report.charts.target_chart`): the page's boundary on the
+    tracked definition (published figures and model estimates with their intervals, the envelope of the models'
+    80% intervals and the ensemble's median while the models agree) against every value of its targets in force,
+    the statistics office's definition beside it, and :func:`chart_title` as its title."""
     chart = page.chart
-    published = chart["published"]
-    published = published.assign(institution=[
-        label("chart", "institution_place", lang).format(institution=_method(m, lang), place=_place(b, lang))
-        for m, b in zip(published["method"], published["boundary"])])
-    official = chart["official"].assign(label=label("chart", "series", lang).format(
-        series=_method(OFFICIAL, lang), what=label("chart", "grdp_estimate", lang)), method=OFFICIAL)
-    return charts.fan_chart(chart["history"], chart["bands"], _target_labels(chart["targets"], lang), published,
-                           lang=lang, comparison=official, target_path=True, series=_method(TRACKED, lang),
-                           figsize=(charts.PAGE_WIDTH, 2.5), band_labels=band_labels(lang),
-                           median_label=label("chart", "projection_median", lang))
+    words = partial(label, "chart", lang=lang)
+    legend = {"estimate": words("first_page_estimate").format(definition=_method(TRACKED, lang)),
+              "projection": words("first_page_projection"),
+              "comparison": words("first_page_official").format(definition=_method(OFFICIAL, lang)),
+              "target": words("target")}
+    targets = chart["targets"].assign(label=[fmt.percent(v, 0, lang) for v in chart["targets"]["value"]])
+    return charts.target_chart(chart["history"], chart["bands"], targets, chart["official"].assign(method=OFFICIAL),
+                               title=chart_title(page, lang), legend=legend, lang=lang)
 
 
 # --- 3. The adapter: the vintage's tables -> records --------------------------------------------------------
@@ -790,15 +634,22 @@ def _decision(row: pd.Series) -> Decision:
                     _approximate(str(row["note"]), float(row["target"])))
 
 
-def _calibrated(tables: VintageTables, boundary: str, method: str, horizon: int) -> bool:
-    """Whether every model weighted in the ensemble of a boundary and definition is calibrated at ``horizon``
-    (``forecast_calibration``: at least 20 forecasts and no test rejecting)."""
+def calibration_status(tables: VintageTables, boundary: str, method: str, horizon: int) -> dict[str, str]:
+    """Return, for every model weighted in the ensemble of a boundary and definition (``forecast_fits``), whether its
+    intervals at ``horizon`` on the digital-economy series (``forecast_calibration``) ``passed`` the calibration
+    checks, ``failed`` them, or are ``untested`` (fewer forecasts than the checks need, or none)."""
     fits = tables.table("forecast_fits")
     weighted = fits[(fits["boundary"] == boundary) & (fits["method"] == method) & (fits["weight"] > 0)
                     & (fits["model"] != "ensemble")]["model"]
     calibration = probability_evidence(tables)
-    at = calibration[calibration["horizon"] == horizon].set_index("model")["calibrated"]
-    return all(bool(at.get(model, False)) for model in weighted)
+    at = calibration[calibration["horizon"] == horizon].set_index("model")
+    status = {}
+    for model in dict.fromkeys(weighted):
+        if model not in at.index or int(at.loc[model, "forecasts"]) < MIN_CALIBRATION_FORECASTS:
+            status[model] = "untested"
+        else:
+            status[model] = "passed" if bool(at.loc[model, "calibrated"]) else "failed"
+    return status
 
 
 def probability_evidence(tables: VintageTables) -> pd.DataFrame:
@@ -812,8 +663,9 @@ def no_probability_reasons(row: pd.Series, tables: VintageTables) -> tuple[str, 
     """Why ``targets_headline`` publishes no probability for an open target row, in plain words' keys
     (:data:`REASONS`), from the tables: the start is a grdp estimate (``start_status``), the target is
     further away than the backtests reach (``forecast_calibration.horizon``), the models disagree
-    (``models_agree``), a model weighted in the ensemble is not calibrated at the horizon
-    (``forecast_calibration``, ``forecast_fits``); ``other`` when none of these applies."""
+    (``models_agree``), a model weighted in the ensemble failed the calibration checks at the horizon
+    (``uncalibrated``) or has too few backtest forecasts there to be checked (``untested``;
+    :func:`calibration_status`); ``other`` when none of these applies."""
     if _published_flag(row["probability_published"]):
         return ()
     reasons = []
@@ -826,13 +678,25 @@ def no_probability_reasons(row: pd.Series, tables: VintageTables) -> tuple[str, 
         reasons.append("horizon")
     if str(row["models_agree"]) == "False":
         reasons.append("disagree")
-    if horizon <= reach and not _calibrated(tables, str(row["boundary"]), str(row["method"]), horizon):
-        reasons.append("uncalibrated")
+    if horizon <= reach:
+        status = set(calibration_status(tables, str(row["boundary"]), str(row["method"]), horizon).values())
+        reasons += [reason for reason, found in (("uncalibrated", "failed"), ("untested", "untested"))
+                    if found in status]
     return tuple(reasons) or ("other",)
 
 
 def _published_flag(value: object) -> bool:
     return str(value) == "True"
+
+
+def _other_required(row: pd.Series, tables: VintageTables) -> tuple[tuple[float, float], ...]:
+    """The required growth above GRDP of the other values in force for a target row's year, boundary and definition,
+    under the row's (trend) scenario (``targets_assessment``, the ensemble's rows)."""
+    a = tables.table("targets_assessment")
+    own = a[(a["boundary"] == row["boundary"]) & (a["method"] == row["method"]) & (a["scenario"] == row["scenario"])
+            & (a["target_year"] == row["target_year"]) & (a["model"] == "ensemble") & (a["target"] != row["target"])
+            & a["required_excess_growth"].notna()]
+    return tuple((float(r["target"]), float(r["required_excess_growth"])) for _, r in own.iterrows())
 
 
 def _outlook(row: pd.Series, reader: HeadlineFigures, reach: int) -> Outlook:
@@ -847,6 +711,7 @@ def _outlook(row: pd.Series, reader: HeadlineFigures, reach: int) -> Outlook:
     years = ((int(row["achieved_from_year"]), int(row["achieved_to_year"]))
              if achieved is not None else None)
     ranged = (_float(row["range_lower"]), _float(row["range_upper"]))
+    envelope = (_float(row["envelope_lower"]), _float(row["envelope_upper"]))
     published = _published_flag(row["probability_published"]) and pd.notna(row["probability"])
     return Outlook(boundary, method, start, required,
                    (low, high) if low is not None and high is not None else None, achieved, years,
@@ -855,7 +720,9 @@ def _outlook(row: pd.Series, reader: HeadlineFigures, reach: int) -> Outlook:
                    float(row["probability"]) if published else None,
                    () if published else no_probability_reasons(row, reader.tables), reach,
                    _float(row["achieved_latest_step"]), _text(row["achieved_published_years"]),
-                   _text(row["achieved_estimate_years"]))
+                   _text(row["achieved_estimate_years"]),
+                   envelope if None not in envelope else None,  # type: ignore[arg-type]
+                   _other_required(row, reader.tables))
 
 
 def _text(value: Any) -> str:
@@ -899,13 +766,26 @@ def _targets(tables: VintageTables, reader: HeadlineFigures) -> tuple[TargetStat
     return tuple(out)
 
 
+def revised_since(tables: VintageTables) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the values of the revision table (:func:`grdp.run.revisions.changes_since_previous`) revised since the
+    previous vintage and those first released in this one (two empty frames for the first vintage)."""
+    table = changes_since_previous(tables.vintage)
+    if table.empty:
+        return table, table
+    revised = table[(table["releases"] > 1) & (table["previous_vintage"].notna())
+                    & (table["revision_since_previous"].abs() > 1e-9)]
+    added = table[(table["releases"] == 1) & (table["latest_vintage"] == tables.vintage)]
+    return revised, added
+
+
 def _news(tables: VintageTables) -> News:
     manifest = tables.manifest
     previous = manifest.get("previous_vintage")
     releases = tuple(Release(without_outlet(str(r["publisher"])),
                              str(r["source_id"]), str(r["publication_date"]), int(r["rows"]))
                      for r in manifest.get("new_releases") or [])
-    return News(previous, manifest.get("no_new_release_since") is not None, releases)
+    revised, added = revised_since(tables) if previous is not None else (pd.DataFrame(), pd.DataFrame())
+    return News(previous, manifest.get("no_new_release_since") is not None, releases, len(revised), len(added))
 
 
 def projection_bands(tables: VintageTables, boundary: str, method: str, until: int) -> pd.DataFrame:
@@ -935,18 +815,14 @@ def _history(reader: HeadlineFigures, boundary: str, method: str) -> pd.DataFram
                          "upper": rows["upper"]}).sort_values("year").reset_index(drop=True)
 
 
-def _chart(tables: VintageTables, reader: HeadlineFigures,
+def _chart(tables: VintageTables, reader: HeadlineFigures, boundary: str,
            targets: tuple[TargetStatus, ...]) -> dict[str, pd.DataFrame]:
-    boundary = CHART_BOUNDARY
     own = [t for t in targets if boundary in t.boundaries]
     until = max(t.target_year for t in (own or targets))
-    h = reader.headline
-    published = h[(h["region"] == CITY) & (h["method"] == TRACKED) & (h["status"] == "published")
-                  & h["boundary"].isin(BOUNDARIES)]
+    values = [(t.target_year, v) for t in own for v in sorted({t.target, *(o for o, _ in t.others)})]
     return {"history": _history(reader, boundary, TRACKED),
             "bands": projection_bands(tables, boundary, TRACKED, until),
-            "targets": pd.DataFrame({"year": [t.target_year for t in own], "value": [t.target for t in own]}),
-            "published": published[["year", "value", "method", "boundary"]].reset_index(drop=True),
+            "targets": pd.DataFrame(values, columns=["year", "value"]),
             "official": _history(reader, boundary, OFFICIAL)[["year", "share"]]}
 
 
@@ -954,24 +830,22 @@ def first_page(tables: VintageTables) -> FirstPage:
     """Return the first page's records read from a vintage's tables (the one function to re-wire).
 
     * The year is the last year of ``digital_headline`` (every year there has ended at the as-of date).
-    * What was published: the ``published`` rows of ``digital_headline`` for Viet Nam in that year, and for
-      the city (either boundary, headline definitions) in that year and the year before; the publisher is the
-      release's ``publisher`` in ``observations_as_of`` without its outlet.
+    * The page's boundary: :data:`CHART_BOUNDARY` where a target of ``targets_headline`` is in force for it, else
+      the former city.
     * The city's figures for the year: ``digital_headline`` per headline definition (:data:`HEADLINE`) and
-      boundary (:data:`BOUNDARIES`): the published figure where one exists, else grdp's estimate with its
-      interval, its level and what it is bridged from (the row's ``kind``;
-      for a straight line, the published years of the same series).
+      boundary (:data:`BOUNDARIES`): the published figure where one exists, else the model estimate with its
+      interval, its level and what it is bridged from (the row's ``kind``).
     * The targets in force: the target years and values of ``targets_headline`` (city boundaries, headline
       definitions), with the decisions of ``targets`` that set them (instrument, issuer, date; "about" where
       the decision's note states "about X%"), the other values in force for the same year, and per boundary
       and definition the ended year's figure and verdict or the open year's start, required growth (and over
-      the start's range), achieved growth, range of the projections, the ensemble where the models agree, and
-      the probability where ``probability_published`` is true (else :func:`no_probability_reasons`).
+      the start's range, and for the other values in force from ``targets_assessment``), achieved growth, range
+      and 80% envelope of the projections, and the probability where ``probability_published`` is true (else
+      :func:`no_probability_reasons`).
     * What arrived since the previous vintage: the manifest's ``previous_vintage``, ``no_new_release_since``
-      and ``new_releases``.
-    * The chart: :data:`CHART_BOUNDARY` on the tracked definition (``digital_headline``;
-      :func:`projection_bands`), the boundary's targets, the city's published figures on the tracked
-      definition and the statistics office's definition beside it.
+      and ``new_releases``, and the counts of :func:`revised_since`.
+    * The chart: the page's boundary on the tracked definition (``digital_headline``; :func:`projection_bands`),
+      every value in force of its targets, and the statistics office's definition beside it.
 
     Raises
     ------
@@ -982,27 +856,18 @@ def first_page(tables: VintageTables) -> FirstPage:
     reader = HeadlineFigures(tables)
     h = reader.headline
     year = int(h.loc[h["region"] == CITY, "year"].max())
-    published = h[(h["status"] == "published") & h["method"].isin(HEADLINE)]
-    national = tuple(reader.share(r) for _, r in published[(published["region"] != CITY)
-                                                           & (published["year"] == year)].iterrows())
-    city = published[(published["region"] == CITY) & published["boundary"].isin(BOUNDARIES)
-                     & published["year"].isin([year, year - 1])]
-    city = city.sort_values(["year", "method"], ascending=[False, True])
     estimates = tuple(s for method in HEADLINE for boundary in BOUNDARIES
                       if (s := reader.figure(boundary, method, year)) is not None)
     targets = _targets(tables, reader)
-    return FirstPage(year, national, tuple(reader.share(r) for _, r in city.iterrows()), estimates, targets,
-                     _news(tables), _chart(tables, reader, targets))
+    boundary = CHART_BOUNDARY if any(CHART_BOUNDARY in t.boundaries for t in targets) else "old"
+    return FirstPage(year, boundary, estimates, targets, _news(tables), _chart(tables, reader, boundary, targets))
 
 
 # --- The detail: records and tables ---------------------------------------------------------------------
 
-def vintage_line(tables: VintageTables, lang: str, page: FirstPage | None = None) -> str:
-    """Return the sentence naming the vintage and its release-date cut-off, and (given the first page) the one
-    line on what arrived since the previous vintage."""
-    text = _words(lang)("vintage_line").format(vintage=tables.vintage, as_of=fmt.long_date(tables.as_of, lang))
-    news = news_line(page, lang) if page is not None else ""
-    return f"{text} {news}".strip()
+def vintage_line(tables: VintageTables, lang: str) -> str:
+    """Return the sentence naming the vintage and its release-date cut-off."""
+    return _words(lang)("vintage_line").format(vintage=tables.vintage, as_of=fmt.long_date(tables.as_of, lang))
 
 
 def outlook_caption(status: TargetStatus, lang: str) -> str:
@@ -1042,8 +907,8 @@ def outlook_table(status: TargetStatus, lang: str) -> str:
     (published and when, or what a grdp estimate is bridged from), the verdict and the gap to the target. An
     open year: the figure the projection starts from and its status, the growth above GRDP reaching the
     target takes (and from the ends of the start's range), the growth achieved, the range of the projections
-    across models and scenarios, and the probability where it is published ("–" otherwise, explained by
-    :func:`outlook_note`).
+    across models and scenarios with the envelope of their 80% intervals in brackets, and the probability where
+    it is published ("–" otherwise, explained by :func:`outlook_note`).
     """
     column = partial(label, "column", lang=lang)
     rows = []
@@ -1070,6 +935,8 @@ def outlook_table(status: TargetStatus, lang: str) -> str:
         ranged = fmt.MISSING if o.projection_range is None else (
             f"{fmt.number(o.projection_range[0], RANGE_DECIMALS, lang)}–"
             f"{fmt.percent(o.projection_range[1], RANGE_DECIMALS, lang)}")
+        if o.projection_range is not None and o.envelope is not None:
+            ranged += fmt.NBSP + fmt.interval(*o.envelope, RANGE_DECIMALS, lang)
         rows.append({column("where"): _where(o.boundary, o.definition, lang),
                      column("start"): _words(lang)("start_cell").format(value=_value(start, lang),
                                                                         status=_status_word(start, lang),
@@ -1107,6 +974,13 @@ def outlook_note(status: TargetStatus, lang: str) -> str:
         for boundary, source in borrowed:
             notes.append(words("note_achieved").format(place=_place(boundary, lang), source=_place(source, lang)))
         notes.append(words("note_required"))
+        for value in sorted({v for o in status.outlooks for v, _ in o.other_required}):
+            items = [words("other_required_item").format(
+                required=fmt.percent(r, GROWTH_DECIMALS, lang), place=_place(o.boundary, lang, short=True),
+                definition=_method(o.definition, lang)) for o in status.outlooks for v, r in o.other_required
+                if v == value]
+            notes.append(words("note_other_required").format(target=fmt.percent(value, 0, lang),
+                                                             items="; ".join(items)))
         shown = [o for o in status.outlooks if o.achieved_years is not None]
         if shown:
             published = [words("achieved_published_item").format(
@@ -1115,6 +989,27 @@ def outlook_note(status: TargetStatus, lang: str) -> str:
             notes.append(words("note_achieved_series").format(published=words("achieved_published_some").format(
                 items=", ".join(published)) if published else words("achieved_published_none")))
     return " ".join(notes)
+
+
+def validation_note(tables: VintageTables, lang: str) -> str:
+    """Return which of the city's and the nation's model intervals were checked out of time and how many published
+    figures fell inside them (``digital_out_of_time``, the measurement model's rows), and which boundaries' intervals
+    were never checked ("" when no check was made and no boundary is left to name)."""
+    words = _words(lang)
+    checks = tables.table("digital_out_of_time")
+    checks = checks[checks["estimator"] == "model"]
+    checked = list(dict.fromkeys(checks["boundary"]))
+    out = []
+    if len(checks):
+        out.append(words("validation_checked").format(
+            level=fmt.number(100 * float(checks["level"].iloc[0]), 0, lang), checks=fmt.number(len(checks), 0, lang),
+            inside=fmt.number(int(checks["covered"].astype(str).eq("True").sum()), 0, lang),
+            places=_join([_place(b, lang) for b in checked], lang)))
+    unchecked = [b for b in BOUNDARIES if b not in checked]
+    if unchecked:
+        out.append(words("validation_unchecked").format(places=_capital(_join([_place(b, lang) for b in unchecked],
+                                                                                lang))))
+    return " ".join(out)
 
 
 def definitions_gap(tables: VintageTables, lang: str) -> str:
@@ -1275,45 +1170,47 @@ def releases_section(page: FirstPage, lang: str) -> tuple[str, str]:
 def changes(tables: VintageTables, lang: str) -> tuple[str, str]:
     """Return a sentence and a Markdown table of what changed since the previous vintage.
 
-    The sentence says how many releases arrived (or that none did, from the manifest) and how many values were
-    revised; the table lists the revised values of GRDP (bn VND, with the revision in percent), of the headline
-    definitions' shares and of the trend scenario's projections and probabilities, with the revision in
-    percentage points (probability points for probabilities). The table is empty (``""``) for the first
-    vintage or when nothing was revised.
+    The sentence says how many values were revised since the previous vintage and how many are new
+    (:func:`revised_since`, the counts of the first page's last point), and that the table is a selection of them
+    where it is; the table lists the revised values of GRDP (bn VND, with the revision in percent), of the headline
+    definitions' shares and of the trend scenario's projections and probabilities on the city's boundaries, with
+    the revision in percentage points (probability points for probabilities). The table is empty (``""``) for the
+    first vintage or when nothing was revised.
     """
     words, column = _words(lang), partial(label, "column", lang=lang)
-    table = changes_since_previous(tables.vintage)
-    if table.empty:
+    if changes_since_previous(tables.vintage).empty:
         return words("first_vintage"), ""
     previous = compared_vintages(tables.vintage)[-2]
-    both = table[table["releases"] > 1]
-    revised = both[both["revision"].abs() > 1e-9]
-    new = table[(table["releases"] == 1) & (table["latest_vintage"] == tables.vintage)]
+    revised, new = revised_since(tables)
     if revised.empty:
         return words("no_revisions").format(previous=previous), ""
-    sentence = words("changes").format(previous=previous, revised=len(revised), new=len(new))
     trend = set(tables.table("targets_headline")["scenario"])
     keep = revised[revised["boundary"].isin(BOUNDARIES)
                    & (revised["quantity"].eq("grdp") | revised["method"].isin(HEADLINE))
                    & (revised["scenario"].fillna("").isin({""} | trend))]
+    sentence = words("changes").format(previous=previous, revised=fmt.number(len(revised), 0, lang),
+                                       new=fmt.number(len(new), 0, lang))
+    if 0 < len(keep) < len(revised):
+        sentence += " " + words("changes_selection").format(shown=fmt.number(len(keep), 0, lang),
+                                                            revised=fmt.number(len(revised), 0, lang))
     rows = []
     for r in keep.itertuples():
         if r.quantity == "probability":
-            first, latest = fmt.probability(r.first_value, lang), fmt.probability(r.latest_value, lang)
-            revision = fmt.number(100 * r.revision, 0, lang)
+            before, latest = fmt.probability(r.previous_value, lang), fmt.probability(r.latest_value, lang)
+            revision = fmt.number(100 * r.revision_since_previous, 0, lang)
         else:
             decimals = 0 if r.quantity == "grdp" else 2
             shown = fmt.number if r.quantity == "grdp" else fmt.percent
-            first, latest = shown(r.first_value, decimals, lang), shown(r.latest_value, decimals, lang)
-            revision = fmt.number(r.revision, decimals, lang)
+            before, latest = shown(r.previous_value, decimals, lang), shown(r.latest_value, decimals, lang)
+            revision = fmt.number(r.revision_since_previous, decimals, lang)
         if r.quantity == "grdp":
-            revision += f" ({fmt.percent(r.revision_pct, 2, lang)})"
+            revision += f" ({fmt.percent(100 * r.revision_since_previous / r.previous_value, 2, lang)})"
         what = label("quantity", r.quantity, lang, short=True)
         if r.quantity != "grdp":
             what += f", {_method(r.method, lang)}"
         rows.append({column("quantity"): what, column("boundary"): column(f"place_{r.boundary}"),
                      column("year"): fmt.year(r.year),
-                     column("previous").format(vintage=r.first_vintage): first,
+                     column("previous").format(vintage=r.previous_vintage): before,
                      column("previous").format(vintage=r.latest_vintage): latest,
                      column("revision"): revision})
     return sentence, fmt.markdown_table(pd.DataFrame(rows)) if rows else ""

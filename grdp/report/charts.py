@@ -8,12 +8,14 @@ distinctions that colour also shows).
 Exhibits: :func:`accounts_structure` (sector accounts), :func:`bridge_waterfall` (the bridge
 between two digital-economy methods), :func:`method_shares` (every method's share by year) and
 :func:`quarterly_shares` (quarterly shares, adjusted and not, with annual benchmarks and the nowcast),
-:func:`fan_chart` (estimates, forecast fan, targets and published figures) and :func:`fan_charts` (a grid of them).
+:func:`fan_chart` (estimates, forecast fan, targets and published figures), :func:`fan_charts` (a grid of them)
+and :func:`target_chart` (the brief's first-page chart: one fan, its finding as title, four legend entries).
 """
 
 from __future__ import annotations
 
 import re
+import textwrap
 from functools import partial, wraps
 from typing import TYPE_CHECKING, Any, cast
 
@@ -28,6 +30,7 @@ from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.colors import to_rgb  # noqa: E402
 from matplotlib.container import ErrorbarContainer  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.legend_handler import HandlerTuple  # noqa: E402
 from matplotlib.text import Annotation  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator, StrMethodFormatter  # noqa: E402
 from matplotlib.transforms import Bbox, offset_copy  # noqa: E402
@@ -50,6 +53,12 @@ charts are drawn at this width, so they are printed at 100% and their fonts at t
 PRINT_STYLE: dict[str, Any] = {"font.size": 8.0, "axes.titlesize": 8.5, "axes.labelsize": 8.0, "xtick.labelsize": 7.5,
                "ytick.labelsize": 7.5, "legend.fontsize": 7.5}
 """Font sizes (points) of the report charts at :data:`PAGE_WIDTH`: 7.5-8.5 pt, the size of a table's text."""
+FIRST_PAGE_SIZE = (4.6, 3.9)
+"""Size in inches of the brief's first-page chart: narrower than the page, so that in HTML, scaled down to a
+390 px phone screen, its text stays as large as the page's small print."""
+FIRST_PAGE_STYLE: dict[str, Any] = {"font.size": 10.0, "axes.titlesize": 10.5, "axes.labelsize": 10.0,
+                                    "xtick.labelsize": 10.0, "ytick.labelsize": 10.0, "legend.fontsize": 10.0}
+"""Font sizes (points) of the first-page chart at :data:`FIRST_PAGE_SIZE`."""
 
 
 def _printed(function):
@@ -448,7 +457,7 @@ def fan_chart(history: pd.DataFrame, bands: pd.DataFrame, targets: pd.DataFrame,
               ax: Axes | None = None, lang: str = "en", comparison: pd.DataFrame | None = None,
               target_path: bool = False, series: str | None = None,
               figsize: tuple[float, float] | None = None, band_labels: dict[str, str] | None = None,
-              median_label: str | None = None) -> Figure:
+              median_label: str | None = None, style: dict[str, Any] | None = None) -> Figure:
     """Estimated shares, the forecast as a fan of nested intervals, the targets and the published figures.
 
     Parameters
@@ -491,6 +500,8 @@ def fan_chart(history: pd.DataFrame, bands: pd.DataFrame, targets: pd.DataFrame,
     median_label
         Legend text of the median (default "projection median"); the median may be blank in some years (no
         line there).
+    style
+        Font sizes replacing those of :data:`PRINT_STYLE` (e.g. :data:`FIRST_PAGE_STYLE`).
 
     Returns
     -------
@@ -525,7 +536,7 @@ def fan_chart(history: pd.DataFrame, bands: pd.DataFrame, targets: pd.DataFrame,
         _require("comparison", comparison, {"year", "share", "label"})
     if bands.empty:
         raise ValueError("fan_chart needs at least one row in bands")
-    with plt.rc_context(cast(Any, PRINT_STYLE)):
+    with plt.rc_context(cast(Any, {**PRINT_STYLE, **(style or {})})):
         return _draw_fan(history, bands, targets, published, comparison, levels, interval, title=title,
                          ylabel=ylabel, ax=ax, lang=lang, target_path=target_path, series=series, figsize=figsize,
                          band_labels=band_labels, median_label=median_label)
@@ -620,7 +631,8 @@ def _draw_targets(ax: Axes, targets: pd.DataFrame, path: bool, words) -> None:
         ax.plot(target["year"], target["value"], TARGET_MARKER, color="black", markersize=8, markeredgecolor="black",
                 markeredgewidth=1.3, markerfacecolor="white", zorder=4)
         note = ax.annotate(target["label"], (target["year"], target["value"]), xytext=(-6, 4),
-                           textcoords="offset points", ha="right", va="bottom", fontsize=7.5, zorder=6,
+                           textcoords="offset points", ha="right", va="bottom",
+                           fontsize=plt.rcParams["legend.fontsize"], zorder=6,
                            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none",
                                  "alpha": 0.85})
         note.set_in_layout(False)  # labels sit inside the Axes: they must not shrink it
@@ -692,4 +704,62 @@ def fan_charts(panels: list[dict], ncols: int = 2, title: str = "", width: float
         fig.canvas.draw()  # the layout is final, and the labels are out of it: one draw serves every panel
         for ax in cells:
             _declutter(ax, draw=False)
+    return fig
+
+
+def target_chart(history: pd.DataFrame, bands: pd.DataFrame, targets: pd.DataFrame, comparison: pd.DataFrame, *,
+                 title: str, legend: dict[str, str], lang: str = "en") -> Figure:
+    """The brief's first-page chart: one definition's share against its targets, its finding as the title, at most
+    four legend entries.
+
+    Parameters
+    ----------
+    history, targets, comparison
+        As for :func:`fan_chart` (``targets``' labels are best short, e.g. "25%": each sits below right of its hexagon,
+        between two years, clear of the error bars of the years before).
+    bands
+        One row per projected year: ``year``, ``median`` (blank where the models disagree), ``lower_envelope`` and
+        ``upper_envelope`` (the envelope of the models' 80% intervals).
+    title
+        The finding, wrapped to the chart's width.
+    legend
+        The four legend entries' words: ``estimate`` (the estimates and their interval bars), ``projection`` (the
+        envelope and the median, one entry), ``comparison`` and ``target``.
+    lang
+        Language of the axis words and of the decimal mark.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        :func:`fan_chart` at :data:`FIRST_PAGE_SIZE` and :data:`FIRST_PAGE_STYLE` with the target path, the title
+        above the Axes, the target labels below right of their hexagons (left at the right edge) and one legend
+        of the four entries below it, one a line.
+    """
+    _require("bands", bands, {"year", "median", "lower_envelope", "upper_envelope"})
+    with plt.rc_context(cast(Any, {**PRINT_STYLE, **FIRST_PAGE_STYLE})):
+        fig, ax = plt.subplots(figsize=FIRST_PAGE_SIZE, constrained_layout=True)
+        fan_chart(history, bands[["year", "median", "lower_envelope", "upper_envelope"]], targets, ax=ax,
+                  lang=lang, comparison=comparison.assign(label=legend["comparison"]), target_path=True,
+                  band_labels={"envelope": legend["projection"]}, median_label=legend["projection"],
+                  style=FIRST_PAGE_STYLE)
+        handles, names = ax.get_legend_handles_labels()
+        estimate = next(h for h in handles if isinstance(h, ErrorbarContainer))
+        projection = tuple(h for h, n in zip(handles, names) if n == legend["projection"])
+        by_name = dict(zip(names, handles))
+        entries: list[tuple[Any, str]] = [(estimate, legend["estimate"]), (projection, legend["projection"])]
+        entries += [(by_name[n], n) for n in (legend["comparison"],) if n in by_name]
+        target_entry = [h for h, n in zip(handles, names) if h not in projection and n not in
+                        (legend["comparison"],) and not isinstance(h, ErrorbarContainer)]
+        entries += [(h, legend["target"]) for h in target_entry[:1]]
+        cast(Any, ax.get_legend()).remove()
+        fig.legend([h for h, _ in entries], [textwrap.fill(n, 46) for _, n in entries],
+                   loc=cast(Any, "outside lower left"), ncol=1, frameon=False,
+                   handler_map={tuple: HandlerTuple(ndivide=None)})
+        fig.suptitle(textwrap.fill(title, 44), x=0.02, ha="left", fontweight="bold",
+                     fontsize=FIRST_PAGE_STYLE["axes.titlesize"])
+        for note in (t for t in ax.texts if isinstance(t, Annotation)):  # below right of the hexagon: the year
+            note.set_horizontalalignment("left")   # after a target has no error bar (the one before may), and the
+            note.set_verticalalignment("top")      # path to the next target rises away from it
+            note.xyann = (6.0, -6.0)
+        _declutter(ax)
     return fig
