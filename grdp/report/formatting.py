@@ -212,6 +212,9 @@ TEXT_WRAP = 40
 """A text column asks for at most this many characters per line (longer text wraps)."""
 HEADER_LINES = 4
 """A column heading may wrap over this many lines (so a long heading does not widen a column of figures)."""
+TEXT_FLOOR = 12
+"""A text column is at least this many characters wide where its text is longer (or its longest word), so that
+a squeezed table wraps its text over two or three lines, never one word a line."""
 
 
 _BREAKS = re.compile(r"[ \t\n\u200b]+")
@@ -242,7 +245,7 @@ def _widths(columns: list[str], body: list[list[str]], numeric: list[bool],
             need.append(max(floor, longest) + PADDING)
             want.append(need[-1])
         else:
-            need.append(max(3, word) + PADDING)
+            need.append(max(3, word, min(longest, TEXT_FLOOR)) + PADDING)
             want.append(max(floor, min(longest, TEXT_WRAP)) + PADDING)
     fixed = sum(n for n, num in zip(need, numeric) if num)
     asked = sum(w for w, num in zip(want, numeric) if not num)

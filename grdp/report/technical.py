@@ -367,9 +367,10 @@ def _step(step: str, lang: str) -> str:
 
 
 def bridges(tables: VintageTables, lang: str) -> str:
-    """The bridges between methods, one row per pair and year: the start (published share of the first
-    method), each switch's contribution in pp with its interval from the same draws (switches not separately
-    identified are one merged step), the residual and the end (published share of the second)."""
+    """The bridges between methods, one column per pair and year and one row per step, as the waterfall reads: the
+    start (published share of the first method), each switch's contribution in pp with its interval from the same
+    draws (switches not separately identified are one merged step), the residual and the end (published share of
+    the second). A column's heading is the pair and the year; its cells are figures that never wrap."""
     rows = tables.table("digital_bridges")
     present = list(dict.fromkeys(rows["step"]))
     known = [step for step in STEPS if step in present]
@@ -380,19 +381,19 @@ def bridges(tables: VintageTables, lang: str) -> str:
     wide = rows.pivot_table(index=keys, columns="step", values="value", aggfunc="first").reindex(columns=steps)
     low = rows.pivot_table(index=keys, columns="step", values="lower", aggfunc="first").reindex(columns=steps)
     high = rows.pivot_table(index=keys, columns="step", values="upper", aggfunc="first").reindex(columns=steps)
-    pair = [fmt.unbreakable(f"{label('method', a, lang, short=True)} → {label('method', b, lang, short=True)}")
-            for a, b, _ in wide.index]
-    out = pd.DataFrame({label("field", "bridge", lang): pair, label("field", "year", lang): [
-        fmt.year(y) for _, _, y in wide.index]})
-    for step in steps:
+    out = pd.DataFrame({label("field", "step", lang): [_step(step, lang) for step in steps]})
+    for key in wide.index:
+        method_a, method_b, year = key
+        heading = (fmt.unbreakable(f"{label('method', method_a, lang, short=True)} → "
+                                   f"{label('method', method_b, lang, short=True)}") + f" {fmt.year(year)}")
         cells = []
-        for key in wide.index:
+        for step in steps:
             value, lower, upper = wide.loc[key, step], low.loc[key, step], high.loc[key, step]
             cell = fmt.number(value, 2, lang)
             if pd.notna(value) and pd.notna(lower) and pd.notna(upper):
                 cell += f"{fmt.NBSP}{fmt.interval(lower, upper, 2, lang)}"
             cells.append(cell)
-        out[_step(step, lang)] = cells
+        out[heading] = cells
     return captioned(fmt.markdown_table(out, characters=fmt.LANDSCAPE_CHARACTERS), "bridges", lang)
 
 
