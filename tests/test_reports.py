@@ -286,8 +286,9 @@ def executed_markdown(folder, name: str, tag: str) -> list[str]:
 
 
 def markdown_rows(table: str) -> list[list[str]]:
-    """The body rows of a pipe table, cells stripped (header and rule left out)."""
-    return [[c.strip() for c in line.strip().strip("|").split(" | ")] for line in table.splitlines()[2:]]
+    """The body rows of a pipe table, cells stripped (header, rule and the caption after the table left out)."""
+    lines = [line for line in table.splitlines() if line.startswith("|")]
+    return [[c.strip() for c in line.strip().strip("|").split(" | ")] for line in lines[2:]]
 
 
 def test_vietnamese_brief_writes_numbers_the_vietnamese_way(built):

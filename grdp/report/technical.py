@@ -8,9 +8,14 @@ scenarios, the targets already measured, the revision table and how to reproduce
 re-estimated: each function selects, pivots and formats a vintage table.
 
 Column headings are words (``labels.yaml``, kind ``field``), categorical values are translated (kinds
-``value``, ``step``, ``method``, ``boundary``), identifiers (source folders, parameters, series) may wrap at
-``_``, ``.`` and ``:``, and a share with its interval is one cell (``27.1% [23.2, 30.0]``, rounded as the
-interval allows). The notebooks set the widest tables on landscape pages (``::: {.landscape}`` divs).
+``value``, ``step``, ``method``, ``boundary``, ``model``), the codes of the vintage tables are named in words
+(datasets, coefficients, series and variables, how an account cell was obtained: kinds ``source``,
+``parameter``, ``variable``, ``account_method``), so no code identifier reaches the reader, and a share with its
+interval is one cell (``27.1% [23.2, 30.0]``, rounded as the interval allows). Every table carries its caption
+and a cross-reference label (:func:`captioned`), which Quarto numbers ("Bảng 1", "Table 1"); the charts are
+drawn in the report's language from the vintage's tables (:func:`bridge_figures`, :func:`quarterly_figure`,
+:func:`fan_figures`). The notebooks set the widest tables on landscape pages (``::: {.landscape}`` divs), and
+those tables share the wider text block (``wide``).
 """
 
 from __future__ import annotations
@@ -222,11 +227,13 @@ def accounts_year(tables: VintageTables, lang: str, year: int | None = None) -> 
 
 def _account_method(note: str, lang: str) -> str:
     """How an account cell was obtained, in words: the label of the note's words before its first ":" (the
-    figures after it are shown in columns of their own), keeping a list of member codes (``sum of members (B C D
-    E)``)."""
+    figures after it are shown in columns of their own; a total of cells moved by growth has a label of its own),
+    keeping a list of member codes (``sum of members (B C D E)``)."""
     head = note.split(":")[0].strip()
     members = re.fullmatch(r"(.*?)\s*(\([A-Z0-9 ,]+\))", head)
     kind, codes = (members.group(1), " " + members.group(2)) if members else (head, "")
+    if ":" in note and not GROWTHS.search(note) and has_label("account_method", f"{kind}, total"):
+        kind = f"{kind}, total"  # a total of cells each moved by growth: it states no growth of its own
     return (label("account_method", kind, lang) if has_label("account_method", kind) else kind) + codes
 
 
