@@ -874,7 +874,6 @@ def test_the_vietnamese_technical_report_has_no_english_sentence(quarto_rendered
             text = text.replace(APPENDIX["vi"], " ")
         else:
             text = body_of(text, "vi")
-        assert APPENDIX["vi"] not in text or paths.methods_document("vi").exists()
         found = english_lines(text)
         assert not found, (kind, found[:5])
 
@@ -893,8 +892,8 @@ def test_every_table_and_figure_of_the_technical_report_is_numbered_and_captione
     page = (quarto_rendered.folder / f"{name}.html").read_text(encoding="utf-8")
     body = page.rsplit(APPENDIX[lang], 1)[0]
     tables = body.count("<table")
-    captions = re.findall(rf"<figcaption[^>]*>\s*{TABLE[lang]}&nbsp;(\d+)", body)
-    figures = re.findall(rf"<figcaption[^>]*>\s*{FIGURE[lang]}&nbsp;(\d+)", body)
+    captions = re.findall(rf"<figcaption[^>]*>\s*{TABLE[lang]}(?:\s|&nbsp;)+(\d+):", body)
+    figures = re.findall(rf"<figcaption[^>]*>\s*{FIGURE[lang]}(?:\s|&nbsp;)+(\d+):", body)
     assert tables > 20 and len(captions) == tables  # every table of the body in a numbered float with its caption
     assert captions == [str(k) for k in range(1, tables + 1)]
     assert figures == ["1", "2", "3"]  # bridges, quarterly shares, fan charts
