@@ -70,7 +70,7 @@ def test_all_methods_are_printed_and_unpublished_ones_say_so(capsys):
 
 def test_bridge_waterfall_draws_each_contribution_and_the_residual(model):
     result = bridge("gso", "mic", year=2022, model=model, draws=500)
-    fig = charts.bridge_waterfall(result)
+    fig = charts.bridge_waterfall(result.table().assign(method_a="gso", method_b="mic", region="hcmc", year=2022))
     heights = [p.get_height() for p in fig.axes[0].patches if isinstance(p, Rectangle)]
     expected = [result.published_a, *result.steps["contribution"], result.residual, result.published_b]
     assert len(heights) == len(expected)
@@ -78,8 +78,14 @@ def test_bridge_waterfall_draws_each_contribution_and_the_residual(model):
     whiskers = [c for c in fig.axes[0].containers if isinstance(c, ErrorbarContainer)]
     assert len(whiskers) == len(result.steps)  # every contribution's interval is drawn
     labels = [t.get_text() for t in fig.axes[0].texts]
-    assert f"{result.residual:+.2f} pp" in labels and "13.51%" in labels and "18.66%" in labels
+    sign = "+" if result.residual >= 0 else "\u2212"
+    residual = f"{sign}{abs(result.residual):.2f}\u2009pp"
+    assert residual in labels and "13.51%" in labels and "18.66%" in labels
     assert "GSO" in fig.axes[0].get_title() and "MIC" in fig.axes[0].get_title() and "2022" in fig.axes[0].get_title()
+    vietnamese = charts.bridge_waterfall(result.table().assign(method_a="gso", method_b="mic", region="hcmc",
+                                                                year=2022), "vi")
+    shown = [t.get_text() for t in vietnamese.axes[0].texts] + [vietnamese.axes[0].get_title()]
+    assert "13,51%" in shown and "TCTK" in shown[-1] and "Bộ TT&TT" in shown[-1] and "published" not in " ".join(shown)
 
 
 def test_method_shares_needs_a_tidy_table():

@@ -304,8 +304,9 @@ def executed_markdown(folder, name: str, tag: str) -> list[str]:
 
 
 def markdown_rows(table: str) -> list[list[str]]:
-    """The body rows of a pipe table, cells stripped (header and rule left out)."""
-    return [[c.strip() for c in line.strip().strip("|").split(" | ")] for line in table.splitlines()[2:]]
+    """The body rows of a pipe table, cells stripped (header, rule and the caption after the table left out)."""
+    lines = [line for line in table.splitlines() if line.startswith("|")]
+    return [[c.strip() for c in line.strip().strip("|").split(" | ")] for line in lines[2:]]
 
 
 def test_vietnamese_brief_writes_numbers_the_vietnamese_way(built):
@@ -677,8 +678,9 @@ def test_a_table_cell_never_opens_an_html_tag():
 
 def test_a4_docx_sets_every_section_and_keeps_landscape(tmp_path):
     body = ('<w:document><w:body><w:p><w:pPr><w:sectPr></w:sectPr></w:pPr></w:p><w:p><w:pPr><w:sectPr>'
-            '<w:pgSz w:h="11906" w:w="16838" w:orient="landscape" /></w:sectPr></w:pPr></w:p><w:sectPr />'
-            '</w:body></w:document>')
+            '<w:pgSz w:h="11906" w:w="16838" w:orient="landscape" /></w:sectPr></w:pPr></w:p>'
+            '<w:tbl><w:tblPr><w:tblW w:type="pct" w:w="5000" /><w:tblLayout w:type="fixed" /></w:tblPr></w:tbl>'
+            '<w:sectPr /></w:body></w:document>')
     source = tmp_path / "in.docx"
     with zipfile.ZipFile(source, "w") as archive:
         archive.writestr("word/document.xml", body)
@@ -690,6 +692,9 @@ def test_a4_docx_sets_every_section_and_keeps_landscape(tmp_path):
     assert text.count('w:left="1417"') == 3 and fixed.read("word/styles.xml") == b"<w:styles/>"
     assert layout.without_fences("::: {.landscape}\n\n# Revisions\n\n:::").strip() == "# Revisions"
     assert layout.without_fences('::: {.content-visible when-format="typst"}\nbreak\n:::').strip() == "break"
+    assert "tblLayout" not in text and '<w:tblW w:type="pct" w:w="5000" />' in text  # tables fit their content
+    assert layout.without_fences("::: {#fig-bridges}\n\nCaption\n\n:::").strip() == "Caption"
+    assert layout.plain_captions("| a |\n|--|\n| 1 |\n\n: Sources {#tbl-sources}\n").endswith("**Sources**\n")
 
 
 def test_reference_docx_sets_the_type_sizes_of_the_pdf():
@@ -918,3 +923,140 @@ def test_a_failing_quarto_report_names_the_report_and_cell_and_keeps_the_noteboo
     assert not (built / "forecasts" / "2025Q3" / "reports").exists()
     assert not list((built / "forecasts" / "2025Q3").glob(".reports-staging-*"))
     assert sorted(p.name for p in reports.iterdir()) == ["broken.ipynb"]  # rendered from a copy
+
+
+# --------------------------------------------------------------------------- the technical reports as read
+
+APPENDIX = {"vi": "Phụ lục phương pháp", "en": "Methods appendix"}
+"""The heading of the technical report's methods appendix (the methods document, kept apart from the body)."""
+TABLE = {"vi": "Bảng", "en": "Table"}
+ENGLISH_WORDS = frozenset(
+    "the and of is are was were be been with from which that this these by for not or its their than where when "
+    "into only each every would should has have had after before between published growth value share model "
+    "estimate estimates figure figures target targets year years interval intervals check checks new moved".split())
+"""Common English words a Vietnamese sentence never contains (no Vietnamese word is spelt like any of them)."""
+CODE = re.compile(r"\b[\w-]+\.(?:csv|ya?ml|json|png|md|py|ipynb|typ|xlsx|docx)\b"  # file names
+                  r"|\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b"  # snake_case identifiers (ba_ria_vung_tau_grdp)
+                  r"|\b[a-z]+(?:\.[a-z_]+)+\.[A-Za-z_]+\b"  # dotted code paths (gso.core_share.C, grdp.digital.gap)
+                  r"|`")
+"""What a code identifier, a file name or a code span looks like in a report's text."""
+
+
+def rendered_texts(folder: Path, name: str) -> dict[str, str]:
+    """The text a reader sees in each format of a rendered report (HTML, DOCX paragraphs and table cells, PDF),
+    zero-width spaces removed and no-break spaces read as spaces."""
+    import docx
+
+    document = docx.Document(str(folder / f"{name}.docx"))
+    cells = [p.text for t in document.tables for row in t.rows for c in row.cells for p in c.paragraphs]
+    texts = {"html": text_of(folder / f"{name}.html"),
+             "docx": "\n".join([p.text for p in document.paragraphs] + cells),
+             "pdf": "\n".join(pdf_text(folder / f"{name}.pdf"))}
+    return {kind: text.replace("\u200b", "").replace("\xa0", " ") for kind, text in texts.items()}
+
+
+def body_of(text: str, lang: str) -> str:
+    """A technical report's text without its methods appendix: the text before the appendix heading, without the
+    appendix's section titles listed in the table of contents."""
+    body = text.rsplit(APPENDIX[lang], 1)[0]
+    for line in paths.methods_document(lang if paths.methods_document(lang).exists() else "en").read_text(
+            encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            body = body.replace(" ".join(line[3:].replace("`", "").split()), " ")
+    return body
+
+
+def english_lines(text: str) -> list[str]:
+    """The lines (HTML: the sentences) of ``text`` with two or more different common English words."""
+    pieces = re.split(r"\n|(?<=[.:;!?])\s", text)
+    return [p.strip() for p in pieces if len({w for w in re.findall(r"[A-Za-z]+", p.lower())} & ENGLISH_WORDS) >= 2]
+
+
+def test_the_english_word_check_finds_english_and_passes_vietnamese():
+    assert english_lines("moved by growth: 2024 value x volume growth 8.07%")
+    assert not english_lines("giá trị năm trước × tăng trưởng khối lượng × tăng trưởng giá; TCTK, Bộ TT&TT, MASE, CRPS")
+    assert CODE.findall("ba_ria_vung_tau_grdp gso.core_share.C grdp.digital.gap digital_headline.csv `x`") == [
+        "ba_ria_vung_tau_grdp", "gso.core_share.C", "grdp.digital.gap", "digital_headline.csv", "`", "`"]
+    assert not CODE.findall("TP.HCM 2026Q1 13,51% [12,1; 14,9] X-13ARIMA-SEATS Bộ TT&TT")
+
+
+def test_the_vietnamese_technical_report_has_no_english_sentence(quarto_rendered):
+    for kind, text in rendered_texts(quarto_rendered.folder, "technical_vi").items():
+        if paths.methods_document("vi").exists():  # the appendix is Vietnamese too once its text is written
+            text = text.replace(APPENDIX["vi"], " ")
+        else:
+            text = body_of(text, "vi")
+        found = english_lines(text)
+        assert not found, (kind, found[:5])
+
+
+@pytest.mark.parametrize("name", ["technical_vi", "technical_en"])
+def test_no_code_identifier_or_file_name_reaches_the_technical_report(quarto_rendered, name):
+    lang = name.rsplit("_", 1)[1]
+    for kind, text in rendered_texts(quarto_rendered.folder, name).items():
+        found = sorted(set(CODE.findall(body_of(text, lang))))
+        assert not found, (kind, found[:10])
+
+
+@pytest.mark.parametrize("name", ["technical_vi", "technical_en"])
+def test_every_table_and_figure_of_the_technical_report_is_numbered_and_captioned(quarto_rendered, name):
+    lang = name.rsplit("_", 1)[1]
+    page = (quarto_rendered.folder / f"{name}.html").read_text(encoding="utf-8")
+    body = page.rsplit(APPENDIX[lang], 1)[0]
+    tables = body.count("<table")
+    captions = re.findall(rf"<figcaption[^>]*>\s*{TABLE[lang]}(?:\s|&nbsp;)+(\d+):", body)
+    figures = re.findall(rf"<figcaption[^>]*>\s*{FIGURE[lang]}(?:\s|&nbsp;)+(\d+):", body)
+    assert tables > 20 and len(captions) == tables  # every table of the body in a numbered float with its caption
+    assert captions == [str(k) for k in range(1, tables + 1)]
+    assert figures == ["1", "2", "3"]  # bridges, quarterly shares, fan charts
+    texts = rendered_texts(quarto_rendered.folder, name)
+    for kind in ("pdf", "docx"):
+        shown = set(re.findall(rf"\b{TABLE[lang]} (\d+):", texts[kind]))
+        assert shown == {str(k) for k in range(1, tables + 1)}, kind
+        assert {f"{FIGURE[lang]} {k}:" for k in (1, 2, 3)} <= set(re.findall(rf"\b{FIGURE[lang]} \d+:", texts[kind]))
+
+
+@pytest.mark.parametrize("name", ["technical_vi", "technical_en"])
+def test_the_technical_docx_has_no_empty_section_and_no_table_of_contents_to_update(quarto_rendered, name):
+    document = zipfile.ZipFile(quarto_rendered.folder / f"{name}.docx").read("word/document.xml").decode()
+    body = document.split("<w:body>", 1)[1]
+    sections = [s for s in re.split(r"<w:sectPr\b.*?</w:sectPr>", body, flags=re.S)][:-1]
+    assert len(sections) > 1
+    for k, section in enumerate(sections):
+        shown = "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", section)).strip()
+        assert shown or "<w:drawing" in section, f"section {k + 1} of {len(sections)} is empty (a blank page)"
+    assert "TOC \\" not in document and "w:fldSimple" not in document  # no field Word must update to show
+    assert 'w:type="fixed"' not in document  # table layout: Word fits the columns to the page
+
+
+def test_codes_of_the_vintage_tables_reach_the_technical_report_as_words():
+    from grdp.report import technical
+
+    assert technical.parameter_name("gso.core_share.C", "vi") == "TCTK: tỷ trọng lõi số trong ngành C"
+    assert technical.parameter_name("mic.ict_basis", "en").startswith("MIC: ")
+    assert technical.series_name("vn_share_C", "en") == "section C share of national GDP"
+    assert technical.series_name("vn:G", "vi") == "cả nước, ngành G"
+    assert technical.series_name("digital_va:mic", "vi").endswith("Bộ TT&TT")
+    assert technical.series_name("grdp_real_growth_target", "vi") == "mục tiêu tăng trưởng GRDP thực"
+    note = ("moved by growth: 2024 value x volume growth 8.07% (published growth excluding oil and gas "
+            "(hcmc_grdp_growth), ...) x deflator growth 5.03% (national deflator of 2025 by section)")
+    assert technical._account_method(note, "vi") == "giá trị năm trước × tăng trưởng khối lượng × tăng trưởng giá"
+    assert technical.GROWTHS.search(note).group("volume", "deflator") == ("8.07", "5.03")
+    assert technical._account_method("sum of members (B C D E)", "vi") == "tổng các thành phần (B C D E)"
+    table = technical.captioned("| a |\n|--:|\n| 1 |", "accounts-year", "vi", year="2025")
+    assert table.endswith(": Tài khoản ngành năm 2025 (tỷ đồng, giá hiện hành; tỷ trọng: % GRDP) {#tbl-accounts-year}\n")
+    assert technical.captioned("- a note, not a table", "sources", "vi") == "- a note, not a table"
+    assert technical.captioned("| a |\n|--|\n| 1 |", "headline:old", "en", place="x").endswith("{#tbl-headline-old}\n")
+
+
+def test_the_methods_appendix_is_in_the_report_language_where_it_is_written(tmp_path, monkeypatch):
+    from grdp.report import technical
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "methods.md").write_text("# Methods\n\n## Sources\n\nEnglish text.\n", encoding="utf-8")
+    monkeypatch.setenv("GRDP_ROOT", str(tmp_path))
+    english = technical.methods_page("vi")  # no Vietnamese text yet: the English one, after a note saying so
+    assert english.endswith("## Sources\n\nEnglish text.") and english.startswith("Bản tiếng Việt")
+    assert technical.methods_page("en") == "\n## Sources\n\nEnglish text."
+    (tmp_path / "docs" / "methods_vi.md").write_text("# Phương pháp\n\n## Nguồn\n\nVăn bản.\n", encoding="utf-8")
+    assert technical.methods_page("vi") == "\n## Nguồn\n\nVăn bản."

@@ -56,9 +56,10 @@ def data_file(name: str) -> Path:
     return DATA_DIR / name
 
 
-def methods_document() -> Path:
-    """Return the methods document shown as the technical report's methods appendix."""
-    return repo_root() / "docs" / "methods.md"
+def methods_document(lang: str = "en") -> Path:
+    """Return the methods document in ``lang`` shown as the technical report's methods appendix: ``docs/methods.md``
+    (English) or ``docs/methods_<lang>.md`` (e.g. ``methods_vi.md``), which may not exist yet."""
+    return repo_root() / "docs" / ("methods.md" if lang == "en" else f"methods_{lang}.md")
 
 
 def locks_dir() -> Path:

@@ -414,7 +414,7 @@ def preview_html(notebook) -> str:
     import nbformat
     from nbconvert import HTMLExporter
 
-    from grdp.report.layout import without_fences
+    from grdp.report.layout import plain_captions, without_fences
 
     meta = front_matter(notebook)
     body = nbformat.from_dict(notebook)
@@ -423,6 +423,10 @@ def preview_html(notebook) -> str:
     for cell in body.cells:  # page layout for DOCX and PDF only (page breaks, landscape pages): not shown
         if cell.cell_type == "markdown":
             cell.source = without_fences(cell.source.replace("{{< pagebreak >}}", ""))
+        for output in cell.get("outputs", []):
+            if "text/markdown" in output.get("data", {}):
+                text = output["data"]["text/markdown"]
+                output["data"]["text/markdown"] = plain_captions("".join(text) if isinstance(text, list) else text)
     lang = meta.get("lang", "en")
     banner = PREVIEW_BANNER.get(lang, PREVIEW_BANNER["en"])
     title = [f"# {meta['title']}"] if "title" in meta else []

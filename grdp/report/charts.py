@@ -35,12 +35,12 @@ from matplotlib.text import Annotation  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator, StrMethodFormatter  # noqa: E402
 from matplotlib.transforms import Bbox, offset_copy  # noqa: E402
 
+from grdp.base.labels import has_label as has_words  # noqa: E402
 from grdp.base.labels import label as words_of  # noqa: E402
 from grdp.base.method_names import METHOD_NAMES  # noqa: E402
 
 if TYPE_CHECKING:  # types only: the charts draw what they are given and import no estimation code
     from grdp.accounts import SectorAccounts
-    from grdp.digital.bridge import Bridge
 
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
 BROAD_LABELS = {"A": "Agriculture (A)", "BTF": "Industry & construction (B-F)", "GTT": "Services (G-U)",
@@ -112,12 +112,21 @@ RESIDUAL_COLOUR = "#BBBBBB"
 """Grey of the bridge's residual: what the switches do not explain is not a method's doing."""
 
 
-SWITCH_WORDS = {"False": "off", "True": "on"}
-"""How switch positions are written on the waterfall's axis."""
+def _signed(value: float, lang: str) -> str:
+    """A bridge step in percentage points with its sign (``+0,86 đpt``), or "not available" in ``lang``."""
+    if np.isnan(value):
+        return words_of("chart", "not_available", lang)
+    sign = "+" if value >= 0 else "\u2212"
+    return f"{sign}{_number(abs(value), 2, lang)}{NARROW}{words_of('chart', 'pp', lang)}"
 
 
-def _signed(value: float) -> str:
-    return "n/a" if np.isnan(value) else f"{value:+.2f} pp"
+def _number(value: float, decimals: int, lang: str) -> str:
+    """A number with the decimal mark of ``lang`` (charts show at most a few hundred: no thousands mark)."""
+    return f"{value:.{decimals}f}".replace(".", words_of("number", "decimal", lang))
+
+
+NARROW = "\u2009"
+"""Thin space between a chart's number and its unit."""
 
 
 def _wrap(text: str, width: int = 16) -> str:
@@ -131,22 +140,30 @@ def _wrap(text: str, width: int = 16) -> str:
     return "\n".join(lines)
 
 
+def _step_words(step: str, lang: str) -> str:
+    """A bridge step in words; a merged step (``platform+sectoral+regional``) joins the words of its parts."""
+    return " + ".join(words_of("step", part, lang) if has_words("step", part) else part for part in step.split("+"))
+
+
 @_printed
-def bridge_waterfall(bridge: Bridge) -> Figure:
-    """Waterfall from method a's share to method b's through the switches and the residual.
+def bridge_waterfall(rows: pd.DataFrame, lang: str = "en") -> Figure:
+    """Waterfall from method a's share to method b's through the switches and the residual, in ``lang``.
 
     The first bar is method a's published share (its model share where nothing is published), each
     following bar floats from the running total by one switch's Shapley contribution (upward bars
     are solid, downward bars are hatched), the grey cross-hatched bar is the residual the switches
     do not explain, and the last bar is method b's published share. Every bar is labelled with
     its value (percent of GRDP for the ends, signed percentage points for the steps); a step's
-    interval (``lower``, ``upper``) is drawn as an error bar at the bar's end, and a step that merges
-    switches not separately identified is labelled with its name only.
+    interval (``lower``, ``upper``) is drawn as an error bar at the bar's end.
 
     Parameters
     ----------
-    bridge
-        A bridge from :func:`grdp.digital.bridge.bridge`.
+    rows
+        One bridge as rows of ``digital_bridges`` (:meth:`grdp.digital.bridge.Bridge.table` with
+        ``method_a``, ``method_b``, ``region`` and ``year``): ``step`` (``start``, the switches, ``residual``,
+        ``end``), ``label`` (the ends say ``(published)`` or ``(model)``), ``value``, ``lower``, ``upper``.
+    lang
+        ``"vi"`` or ``"en"``: every word and number of the chart.
 
     Returns
     -------
@@ -157,38 +174,41 @@ def bridge_waterfall(bridge: Bridge) -> Figure:
     Notes
     -----
     When either method has no published figure for the year, the residual is not defined: its bar
-    has height zero, is labelled "n/a", and the end bars show model values (said in their labels).
+    has height zero, is labelled "not available", and the end bars show model values (said in their labels).
     """
-    a_published = not np.isnan(bridge.published_a)
-    b_published = not np.isnan(bridge.published_b)
-    start = bridge.published_a if a_published else bridge.model_a
-    end = bridge.published_b if b_published else bridge.model_b
-    residual = bridge.residual
-    steps = bridge.steps.to_dict("records")
-    labels = [f"{bridge.method_a.upper()}\n({'published' if a_published else 'model'})"]
-    labels += [_wrap(step["label"] if "+" in str(step.get("switch", "")) else
-                     f"{step['label']}: {SWITCH_WORDS.get(step['from'], step['from'])} \u2192 "
-                     f"{SWITCH_WORDS.get(step['to'], step['to'])}", 14) for step in steps]
-    labels += ["residual\n(not explained)", f"{bridge.method_b.upper()}\n({'published' if b_published else 'model'})"]
+    first, last = rows.iloc[0], rows.iloc[-1]
+    if first["step"] != "start" or last["step"] != "end" or rows["step"].iloc[-2] != "residual":
+        raise ValueError("a bridge's rows run from step 'start' through the switches and 'residual' to 'end'")
+    words = partial(words_of, "chart", lang=lang)
+    method_a, method_b = (words_of("method", str(first[m]), lang, short=True) for m in ("method_a", "method_b"))
+    start, end, residual = float(first["value"]), float(last["value"]), float(rows["value"].iloc[-2])
+    steps = rows.iloc[1:-2].to_dict("records")
+
+    def end_label(method: str, row: pd.Series) -> str:
+        kind = "bridge_published" if str(row["label"]).endswith("(published)") else "bridge_model"
+        return f"{method}\n({words(kind)})"
+
+    labels = [end_label(method_a, first)] + [_wrap(_step_words(str(s["step"]), lang), 14) for s in steps]
+    labels += [_wrap(words("bridge_residual"), 14), end_label(method_b, last)]
 
     fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 3.9), constrained_layout=True)  # printed at the text width
     end_style: dict[str, Any] = {"edgecolor": "black", "linewidth": 0.8}
     ax.bar(0, start, color=OKABE_ITO[4], **end_style)
     level = start
     for x, step in enumerate(steps, start=1):
-        up = step["contribution"] >= 0
-        ax.bar(x, step["contribution"], bottom=level, color=OKABE_ITO[2] if up else OKABE_ITO[5],
+        up = step["value"] >= 0
+        ax.bar(x, step["value"], bottom=level, color=OKABE_ITO[2] if up else OKABE_ITO[5],
                hatch="" if up else "\\\\", **end_style)
-        level += step["contribution"]
+        level += step["value"]
         if not np.isnan(step.get("lower", np.nan)):  # the contribution's interval, at the bar's end
-            ax.errorbar(x, level, yerr=[[step["contribution"] - step["lower"]], [step["upper"] - step["contribution"]]],
+            ax.errorbar(x, level, yerr=[[step["value"] - step["lower"]], [step["upper"] - step["value"]]],
                         color="black", capsize=3, linewidth=0.8)
     x_residual = len(steps) + 1
     ax.bar(x_residual, 0.0 if np.isnan(residual) else residual, bottom=level, color=RESIDUAL_COLOUR,
            hatch="xx", **end_style)
     ax.bar(x_residual + 1, end, color=OKABE_ITO[0], **end_style)
 
-    heights = [start] + [s["contribution"] for s in steps] + [residual, end]
+    heights = [start] + [s["value"] for s in steps] + [residual, end]
     bottoms = [0.0]
     running = start
     for value in heights[1:-1]:
@@ -200,7 +220,7 @@ def bridge_waterfall(bridge: Bridge) -> Figure:
     for x, (value, bottom) in enumerate(zip(heights, bottoms)):
         is_end = x in (0, len(heights) - 1)
         top = bottom + (0.0 if np.isnan(value) else max(value, 0.0))
-        text = f"{value:.2f}%" if is_end else _signed(value)
+        text = f"{_number(value, 2, lang)}%" if is_end else _signed(value, lang)
         ax.annotate(text, (x, top), xytext=(0, 3), textcoords="offset points", ha="center", va="bottom",
                     fontsize=7, fontweight="bold" if is_end else "normal")
         if 0 < x < len(heights) - 1:  # connector from the previous bar's top to this bar's base
@@ -209,15 +229,17 @@ def bridge_waterfall(bridge: Bridge) -> Figure:
             linestyle=":")
     ax.set_xticks(range(len(labels)), labels, fontsize=6.5)
     ax.set_ylim(floor * 1.12, span * 1.12)
-    ax.set_ylabel("% of GRDP (steps in percentage points)")
+    ax.set_ylabel(words("bridge_axis"))
     ax.axhline(0, color="black", linewidth=0.8)
     ax.grid(axis="y", linewidth=0.4, alpha=0.5)
     ax.set_axisbelow(True)
-    note = (f"published gap {bridge.gap:+.2f} pp = switches (Shapley) {bridge.model_b - bridge.model_a:+.2f} pp"
-            f" + residual {residual:+.2f} pp" if not np.isnan(residual) else
-            "a method has no published figure this year: model values at the ends, residual not defined")
-    ax.set_title(f"Bridge from {bridge.method_a.upper()} to {bridge.method_b.upper()}, {bridge.region}, "
-                 f"{bridge.year}\n{note}", fontsize=8)
+    note = words("bridge_note").format(gap=_signed(end - start, lang), switches=_signed(end - start - residual, lang),
+                                       residual=_signed(residual, lang)) if not np.isnan(residual) else \
+        words("bridge_note_model")
+    place = words_of("part", str(first["region"]), lang) if has_words("part", str(first["region"])) else \
+        str(first["region"])
+    ax.set_title(words("bridge_title").format(a=method_a, b=method_b, place=place, year=int(first["year"]))
+                 + f"\n{note}", fontsize=8)
     return fig
 
 
@@ -288,8 +310,8 @@ def method_shares(table: pd.DataFrame) -> Figure:
 
 
 @_printed
-def quarterly_shares(table: pd.DataFrame, annual: pd.DataFrame, nowcast: pd.DataFrame) -> Figure:
-    """Quarterly digital-economy share of every method, with its annual benchmark and the nowcast.
+def quarterly_shares(table: pd.DataFrame, annual: pd.DataFrame, nowcast: pd.DataFrame, lang: str = "en") -> Figure:
+    """Quarterly digital-economy share of every method, with its annual benchmark and the nowcast, in ``lang``.
 
     Parameters
     ----------
@@ -301,6 +323,8 @@ def quarterly_shares(table: pd.DataFrame, annual: pd.DataFrame, nowcast: pd.Data
     nowcast
         One row per nowcast quarter and method: ``period``, ``method``, ``share``, ``lower``, ``upper``
         (``NaN`` where no interval could be given) and ``level``.
+    lang
+        ``"vi"`` or ``"en"``: the words of the chart, the methods' names and the decimal mark.
 
     Returns
     -------
@@ -327,7 +351,7 @@ def quarterly_shares(table: pd.DataFrame, annual: pd.DataFrame, nowcast: pd.Data
         colour, marker = OKABE_ITO[k % len(OKABE_ITO)], METHOD_MARKERS[k % len(METHOD_MARKERS)]
         rows = table[table["method"] == method].sort_values("period")
         ax.plot(x_of(rows["period"]), rows["share"], marker=marker, markersize=4, linewidth=0.8, color=colour,
-                label=f"{method}")
+                label=words_of("method", method, lang, short=True) if has_words("method", method) else method)
         if "share_sa" in rows:
             ax.plot(x_of(rows["period"]), rows["share_sa"], linewidth=2.2, color=colour, alpha=0.8)
         for _, year in annual[annual["method"] == method].iterrows():
@@ -339,17 +363,21 @@ def quarterly_shares(table: pd.DataFrame, annual: pd.DataFrame, nowcast: pd.Data
             shift = 0.04 * (k - (len(methods) - 1) / 2)  # side by side, so the intervals do not hide each other
             ax.errorbar(x_of(now["period"]) + shift, now["share"], yerr=np.nan_to_num(errors), fmt=marker, color=colour,
                         markerfacecolor="white", markersize=8, capsize=4, elinewidth=1.2)
-    ax.plot([], [], color="grey", linewidth=0.8, marker="o", markersize=4, label="quarterly, not adjusted")
+    words = partial(words_of, "chart", lang=lang)
+    ax.plot([], [], color="grey", linewidth=0.8, marker="o", markersize=4, label=words("quarterly_raw"))
     if "share_sa" in table:
-        ax.plot([], [], color="grey", linewidth=2.2, label="seasonally adjusted")
-    ax.plot([], [], color="grey", linestyle="dashed", label="annual estimate")
+        ax.plot([], [], color="grey", linewidth=2.2, label=words("quarterly_adjusted"))
+    ax.plot([], [], color="grey", linestyle="dashed", label=words("quarterly_annual"))
     levels = nowcast["level"].unique() if "level" in nowcast else []
-    label = f"nowcast ({100 * levels[0]:.0f}% interval)" if len(levels) == 1 else "nowcast"
+    label = words("nowcast_interval").format(level=f"{100 * levels[0]:.0f}") if len(levels) == 1 else \
+        words("nowcast")
     ax.plot([], [], "o", color="grey", markerfacecolor="white", label=label)
-    ax.set_ylabel("digital economy, % of GRDP")
+    ax.set_ylabel(words("digital_axis"))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: _number(v, 0, lang)))
     ax.grid(linewidth=0.4, alpha=0.5)
     ax.set_axisbelow(True)
-    ax.set_title("Quarterly digital-economy share by method")
+    ax.set_title(words("quarterly_title"))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=4, frameon=False)
     return fig
 

@@ -204,20 +204,27 @@ TABLE_CHARACTERS = 86
 """Characters of table text (8 pt) across the 16 cm text block, cell padding included, in the widest of the
 printed fonts (the DOCX's sans serif as LibreOffice sets it, DejaVu Sans: a digit is 5.1 pt wide, so 89
 digits fit; the PDF's serif fits more), with a little to spare for rounding."""
+LANDSCAPE_CHARACTERS = round(TABLE_CHARACTERS * 24.7 / 16)
+"""Characters of table text across a landscape page's text block (24.7 cm instead of 16 cm: the same margins)."""
 PADDING = 3
 """Characters of cell padding per column (Word's default cell margins, 2 x 0.19 cm, are two digits wide)."""
 TEXT_WRAP = 40
 """A text column asks for at most this many characters per line (longer text wraps)."""
 HEADER_LINES = 4
 """A column heading may wrap over this many lines (so a long heading does not widen a column of figures)."""
+TEXT_FLOOR = 12
+"""A text column is at least this many characters wide where its text is longer (or its longest word), so that
+a squeezed table wraps its text over two or three lines, never one word a line."""
 
 
 _BREAKS = re.compile(r"[ \t\n\u200b]+")
 """Where a line may break inside a cell: ordinary spaces and zero-width spaces, never a no-break space."""
 
 
-def _widths(columns: list[str], body: list[list[str]], numeric: list[bool]) -> list[int]:
-    """Column widths in characters (:data:`TABLE_CHARACTERS` in all where the table fits).
+def _widths(columns: list[str], body: list[list[str]], numeric: list[bool],
+            characters: int = TABLE_CHARACTERS) -> list[int]:
+    """Column widths in characters (``characters`` in all where the table fits: :data:`TABLE_CHARACTERS` on a
+    portrait page, :data:`LANDSCAPE_CHARACTERS` on a landscape one).
 
     A figure never wraps: a numeric column gets its longest cell, and at least the longest word of its header
     and a :data:`HEADER_LINES`-th of the header, plus :data:`PADDING`. Text columns share what is left
@@ -238,11 +245,11 @@ def _widths(columns: list[str], body: list[list[str]], numeric: list[bool]) -> l
             need.append(max(floor, longest) + PADDING)
             want.append(need[-1])
         else:
-            need.append(max(3, word) + PADDING)
+            need.append(max(3, word, min(longest, TEXT_FLOOR)) + PADDING)
             want.append(max(floor, min(longest, TEXT_WRAP)) + PADDING)
     fixed = sum(n for n, num in zip(need, numeric) if num)
     asked = sum(w for w, num in zip(want, numeric) if not num)
-    room = TABLE_CHARACTERS - fixed
+    room = characters - fixed
     if not asked:
         return need
     if room >= asked:  # everything fits: text columns take the rest in proportion
@@ -250,7 +257,8 @@ def _widths(columns: list[str], body: list[list[str]], numeric: list[bool]) -> l
     return [n if num else max(n, round(w * room / asked)) for n, w, num in zip(need, want, numeric)]
 
 
-def markdown_table(frame: pd.DataFrame, width: int = 80, figures: tuple[str, ...] = ()) -> str:
+def markdown_table(frame: pd.DataFrame, width: int = 80, figures: tuple[str, ...] = (),
+                   characters: int = TABLE_CHARACTERS) -> str:
     """Return a pipe table (Pandoc/Quarto and nbconvert Markdown) of a frame of already formatted strings.
 
     Columns whose every cell looks numeric, and the columns named in ``figures`` (figures with a note, such
@@ -258,7 +266,8 @@ def markdown_table(frame: pd.DataFrame, width: int = 80, figures: tuple[str, ...
     separator line are the column widths of :func:`_widths`, at least ``width`` in all (more than Pandoc's
     72 columns), so Pandoc gives every format (HTML, DOCX, Typst) relative column widths that fit the
     content instead of equal widths. A ``|`` inside a cell is escaped, and so is every ``<``, so that no cell
-    can open an HTML tag: a cell is printed as text in every format.
+    can open an HTML tag: a cell is printed as text in every format. ``characters`` is the text block's width
+    in characters of table text (:data:`LANDSCAPE_CHARACTERS` for a table printed on a landscape page).
     """
     def cell(value: object) -> str:
         return MISSING if value is None or pd.isna(value) else str(value).replace("|", "\\|").replace("\n", " ")
@@ -269,7 +278,7 @@ def markdown_table(frame: pd.DataFrame, width: int = 80, figures: tuple[str, ...
                for k in range(len(columns))]
     body = [[(unbreakable(v) if numeric[k] else v).replace("<", "\\<") for k, v in enumerate(row)] for row in body]
     columns = [c.replace("<", "\\<") for c in columns]
-    widths = _widths(columns, body, numeric)
+    widths = _widths(columns, body, numeric, characters)
     dashes = [max(3, round(w * max(1.0, width / sum(widths)))) for w in widths]
     header = "| " + " | ".join(columns) + " |"
     rule = "|" + "|".join(("-" * (d - 1) + ":") if num else (":" + "-" * (d - 1))

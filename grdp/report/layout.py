@@ -21,9 +21,15 @@ MARGINS = (1417, 1134)
 """Side and top/bottom margins in twentieths of a point: 2.5 cm and 2 cm, as the PDF's in ``_quarto.yml``."""
 SECTION = re.compile(r"<w:sectPr\b[^>]*?(?:/>|>.*?</w:sectPr>)", re.S)
 """A Word section's properties element (empty, self-closing or with content)."""
-FENCE = re.compile(r"^:::(?:\s*\{\.(?:landscape|content-visible)\b[^}]*\})?\s*$", re.M)
+FENCE = re.compile(r"^:::(?:\s*\{(?:\.(?:landscape|content-visible)\b[^}]*|#fig-[\w-]+)\})?\s*$", re.M)
 """A line opening or closing a print-layout div in a notebook's Markdown cell: ``.landscape`` or
-``.content-visible`` (e.g. the brief's page break after its first page, for the PDF only)."""
+``.content-visible`` (e.g. the brief's page break after its first page, for the PDF only), or a numbered
+figure's div (``{#fig-bridges}``: the figure and, last, its caption)."""
+
+
+FIXED_LAYOUT = re.compile(r"<w:tblLayout w:type=\"fixed\"\s*/>")
+"""Pandoc's fixed table layout: Word keeps the column widths Pandoc computed for a portrait page and splits words
+and numbers ("Nă/m", "203/0") in narrow columns; without it Word fits the columns to their content (autofit)."""
 
 
 def section(landscape: bool) -> str:
@@ -47,7 +53,8 @@ def a4_docx(data: bytes) -> bytes:
     -------
     bytes
         The same document with each ``w:sectPr`` of ``word/document.xml`` replaced by :func:`section`
-        (landscape when the original has ``w:orient="landscape"``).
+        (landscape when the original has ``w:orient="landscape"``), and its tables laid out to fit their content
+        (:data:`FIXED_LAYOUT` removed).
 
     Raises
     ------
@@ -58,7 +65,7 @@ def a4_docx(data: bytes) -> bytes:
         text, count = SECTION.subn(lambda m: section('w:orient="landscape"' in m.group(0)), document)
         if count == 0:
             raise ValueError("the DOCX has no section properties to set its pages in")
-        return text
+        return FIXED_LAYOUT.sub("", text)
 
     return _rewritten(data, "word/document.xml", pages)
 
@@ -74,6 +81,16 @@ def _rewritten(data: bytes, member: str, change) -> bytes:
                 content = change(content.decode("utf-8")).encode("utf-8")
             target.writestr(item, content)
     return out.getvalue()
+
+
+CAPTION = re.compile(r"^: (.*?) \{#tbl-[\w-]+\}[ \t]*$", re.M)
+"""A table's numbered caption as Quarto reads it (``: Caption {#tbl-key}``, the line after a pipe table)."""
+
+
+def plain_captions(markdown: str) -> str:
+    """Return a cell's Markdown output with each table caption (:data:`CAPTION`) as a bold line (for the HTML
+    preview, whose Markdown converter numbers no tables and would print the ``{#tbl-...}`` label)."""
+    return CAPTION.sub(r"**\1**", markdown)
 
 
 def without_fences(markdown: str) -> str:

@@ -8,13 +8,19 @@ scenarios, the targets already measured, the revision table and how to reproduce
 re-estimated: each function selects, pivots and formats a vintage table.
 
 Column headings are words (``labels.yaml``, kind ``field``), categorical values are translated (kinds
-``value``, ``step``, ``method``, ``boundary``), identifiers (source folders, parameters, series) may wrap at
-``_``, ``.`` and ``:``, and a share with its interval is one cell (``27.1% [23.2, 30.0]``, rounded as the
-interval allows). The notebooks set the widest tables on landscape pages (``::: {.landscape}`` divs).
+``value``, ``step``, ``method``, ``boundary``, ``model``), the codes of the vintage tables are named in words
+(datasets, coefficients, series and variables, how an account cell was obtained: kinds ``source``,
+``parameter``, ``variable``, ``account_method``), so no code identifier reaches the reader, and a share with its
+interval is one cell (``27.1% [23.2, 30.0]``, rounded as the interval allows). Every table carries its caption
+and a cross-reference label (:func:`captioned`), which Quarto numbers ("Bảng 1", "Table 1"); the charts are
+drawn in the report's language from the vintage's tables (:func:`bridge_figures`, :func:`quarterly_figure`,
+:func:`fan_figures`). The notebooks set the widest tables on landscape pages (``::: {.landscape}`` divs), and
+those tables share the wider text block (``wide``).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pandas as pd
@@ -25,6 +31,7 @@ from grdp.base import paths
 from grdp.base.labels import has_label, label
 from grdp.base.method_names import METHOD_NAMES
 from grdp.forecast.scenarios import load_scenarios
+from grdp.report import charts
 from grdp.report import formatting as fmt
 from grdp.report.brief import (
     HeadlineFigures,
@@ -41,7 +48,7 @@ from grdp.run.revisions import revision_summary, revision_table
 YEAR_COLUMNS = ("year", "target_year")
 CATEGORIES = ("quality", "rating", "status", "basis", "mode", "component", "region", "in_sample_ok", "held_out_ok",
               "at_bound", "met", "kind", "in_force", "models_agree", "calibrated", "used", "role",
-              "verdict", "combined_test", "adjusted")
+              "verdict", "combined_test", "adjusted", "calibrated_in", "adjustment", "superseded_by", "set")
 """Columns whose values are identifiers with a word in ``labels.yaml`` (kind ``value``)."""
 STEPS = ("start", "core", "platform", "sectoral", "basis", "regional", "denominator", "residual", "end")
 """Order of a bridge's steps as columns: from the first method's share through the switches to the second's."""
@@ -51,8 +58,10 @@ HEADLINE_PLACES = (("hcmc", "old"), ("hcmc", "merged"), ("vn", "national"))
 """The regions and boundaries whose headline shares the technical report shows, in order."""
 REVISED = 1e-9
 """A revision smaller than this (in the value's unit) is no revision: the value was released again unchanged."""
-IDENTIFIERS = ("source_id", "parameter", "series", "variable", "arima_model", "outliers")
-"""Columns of identifiers, shown as they are but allowed to wrap."""
+IDENTIFIERS = ("arima_model", "outliers")
+"""Columns of codes a reader knows (ARIMA orders, outlier dates), shown as they are but allowed to wrap."""
+GROWTHS = re.compile(r"volume growth (?P<volume>−?-?[\d.]+)%.*?deflator growth (?P<deflator>−?-?[\d.]+)%")
+"""The volume and deflator growth that an account cell moved by growth states (``accounts_*.method``)."""
 
 
 def _scenario(key: str, lang: str) -> str:
@@ -75,6 +84,14 @@ def _cell(name: str, value: object, lang: str) -> str:
         return label("verdict", text, lang, short=True)
     if name == "status" and has_label("status", text):
         return label("status", text, lang)
+    if name == "source_id":
+        return dataset_name(text, lang)
+    if name == "parameter":
+        return parameter_name(text, lang)
+    if name in ("series", "variable"):
+        return series_name(text, lang)
+    if name == "model" and has_label("model", text):
+        return label("model", text, lang)
     if name in CATEGORIES and has_label("value", text):
         return label("value", text, lang)
     if name in IDENTIFIERS:
@@ -82,7 +99,39 @@ def _cell(name: str, value: object, lang: str) -> str:
     return text
 
 
-def table(frame: pd.DataFrame, lang: str, decimals: int | dict[str, int] = 2, headings: bool = True) -> str:
+def parameter_name(parameter: str, lang: str) -> str:
+    """A calibrated coefficient in words (``gso.core_share.C``: "GSO: core digital share of section C"): its own
+    label, else its prefix's with the last part as the section; the identifier where neither exists."""
+    if has_label("parameter", parameter):
+        return label("parameter", parameter, lang)
+    head, _, section = parameter.rpartition(".")
+    return label("parameter", head, lang).format(section=section) if has_label("parameter", head) else parameter
+
+
+def series_name(series: str, lang: str) -> str:
+    """A series or variable of the vintage tables in words (``vn_share_C``, ``vn:G``, ``digital_va:gso``): its own
+    label, else the label of its prefix with the section or the definition its last part names; the identifier
+    where neither exists."""
+    if has_label("variable", series):
+        return label("variable", series, lang)
+    head, _, tail = series.rpartition(":") if ":" in series else series.rpartition("_")
+    if not has_label("variable", head):
+        return series
+    method = label("method", tail, lang, short=True) if has_label("method", tail) else tail
+    return label("variable", head, lang).format(section=tail, method=method)
+
+
+def captioned(markdown: str, key: str, lang: str, **names: object) -> str:
+    """Return a Markdown table with its caption (``labels.yaml``, kind ``caption``) and the cross-reference label
+    ``tbl-<key>``, which Quarto numbers ("Bảng 1", "Table 1"); a text that is not a table is returned as it is."""
+    if not markdown.lstrip().startswith("|"):
+        return markdown
+    caption = label("caption", key.split(":")[0], lang).format(**names)
+    return f"{markdown}\n\n: {caption} {{#tbl-{key.replace(':', '-')}}}\n"
+
+
+def table(frame: pd.DataFrame, lang: str, decimals: int | dict[str, int] = 2, headings: bool = True,
+          wide: bool = False) -> str:
     """Return a Markdown table of ``frame`` in ``lang``: float columns to ``decimals`` (per column or for all),
     years and counts without decimals, categorical values and headings in words.
 
@@ -96,6 +145,9 @@ def table(frame: pd.DataFrame, lang: str, decimals: int | dict[str, int] = 2, he
         Decimals of the float columns, one number for all or per column name (default 2).
     headings
         Translate the column names (``labels.yaml``, kind ``field``); ``False`` keeps them (e.g. model names).
+    wide
+        The table is printed on a landscape page: its columns share the wider text block
+        (:data:`grdp.report.formatting.LANDSCAPE_CHARACTERS`).
     """
     out = pd.DataFrame(index=frame.index)
     for name, column in frame.items():
@@ -112,7 +164,7 @@ def table(frame: pd.DataFrame, lang: str, decimals: int | dict[str, int] = 2, he
         if heading in out.columns:
             raise ValueError(f"columns of a technical table would share the heading {heading!r} ({lang})")
         out[heading] = values
-    return fmt.markdown_table(out)
+    return fmt.markdown_table(out, characters=fmt.LANDSCAPE_CHARACTERS if wide else fmt.TABLE_CHARACTERS)
 
 
 def _with_interval(rows: pd.DataFrame, value: str, name: str, lang: str, level: int | None = None) -> pd.DataFrame:
@@ -145,45 +197,62 @@ def sources(tables: VintageTables, lang: str) -> str:
     dates = obs.groupby("source_id")["publication_date"].agg(["min", "max"]).astype(str)
     out = pd.DataFrame({"rows": obs.groupby("source_id").size()}).join(ratings).join(dates)
     out = out.rename(columns={"min": "first_release", "max": "last_release"}).reset_index()
-    return table(out, lang)
+    return captioned(table(out, lang), "sources", lang)
 
 
 def accounts_quality(tables: VintageTables, lang: str) -> str:
     """Cells of the sector accounts by year that are derived or imputed (the rest are published)."""
     region, boundary = tables.parameters["region"], tables.parameters["boundary"]
-    return table(tables.table(f"cell_counts_{region}_{boundary}"), lang)
+    return captioned(table(tables.table(f"cell_counts_{region}_{boundary}"), lang), "accounts-quality", lang)
 
 
-def accounts_year(tables: VintageTables, lang: str, year: int | None = None) -> tuple[str, str]:
-    """The sector account of one year (default: the latest): value, share, quality and how it was obtained,
-    by industry; returns the caption and the table."""
+def accounts_year(tables: VintageTables, lang: str, year: int | None = None) -> str:
+    """The sector account of one year (default: the latest), captioned: value, share, quality and how it was
+    obtained (in words, ``labels.yaml`` kind ``account_method``), by industry; where cells were moved by growth,
+    the volume and deflator growth each cell's note states, in two columns of their own."""
     region, boundary = tables.parameters["region"], tables.parameters["boundary"]
     acc = tables.table(f"accounts_{region}_{boundary}")
     year = int(acc["year"].max()) if year is None else year
     rows = acc[acc["year"] == year][["industry", "value", "share", "quality", "method"]]
-    rows = rows.assign(share=100 * rows["share"]).rename(columns={"value": "value_bn", "share": "share_pct",
-                                                                  "method": "how"})
-    caption = label("technical", "account_caption", lang).format(year=fmt.year(year))
-    return caption, table(rows, lang, {"value_bn": 0, "share_pct": 2})
+    notes = rows["method"].astype(str)
+    rows = rows.assign(share=100 * rows["share"], method=[_account_method(note, lang) for note in notes]).rename(
+        columns={"value": "value_bn", "share": "share_pct", "method": "how"})
+    growths = [GROWTHS.search(note) for note in notes]
+    if any(growths):
+        for name in ("volume", "deflator"):
+            rows[f"{name}_growth"] = [fmt.MISSING if g is None else fmt.number(
+                float(g.group(name).replace("−", "-")), 2, lang) for g in growths]
+    return captioned(table(rows, lang, {"value_bn": 0, "share_pct": 2}), "accounts-year", lang, year=fmt.year(year))
 
 
-def components(tables: VintageTables, lang: str, year: int | None = None) -> tuple[str, str]:
+def _account_method(note: str, lang: str) -> str:
+    """How an account cell was obtained, in words: the label of the note's words before its first ":" (the
+    figures after it are shown in columns of their own; a total of cells moved by growth has a label of its own),
+    keeping a list of member codes (``sum of members (B C D E)``)."""
+    head = note.split(":")[0].strip()
+    members = re.fullmatch(r"(.*?)\s*(\([A-Z0-9 ,]+\))", head)
+    kind, codes = (members.group(1), " " + members.group(2)) if members else (head, "")
+    if ":" in note and not GROWTHS.search(note) and has_label("account_method", f"{kind}, total"):
+        kind = f"{kind}, total"  # a total of cells each moved by growth: it states no growth of its own
+    return (label("account_method", kind, lang) if has_label("account_method", kind) else kind) + codes
+
+
+def components(tables: VintageTables, lang: str, year: int | None = None) -> str:
     """Each method's share by component in one year (default: the latest with every method), percent of GRDP,
-    with its Monte Carlo interval; returns the caption and the table."""
+    with its Monte Carlo interval, captioned."""
     est = tables.table("digital_estimates")
     year = int(est.groupby("year")["method"].nunique().pipe(lambda n: n[n == n.max()]).index.max()) \
         if year is None else year
     rows = est[est["year"] == year][["method", "component", "point", "lower", "upper", "level"]]
     level = _level(rows)
     rows = _with_interval(rows.drop(columns="level"), "point", "share_interval", lang, level)
-    caption = label("technical", "components_caption", lang).format(year=fmt.year(year))
-    return caption, table(rows, lang)
+    return captioned(table(rows, lang), "components", lang, year=fmt.year(year))
 
 
 def reproduction(tables: VintageTables, lang: str) -> str:
     """How far each method's model is from the figures its institution published: without the city-specific gap
     (the indicator), the size of the gap, and out of time (``digital_reproduction_summary``)."""
-    return table(tables.table("digital_reproduction_summary"), lang)
+    return captioned(table(tables.table("digital_reproduction_summary"), lang), "reproduction", lang)
 
 
 def reproduction_detail(tables: VintageTables, lang: str) -> str:
@@ -191,8 +260,9 @@ def reproduction_detail(tables: VintageTables, lang: str) -> str:
     in percent, the value with the gap, and the out-of-time estimate (``digital_reproduction``, headline rows)."""
     rep = tables.table("digital_reproduction")
     rep = rep[(rep["headline"].astype(str) == "True") & rep["variable"].str.startswith("de_share")]
-    return table(rep[["method", "region", "period", "published", "rating", "model", "diff", "gap_pct", "with_gap",
-                      "held_out", "held_out_diff"]].rename(columns={"model": "indicator"}), lang)
+    shown = rep[["method", "region", "period", "published", "rating", "model", "diff", "gap_pct", "with_gap",
+                 "held_out", "held_out_diff"]].rename(columns={"model": "indicator"})
+    return captioned(table(shown, lang, wide=True), "reproduction-detail", lang)
 
 
 def headline_shares(tables: VintageTables, lang: str, region: str, boundary: str) -> str:
@@ -215,12 +285,9 @@ def headline_shares(tables: VintageTables, lang: str, region: str, boundary: str
                 cell += {kinds.UNCALIBRATED: "¹", kinds.NOT_VALIDATED: "²"}.get(str(r["kind"]), "")
             row[fmt.year(year)] = cell
         rows.append(row)
-    return fmt.markdown_table(pd.DataFrame(rows))
-
-
-def headline_caption(boundary: str, lang: str) -> str:
-    """The caption of one boundary's table of :func:`headline_shares`."""
-    return f"**{label('boundary', boundary, lang)}**"
+    shown = fmt.markdown_table(pd.DataFrame(rows), characters=fmt.LANDSCAPE_CHARACTERS)
+    return captioned(shown, f"headline:{boundary}", lang,
+                     place=label("boundary", boundary, lang))
 
 
 def headline_bases(tables: VintageTables, lang: str) -> str:
@@ -238,7 +305,7 @@ def headline_bases(tables: VintageTables, lang: str) -> str:
         rows.append({label("field", "boundary", lang): _place(str(r["boundary"]), lang),
                      label("field", "method", lang): label("method", str(r["method"]), lang, short=True),
                      label("field", "what", lang).format(year=fmt.year(year)): what})
-    return fmt.markdown_table(pd.DataFrame(rows))
+    return captioned(fmt.markdown_table(pd.DataFrame(rows)), "headline-bases", lang, year=fmt.year(year))
 
 
 def _place(boundary: str, lang: str) -> str:
@@ -268,7 +335,7 @@ def out_of_time_summary(tables: VintageTables, lang: str) -> str:
     shown = rows.assign(estimator=[label("estimator", e, lang, short=True) for e in rows["estimator"]], checks_on=scope,
                         **{c: [fmt.percent(100 * v, 0, lang) for v in rows[c]]
                            for c in ("coverage_50", "coverage_80", "coverage_90")})
-    return table(shown, lang)
+    return captioned(table(shown, lang, wide=True), "out-of-time", lang)
 
 
 def out_of_time_checks(tables: VintageTables, lang: str) -> str:
@@ -284,18 +351,19 @@ def out_of_time_checks(tables: VintageTables, lang: str) -> str:
             row[label("estimator", str(r.estimator), lang, short=True)] = cell + (
                 "" if str(r.covered) == "True" else "*")
         rows.append(row)
-    return table(pd.DataFrame(rows), lang)
+    return captioned(table(pd.DataFrame(rows), lang, wide=True), "out-of-time-checks", lang)
 
 
 def error_sources(tables: VintageTables, lang: str) -> str:
     """The measured error of each source of uncertainty (``digital_errors``): the root mean square of the log
     errors of its out-of-period checks (as percent), their mean, and the coverage of the stated intervals."""
     rows = tables.table("digital_errors")
-    return table(pd.DataFrame({
+    shown = pd.DataFrame({
         "error_class": [label("error_class", c, lang) for c in rows["class"]], "checks": rows["checks"],
         "sd_pct": [fmt.percent(100 * v, 1, lang) for v in rows["sd"]],
         "mean_error_pct": [fmt.percent(100 * v, 1, lang) for v in rows["mean_error"]],
-        _coverage_heading(rows, lang): [fmt.percent(100 * v, 0, lang) for v in rows["coverage"]]}), lang)
+        _coverage_heading(rows, lang): [fmt.percent(100 * v, 0, lang) for v in rows["coverage"]]})
+    return captioned(table(shown, lang), "errors", lang)
 
 
 def _step(step: str, lang: str) -> str:
@@ -306,9 +374,10 @@ def _step(step: str, lang: str) -> str:
 
 
 def bridges(tables: VintageTables, lang: str) -> str:
-    """The bridges between methods, one row per pair and year: the start (published share of the first
-    method), each switch's contribution in pp with its interval from the same draws (switches not separately
-    identified are one merged step), the residual and the end (published share of the second)."""
+    """The bridges between methods, one column per pair and year and one row per step, as the waterfall reads: the
+    start (published share of the first method), each switch's contribution in pp with its interval from the same
+    draws (switches not separately identified are one merged step), the residual and the end (published share of
+    the second). A column's heading is the pair and the year; its cells are figures that never wrap."""
     rows = tables.table("digital_bridges")
     present = list(dict.fromkeys(rows["step"]))
     known = [step for step in STEPS if step in present]
@@ -319,25 +388,25 @@ def bridges(tables: VintageTables, lang: str) -> str:
     wide = rows.pivot_table(index=keys, columns="step", values="value", aggfunc="first").reindex(columns=steps)
     low = rows.pivot_table(index=keys, columns="step", values="lower", aggfunc="first").reindex(columns=steps)
     high = rows.pivot_table(index=keys, columns="step", values="upper", aggfunc="first").reindex(columns=steps)
-    pair = [fmt.unbreakable(f"{label('method', a, lang, short=True)} → {label('method', b, lang, short=True)}")
-            for a, b, _ in wide.index]
-    out = pd.DataFrame({label("field", "bridge", lang): pair, label("field", "year", lang): [
-        fmt.year(y) for _, _, y in wide.index]})
-    for step in steps:
+    out = pd.DataFrame({label("field", "step", lang): [_step(step, lang) for step in steps]})
+    for key in wide.index:
+        method_a, method_b, year = key
+        heading = (fmt.unbreakable(f"{label('method', method_a, lang, short=True)} → "
+                                   f"{label('method', method_b, lang, short=True)}") + f" {fmt.year(year)}")
         cells = []
-        for key in wide.index:
+        for step in steps:
             value, lower, upper = wide.loc[key, step], low.loc[key, step], high.loc[key, step]
             cell = fmt.number(value, 2, lang)
             if pd.notna(value) and pd.notna(lower) and pd.notna(upper):
                 cell += f"{fmt.NBSP}{fmt.interval(lower, upper, 2, lang)}"
             cells.append(cell)
-        out[_step(step, lang)] = cells
-    return fmt.markdown_table(out)
+        out[heading] = cells
+    return captioned(fmt.markdown_table(out, characters=fmt.LANDSCAPE_CHARACTERS), "bridges", lang)
 
 
 def calibration(tables: VintageTables, lang: str) -> str:
     """Calibrated coefficients with their prior range, basis and whether they sit on a bound."""
-    return table(tables.table("digital_calibration"), lang, 4)
+    return captioned(table(tables.table("digital_calibration"), lang, 4, wide=True), "calibration", lang)
 
 
 def quarterly_checks(tables: VintageTables, lang: str) -> str:
@@ -347,7 +416,7 @@ def quarterly_checks(tables: VintageTables, lang: str) -> str:
     gaps = check.assign(annual_gap=check["difference"].abs()).groupby("method")["annual_gap"].max().reset_index()
     decimal = label("number", "decimal", lang)
     gaps["annual_gap"] = [f"{v:.1e}".replace(".", decimal).replace("-", fmt.MINUS) for v in gaps["annual_gap"]]
-    return table(gaps, lang)
+    return captioned(table(gaps, lang), "quarterly-checks", lang)
 
 
 def quarterly_grdp(tables: VintageTables, lang: str) -> str:
@@ -361,21 +430,22 @@ def quarterly_grdp(tables: VintageTables, lang: str) -> str:
         "published": [fmt.number(v, k, lang) for v, k in zip(checks["published"], places)],
         "estimate": [fmt.number(v, k, lang) for v, k in zip(checks["estimate"], places)],
         "difference_pct": checks["difference"], "status": checks["status"], "release": checks["release"]})
-    return table(rows, lang, {"difference_pct": 2})
+    return captioned(table(rows, lang, {"difference_pct": 2}), "quarterly-grdp", lang)
 
 
 def seasonal(tables: VintageTables, lang: str) -> str:
     """Seasonal adjustment diagnostics (X-13ARIMA-SEATS): model, Tet effect, outliers, M7, Q, the combined test and
     whether the series is adjusted (only where all three pass; the reason is in the vintage's table)."""
     rows = tables.table("quarterly_seasonal_diagnostics").drop(columns=["warnings", "reason"], errors="ignore")
-    return table(rows.rename(columns={"method": "adjustment"}), lang, 3)
+    return captioned(table(rows.rename(columns={"method": "adjustment"}), lang, 3, wide=True), "seasonal", lang)
 
 
 def nowcast(tables: VintageTables, lang: str) -> str:
     """The nowcast of the quarters after the last benchmarked one, with their intervals."""
     rows = tables.table("quarterly_nowcast")[["period", "method", "share", "lower", "upper", "level", "horizon"]]
     level = _level(rows)
-    return table(_with_interval(rows.drop(columns="level"), "share", "share_interval", lang, level), lang)
+    shown = _with_interval(rows.drop(columns="level"), "share", "share_interval", lang, level)
+    return captioned(table(shown, lang, wide=True), "nowcast", lang)
 
 
 def _median(rows: pd.DataFrame, lang: str, level: int | None) -> tuple[str, list[str]]:
@@ -389,6 +459,26 @@ def _probability(rows: pd.DataFrame, lang: str) -> list[str]:
     """The probability where the vintage publishes it (``probability_published``), "–" elsewhere."""
     return [fmt.probability(p, lang) if str(flag) == "True" and pd.notna(p) else fmt.MISSING
             for p, flag in zip(rows["probability"], rows["probability_published"])]
+
+
+def bridge_figures(tables: VintageTables, lang: str) -> list[Figure]:
+    """The waterfall of every bridge of the vintage (``digital_bridges``), one figure per pair of methods and
+    year, drawn in ``lang`` (:func:`grdp.report.charts.bridge_waterfall`)."""
+    rows = tables.table("digital_bridges")
+    return [charts.bridge_waterfall(group.reset_index(drop=True), lang)
+            for _, group in rows.groupby(["method_a", "method_b", "region", "year"], sort=False)]
+
+
+def quarterly_figure(tables: VintageTables, lang: str) -> Figure:
+    """The quarterly share of every method with its annual figures and the nowcast, drawn in ``lang`` from
+    ``quarterly_digital``, ``quarterly_digital_annual_check`` and ``quarterly_nowcast``
+    (:func:`grdp.report.charts.quarterly_shares`)."""
+    quarters = tables.table("quarterly_digital")
+    annual = tables.table("quarterly_digital_annual_check").rename(columns={"annual_share": "share"})
+    nowcast = tables.table("quarterly_nowcast")
+    periods = {name: frame.assign(period=pd.PeriodIndex(frame["period"].astype(str), freq="Q"))
+               for name, frame in (("quarters", quarters), ("nowcast", nowcast))}
+    return charts.quarterly_shares(periods["quarters"], annual[["method", "year", "share"]], periods["nowcast"], lang)
 
 
 def fan_figures(tables: VintageTables, lang: str) -> list[Figure]:
@@ -449,7 +539,7 @@ def assessment(tables: VintageTables, lang: str) -> str:
                     field("models_agree"): fmt.MISSING if ended else label("value", str(r.models_agree), lang),
                     field("ensemble"): median,
                     field("probability"): _probability(pd.DataFrame([r._asdict()]), lang)[0]})
-    return fmt.markdown_table(pd.DataFrame(out))
+    return captioned(fmt.markdown_table(pd.DataFrame(out), characters=fmt.LANDSCAPE_CHARACTERS), "assessment", lang)
 
 
 def no_probability(tables: VintageTables, lang: str) -> str:
@@ -480,7 +570,8 @@ def forecasts(tables: VintageTables, lang: str, boundary: str, scenario: str) ->
     heading, cells = _median(rows, lang, _level(rows))
     shown = rows[["method", "model", "target_year", "target", "horizon"]].rename(columns={"horizon": "horizon_years"})
     shown = shown.assign(**{heading: cells})
-    return table(shown.assign(models_agree=rows["models_agree"].astype(str)), lang, {"target": 0})
+    return captioned(table(shown.assign(models_agree=rows["models_agree"].astype(str)), lang, {"target": 0}),
+                     f"forecasts:{boundary}", lang, place=label("boundary", boundary, lang))
 
 
 def lenses(tables: VintageTables, lang: str) -> str:
@@ -498,7 +589,7 @@ def lenses(tables: VintageTables, lang: str) -> str:
             f"{fmt.number(ranges.loc[k, 'min'], 1, lang)}–{fmt.number(ranges.loc[k, 'max'], 1, lang)}"
             if k in ranges.index else fmt.MISSING
             for k in zip(ensemble["boundary"], ensemble["method"], ensemble["target_year"])], heading: cells})
-    return table(shown, lang)
+    return captioned(table(shown, lang), "lenses", lang)
 
 
 def backtests(tables: VintageTables, lang: str) -> str:
@@ -506,9 +597,10 @@ def backtests(tables: VintageTables, lang: str) -> str:
     summary = tables.table("forecast_backtest_summary")
     wide = summary.pivot_table(index="series", columns="model", values="relative_mase", aggfunc="first")
     wide = wide.reset_index()
-    wide["series"] = [fmt.breakable(s) for s in wide["series"]]
-    shown = wide.rename(columns={"series": label("field", "series", lang)})
-    return table(shown, lang, headings=False)
+    wide["series"] = [series_name(str(s), lang) for s in wide["series"]]
+    shown = wide.rename(columns={"series": label("field", "series", lang), **{
+        m: label("model", str(m), lang) for m in wide.columns if has_label("model", str(m))}})
+    return captioned(table(shown, lang, headings=False, wide=True), "backtests", lang)
 
 
 def coverage(tables: VintageTables, lang: str) -> str:
@@ -516,8 +608,10 @@ def coverage(tables: VintageTables, lang: str) -> str:
     forecasts, relative MASE, 80% and 95% coverage."""
     skill = tables.table("forecast_skill")
     rows = skill[["set", "model", "forecasts", "refused", "relative_mase", "coverage_80", "coverage_95"]]
-    return table(rows.assign(**{name: [fmt.percent(100 * v, 0, lang) for v in rows[name]]
-                                 for name in ("coverage_80", "coverage_95")}), lang, {"relative_mase": 2})
+    return captioned(table(rows.assign(**{name: [fmt.percent(100 * v, 0, lang) for v in rows[name]]
+                                           for name in ("coverage_80", "coverage_95")}), lang, {"relative_mase": 2},
+                           wide=True),
+                     "coverage", lang)
 
 
 def calibration_evidence(tables: VintageTables, lang: str) -> str:
@@ -527,19 +621,19 @@ def calibration_evidence(tables: VintageTables, lang: str) -> str:
     rows = tables.table("forecast_calibration")
     shown = rows.assign(**{name: [fmt.percent(100 * v, 0, lang) for v in rows[name]]
                            for name in ("coverage_80", "coverage_95")}).rename(columns={"horizon": "horizon_years"})
-    return table(shown.drop(columns="verdict").assign(calibrated=rows["calibrated"].astype(str)), lang,
-                 {"p_80": 2, "p_95": 2, "pit_ks_p": 2})
+    return captioned(table(shown.drop(columns="verdict").assign(calibrated=rows["calibrated"].astype(str)), lang,
+                           {"p_80": 2, "p_95": 2, "pit_ks_p": 2}, wide=True), "calibration-evidence", lang)
 
 
 def _scenario_quantity(quantity: str, lang: str) -> str:
-    """A scenario quantity's label: its own, else its longest labelled prefix and the rest (``grdp_growth.target``:
-    ``hcmc.2026``)."""
+    """A scenario quantity's label: its own, else its longest labelled prefix and the rest in words
+    (``grdp_growth.target.hcmc.2026-2030``: the target's label, then "former city, 2026–2030")."""
     parts = quantity.split(".")
     for cut in range(len(parts), 0, -1):
         head = ".".join(parts[:cut])
         if has_label("scenario_quantity", head):
-            rest = ".".join(parts[cut:])
-            return label("scenario_quantity", head, lang) + (f": {rest}" if rest else "")
+            rest = [label("value", p, lang) if has_label("value", p) else p.replace("-", "–") for p in parts[cut:]]
+            return label("scenario_quantity", head, lang) + (f": {', '.join(rest)}" if rest else "")
     return quantity
 
 
@@ -549,7 +643,7 @@ def scenario_numbers(tables: VintageTables, lang: str) -> str:
     ``forecast_scenario_evidence``), its years and the latest release it rests on."""
     rows = tables.table("forecast_scenarios")
     evidence = tables.table("forecast_scenario_evidence")
-    series = {key: "; ".join(dict.fromkeys(f"{dataset_name(s, lang)} ({v})"
+    series = {key: "; ".join(dict.fromkeys(f"{dataset_name(s, lang)} ({series_name(v, lang)})"
                                            for s, v in zip(g["source_id"], g["variable"])))
               for key, g in evidence.groupby(["scenario", "quantity"])}
     years = [fmt.MISSING if pd.isna(a) else f"{fmt.year(a)}–{fmt.year(b)}"
@@ -559,7 +653,7 @@ def scenario_numbers(tables: VintageTables, lang: str) -> str:
         "value_pct": rows["value"], "used": rows["used"].astype(str),
         "series": [series.get((a, b), fmt.MISSING) for a, b in zip(rows["scenario"], rows["quantity"])],
         "years": years, "latest_release": rows["latest_release"].fillna(fmt.MISSING)})
-    return table(shown, lang, {"value_pct": 2})
+    return captioned(table(shown, lang, {"value_pct": 2}, wide=True), "scenario-numbers", lang)
 
 
 def scenario_evidence(tables: VintageTables, lang: str) -> str:
@@ -569,13 +663,13 @@ def scenario_evidence(tables: VintageTables, lang: str) -> str:
     rows = rows.drop_duplicates(["source_id", "region", "boundary", "variable", "period", "release_date"])
     shown = pd.DataFrame({
         "dataset": [dataset_name(s, lang) for s in rows["source_id"]],
-        "series": [f"{_region_place(r, b, lang)}: {v}"
+        "series": [f"{_region_place(r, b, lang)}: {series_name(v, lang)}"
                    for r, b, v in zip(rows["region"], rows["boundary"], rows["variable"])],
         "period": rows["period"].astype(str),
         "value": [fmt.number(v, 0 if v > 1000 else 2, lang) for v in rows["value"]],
         "release": rows["release_date"], "publisher": [publisher_name(p, lang) for p in rows["publisher"]],
         "rating": rows["rating"]})
-    return table(shown, lang)
+    return captioned(table(shown, lang, wide=True), "scenario-evidence", lang)
 
 
 def scenarios(tables: VintageTables, lang: str) -> str:
@@ -587,7 +681,7 @@ def scenarios(tables: VintageTables, lang: str) -> str:
     heading, cells = _median(rows, lang, _level(rows))
     shown = rows[["boundary", "method", "scenario", "target_year", "target"]].assign(**{
         heading: cells, "probability": _probability(rows, lang)})
-    return table(shown, lang, {"target": 0})
+    return captioned(table(shown, lang, {"target": 0}), "scenarios", lang)
 
 
 def measured(tables: VintageTables, lang: str) -> str:
@@ -600,7 +694,7 @@ def measured(tables: VintageTables, lang: str) -> str:
     heading = label("field", "estimate_interval", lang).format(level=level if level is not None else "")
     shown = rows[["boundary", "method", "role", "target_year", "target", "status"]].assign(**{
         heading: cells, "verdict": rows["verdict"], "gap_pp": rows["gap_pp"]})
-    return table(shown, lang, {"target": 0, "gap_pp": 1})
+    return captioned(table(shown, lang, {"target": 0, "gap_pp": 1}), "measured", lang)
 
 
 def decisions(tables: VintageTables, lang: str) -> str:
@@ -613,7 +707,7 @@ def decisions(tables: VintageTables, lang: str) -> str:
         "issuer": [publisher_name(i, lang) for i in rows["issuer"]], "decided": rows["decided"],
         "rating": rows["rating"], "in_force": rows["in_force"].astype(str),
         "superseded_by": rows["superseded_by"].fillna("").replace("", fmt.MISSING)})
-    return table(shown, lang, {"target": 0})
+    return captioned(table(shown, lang, {"target": 0}, wide=True), "decisions", lang)
 
 
 def _quantity(quantity: str, unit: str, lang: str) -> str:
@@ -681,12 +775,9 @@ def revisions(tables: VintageTables, lang: str) -> tuple[str, str]:
         field("mean_absolute_revision"): [fmt.number(s * v, 3, lang) for s, v in
                                           zip(summary_scale, summary["mean_absolute_revision"])]})
     figures = (field("first"), field("latest"))
-    return fmt.markdown_table(shown, figures=figures), fmt.markdown_table(short)
-
-
-def revision_summary_caption(lang: str) -> str:
-    """The caption of the revision summary (second table of :func:`revisions`)."""
-    return label("technical", "revision_summary_caption", lang)
+    return (captioned(fmt.markdown_table(shown, figures=figures, characters=fmt.LANDSCAPE_CHARACTERS), "revisions",
+                      lang),
+            captioned(fmt.markdown_table(short, characters=fmt.LANDSCAPE_CHARACTERS), "revision-summary", lang))
 
 
 def _field(lang: str) -> Callable[[str], str]:
@@ -703,13 +794,27 @@ def reproduce(tables: VintageTables, lang: str) -> str:
         return label("technical", key, lang).format(**names)
 
     rows = [(item("vintage"), tables.vintage),
-            *((item("parameter", name=k), str(v)) for k, v in manifest["parameters"].items()),
+            *((item("parameter", name=label("run_parameter", k, lang) if has_label("run_parameter", k) else k),
+               _parameter_value(k, v, lang)) for k, v in manifest["parameters"].items()),
             (item("git_revision"), manifest.get("git_revision", "unknown")),
             (item("run_started"), manifest.get("started", "")), (item("run_finished"), manifest.get("finished", "")),
             (item("inputs"), str(len(manifest.get("inputs", {})))),
             (item("outputs"), str(len(manifest.get("outputs", {})))),
             *((item("version", name=k), v) for k, v in manifest.get("versions", {}).items())]
-    return fmt.markdown_table(pd.DataFrame(rows, columns=[words("item"), words("value")]))
+    shown = pd.DataFrame(rows, columns=[words("item"), words("value")])
+    return captioned(fmt.markdown_table(shown), "reproduce", lang)
+
+
+def _parameter_value(name: str, value: object, lang: str) -> str:
+    """A run parameter's value in words: the cut-off as a date, the region and boundary by their names."""
+    text = str(value)
+    if name == "as_of":
+        return fmt.long_date(text, lang)
+    if name == "region" and has_label("part", text):
+        return label("part", text, lang)
+    if name == "boundary" and has_label("boundary", text):
+        return label("boundary", text, lang)
+    return text
 
 
 def scenario_notes(lang: str) -> str:
@@ -719,10 +824,15 @@ def scenario_notes(lang: str) -> str:
 
 
 def methods_page(lang: str) -> str:
-    """The methods document (``docs/methods.md``) without its title, for the report's methods appendix (its
-    ``##`` sections become the appendix's subsections): one text, kept with the code it describes (in
-    English), shown as it is after a note in the report's language."""
-    lines = paths.methods_document().read_text(encoding="utf-8").splitlines()
+    """The methods document in the report's language (:func:`grdp.base.paths.methods_document`) without its title,
+    for the report's methods appendix (its ``##`` sections become the appendix's subsections); where there is no
+    document in ``lang``, the English one after a note saying so in ``lang``."""
+    document = paths.methods_document(lang)
+    note = ""
+    if not document.exists():
+        document = paths.methods_document("en")
+        note = label("technical", "methods_note", lang) + "\n\n"
+    lines = document.read_text(encoding="utf-8").splitlines()
     if lines and lines[0].startswith("# "):
         lines = lines[1:]  # the document's title: the appendix heading stands for it
-    return f"{label('technical', 'methods_note', lang)}\n\n" + "\n".join(lines)
+    return note + "\n".join(lines)
