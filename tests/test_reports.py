@@ -1060,3 +1060,14 @@ def test_the_methods_appendix_is_in_the_report_language_where_it_is_written(tmp_
     assert technical.methods_page("en") == "\n## Sources\n\nEnglish text."
     (tmp_path / "docs" / "methods_vi.md").write_text("# Phương pháp\n\n## Nguồn\n\nVăn bản.\n", encoding="utf-8")
     assert technical.methods_page("vi") == "\n## Nguồn\n\nVăn bản."
+
+
+def test_a_label_given_twice_is_refused():
+    """A merge that leaves a key twice in labels.yaml fails loudly instead of keeping the last silently."""
+    import yaml
+
+    from grdp.base import labels as labels_module
+
+    assert labels_module._labels()  # the shipped file has no key twice
+    with pytest.raises(ValueError, match="given twice in one mapping: a"):
+        yaml.load("top:\n  a: 1\n  a: 2\n", Loader=labels_module._UniqueKeys)

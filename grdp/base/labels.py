@@ -17,10 +17,26 @@ LANGUAGES = ("vi", "en")
 """Languages of the published outputs, Vietnamese first."""
 
 
+class _UniqueKeys(yaml.SafeLoader):
+    """A YAML loader that refuses a key given twice in one mapping (YAML would keep the last, silently)."""
+
+
+def _mapping(loader: _UniqueKeys, node: yaml.MappingNode) -> dict:
+    keys = [loader.construct_object(k) for k, _ in node.value]
+    repeated = sorted({str(k) for k in keys if keys.count(k) > 1})
+    if repeated:
+        raise ValueError(f"{paths.data_file('labels.yaml')}, line {node.start_mark.line + 1}: key(s) given twice in "
+                         f"one mapping: {', '.join(repeated)}")
+    return loader.construct_mapping(node)
+
+
+_UniqueKeys.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+
+
 @cache
 def _labels() -> dict:
     with paths.data_file("labels.yaml").open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        return yaml.load(handle, Loader=_UniqueKeys)  # noqa: S506 (a SafeLoader)
 
 
 def label(kind: str, key: str, lang: str, short: bool = False) -> str:
