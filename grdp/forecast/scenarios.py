@@ -522,6 +522,21 @@ def _parse(entry: dict[str, Any], known_sources: set[str]) -> tuple[Scenario | N
                     parsed["rationale"], parsed["supporting"]), []
 
 
+def scenario_labels(path: Path | None = None) -> dict[str, dict[str, str]]:
+    """The label of every scenario in both languages, by id, read from the scenario file without validating it
+    against ``sources/`` (the workbook names the scenarios of a vintage's tables, wherever the vintage is read).
+
+    Parameters
+    ----------
+    path
+        The YAML file; defaults to ``grdp/data/scenarios.yaml``.
+    """
+    path = paths.data_file(FILE_NAME) if path is None else Path(path)
+    entries = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("scenarios") or []
+    return {str(e["id"]): {lang: str(e["label"][lang]) for lang in ("vi", "en")} for e in entries
+            if isinstance(e, dict) and "id" in e and isinstance(e.get("label"), dict)}
+
+
 def load_scenarios(path: Path | None = None) -> dict[str, Scenario]:
     """Read and validate the scenario file.
 

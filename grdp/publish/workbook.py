@@ -122,8 +122,7 @@ def _unit(key: str) -> tuple[str, str, str]:
 @cache
 def _translations() -> dict:
     """The layout's translations and the scenarios' labels (``grdp/data/scenarios.yaml``)."""
-    named = {ident: scenario.label for ident, scenario in scenarios.load_scenarios().items()}
-    return {**_spec()["translations"], "scenario": named}
+    return {**_spec()["translations"], "scenario": scenarios.scenario_labels()}
 
 
 def _words(kind: str, code: object, lang: str) -> str | None:
