@@ -24,6 +24,7 @@ Without any evidence the prior of the coefficient file is all there is (an *unca
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import numpy as np
 
@@ -68,6 +69,19 @@ class GapFit:
         return mean[[self.posterior.years.index(y) for y in years]][None, :]
 
 
+class _Observed(NamedTuple):
+    """One family's evidence before the fit: observed years, values, error variances of their logs, log ratios to
+    the indicator, the prior ``N(m0, p0)`` and the evidence in words."""
+
+    years: tuple[int, ...]
+    values: np.ndarray
+    variances: np.ndarray
+    z: np.ndarray
+    m0: float
+    p0: float
+    evidence: tuple[str, ...]
+
+
 def indicator(config: Config, params: Params, inputs: AccountInputs, va: np.ndarray | None = None) -> np.ndarray:
     """The method's share with no regional factor (national coefficients on the region's accounts),
     shape ``(n, years)``."""
@@ -94,17 +108,17 @@ def fit_gaps(inputs: AccountInputs, params: Params, benchmarks: dict[str, Benchm
     """
     coefs = coefficients()
     bounds = bounds or {}
-    pieces = {}
+    pieces: dict[str, _Observed] = {}
     for family, (config, prior_name) in FAMILIES.items():
         c = coefs[prior_name]
         m0, p0 = prior_from_range(c.low, c.centre, c.high)
         bench = benchmarks.get(family)
-        figures: dict[int, tuple[float, float, str]] = {}
-        for year in (bench.years if bench is not None else []):
-            row = bench.row(year) if bench is not None else None
-            if row is None or year not in inputs.years:
+        figures: dict[int, tuple[float, float, str]] = {}  # year -> (value, error variance of its log, in words)
+        rows = [bench.row(y) for y in bench.years] if bench is not None else []
+        for row in rows:
+            if row is None or int(row["year"]) not in inputs.years:
                 continue
-            value, rating = float(row["value"]), str(row["rating"])
+            year, value, rating = int(row["year"]), float(row["value"]), str(row["rating"])
             figures[year] = (value, measurement_sd(value, rating, np.sqrt(r)) ** 2,
                              f"{value:.2f}% published for {year} ({row['publisher']}, {row['release']}, {rating})")
         for b in bounds.get(family, []):
@@ -116,16 +130,16 @@ def fit_gaps(inputs: AccountInputs, params: Params, benchmarks: dict[str, Benchm
         variances = np.array([figures[y][1] for y in observed])
         point = indicator(config, params, inputs)[0]
         z = np.log(values) - np.log(point[[inputs.index(y) for y in observed]])
-        pieces[family] = (observed, values, variances, z, m0, p0, tuple(figures[y][2] for y in observed))
+        pieces[family] = _Observed(observed, values, variances, z, m0, p0, tuple(figures[y][2] for y in observed))
     innovation = coefs["gap.innovation_sd"]
-    p0_all = max(piece[5] for piece in pieces.values())
-    q, basis = estimate_q([(list(obs), z, m0, v) for obs, _, v, z, m0, _, _ in pieces.values()], p0_all, r,
+    p0_all = max(piece.p0 for piece in pieces.values())
+    q, basis = estimate_q([(list(p.years), p.z, p.m0, p.variances) for p in pieces.values()], p0_all, r,
                           (innovation.low, innovation.high))
     out = {}
-    for family, (observed, values, variances, z, m0, p0, evidence) in pieces.items():
-        model = GapModel(q, p0, m0, r, basis)
-        out[family] = GapFit(family, model, model.posterior(inputs.years, observed, variances), observed, values, z,
-                             evidence)
+    for family, p in pieces.items():
+        model = GapModel(q, p.p0, p.m0, r, basis)
+        out[family] = GapFit(family, model, model.posterior(inputs.years, p.years, p.variances), p.years, p.values,
+                             p.z, p.evidence)
     return _linked(out, inputs, coefs["region.gso_mic_gap_ratio"])
 
 

@@ -533,7 +533,7 @@ def scenario_labels(path: Path | None = None) -> dict[str, dict[str, str]]:
     """
     path = paths.data_file(FILE_NAME) if path is None else Path(path)
     entries = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("scenarios") or []
-    return {str(e["id"]): {lang: str(e["label"][lang]) for lang in ("vi", "en")} for e in entries
+    return {str(e["id"]): {lang: str(e["label"][lang]) for lang in LANGUAGES} for e in entries
             if isinstance(e, dict) and "id" in e and isinstance(e.get("label"), dict)}
 
 

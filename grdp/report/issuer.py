@@ -17,13 +17,11 @@ import yaml
 
 from grdp import __version__
 from grdp.base import paths
-from grdp.base.labels import label
+from grdp.base.labels import LANGUAGES, label
 from grdp.report import formatting as fmt
 
 ENVIRONMENT = "GRDP_ISSUER"
 """Environment variable naming an issuer file that replaces ``grdp/data/issuer.yaml``."""
-
-LANGUAGES = ("vi", "en")
 
 
 @dataclass(frozen=True)
