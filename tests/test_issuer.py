@@ -33,7 +33,7 @@ def test_an_issuer_file_named_in_the_environment_replaces_the_default(tmp_path, 
     path = tmp_path / "issuer.yaml"
     path.write_text(OTHER, encoding="utf-8")
     monkeypatch.setenv(issuer.ENVIRONMENT, str(path))
-    assert issuer.masthead("en") == "**Test Institute** · <https://example.org> · issued 15\xa0April\xa02026"
+    assert issuer.masthead("en") == "**Test Institute** · <https://example.org>\\\nissued 15\xa0April\xa02026"
     colophon = issuer.colophon("vi")
     assert "Viện Thử nghiệm (VTN)" in colophon and f"grdp, phiên bản {__version__}" in colophon
     assert colophon.count("grdp") == 1  # the software is named once

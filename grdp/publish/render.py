@@ -12,7 +12,10 @@ vintage's tables only.
   **once** with papermill (parameter ``vintage``) and rendered with ``quarto render --no-execute``
   (``QUARTO_PYTHON`` set to the running interpreter), which turns the executed outputs into self-contained
   HTML, DOCX (every page A4: :func:`grdp.report.layout.a4_docx`) and PDF (Typst) without running the notebook
-  again (Quarto with ``--execute`` runs a notebook once per format); :data:`PARALLEL` reports at a time.
+  again (Quarto with ``--execute`` runs a notebook once per format); :data:`PARALLEL` reports at a time. The
+  project's Lua filter ``reports/plain-blocks.lua`` has Pandoc's writer write paragraphs, lists and tables before
+  Quarto's filters run (HTML and Typst), which takes a third off the rendering time and leaves the output as it
+  was (``tests/test_plain_blocks.py``).
   A failing report stops the publication with one message naming the report, the code cell and the error;
   where Quarto fails, the tail of its output is kept in the failed-runs folder
   (:func:`grdp.base.paths.failed_runs_dir`), named in the message.

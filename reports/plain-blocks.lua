@@ -1,0 +1,139 @@
+-- plain-blocks.lua: write the blocks Quarto has nothing to do with before Quarto's own filters run.
+--
+-- Quarto runs about seventy filter passes over the whole document for every format it renders, and each pass
+-- hands every node of the document to Lua: a technical report's tables and methods text (some 55,000 nodes)
+-- cost about 15 CPU-seconds of filters per format. Paragraphs, lists and tables need none of those passes: Quarto
+-- leaves them as they are and Pandoc's writer writes them. This filter, placed before Quarto's (at "pre-ast" in
+-- _quarto.yml), has Pandoc's writer write them at once, into raw blocks of the output format, so the passes walk
+-- a few thousand nodes instead. What stays for Quarto: headings (numbers, the table of contents), divs (code
+-- cells, landscape pages), figures and captions.
+--
+-- * A table captioned "{#tbl-...}" becomes a cross-referenced div (Quarto numbers it and writes the caption as
+--   it does for a table), holding the table written without its caption. It gets what Quarto gives a table:
+--   in HTML the classes of its rows and caption (Quarto's HTML post-processing adds Bootstrap's from them), in
+--   Typst no figure of its own (Quarto's float is the figure).
+-- * Consecutive paragraphs and lists are written together, unless they hold an inline Quarto works on (an
+--   image, a span such as a shortcode, a citation, a note, a raw inline).
+-- * The last paragraph of a figure or table div is its caption: left to Quarto.
+-- * HTML and Typst only. DOCX has no raw block Pandoc's writer can write, so Word files are rendered as before.
+--
+-- The rendered HTML and Typst are the same as without this filter (tests/test_reports.py compares them).
+
+if FORMAT ~= "html" and FORMAT ~= "typst" then
+  return {}
+end
+
+local CAPTION_ID = "^{#(tbl%-[%w%-_]+)}$"
+
+local options = pandoc.WriterOptions({
+  html_math_method = PANDOC_WRITER_OPTIONS.html_math_method,
+  wrap_text = PANDOC_WRITER_OPTIONS.wrap_text,
+  columns = PANDOC_WRITER_OPTIONS.columns,
+})
+
+-- Blocks written by Pandoc's writer, as one raw block; a blank line after it, which ends a Typst paragraph.
+local function written(blocks)
+  return pandoc.RawBlock(FORMAT, pandoc.write(pandoc.Pandoc(blocks), FORMAT, options) .. "\n")
+end
+
+-- Inlines Quarto works on: images (figures), spans (shortcodes such as a page break, classes), citations
+-- (cross-references), notes and raw inlines.
+local function has_quarto_inline(block)
+  local found = false
+  local function seen()
+    found = true
+  end
+  block:walk({Image = seen, Span = seen, Cite = seen, Note = seen, RawInline = seen})
+  return found
+end
+
+local function is_plain(block)
+  local t = block.t
+  return (t == "Para" or t == "Plain" or t == "BulletList" or t == "OrderedList") and not has_quarto_inline(block)
+end
+
+-- A table's caption and cross-reference label ("... {#tbl-x}"), the label removed from the caption.
+local function caption_and_label(tbl)
+  local caption = pandoc.utils.blocks_to_inlines(tbl.caption.long)
+  local last = caption[#caption]
+  local label = last and last.t == "Str" and last.text:match(CAPTION_ID)
+  if not label then
+    return caption, nil
+  end
+  caption:remove(#caption)
+  while #caption > 0 and (caption[#caption].t == "Space" or caption[#caption].t == "SoftBreak") do
+    caption:remove(#caption)
+  end
+  return caption, label
+end
+
+-- Rows classed as Quarto classes them ("header", then "odd" and "even"): Quarto's HTML post-processing styles
+-- the tables whose first row is "odd" (Bootstrap's classes, striped and small in a code cell's output).
+local function classed_rows(rows, first)
+  for number, row in ipairs(rows) do
+    row.classes:insert(number % 2 == 0 and "even" or first)
+  end
+end
+
+local function table_block(tbl)
+  if FORMAT == "typst" then
+    tbl.classes:insert("typst:no-figure")
+  else
+    tbl.classes:insert("caption-top")  -- Quarto's place for table captions, on every table
+    classed_rows(tbl.head.rows, "header")
+    for _, body in ipairs(tbl.bodies) do
+      classed_rows(body.body, "odd")
+    end
+    classed_rows(tbl.foot.rows, "odd")
+  end
+  local caption, label = caption_and_label(tbl)
+  if not label then
+    return written({tbl})
+  end
+  tbl.caption = pandoc.Caption()
+  return pandoc.Div({written({tbl}), pandoc.Para(caption)}, pandoc.Attr(label))
+end
+
+local function is_float(div)
+  return div.identifier:match("^fig%-") ~= nil or div.identifier:match("^tbl%-") ~= nil
+end
+
+local function rewrite(blocks, keep_caption)
+  local out = pandoc.Blocks({})
+  local run = pandoc.Blocks({})
+  local function flush()
+    if #run > 0 then
+      out:insert(written(run))
+      run = pandoc.Blocks({})
+    end
+  end
+  for i, block in ipairs(blocks) do
+    if keep_caption and i == #blocks then
+      flush()
+      out:insert(block)
+    elseif block.t == "Table" and not has_quarto_inline(block) then
+      flush()
+      out:insert(table_block(block))
+    elseif is_plain(block) then
+      run:insert(block)
+    elseif block.t == "Div" then
+      flush()
+      block.content = rewrite(block.content, is_float(block))
+      out:insert(block)
+    else
+      flush()
+      out:insert(block)
+    end
+  end
+  flush()
+  return out
+end
+
+return {
+  {
+    Pandoc = function(doc)
+      doc.blocks = rewrite(doc.blocks, false)
+      return doc
+    end,
+  },
+}
