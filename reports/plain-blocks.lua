@@ -15,11 +15,18 @@
 -- * Consecutive paragraphs and lists are written together, unless they hold an inline Quarto works on (an
 --   image, a span such as a shortcode, a citation, a note, a raw inline).
 -- * The last paragraph of a figure or table div is its caption: left to Quarto.
--- * HTML and Typst only. DOCX has no raw block Pandoc's writer can write, so Word files are rendered as before.
+-- * Word (DOCX): captioned tables only, without links (a link's target lives in another part of the Word
+--   file). Pandoc writes them all in one Word document, with the report's reference document, and each table's
+--   XML is taken from it. The cells keep the alignment of their column: Quarto's own rendering gives each cell
+--   paragraph of a table inside its float a second, centred alignment, which LibreOffice follows. Quarto parts two
+--   tables in a row by an empty paragraph only when it sees them as tables; grdp.report.layout.a4_docx parts
+--   every two tables that touch.
 --
--- The rendered HTML and Typst are the same as without this filter (tests/test_reports.py compares them).
+-- HTML and Typst come out the same as without this filter, Word with the same text and tables
+-- (tests/test_plain_blocks.py compares them).
 
-if FORMAT ~= "html" and FORMAT ~= "typst" then
+local DOCX = FORMAT == "docx"
+if FORMAT ~= "html" and FORMAT ~= "typst" and not DOCX then
   return {}
 end
 
@@ -29,7 +36,10 @@ local options = pandoc.WriterOptions({
   html_math_method = PANDOC_WRITER_OPTIONS.html_math_method,
   wrap_text = PANDOC_WRITER_OPTIONS.wrap_text,
   columns = PANDOC_WRITER_OPTIONS.columns,
+  reference_doc = PANDOC_WRITER_OPTIONS.reference_doc,
 })
+local PLACEHOLDER = "grdp-docx-table-%d"
+local docx_tables = pandoc.List()  -- the Word tables to write, in order; a placeholder stands for each
 
 -- Blocks written by Pandoc's writer, as one raw block; a blank line after it, which ends a Typst paragraph.
 local function written(blocks)
@@ -49,7 +59,14 @@ end
 
 local function is_plain(block)
   local t = block.t
-  return (t == "Para" or t == "Plain" or t == "BulletList" or t == "OrderedList") and not has_quarto_inline(block)
+  return not DOCX and (t == "Para" or t == "Plain" or t == "BulletList" or t == "OrderedList")
+    and not has_quarto_inline(block)
+end
+
+local function has_link(block)
+  local found = false
+  block:walk({Link = function() found = true end})
+  return found
 end
 
 -- A table's caption and cross-reference label ("... {#tbl-x}"), the label removed from the caption.
@@ -76,6 +93,16 @@ local function classed_rows(rows, first)
 end
 
 local function table_block(tbl)
+  if DOCX then
+    local caption, label = caption_and_label(tbl)
+    if not label or has_link(tbl) then
+      return tbl
+    end
+    tbl.caption = pandoc.Caption()
+    docx_tables:insert(tbl)
+    return pandoc.Div({pandoc.RawBlock("openxml", PLACEHOLDER:format(#docx_tables)), pandoc.Para(caption)},
+      pandoc.Attr(label))
+  end
   if FORMAT == "typst" then
     tbl.classes:insert("typst:no-figure")
   else
@@ -129,10 +156,46 @@ local function rewrite(blocks, keep_caption)
   return out
 end
 
+-- The Word tables, written in one document: each table's XML in order, and an empty paragraph after it (a
+-- Word table cell, here the one of Quarto's float, ends with a paragraph).
+local function written_docx_tables()
+  local blocks = pandoc.Blocks({})
+  for _, tbl in ipairs(docx_tables) do
+    blocks:insert(tbl)
+    blocks:insert(pandoc.Para({}))
+  end
+  local archive = pandoc.zip.Archive(pandoc.write(pandoc.Pandoc(blocks), "docx", options))
+  local document
+  for _, entry in ipairs(archive.entries) do
+    if entry.path == "word/document.xml" then
+      document = entry:contents()
+    end
+  end
+  local xml = pandoc.List()
+  for table_xml in document:gmatch("<w:tbl>.-</w:tbl>") do  -- Pandoc writes no table inside these tables
+    xml:insert(table_xml .. "<w:p/>")
+  end
+  if #xml ~= #docx_tables then
+    error(("plain-blocks.lua: %d tables written to Word, %d read back"):format(#docx_tables, #xml))
+  end
+  return xml
+end
+
 return {
   {
     Pandoc = function(doc)
       doc.blocks = rewrite(doc.blocks, false)
+      if #docx_tables > 0 then
+        local xml = written_docx_tables()
+        doc = doc:walk({
+          RawBlock = function(raw)
+            local number = raw.format == "openxml" and raw.text:match("^grdp%-docx%-table%-(%d+)$")
+            if number then
+              return pandoc.RawBlock("openxml", xml[tonumber(number)])
+            end
+          end,
+        })
+      end
       return doc
     end,
   },

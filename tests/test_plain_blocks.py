@@ -1,5 +1,6 @@
 """The reports' Lua filter ``reports/plain-blocks.lua``: paragraphs, lists and tables written by Pandoc's writer
-before Quarto's filters run give the same HTML and Typst as Quarto writing them, and the filter does write them.
+before Quarto's filters run give the same HTML and Typst as Quarto writing them, and in Word the same text and
+tables with each cell aligned once, as its column says; the filter does write them.
 
 A small document holding every kind of block the reports have (a captioned and an uncaptioned table, a
 landscape div, a figure with its caption, lists, formulas, a link, a page break for the PDF only, Vietnamese
@@ -9,8 +10,10 @@ not installed.
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
+import zipfile
 import subprocess
 from pathlib import Path
 
@@ -20,6 +23,7 @@ import yaml
 
 from grdp.base import paths
 from grdp.publish import render
+from grdp.report.layout import a4_docx
 
 matplotlib.use("Agg")
 
@@ -56,6 +60,14 @@ $$
 |----:|---------:|
 | 2015 | 2 |
 
+: Hai bảng liền nhau {#tbl-second}
+
+| Nguồn | Địa chỉ |
+|:------|:--------|
+| TCTK | [nso.gov.vn](https://nso.gov.vn) |
+
+: Một bảng có liên kết {#tbl-linked}
+
 ::: {.landscape}
 
 Bảng rộng:
@@ -88,10 +100,12 @@ Một hình và chú thích của nó
 
 @pytest.fixture(scope="module")
 def renderings(tmp_path_factory):
-    """The document rendered to HTML and Typst, with the filter and without it: {(with, format): text}."""
+    """The document rendered to HTML, Typst and DOCX, with the filter and without it: {(with, format): text};
+    the DOCX's ``word/document.xml`` as publishing leaves it (:func:`grdp.report.layout.a4_docx`)."""
     quarto = render.quarto()
     if quarto is None:
         pytest.skip("quarto is not on PATH")
+    from grdp.report.layout import reference_docx
     import matplotlib.pyplot as plt
 
     root = tmp_path_factory.mktemp("plain-blocks")
@@ -103,10 +117,14 @@ def renderings(tmp_path_factory):
     fig.savefig(template / "chart.png")
     plt.close(fig)
     (template / "doc.md").write_text(DOCUMENT, encoding="utf-8")
+    reference = template / "reference.docx"
+    subprocess.run([quarto, "pandoc", "-o", str(reference), "--print-default-data-file", "reference.docx"],
+                   check=True, env=render.quarto_environment())
+    reference.write_bytes(reference_docx(reference.read_bytes()))
     # a second filter, after this one, counts the raw blocks it wrote
     (template / "count-raw.lua").write_text(
         'return {{ Pandoc = function(doc) local n = 0; doc:walk({RawBlock = function() n = n + 1 end}); '
-        'io.stderr:write("RAW BLOCKS " .. n .. "\\n") end }}\n', encoding="utf-8")
+        'io.stderr:write("RAW BLOCKS " .. FORMAT .. " " .. n .. "\\n") end }}\n', encoding="utf-8")
     out = {}
     for with_filter in (True, False):
         project = root / ("with" if with_filter else "without")
@@ -114,19 +132,20 @@ def renderings(tmp_path_factory):
         settings = project / "_quarto.yml"
         config = yaml.safe_load(settings.read_text(encoding="utf-8"))
         config["project"].pop("render", None)
-        config["format"].pop("docx")
+        config["format"]["docx"]["reference-doc"] = "reference.docx"
         if with_filter:
             config["filters"] = config["filters"] + [{"path": "count-raw.lua", "at": "post-ast"}]
         else:
             config.pop("filters")
         settings.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
-        for fmt in ("html", "typst"):
-            done = subprocess.run([quarto, "render", "doc.md", "--to", fmt, "-M", "keep-typ:true"], cwd=project,
-                                  env=render.quarto_environment(), capture_output=True, text=True)
-            assert done.returncode == 0, done.stderr[-2000:]
-            written = project / ("doc.html" if fmt == "html" else "doc.typ")
-            out[(with_filter, fmt)] = written.read_text(encoding="utf-8")
-            out[(with_filter, fmt, "log")] = done.stderr
+        done = subprocess.run([quarto, "render", "doc.md", "-M", "keep-typ:true"], cwd=project,
+                              env=render.quarto_environment(), capture_output=True, text=True)  # every format
+        assert done.returncode == 0, done.stderr[-2000:]
+        out[(with_filter, "log")] = done.stderr
+        out[(with_filter, "html")] = (project / "doc.html").read_text(encoding="utf-8")
+        out[(with_filter, "typst")] = (project / "doc.typ").read_text(encoding="utf-8")
+        docx = zipfile.ZipFile(io.BytesIO(a4_docx((project / "doc.docx").read_bytes())))
+        out[(with_filter, "docx")] = docx.read("word/document.xml").decode("utf-8")
     return out
 
 
@@ -144,9 +163,9 @@ def typst_body(text: str) -> str:
 
 
 def test_the_filter_writes_paragraphs_lists_and_tables_as_raw_blocks(renderings):
-    for fmt in ("html", "typst"):
-        count = int(re.search(r"RAW BLOCKS (\d+)", renderings[(True, fmt, "log")]).group(1))
-        assert count >= 6, (fmt, count)  # 2 paragraph runs, the lists' run and 3 tables at least
+    counts = {fmt: int(n) for fmt, n in re.findall(r"RAW BLOCKS (\w+) (\d+)", renderings[(True, "log")])}
+    assert counts["html"] >= 8 and counts["typst"] >= 8, counts  # 2 paragraph runs, the lists' run, 5 tables
+    assert counts["docx"] == 3  # the captioned tables without a link
 
 
 def test_html_is_the_same_with_and_without_the_filter(renderings):
@@ -168,3 +187,30 @@ def test_paragraphs_stay_paragraphs_in_typst(renderings):
     """Typst joins lines not separated by a blank line into one paragraph: every written block ends with one."""
     text = renderings[(True, "typst")]
     assert re.search(r"ngay sau công thức\.\n\n", text)
+
+
+def docx_text(document: str) -> list[str]:
+    """The text of a Word document's paragraphs, in order, empty ones left out."""
+    paragraphs = re.findall(r"<w:p\b[^>]*?(?:/>|>.*?</w:p>)", document, re.S)
+    texts = ("".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", p)).strip() for p in paragraphs)
+    return [t for t in texts if t]
+
+
+def test_word_has_the_same_text_and_tables_and_each_cell_aligned_once(renderings):
+    with_filter, without = renderings[(True, "docx")], renderings[(False, "docx")]
+    assert docx_text(with_filter) == docx_text(without)
+    assert with_filter.count("<w:tbl>") == without.count("<w:tbl>")
+    assert re.findall(r'<w:gridCol w:w="(\d+)"', with_filter) == re.findall(r'<w:gridCol w:w="(\d+)"', without)
+    assert "Bảng\xa02: Hai bảng liền nhau" in docx_text(with_filter) and "nso.gov.vn" in docx_text(with_filter)
+    # Quarto centres every cell paragraph of a table in a float a second time; written, each keeps its column's:
+    # only the 4 cells of the table with a link (left to Quarto) are aligned twice
+    cell_alignments = re.findall(r'<w:pStyle w:val="Compact" />((?:<w:jc w:val="\w+" />)+)', with_filter)
+    assert [a.count("<w:jc") for a in cell_alignments].count(2) == 4
+    assert [a.count("<w:jc") for a in cell_alignments].count(1) == len(cell_alignments) - 4 > 10
+    assert re.search(r'<w:jc w:val="right" />\s*</w:pPr>\s*<w:r>\s*<w:t[^>]*>2015<', with_filter)
+
+
+def test_no_two_word_tables_touch_and_every_cell_ends_with_a_paragraph(renderings):
+    for document in (renderings[(True, "docx")], renderings[(False, "docx")]):
+        assert not re.search(r"</w:tbl>(?:\s*<w:bookmark(?:Start|End)\b[^>]*/>)*\s*<w:tbl>", document)
+        assert not re.search(r"</w:tbl>(?:\s*<w:bookmark(?:Start|End)\b[^>]*/>)*\s*</w:tc>", document)

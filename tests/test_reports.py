@@ -697,6 +697,21 @@ def test_a4_docx_sets_every_section_and_keeps_landscape(tmp_path):
     assert layout.plain_captions("| a |\n|--|\n| 1 |\n\n: Sources {#tbl-sources}\n").endswith("**Sources**\n")
 
 
+def test_a4_docx_parts_two_tables_that_touch_and_no_table_inside_a_cell(tmp_path):
+    """Word joins two tables with nothing between them into one: a paragraph parts them, bookmarks aside; a table
+    that ends a cell (followed by the cell's paragraph) is left as it is."""
+    inner = "<w:tbl><w:tr><w:tc><w:p/></w:tc></w:tr></w:tbl>"
+    body = (f'<w:document><w:body>{inner}<w:bookmarkEnd w:id="1" />\n{inner}<w:p/>'
+            f"<w:tbl><w:tr><w:tc>{inner}<w:bookmarkEnd w:id=\"2\" /><w:p/></w:tc></w:tr></w:tbl>"
+            "<w:sectPr /></w:body></w:document>")
+    source = tmp_path / "in.docx"
+    with zipfile.ZipFile(source, "w") as archive:
+        archive.writestr("word/document.xml", body)
+    text = zipfile.ZipFile(io.BytesIO(layout.a4_docx(source.read_bytes()))).read("word/document.xml").decode()
+    assert text.count(layout.TABLES_APART) == 1
+    assert f'{inner}<w:bookmarkEnd w:id="1" />\n{layout.TABLES_APART}{inner}<w:p/>' in text
+
+
 def test_reference_docx_sets_the_type_sizes_of_the_pdf():
     styles = ('<w:styles><w:docDefaults><w:rPrDefault><w:rPr><w:sz w:val="24" /><w:szCs w:val="24" /></w:rPr>'
               '</w:rPrDefault></w:docDefaults><w:style w:type="table" w:styleId="Table"><w:name w:val="Table" />'

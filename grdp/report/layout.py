@@ -30,6 +30,11 @@ figure's div (``{#fig-bridges}``: the figure and, last, its caption)."""
 FIXED_LAYOUT = re.compile(r"<w:tblLayout w:type=\"fixed\"\s*/>")
 """Pandoc's fixed table layout: Word keeps the column widths Pandoc computed for a portrait page and splits words
 and numbers ("Nă/m", "203/0") in narrow columns; without it Word fits the columns to their content (autofit)."""
+TOUCHING_TABLES = re.compile(r"(</w:tbl>(?:\s*<w:bookmark(?:Start|End)\b[^>]*/>)*\s*)(?=<w:tbl>)")
+"""The end of a Word table followed by another table (bookmarks between them aside): Word joins two tables that
+touch into one."""
+TABLES_APART = '<w:p><w:pPr><w:pStyle w:val="BodyText"/></w:pPr><w:r><w:t xml:space="preserve"> </w:t></w:r></w:p>'
+"""The paragraph that parts two tables: the one Quarto puts between two tables it sees."""
 
 
 def section(landscape: bool) -> str:
@@ -53,8 +58,9 @@ def a4_docx(data: bytes) -> bytes:
     -------
     bytes
         The same document with each ``w:sectPr`` of ``word/document.xml`` replaced by :func:`section`
-        (landscape when the original has ``w:orient="landscape"``), and its tables laid out to fit their content
-        (:data:`FIXED_LAYOUT` removed).
+        (landscape when the original has ``w:orient="landscape"``), its tables laid out to fit their content
+        (:data:`FIXED_LAYOUT` removed) and every two tables that touch parted by a paragraph
+        (:data:`TOUCHING_TABLES`, :data:`TABLES_APART`).
 
     Raises
     ------
@@ -65,7 +71,7 @@ def a4_docx(data: bytes) -> bytes:
         text, count = SECTION.subn(lambda m: section('w:orient="landscape"' in m.group(0)), document)
         if count == 0:
             raise ValueError("the DOCX has no section properties to set its pages in")
-        return FIXED_LAYOUT.sub("", text)
+        return TOUCHING_TABLES.sub(lambda m: m.group(1) + TABLES_APART, FIXED_LAYOUT.sub("", text))
 
     return _rewritten(data, "word/document.xml", pages)
 

@@ -26,8 +26,8 @@ from collections.abc import Callable
 import pandas as pd
 from matplotlib.figure import Figure
 
+from grdp.base import classification, paths
 from grdp.base import estimate_kinds as kinds
-from grdp.base import paths
 from grdp.base.labels import has_label, label
 from grdp.base.method_names import METHOD_NAMES
 from grdp.forecast.scenarios import load_scenarios
@@ -74,6 +74,8 @@ def _cell(name: str, value: object, lang: str) -> str:
     if value is None or pd.isna(value):
         return fmt.MISSING
     text = str(value)
+    if name == "industry" and text in classification.aggregate_codes():  # a sum of sections: its name, not a code
+        return classification.name(text, lang)
     if name in ("method", "method_a", "method_b") and has_label("method", text):
         return label("method", text, lang, short=True)
     if name == "boundary" and has_label("boundary", text):
