@@ -38,7 +38,7 @@ local options = pandoc.WriterOptions({
   columns = PANDOC_WRITER_OPTIONS.columns,
   reference_doc = PANDOC_WRITER_OPTIONS.reference_doc,
 })
-local PLACEHOLDER = "grdp-docx-table-%d"
+local PLACEHOLDER = "grdp-docx-table-"  -- followed by the table's number
 local docx_tables = pandoc.List()  -- the Word tables to write, in order; a placeholder stands for each
 
 -- Blocks written by Pandoc's writer, as one raw block; a blank line after it, which ends a Typst paragraph.
@@ -48,25 +48,25 @@ end
 
 -- Inlines Quarto works on: images (figures), spans (shortcodes such as a page break, classes), citations
 -- (cross-references), notes and raw inlines.
-local function has_quarto_inline(block)
+local QUARTO_INLINES = {"Image", "Span", "Cite", "Note", "RawInline"}
+
+-- Whether a block holds an inline of one of the types ``kinds``.
+local function holds(block, kinds)
   local found = false
-  local function seen()
-    found = true
+  local filter = {}
+  for _, kind in ipairs(kinds) do
+    filter[kind] = function()
+      found = true
+    end
   end
-  block:walk({Image = seen, Span = seen, Cite = seen, Note = seen, RawInline = seen})
+  block:walk(filter)
   return found
 end
 
 local function is_plain(block)
   local t = block.t
   return not DOCX and (t == "Para" or t == "Plain" or t == "BulletList" or t == "OrderedList")
-    and not has_quarto_inline(block)
-end
-
-local function has_link(block)
-  local found = false
-  block:walk({Link = function() found = true end})
-  return found
+    and not holds(block, QUARTO_INLINES)
 end
 
 -- A table's caption and cross-reference label ("... {#tbl-x}"), the label removed from the caption.
@@ -92,16 +92,12 @@ local function classed_rows(rows, first)
   end
 end
 
-local function table_block(tbl)
+-- The table (its caption removed) in the output format; in Word a placeholder, as the tables are written together
+-- (written_docx_tables).
+local function written_table(tbl)
   if DOCX then
-    local caption, label = caption_and_label(tbl)
-    if not label or has_link(tbl) then
-      return tbl
-    end
-    tbl.caption = pandoc.Caption()
     docx_tables:insert(tbl)
-    return pandoc.Div({pandoc.RawBlock("openxml", PLACEHOLDER:format(#docx_tables)), pandoc.Para(caption)},
-      pandoc.Attr(label))
+    return pandoc.RawBlock("openxml", PLACEHOLDER .. #docx_tables)
   end
   if FORMAT == "typst" then
     tbl.classes:insert("typst:no-figure")
@@ -113,12 +109,19 @@ local function table_block(tbl)
     end
     classed_rows(tbl.foot.rows, "odd")
   end
+  return written({tbl})
+end
+
+local function table_block(tbl)
   local caption, label = caption_and_label(tbl)
+  if DOCX and (not label or holds(tbl, {"Link"})) then
+    return tbl
+  end
   if not label then
-    return written({tbl})
+    return written_table(tbl)
   end
   tbl.caption = pandoc.Caption()
-  return pandoc.Div({written({tbl}), pandoc.Para(caption)}, pandoc.Attr(label))
+  return pandoc.Div({written_table(tbl), pandoc.Para(caption)}, pandoc.Attr(label))
 end
 
 local function is_float(div)
@@ -138,7 +141,7 @@ local function rewrite(blocks, keep_caption)
     if keep_caption and i == #blocks then
       flush()
       out:insert(block)
-    elseif block.t == "Table" and not has_quarto_inline(block) then
+    elseif block.t == "Table" and not holds(block, QUARTO_INLINES) then
       flush()
       out:insert(table_block(block))
     elseif is_plain(block) then
@@ -189,9 +192,8 @@ return {
         local xml = written_docx_tables()
         doc = doc:walk({
           RawBlock = function(raw)
-            local number = raw.format == "openxml" and raw.text:match("^grdp%-docx%-table%-(%d+)$")
-            if number then
-              return pandoc.RawBlock("openxml", xml[tonumber(number)])
+            if raw.format == "openxml" and raw.text:sub(1, #PLACEHOLDER) == PLACEHOLDER then
+              return pandoc.RawBlock("openxml", xml[tonumber(raw.text:sub(#PLACEHOLDER + 1))])
             end
           end,
         })

@@ -4,7 +4,8 @@ tables with each cell aligned once, as its column says; the filter does write th
 
 A small document holding every kind of block the reports have (a captioned and an uncaptioned table, a
 landscape div, a figure with its caption, lists, formulas, a link, a page break for the PDF only, Vietnamese
-text) is rendered with the reports' project settings twice, with and without the filter. Skips where Quarto is
+text) is rendered twice in the project copy publishing renders from (:func:`grdp.publish.render.project_template`),
+with and without the filter. Skips where Quarto is
 not installed.
 """
 
@@ -105,22 +106,15 @@ def renderings(tmp_path_factory):
     quarto = render.quarto()
     if quarto is None:
         pytest.skip("quarto is not on PATH")
-    from grdp.report.layout import reference_docx
     import matplotlib.pyplot as plt
 
     root = tmp_path_factory.mktemp("plain-blocks")
-    template = root / "template"
-    shutil.copytree(paths.reports_dir(), template, ignore=shutil.ignore_patterns(
-        ".quarto", "*_files", "*.ipynb", *(f"*{suffix}" for suffix in render.FORMATS)))
+    template = render.project_template(quarto, root / "template", render.quarto_environment())
     fig, ax = plt.subplots(figsize=(2, 1))
     ax.plot([0, 1], [0, 1])
     fig.savefig(template / "chart.png")
     plt.close(fig)
     (template / "doc.md").write_text(DOCUMENT, encoding="utf-8")
-    reference = template / "reference.docx"
-    subprocess.run([quarto, "pandoc", "-o", str(reference), "--print-default-data-file", "reference.docx"],
-                   check=True, env=render.quarto_environment())
-    reference.write_bytes(reference_docx(reference.read_bytes()))
     # a second filter, after this one, counts the raw blocks it wrote
     (template / "count-raw.lua").write_text(
         'return {{ Pandoc = function(doc) local n = 0; doc:walk({RawBlock = function() n = n + 1 end}); '
@@ -131,8 +125,6 @@ def renderings(tmp_path_factory):
         shutil.copytree(template, project)
         settings = project / "_quarto.yml"
         config = yaml.safe_load(settings.read_text(encoding="utf-8"))
-        config["project"].pop("render", None)
-        config["format"]["docx"]["reference-doc"] = "reference.docx"
         if with_filter:
             config["filters"] = config["filters"] + [{"path": "count-raw.lua", "at": "post-ast"}]
         else:

@@ -267,6 +267,41 @@ def _keep_log(vintage: str, book: Path, command: list[str], done: subprocess.Com
     return log
 
 
+def project_template(executable: str, folder: Path, env: dict[str, str]) -> Path:
+    """Copy the Quarto project ``reports/`` to ``folder`` as a report is rendered from it, and return ``folder``.
+
+    The copy has the project's settings, styles and Lua filters, but no notebook and no rendered file. It gets
+    Pandoc's default DOCX reference document with the PDF's type sizes
+    (:func:`grdp.report.layout.reference_docx`), named in its ``_quarto.yml``; execution is off there (each
+    report is executed once, before Quarto renders it) and the list of files to render is dropped (a copy
+    renders the one report it is given).
+
+    Raises
+    ------
+    PublishError
+        If ``quarto pandoc`` cannot write its reference document.
+    """
+    from grdp.report.layout import reference_docx
+
+    shutil.copytree(paths.reports_dir(), folder, ignore=shutil.ignore_patterns(
+        ".quarto", "*_files", ".ipynb_checkpoints", "*.ipynb", *(f"*{suffix}" for suffix in FORMATS)))
+    reference = folder / "reference.docx"
+    default = subprocess.run([executable, "pandoc", "-o", str(reference), "--print-default-data-file",
+                              "reference.docx"], capture_output=True, text=True, env=env)
+    if default.returncode != 0 or not reference.exists():
+        raise PublishError(f"quarto pandoc could not write its reference.docx: {default.stderr[-500:]}")
+    reference.write_bytes(reference_docx(reference.read_bytes()))
+    settings = folder / "_quarto.yml"
+    config = yaml.safe_load(settings.read_text(encoding="utf-8")) if settings.exists() else {}
+    formats = config.get("format") or {}
+    if "docx" in formats:  # the DOCX takes its styles from the reference document
+        formats["docx"] = {**(formats["docx"] or {}), "reference-doc": reference.name}
+    config["execute"] = {**(config.get("execute") or {}), "enabled": False}
+    (config.get("project") or {}).pop("render", None)
+    settings.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return folder
+
+
 def render_quarto(executable: str, vintage: str, staging: Path, progress: bool = False) -> str:
     """Render every report with Quarto from a temporary copy of ``reports/`` into ``staging``.
 
@@ -294,7 +329,7 @@ def render_quarto(executable: str, vintage: str, staging: Path, progress: bool =
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    from grdp.report.layout import a4_docx, reference_docx
+    from grdp.report.layout import a4_docx
     from grdp.report.vintage_tables import VintageTables
     from grdp.run.pipeline import NotebookError, execute
 
@@ -306,24 +341,7 @@ def render_quarto(executable: str, vintage: str, staging: Path, progress: bool =
     as_of = VintageTables(vintage).as_of
     env = quarto_environment()
     with tempfile.TemporaryDirectory(prefix="grdp-reports-") as scratch:
-        template = Path(scratch) / "template"
-        shutil.copytree(paths.reports_dir(), template, ignore=shutil.ignore_patterns(
-            ".quarto", "*_files", ".ipynb_checkpoints", "*.ipynb", *(f"*{suffix}" for suffix in FORMATS)))
-        reference = template / "reference.docx"
-        default = subprocess.run([executable, "pandoc", "-o", str(reference), "--print-default-data-file",
-                                  "reference.docx"], capture_output=True, text=True, env=env)
-        if default.returncode != 0 or not reference.exists():
-            raise PublishError(f"quarto pandoc could not write its reference.docx: {default.stderr[-500:]}")
-        reference.write_bytes(reference_docx(reference.read_bytes()))
-        settings = template / "_quarto.yml"
-        config = yaml.safe_load(settings.read_text(encoding="utf-8")) if settings.exists() else {}
-        formats = config.get("format") or {}
-        if "docx" in formats:  # the DOCX takes its styles from the reference document
-            formats["docx"] = {**(formats["docx"] or {}), "reference-doc": reference.name}
-        # each copy is executed once, below; Quarto renders its outputs into every format without executing
-        config["execute"] = {**(config.get("execute") or {}), "enabled": False}
-        (config.get("project") or {}).pop("render", None)  # each project copy holds, and renders, one report
-        settings.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        template = project_template(executable, Path(scratch) / "template", env)
 
         def publish_one(book: Path) -> None:
             project = Path(scratch) / book.stem  # a project of its own: two renders never share a folder
